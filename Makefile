@@ -1,0 +1,64 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is set up from here.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+DIST := service/static/dist
+export UBP_ENV ?= development
+export DATABASE_URL ?= sqlite:///$(CURDIR)/var/ubp.sqlite3
+
+# Debian packages: Pango and fonts for WeasyPrint's PDFs; Chromium for the browser tests.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2
+BROWSER_PACKAGES := chromium
+
+.PHONY: run test lint bench deps assets clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(DIST)/manifest.json: node_modules/.installed $(shell find frontend -type f 2>/dev/null)
+	npm run --silent build
+
+var/.system-packages:
+	@mkdir -p var
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages: $$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	touch $@
+
+var/.browser-packages:
+	@mkdir -p var
+	@command -v /usr/bin/chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; }
+	touch $@
+
+var/secret_key:
+	@mkdir -p var
+	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
+
+deps: $(BIN)/.installed var/.system-packages
+assets: $(DIST)/manifest.json
+
+run: deps assets var/secret_key
+	SECRET_KEY=$$(cat var/secret_key) $(BIN)/python -m service.local
+
+test: deps assets var/.browser-packages
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: deps
+	$(BIN)/ruff check .
+
+bench: deps assets
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules $(DIST) var

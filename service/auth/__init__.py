@@ -1,0 +1,1 @@
+"""Signing in, sessions and the permission every route declares."""

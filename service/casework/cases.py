@@ -1,0 +1,175 @@
+"""Starting cases, completing their tasks and delivering appeals: the policy's write paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from service.casework import case_events
+from service.casework.actors import Actor, parse_actor_list, record_actor, refuse_excluded_actor
+from service.casework.definitions import definition_of
+from service.casework.errors import Conflict, NotAllowed, NotFound
+from service.casework.forms import validated
+from service.casework.steps import StepContext, save_step
+from service.dao import cases_dao, instances_dao, processes_dao, references_dao, tasks_dao
+from service.dao.audit_dao import NewAuditEvent
+from service.dao.instances_dao import StaleInstance
+from service.dao.tasks_dao import TaskConflict
+from service.db import Database
+from service.models import Case, ProcessInstance
+from workflows.calendar import london_date
+from workflows.clock import Clock
+from workflows.engine import CaseEngine, NoOneWaiting, TaskNotReady
+
+POLICY_PROCESS = "unacceptable_behaviour"
+_ALREADY_DONE = (
+    "This task has already been completed or has moved on, so nothing was changed. "
+    "Reload the case to see where it is now."
+)
+_CHANGED_MEANWHILE = (
+    "Someone else changed this case at the same moment, so nothing was saved. Reload the case and try again."
+)
+
+
+@dataclass(frozen=True)
+class StartedCase:
+    reference: str
+    case_id: int
+
+
+class Casework:
+    def __init__(self, db: Database, engine: CaseEngine, clock: Clock) -> None:
+        self.db = db
+        self.engine = engine
+        self.clock = clock
+
+    # -- starting --------------------------------------------------------------------------
+
+    def start_case(self, actor: Actor, form_data: dict[str, Any], process_id: str = POLICY_PROCESS) -> StartedCase:
+        if not actor.has_any_role(("caseworker",)):
+            raise NotAllowed("Only caseworkers can record an incident.")
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            version = processes_dao.get_latest_version(session, process_id)
+            if version is None:
+                raise NotFound("The policy process has not been deployed yet.")
+            definition = definition_of(version)
+            data = validated(version, definition.start_form_key, form_data, london_date(now))
+            customer = cases_dao.find_or_add_customer(session, data, now=now)
+            number = references_dao.next_reference_number(session, f"UB-{now.year}")
+            reference = f"UB-{now.year}-{number:04d}"
+            workflow, step = self.engine.start(
+                definition, {**data, "case_reference": reference, "customer_reference": customer.reference}
+            )
+            instance = instances_dao.add_instance(session, ProcessInstance(
+                business_key=reference, process_version_id=version.id, status="running",
+                state={}, lock_version=1, created_at=now, updated_at=now, waiting_elements=[],
+            ))
+            case = cases_dao.add_case(session, Case(
+                reference=reference, instance_id=instance.id, customer_id=customer.id, status="open",
+                opened_by_id=actor.user_id, opened_at=now,
+            ))
+            ctx = StepContext(session, self.engine, definition, instance, case, now)
+            case_events.on_case_started(ctx, actor, data)
+            save_step(ctx, workflow, step, [NewAuditEvent(
+                "case_started", actor.user_id, list(actor.roles), element_id=None,
+                data={"process_version": version.version, "form": data},
+            )], read_version=1)
+            return StartedCase(reference, case.id)
+
+    # -- completing --------------------------------------------------------------------------
+
+    def complete_task(self, actor: Actor, task_id: str, form_data: dict[str, Any]) -> str:
+        """Complete a task the actor holds. Returns the case reference."""
+        now = self.clock.now()
+        try:
+            with self.db.transaction() as session:
+                task = tasks_dao.get_task(session, task_id)
+                if task is None:
+                    raise NotFound("There is no such task.")
+                if task.status != "open":
+                    raise Conflict(_ALREADY_DONE)
+                if task.assignee_id != actor.user_id:
+                    raise NotAllowed("Only the person holding this task can complete it. Claim it first.")
+                instance = instances_dao.get_instance(session, task.instance_id)
+                case = cases_dao.get_case_by_instance(session, instance.id)
+                version = processes_dao.get_version(session, instance.process_version_id)
+                definition = definition_of(version)
+                spec = definition.user_tasks.get(task.element_id)
+                properties = spec.properties if spec else {}
+                refuse_excluded_actor(session, case.id, actor, parse_actor_list(properties.get("excludedActors")))
+                data = validated(version, task.form_key, form_data, london_date(now))
+                read_version = instance.lock_version
+                workflow = self.engine.load(definition, instance.state)
+                try:
+                    step = self.engine.complete_task(workflow, task_id, data)
+                except TaskNotReady:
+                    raise Conflict(_ALREADY_DONE) from None
+                tasks_dao.mark_completed(session, task_id, user_id=actor.user_id, now=now, data=data)
+                ctx = StepContext(session, self.engine, definition, instance, case, now)
+                if properties.get("recordsActor"):
+                    record_actor(session, case.id, properties["recordsActor"], actor, now)
+                case_events.on_task_completed(ctx, actor, properties.get("caseEvent"), data, workflow.data)
+                save_step(ctx, workflow, step, [NewAuditEvent(
+                    "task_completed", actor.user_id, list(actor.roles), task_id=task_id,
+                    element_id=task.element_id, data={"name": task.name, "form": data},
+                )], read_version=read_version, finished_task_id=task_id)
+                return case.reference
+        except (StaleInstance, TaskConflict):
+            raise Conflict(_CHANGED_MEANWHILE) from None
+
+    # -- messages ----------------------------------------------------------------------------
+
+    def deliver_message(
+        self, actor: Actor, case_reference: str, message: str, form_key: str | None, form_data: dict[str, Any]
+    ) -> None:
+        now = self.clock.now()
+        try:
+            with self.db.transaction() as session:
+                instance = instances_dao.get_instance_by_key(session, case_reference)
+                if instance is None:
+                    raise NotFound("There is no case with that reference.")
+                case = cases_dao.get_case_by_instance(session, instance.id)
+                version = processes_dao.get_version(session, instance.process_version_id)
+                definition = definition_of(version)
+                data = validated(version, form_key, form_data, london_date(now))
+                read_version = instance.lock_version
+                workflow = self.engine.load(definition, instance.state)
+                try:
+                    step = self.engine.deliver_message(workflow, message, data)
+                except NoOneWaiting:
+                    raise Conflict("This case is not at a stage where that can be recorded.") from None
+                ctx = StepContext(session, self.engine, definition, instance, case, now)
+                case_events.on_message(ctx, actor, message, data)
+                save_step(ctx, workflow, step, [NewAuditEvent(
+                    "message_received", actor.user_id, list(actor.roles), data={"message": message, "form": data},
+                )], read_version=read_version)
+        except StaleInstance:
+            raise Conflict(_CHANGED_MEANWHILE) from None
+
+    # -- timers ------------------------------------------------------------------------------
+
+    def fire_due_timers(self, instance_id: int, now: datetime | None = None) -> bool:
+        """Fire whatever is due on one instance, in its own transaction. Returns whether anything fired."""
+        now = now or self.clock.now()
+        with self.db.transaction() as session:
+            instance = instances_dao.get_instance(session, instance_id)
+            if instance is None or instance.next_timer_due is None or instance.next_timer_due > now:
+                return False
+            return self._fire(session, instance, now)
+
+    def _fire(self, session, instance: ProcessInstance, now: datetime) -> bool:
+        case = cases_dao.get_case_by_instance(session, instance.id)
+        version = processes_dao.get_version(session, instance.process_version_id)
+        definition = definition_of(version)
+        read_version = instance.lock_version
+        workflow = self.engine.load(definition, instance.state)
+        due = instance.next_timer_due
+        step = self.engine.fire_due_timers(workflow)
+        ctx = StepContext(session, self.engine, definition, instance, case, now)
+        case_events.on_timers_fired(ctx, step.completed, workflow.data)
+        save_step(ctx, workflow, step, [NewAuditEvent(
+            "timer_fired", None, ["system"], data={"due": due.isoformat() if due else None},
+        )], read_version=read_version, timer_fired=True)
+        return bool(step.completed)

@@ -1,0 +1,30 @@
+"""Parsed process definitions, cached per deployed version (versions never change once deployed)."""
+
+from __future__ import annotations
+
+import threading
+
+from service.models import ProcessVersion
+from workflows.definitions import ProcessDefinition, parse_definitions
+
+_cache: dict[int, ProcessDefinition] = {}
+_lock = threading.Lock()
+
+
+def definition_of(version: ProcessVersion) -> ProcessDefinition:
+    cached = _cache.get(version.id)
+    if cached is not None:
+        return cached
+    with _lock:
+        cached = _cache.get(version.id)
+        if cached is None:
+            parsed = parse_definitions(version.bpmn_xml.encode(), filename=f"{version.process_id}.bpmn")
+            cached = next(d for d in parsed if d.process_id == version.process_id)
+            _cache[version.id] = cached
+        return cached
+
+
+def forget_all() -> None:
+    """Tests that recreate databases reuse version ids; they clear the cache between databases."""
+    with _lock:
+        _cache.clear()

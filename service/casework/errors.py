@@ -1,0 +1,41 @@
+"""Errors a person can act on. Their messages are safe to show: no stack traces, no other people's data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class CaseworkError(Exception):
+    status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(CaseworkError):
+    status = 404
+
+
+class NotAllowed(CaseworkError):
+    status = 403
+
+
+class Conflict(CaseworkError):
+    """A stale or double submission: someone (or an earlier click) got there first. Nothing changed."""
+
+    status = 409
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    message: str
+
+
+class InvalidInput(CaseworkError):
+    status = 422
+
+    def __init__(self, problems: list[FieldProblem], message: str = "There is a problem with what was entered") -> None:
+        super().__init__(message)
+        self.problems = problems

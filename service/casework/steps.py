@@ -1,0 +1,110 @@
+"""Saving what one engine step did: state, task rows and audit rows, in the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from sqlalchemy.orm import Session
+
+from service.dao import audit_dao, instances_dao, tasks_dao
+from service.dao.audit_dao import NewAuditEvent
+from service.models import Case, HumanTask, ProcessInstance
+from workflows.definitions import ProcessDefinition
+from workflows.due_dates import due_instant
+from workflows.engine import CaseEngine, StepResult
+
+
+@dataclass(frozen=True)
+class StepContext:
+    session: Session
+    engine: CaseEngine
+    definition: ProcessDefinition
+    instance: ProcessInstance
+    case: Case
+    now: datetime
+
+
+def save_step(
+    ctx: StepContext,
+    workflow: BpmnWorkflow,
+    step: StepResult,
+    events: Sequence[NewAuditEvent],
+    *,
+    read_version: int,
+    finished_task_id: str | None = None,
+    timer_fired: bool = False,
+) -> list[HumanTask]:
+    """Persist the step; returns the task rows it opened. Raises StaleInstance if someone got there first."""
+    opened = _sync_task_rows(ctx, workflow, finished_task_id)
+    path = {"completed": step.completed, "taken_flows": step.taken_flows}
+    first, *rest = events
+    events = [replace(first, data={**(first.data or {}), "path": path}), *rest]
+    events += [
+        NewAuditEvent("task_opened", None, [], task_id=t.id, element_id=t.element_id,
+                      data={"name": t.name, "candidate_groups": t.candidate_groups})
+        for t in opened
+    ]
+    if step.finished:
+        events.append(NewAuditEvent("case_closed", None, [], data={"outcome": ctx.case.outcome}))
+    seq, head = audit_dao.append_events(ctx.session, ctx.instance, events, now=ctx.now)
+    waiting = ctx.engine.waiting_elements(workflow)
+    instances_dao.save_instance_state(
+        ctx.session,
+        ctx.instance,
+        read_version=read_version,
+        changes={
+            "state": ctx.engine.dump(workflow),
+            "status": "completed" if step.finished else "running",
+            "next_timer_due": None if step.finished else ctx.engine.next_timer_due(workflow),
+            "waiting_elements": waiting,
+            "audit_seq": seq,
+            "audit_head": head,
+            "updated_at": ctx.now,
+            **({"timer_attempts": 0, "timer_error": None} if timer_fired else {}),
+        },
+    )
+    _update_case(ctx, waiting, step)
+    return opened
+
+
+def _sync_task_rows(ctx: StepContext, workflow: BpmnWorkflow, finished_task_id: str | None) -> list[HumanTask]:
+    ready = {t.id: t for t in ctx.engine.ready_user_tasks(workflow)}
+    open_ids = tasks_dao.list_open_task_ids(ctx.session, ctx.instance.id) if ctx.instance.id else set()
+    open_ids.discard(finished_task_id)
+    tasks_dao.mark_cancelled(ctx.session, open_ids - ready.keys(), now=ctx.now)
+    opened = []
+    for task_id, ready_task in ready.items():
+        if task_id in open_ids:
+            continue
+        spec = ctx.definition.user_tasks.get(ready_task.element_id)
+        opened.append(HumanTask(
+            id=task_id,
+            instance_id=ctx.instance.id,
+            case_id=ctx.case.id,
+            element_id=ready_task.element_id,
+            name=ready_task.name,
+            lane=ready_task.lane,
+            form_key=spec.form_key if spec else None,
+            candidate_groups=list(spec.candidate_groups) if spec else [],
+            status="open",
+            due_at=due_instant(spec.due_date if spec else None, ctx.now),
+            created_at=ctx.now,
+        ))
+    tasks_dao.add_tasks(ctx.session, opened)
+    return opened
+
+
+def _update_case(ctx: StepContext, waiting: list[str], step: StepResult) -> None:
+    names = ctx.definition.element_names
+    ctx.case.stage = ", ".join(names.get(e, e) for e in waiting)[:300]
+    for element in step.completed:
+        if element in ctx.definition.end_events and element != ctx.definition.final_end_event:
+            ctx.case.outcome = names.get(element, element)[:60]
+    if step.finished:
+        ctx.case.outcome = ctx.case.outcome or names.get(ctx.definition.final_end_event or "", "Closed")[:60]
+        ctx.case.status = "closed"
+        ctx.case.closed_at = ctx.now
+        ctx.case.stage = "Closed"

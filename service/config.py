@@ -1,0 +1,68 @@
+"""Configuration, only from the environment. Secrets are never defaults in production."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = _env(name)
+    return default if value is None else value.lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Provider:
+    name: str
+    address: tuple[str, ...]
+    telephone: str
+    email: str
+    website: str
+
+
+@dataclass
+class Settings:
+    environment: str = "production"
+    database_url: str = f"sqlite:///{ROOT / 'var' / 'ubp.sqlite3'}"
+    secret_key: str | None = None
+    secure_cookies: bool = True
+    behind_tls: bool = False
+    session_idle: timedelta = timedelta(minutes=30)
+    session_absolute: timedelta = timedelta(hours=10)
+    login_rate_limit: str = "10 per minute"
+    api_rate_limit: str = "600 per minute"
+    max_request_bytes: int = 3 * 1024 * 1024
+    db_pool_size: int = 5
+    forms_dir: Path = ROOT / "forms"
+    bpmn_dir: Path = ROOT / "bpmn"
+    worker_poll_seconds: float = 3.0
+    provider: Provider = field(default_factory=lambda: Provider(
+        name="Selwood Housing", address=("Bank House", "Bank Street", "Melksham", "SN12 6LE"),
+        telephone="0300 123 4567", email="customer.services@example.org", website="www.example.org",
+    ))
+
+    @classmethod
+    def from_environment(cls) -> Settings:
+        environment = _env("UBP_ENV", "production")
+        development = environment in {"development", "testing"}
+        settings = cls(
+            environment=environment,
+            database_url=_env("DATABASE_URL", cls.database_url),
+            secret_key=_env("SECRET_KEY"),
+            secure_cookies=_flag("SECURE_COOKIES", not development),
+            behind_tls=_flag("BEHIND_TLS", False),
+            db_pool_size=int(_env("DB_POOL_SIZE", "5")),
+            worker_poll_seconds=float(_env("WORKER_POLL_SECONDS", "3")),
+        )
+        if settings.secret_key is None:
+            raise RuntimeError("SECRET_KEY must be set in the environment (make run generates one under var/).")
+        return settings

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from service.models import Adjustment, Case, CaseActor, CaseNote, Customer, Incident, Restriction
+
+
+def get_case(session: Session, case_id: int) -> Case | None:
+    return session.get(Case, case_id)
+
+
+def get_case_by_reference(session: Session, reference: str) -> Case | None:
+    return session.scalar(select(Case).where(Case.reference == reference))
+
+
+def get_case_by_instance(session: Session, instance_id: int) -> Case:
+    return session.scalars(select(Case).where(Case.instance_id == instance_id)).one()
+
+
+def add_case(session: Session, case: Case) -> Case:
+    session.add(case)
+    session.flush()
+    return case
+
+
+def get_customer(session: Session, customer_id: int) -> Customer | None:
+    return session.get(Customer, customer_id)
+
+
+def get_customer_by_reference(session: Session, reference: str) -> Customer | None:
+    return session.scalar(select(Customer).where(Customer.reference == reference))
+
+
+def find_or_add_customer(session: Session, data: dict[str, Any], *, now: datetime) -> Customer:
+    reference = data["customer_reference"].strip().upper()
+    customer = get_customer_by_reference(session, reference)
+    if customer is None:
+        customer = Customer(
+            reference=reference, name=(data.get("customer_name") or reference).strip(), address=[],
+            created_at=now,
+        )
+        session.add(customer)
+        session.flush()
+    return customer
+
+
+def search_customers(session: Session, text: str, limit: int = 50) -> Sequence[Customer]:
+    pattern = f"%{text.strip()}%"
+    return session.scalars(
+        select(Customer)
+        .where(or_(Customer.reference.ilike(pattern), Customer.name.ilike(pattern)))
+        .order_by(Customer.name)
+        .limit(limit)
+    ).all()
+
+
+def list_cases_of_customer(session: Session, customer_id: int) -> Sequence[Case]:
+    return session.scalars(
+        select(Case).where(Case.customer_id == customer_id).order_by(Case.opened_at.desc())
+    ).all()
+
+
+def list_actors(session: Session, case_id: int) -> Sequence[CaseActor]:
+    return session.scalars(select(CaseActor).where(CaseActor.case_id == case_id).order_by(CaseActor.at)).all()
+
+
+def list_incidents(session: Session, case_id: int) -> Sequence[Incident]:
+    return session.scalars(select(Incident).where(Incident.case_id == case_id).order_by(Incident.occurred_at)).all()
+
+
+def list_adjustments(session: Session, case_id: int) -> Sequence[Adjustment]:
+    return session.scalars(
+        select(Adjustment).where(Adjustment.case_id == case_id).order_by(Adjustment.recorded_at)
+    ).all()
+
+
+def list_restrictions_of_case(session: Session, case_id: int) -> Sequence[Restriction]:
+    return session.scalars(
+        select(Restriction).where(Restriction.case_id == case_id).order_by(Restriction.created_at, Restriction.id)
+    ).all()
+
+
+def list_active_restrictions(session: Session, customer_id: int) -> Sequence[Restriction]:
+    return session.scalars(
+        select(Restriction)
+        .where(Restriction.customer_id == customer_id, Restriction.status == "active")
+        .order_by(Restriction.starts_on)
+    ).all()
+
+
+def list_notes(session: Session, case_id: int) -> Sequence[CaseNote]:
+    return session.scalars(select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.created_at)).all()
+
+
+def add(session: Session, record: object) -> None:
+    session.add(record)

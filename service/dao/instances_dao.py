@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from service.models import ProcessInstance
+
+
+class StaleInstance(RuntimeError):
+    """Someone else changed the instance since it was read (optimistic lock)."""
+
+
+def get_instance(session: Session, instance_id: int) -> ProcessInstance | None:
+    return session.get(ProcessInstance, instance_id)
+
+
+def get_instance_by_key(session: Session, business_key: str) -> ProcessInstance | None:
+    return session.scalar(select(ProcessInstance).where(ProcessInstance.business_key == business_key))
+
+
+def add_instance(session: Session, instance: ProcessInstance) -> ProcessInstance:
+    session.add(instance)
+    session.flush()
+    return instance
+
+
+def save_instance_state(
+    session: Session, instance: ProcessInstance, *, read_version: int, changes: dict[str, Any]
+) -> None:
+    """Write new state only if nobody else has since ``read_version``; raise StaleInstance otherwise."""
+    result = session.execute(
+        update(ProcessInstance)
+        .where(ProcessInstance.id == instance.id, ProcessInstance.lock_version == read_version)
+        .values(lock_version=read_version + 1, **changes)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise StaleInstance(instance.business_key)
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.lock_version = read_version + 1
+
+
+def list_due_instance_ids(session: Session, now: datetime, limit: int) -> Sequence[int]:
+    return session.scalars(
+        select(ProcessInstance.id)
+        .where(ProcessInstance.next_timer_due <= now, ProcessInstance.status == "running")
+        .order_by(ProcessInstance.next_timer_due)
+        .limit(limit)
+    ).all()
+
+
+def claim_due_instances(session: Session, now: datetime, limit: int) -> Sequence[ProcessInstance]:
+    """Due instances, locked for this transaction; on PostgreSQL rows another worker holds are skipped."""
+    query = (
+        select(ProcessInstance)
+        .where(ProcessInstance.next_timer_due <= now, ProcessInstance.status == "running")
+        .order_by(ProcessInstance.next_timer_due)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return session.scalars(query).all()

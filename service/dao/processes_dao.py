@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from service.models import ProcessVersion
+
+
+def get_version(session: Session, version_id: int) -> ProcessVersion | None:
+    return session.get(ProcessVersion, version_id)
+
+
+def get_latest_version(session: Session, process_id: str) -> ProcessVersion | None:
+    return session.scalar(
+        select(ProcessVersion)
+        .where(ProcessVersion.process_id == process_id)
+        .order_by(ProcessVersion.version.desc())
+        .limit(1)
+    )
+
+
+def find_version_by_hash(session: Session, process_id: str, content_hash: str) -> ProcessVersion | None:
+    return session.scalar(
+        select(ProcessVersion).where(
+            ProcessVersion.process_id == process_id, ProcessVersion.content_hash == content_hash
+        )
+    )
+
+
+def next_version_number(session: Session, process_id: str) -> int:
+    highest = session.scalar(
+        select(func.max(ProcessVersion.version)).where(ProcessVersion.process_id == process_id)
+    )
+    return (highest or 0) + 1
+
+
+def list_versions(session: Session, process_id: str | None = None) -> Sequence[ProcessVersion]:
+    query = select(ProcessVersion).order_by(ProcessVersion.process_id, ProcessVersion.version.desc())
+    if process_id is not None:
+        query = query.where(ProcessVersion.process_id == process_id)
+    return session.scalars(query).all()
+
+
+def add_version(session: Session, version: ProcessVersion) -> ProcessVersion:
+    session.add(version)
+    session.flush()
+    return version

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from service.models import HumanTask, HumanTaskGroup, TaskReassignment
+
+
+class TaskConflict(RuntimeError):
+    """The task is no longer in the state the caller saw (completed, claimed or cancelled meanwhile)."""
+
+
+def get_task(session: Session, task_id: str) -> HumanTask | None:
+    return session.get(HumanTask, task_id)
+
+
+def list_open_task_ids(session: Session, instance_id: int) -> set[str]:
+    return set(
+        session.scalars(
+            select(HumanTask.id).where(HumanTask.instance_id == instance_id, HumanTask.status == "open")
+        )
+    )
+
+
+def list_tasks_of_case(session: Session, case_id: int) -> Sequence[HumanTask]:
+    return session.scalars(
+        select(HumanTask).where(HumanTask.case_id == case_id).order_by(HumanTask.created_at, HumanTask.id)
+    ).all()
+
+
+def add_tasks(session: Session, tasks: Iterable[HumanTask]) -> None:
+    for task in tasks:
+        session.add(task)
+        for group in task.candidate_groups:
+            session.add(HumanTaskGroup(task_id=task.id, group_name=group))
+    session.flush()
+
+
+def mark_completed(
+    session: Session, task_id: str, *, user_id: int, now: datetime, data: dict[str, Any]
+) -> None:
+    result = session.execute(
+        update(HumanTask)
+        .where(HumanTask.id == task_id, HumanTask.status == "open", HumanTask.assignee_id == user_id)
+        .values(status="completed", completed_at=now, completed_by_id=user_id, data=data)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise TaskConflict(task_id)
+
+
+def mark_cancelled(session: Session, task_ids: Iterable[str], *, now: datetime) -> None:
+    ids = list(task_ids)
+    if ids:
+        session.execute(
+            update(HumanTask)
+            .where(HumanTask.id.in_(ids), HumanTask.status == "open")
+            .values(status="cancelled", completed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def claim(session: Session, task_id: str, *, user_id: int, now: datetime) -> None:
+    result = session.execute(
+        update(HumanTask)
+        .where(HumanTask.id == task_id, HumanTask.status == "open", HumanTask.assignee_id.is_(None))
+        .values(assignee_id=user_id, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise TaskConflict(task_id)
+
+
+def unclaim(session: Session, task_id: str, *, user_id: int) -> None:
+    result = session.execute(
+        update(HumanTask)
+        .where(HumanTask.id == task_id, HumanTask.status == "open", HumanTask.assignee_id == user_id)
+        .values(assignee_id=None, claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise TaskConflict(task_id)
+
+
+def reassign(
+    session: Session, task: HumanTask, *, to_user_id: int, by_user_id: int, reason: str, now: datetime
+) -> None:
+    previous = task.assignee_id
+    result = session.execute(
+        update(HumanTask)
+        .where(HumanTask.id == task.id, HumanTask.status == "open", HumanTask.assignee_id.is_(previous)
+               if previous is None else HumanTask.assignee_id == previous)
+        .values(assignee_id=to_user_id, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise TaskConflict(task.id)
+    session.add(TaskReassignment(
+        task_id=task.id, from_user_id=previous, to_user_id=to_user_id, by_user_id=by_user_id, reason=reason, at=now,
+    ))

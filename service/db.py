@@ -1,0 +1,101 @@
+"""The database: engine set-up for SQLite and PostgreSQL, and the one transaction boundary.
+
+Data-access functions take a Session and never commit; ``Database.transaction`` is the only place
+that does, so state, task rows and audit rows of a step commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import orjson
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database could not be reached; nothing was saved."""
+
+
+def _json_dumps(value: object) -> str:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(url, json_serializer=_json_dumps, json_deserializer=orjson.loads)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.drivername == "postgresql":
+        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return create_engine(
+        url,
+        json_serializer=_json_dumps,
+        json_deserializer=orjson.loads,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        pool_timeout=10,
+        connect_args={"connect_timeout": 5},
+    )
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+class Database:
+    def __init__(self, url: str, *, pool_size: int = 5) -> None:
+        self.url = url
+        self.engine = make_engine(url, pool_size=pool_size)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: commits if the block finishes, rolls back if it raises."""
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except OperationalError as error:
+            if _is_connection_problem(error):
+                raise DatabaseUnavailable("the database is not available") from error
+            raise
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for read paths; nothing it does is committed."""
+        try:
+            # Closing (not rolling back) ends the transaction without expiring what was loaded,
+            # so read results stay usable after the block.
+            with self._sessions() as session:
+                yield session
+        except OperationalError as error:
+            if _is_connection_problem(error):
+                raise DatabaseUnavailable("the database is not available") from error
+            raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _is_connection_problem(error: DBAPIError) -> bool:
+    if error.connection_invalidated:
+        return True
+    text = str(error.orig).lower() if error.orig is not None else ""
+    return any(
+        marker in text
+        for marker in ("connection", "could not connect", "server closed", "terminating", "timeout", "refused")
+    )

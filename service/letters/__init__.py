@@ -1,0 +1,25 @@
+"""Customer letters under the Unacceptable Behaviour Policy: data in, HTML or PDF out."""
+
+from service.letters.context import (
+    AppealOutcome,
+    FormatKind,
+    LetterContext,
+    LetterFormat,
+    LetterKind,
+    Provider,
+    Recipient,
+    RestrictionKind,
+    RestrictionTerms,
+)
+
+__all__ = [
+    "AppealOutcome",
+    "FormatKind",
+    "LetterContext",
+    "LetterFormat",
+    "LetterKind",
+    "Provider",
+    "Recipient",
+    "RestrictionKind",
+    "RestrictionTerms",
+]

@@ -1,0 +1,23 @@
+"""Customers: the people whose behaviour a case is about."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.models.base import Base
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    address: Mapped[list[Any]] = mapped_column(default=list)
+    contact_notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    anonymised_at: Mapped[datetime | None]

@@ -1,0 +1,49 @@
+"""Helpers every template can call: built asset URLs and the navigation for the signed-in person."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Flask, current_app, g, request, url_for
+
+DIST = Path(__file__).resolve().parent.parent / "static" / "dist"
+
+# (endpoint, label, roles that see it)
+NAVIGATION = (
+    ("inbox.inbox", "Tasks", ("caseworker", "head_of_service", "executive")),
+    ("cases.record_incident", "Record an incident", ("caseworker",)),
+    ("customers.search", "Customers", ("caseworker", "head_of_service", "executive", "auditor")),
+    ("processes.index", "Processes", ("process_owner",)),
+    ("audit.index", "Audit", ("auditor",)),
+    ("admin.index", "Administration", ("admin",)),
+)
+
+
+@lru_cache(maxsize=1)
+def _manifest() -> dict[str, str]:
+    path = DIST / "manifest.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def asset_url(name: str) -> str:
+    """The built file's URL with its content hash as a cache-busting query."""
+    _, _, version = _manifest().get(name, name).partition("?v=")
+    return url_for("static", filename=f"dist/{name}", v=version or None)
+
+
+def navigation_items() -> list[dict[str, object]]:
+    actor = g.get("actor")
+    if actor is None:
+        return []
+    items = []
+    for endpoint, label, roles in NAVIGATION:
+        if endpoint in current_app.view_functions and actor.has_any_role(roles):
+            href = url_for(endpoint)
+            items.append({"href": href, "text": label, "current": request.path.startswith(href)})
+    return items
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(asset_url=asset_url, navigation_items=navigation_items)

@@ -1,0 +1,123 @@
+"""Shared fixtures: every database test runs on SQLite and on PostgreSQL.
+
+PostgreSQL is taken from TEST_POSTGRES_URL (default: the local server on 127.0.0.1:5432). Each test
+session creates its own throwaway database, migrates it once, and empties the tables after each
+test. Without PostgreSQL the PostgreSQL leg is skipped with one printed line, except under CI=true,
+where an unreachable PostgreSQL fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import text
+
+from service.casework import definitions as definition_cache
+from service.casework import forms as form_cache
+from service.config import ROOT, Settings
+from service.migrate import upgrade
+from service.models import Base
+from service.runtime import Runtime, build_runtime
+from workflows.clock import FrozenClock
+
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+START = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # a Monday morning
+
+
+def _postgres_reachable() -> str | None:
+    try:
+        with psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=3):
+            return None
+    except psycopg.Error as error:
+        return str(error).strip().splitlines()[0]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    problem = _postgres_reachable()
+    config.ubp_postgres_problem = problem
+    if problem and IN_CI:
+        raise pytest.UsageError(f"CI=true but PostgreSQL is unreachable at {POSTGRES_ADMIN_URL}: {problem}")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    problem = config.ubp_postgres_problem
+    if problem:
+        return f"PostgreSQL leg SKIPPED: PostgreSQL is unreachable ({problem})"
+    return "database tests run on: sqlite, postgresql"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", ["sqlite", "postgresql"], scope="session")
+
+
+def _worker_suffix() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def database_url(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp("sqlite") / "ubp.sqlite3"
+        url = f"sqlite:///{path}"
+        upgrade(url)
+        yield url
+        return
+    if request.config.ubp_postgres_problem:
+        pytest.skip("PostgreSQL is unreachable")
+    name = f"ubp_test_{_worker_suffix()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+    url = f"{base}/{name}"
+    upgrade(url)
+    yield url
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(START)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        environment="testing",
+        database_url=database_url,
+        secret_key="test-secret-key-not-for-production",
+        secure_cookies=False,
+        login_rate_limit="1000 per minute",
+        forms_dir=ROOT / "forms",
+        bpmn_dir=ROOT / "bpmn",
+    )
+
+
+@pytest.fixture
+def runtime(settings: Settings, clock: FrozenClock) -> Iterator[Runtime]:
+    runtime = build_runtime(settings, clock)
+    yield runtime
+    _empty_tables(runtime)
+    runtime.db.dispose()
+    definition_cache.forget_all()
+    form_cache.forget_all()
+
+
+def _empty_tables(runtime: Runtime) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with runtime.db.engine.begin() as connection:
+        if runtime.db.is_postgres:
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))

@@ -1,0 +1,90 @@
+"""The foundation on both databases: deploy, start, claim, complete, conflicts, versions, audit."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from service.casework.errors import Conflict, InvalidInput, NotAllowed
+from service.dao import tasks_dao
+from service.models import AuditEvent, Case, HumanTask, ProcessInstance, ProcessVersion
+from tests.service.conftest import deploy_fixture
+
+
+def _open_task(runtime, reference: str) -> HumanTask:
+    with runtime.db.reading() as session:
+        return session.scalars(
+            select(HumanTask).join(Case, Case.id == HumanTask.case_id)
+            .where(Case.reference == reference, HumanTask.status == "open")
+        ).one()
+
+
+def _claim_and_complete(runtime, actor, reference, data):
+    task = _open_task(runtime, reference)
+    with runtime.db.transaction() as session:
+        tasks_dao.claim(session, task.id, user_id=actor.user_id, now=runtime.clock.now())
+    runtime.casework.complete_task(actor, task.id, data)
+    return task
+
+
+def test_a_case_runs_through_three_tasks_with_rows_and_audit_in_step(runtime, people):
+    deploy_fixture(runtime, "three_tasks.bpmn")
+    casey = people["casey"]
+    started = runtime.casework.start_case(casey, {"customer_reference": "c-100", "customer_name": "Pat Doe"},
+                                          process_id="three_tasks")
+    assert started.reference == "UB-2026-0001"
+    for note in ("one", "two", "three"):
+        _claim_and_complete(runtime, casey, started.reference, {"note": note})
+    with runtime.db.reading() as session:
+        case = session.scalars(select(Case)).one()
+        instance = session.get(ProcessInstance, case.instance_id)
+        tasks = session.scalars(select(HumanTask).order_by(HumanTask.created_at)).all()
+        events = session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+    assert case.status == "closed" and instance.status == "completed"
+    assert [t.status for t in tasks] == ["completed"] * 3
+    assert tasks[0].due_at is not None and tasks[1].due_at is None
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    assert all(e.prev_hash == p.hash for p, e in zip(events, events[1:], strict=False))
+    assert [e.event_type for e in events].count("task_completed") == 3
+    assert events[-1].event_type == "case_closed"
+
+
+def test_only_the_holder_completes_and_a_second_submit_is_a_conflict(runtime, people):
+    deploy_fixture(runtime, "three_tasks.bpmn")
+    casey, cora = people["casey"], people["cora"]
+    reference = runtime.casework.start_case(casey, {"customer_reference": "C-1"}, "three_tasks").reference
+    task = _open_task(runtime, reference)
+    with pytest.raises(NotAllowed):
+        runtime.casework.complete_task(casey, task.id, {"note": "x"})
+    with runtime.db.transaction() as session:
+        tasks_dao.claim(session, task.id, user_id=casey.user_id, now=runtime.clock.now())
+    with pytest.raises(NotAllowed):
+        runtime.casework.complete_task(cora, task.id, {"note": "x"})
+    with pytest.raises(InvalidInput) as invalid:
+        runtime.casework.complete_task(casey, task.id, {"note": "", "extra": "field"})
+    assert {p.field for p in invalid.value.problems} == {"note", "extra"}
+    runtime.casework.complete_task(casey, task.id, {"note": "done"})
+    with pytest.raises(Conflict):
+        runtime.casework.complete_task(casey, task.id, {"note": "again"})
+
+
+def test_identical_redeploy_is_a_no_op_and_running_cases_keep_their_version(runtime, people):
+    first = deploy_fixture(runtime, "three_tasks.bpmn")
+    assert first.versions[0].created and first.versions[0].version == 1
+    again = deploy_fixture(runtime, "three_tasks.bpmn")
+    assert not again.versions[0].created and "unchanged" in again.message
+    casey = people["casey"]
+    old = runtime.casework.start_case(casey, {"customer_reference": "C-1"}, "three_tasks").reference
+    changed = (
+        (runtime.settings.bpmn_dir.parent / "tests/workflows/fixtures/three_tasks.bpmn").read_bytes()
+        .replace(b'name="Second step"', b'name="Second step, revised"')
+    )
+    second = deploy_fixture(runtime, "three_tasks.bpmn", content=changed)
+    assert second.versions[0].version == 2
+    new = runtime.casework.start_case(casey, {"customer_reference": "C-2"}, "three_tasks").reference
+    _claim_and_complete(runtime, casey, old, {"note": "a"})
+    _claim_and_complete(runtime, casey, new, {"note": "a"})
+    assert _open_task(runtime, old).name == "Second step"
+    assert _open_task(runtime, new).name == "Second step, revised"
+    with runtime.db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(ProcessVersion)) == 2

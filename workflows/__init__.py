@@ -1,0 +1,1 @@
+"""BPMN: parsing, running and sandboxing the Unacceptable Behaviour Policy workflows."""

@@ -1,0 +1,226 @@
+"""Running cases: start, complete user tasks, deliver messages, fire timers, save and restore.
+
+Every workflow this module hands out, including one just restored from storage, evaluates its
+expressions in the sandbox: SpiffWorkflow gives a restored workflow its default (unrestricted)
+script engine back, so ``load`` sets ours every time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from workflows import calendar as policy_calendar
+from workflows import clock as clocks
+from workflows.definitions import ProcessDefinition
+from workflows.sandbox import make_script_engine
+from workflows.state import dump_state, load_state
+
+# A flow counts as taken once the element it leads to is reached. Catch events behind an
+# event-based gateway sit in MAYBE until one of them actually fires, so they are not counted early.
+_REACHED = TaskState.WAITING | TaskState.READY | TaskState.STARTED | TaskState.COMPLETED
+_MAX_TIMER_ROUNDS = 20
+
+
+class TaskNotReady(LookupError):
+    """The task is not (or no longer) waiting for a person: completed, cancelled or never existed."""
+
+
+class NoOneWaiting(LookupError):
+    """A message arrived that nothing in the case is waiting for."""
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    id: str
+    element_id: str
+    name: str
+    lane: str | None
+    data: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class StepResult:
+    completed: list[str]
+    taken_flows: list[str]
+    finished: bool
+
+
+def sandbox_functions() -> dict[str, Any]:
+    """Date helpers BPMN scripts may call; they take and return ISO strings so task data stays JSON."""
+
+    def add_months(iso_date: str, months: int) -> str:
+        return policy_calendar.add_months(date.fromisoformat(iso_date), int(months)).isoformat()
+
+    def start_of_day_utc(iso_date: str) -> str:
+        return policy_calendar.iso_utc(policy_calendar.start_of_day(date.fromisoformat(iso_date)))
+
+    return {"add_months": add_months, "start_of_day_utc": start_of_day_utc}
+
+
+class CaseEngine:
+    def __init__(self, clock: clocks.Clock | None = None) -> None:
+        if clock is not None:
+            clocks.install(clock)
+        self.script_engine = make_script_engine(sandbox_functions())
+        self._definitions: dict[int, ProcessDefinition] = {}
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self, definition: ProcessDefinition, data: Mapping[str, Any]) -> tuple[BpmnWorkflow, StepResult]:
+        """A new case of ``definition`` with the start form's ``data``, run up to its first wait."""
+        workflow = BpmnWorkflow(definition.spec, dict(definition.subprocess_specs), script_engine=self.script_engine)
+        self._remember(workflow, definition)
+        workflow.get_tasks(state=TaskState.READY)[0].data.update(data)
+        step = self._advance(workflow, definition, workflow.do_engine_steps)
+        return workflow, step
+
+    def dump(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        return dump_state(workflow)
+
+    def load(self, definition: ProcessDefinition, state: Mapping[str, Any]) -> BpmnWorkflow:
+        workflow = load_state(state, definition.spec, definition.subprocess_specs)
+        workflow.script_engine = self.script_engine
+        self._remember(workflow, definition)
+        return workflow
+
+    # -- people ----------------------------------------------------------------------------
+
+    def ready_user_tasks(self, workflow: BpmnWorkflow) -> list[ReadyTask]:
+        return [
+            ReadyTask(str(t.id), t.task_spec.bpmn_id, t.task_spec.bpmn_name or t.task_spec.bpmn_id,
+                      t.task_spec.lane, t.data)
+            for t in workflow.get_tasks(state=TaskState.READY, manual=True)
+        ]
+
+    def complete_task(self, workflow: BpmnWorkflow, task_id: str, data: Mapping[str, Any]) -> StepResult:
+        task = self._ready_task(workflow, task_id)
+
+        def run() -> None:
+            task.data.update(data)
+            task.run()
+            workflow.do_engine_steps()
+
+        return self._advance(workflow, self._definition(workflow), run)
+
+    def deliver_message(self, workflow: BpmnWorkflow, name: str, payload: Mapping[str, Any]) -> StepResult:
+        if not self.waits_for_message(workflow, name):
+            raise NoOneWaiting(name)
+        event = BpmnEvent(MessageEventDefinition(name), payload={"payload": dict(payload), "result_var": name})
+
+        def run() -> None:
+            workflow.send_event(event)
+            workflow.do_engine_steps()
+
+        return self._advance(workflow, self._definition(workflow), run)
+
+    def waits_for_message(self, workflow: BpmnWorkflow, name: str) -> bool:
+        for task in workflow.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            # An event-based gateway waits on several definitions at once.
+            for candidate in getattr(definition, "event_definitions", None) or [definition]:
+                if isinstance(candidate, MessageEventDefinition) and candidate.name == name:
+                    return True
+        return False
+
+    # -- time ------------------------------------------------------------------------------
+
+    def fire_due_timers(self, workflow: BpmnWorkflow) -> StepResult:
+        def run() -> None:
+            # A timer that fires can lead straight to another that is already due (a worker that
+            # was down past both a review date and an end date): keep going until none is.
+            for _ in range(_MAX_TIMER_ROUNDS):
+                workflow.refresh_timers()
+                workflow.do_engine_steps()
+                due = self.next_timer_due(workflow)
+                if due is None or due >= clocks.active().now():
+                    break
+
+        return self._advance(workflow, self._definition(workflow), run)
+
+    def next_timer_due(self, workflow: BpmnWorkflow) -> datetime | None:
+        return min(_timer_instants(workflow), default=None)
+
+    def is_finished(self, workflow: BpmnWorkflow) -> bool:
+        return workflow.is_completed()
+
+    def waiting_elements(self, workflow: BpmnWorkflow) -> list[str]:
+        states = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+        return sorted({t.task_spec.bpmn_id for t in workflow.get_tasks(state=states) if t.task_spec.bpmn_id})
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _remember(self, workflow: BpmnWorkflow, definition: ProcessDefinition) -> None:
+        workflow.process_definition = definition  # type: ignore[attr-defined]
+
+    def _definition(self, workflow: BpmnWorkflow) -> ProcessDefinition:
+        return workflow.process_definition  # type: ignore[attr-defined]
+
+    def _ready_task(self, workflow: BpmnWorkflow, task_id: str):
+        try:
+            task = workflow.get_task_from_id(UUID(task_id))
+        except (ValueError, KeyError, TypeError):
+            raise TaskNotReady(task_id) from None
+        if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+            raise TaskNotReady(task_id)
+        return task
+
+    def _advance(self, workflow: BpmnWorkflow, definition: ProcessDefinition, action) -> StepResult:
+        before = {t.id: t.state for t in workflow.get_tasks()}
+        action()
+        completed: list[str] = []
+        flows: list[str] = []
+        for task in workflow.get_tasks():
+            was = before.get(task.id, TaskState.FUTURE)
+            element = task.task_spec.bpmn_id
+            if element is None:
+                continue
+            if task.state == TaskState.COMPLETED and was != TaskState.COMPLETED:
+                completed.append(element)
+            if task.state & _REACHED and not was & _REACHED:
+                flow = _incoming_flow(definition, task)
+                if flow:
+                    flows.append(flow)
+        return StepResult(completed, flows, workflow.is_completed())
+
+
+def _incoming_flow(definition: ProcessDefinition, task) -> str | None:
+    parent = task.parent
+    while parent is not None and parent.task_spec.bpmn_id is None:
+        parent = parent.parent
+    if parent is None:
+        return None
+    return definition.flow_between(parent.task_spec.bpmn_id, task.task_spec.bpmn_id)
+
+
+def _timer_instants(workflow: BpmnWorkflow) -> Iterable[datetime]:
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        value = task.internal_data.get("event_value")
+        for text in _iso_values(value):
+            try:
+                instant = datetime.fromisoformat(text)
+            except ValueError:
+                continue
+            if instant.tzinfo is not None:
+                yield instant
+
+
+def _iso_values(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        if "next" in value and value.get("cycles", 1) != 0:
+            yield value["next"]
+        else:
+            for inner in value.values():
+                yield from _iso_values(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _iso_values(inner)
