@@ -29,6 +29,7 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, json_serializer=_json_dumps, json_deserializer=orjson.loads)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
@@ -45,6 +46,8 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Take over transaction control from the driver so that ``_sqlite_begin`` decides how each starts.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -53,11 +56,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection) -> None:
+    """Writers start with BEGIN IMMEDIATE: they queue for the write lock up front instead of reading a
+    snapshot that another writer then makes stale (which SQLite reports as an unrecoverable lock error).
+    Readers start a deferred transaction and never block writers in WAL mode."""
+    immediate = connection.get_execution_options().get("sqlite_immediate", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
 class Database:
     def __init__(self, url: str, *, pool_size: int = 5) -> None:
         self.url = url
         self.engine = make_engine(url, pool_size=pool_size)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writing_sessions = sessionmaker(
+            self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
+        )
 
     @property
     def is_postgres(self) -> bool:
@@ -67,7 +81,7 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commits if the block finishes, rolls back if it raises."""
         try:
-            with self._sessions() as session, session.begin():
+            with self._writing_sessions() as session, session.begin():
                 yield session
         except OperationalError as error:
             if _is_connection_problem(error):

@@ -88,3 +88,55 @@ def test_identical_redeploy_is_a_no_op_and_running_cases_keep_their_version(runt
     assert _open_task(runtime, new).name == "Second step, revised"
     with runtime.db.reading() as session:
         assert session.scalar(select(func.count()).select_from(ProcessVersion)) == 2
+
+
+def test_two_people_completing_the_same_task_at_once_exactly_one_wins(runtime, people, monkeypatch):
+    """Two real database sessions in two threads, both past their reads before either writes."""
+    import contextlib
+    import threading
+
+    from service.casework import cases as cases_module
+
+    deploy_fixture(runtime, "three_tasks.bpmn")
+    casey = people["casey"]
+    reference = runtime.casework.start_case(casey, {"customer_reference": "C-1"}, "three_tasks").reference
+    task = _open_task(runtime, reference)
+    with runtime.db.transaction() as session:
+        tasks_dao.claim(session, task.id, user_id=casey.user_id, now=runtime.clock.now())
+
+    # On SQLite the second writer queues for the write lock before it reads, so it cannot meet the
+    # first at the barrier: the barrier only has to hold on PostgreSQL.
+    both_loaded = threading.Barrier(2, timeout=10 if runtime.db.is_postgres else 0.5)
+    real_load = runtime.engine.load
+
+    def load_then_wait(definition, state):
+        workflow = real_load(definition, state)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_loaded.wait()
+        return workflow
+
+    monkeypatch.setattr(runtime.engine, "load", load_then_wait)
+    outcomes: list[str] = []
+
+    def attempt(note: str) -> None:
+        try:
+            runtime.casework.complete_task(casey, task.id, {"note": note})
+            outcomes.append("won")
+        except cases_module.Conflict as conflict:
+            outcomes.append(conflict.message)
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes)[-1] == "won" and outcomes.count("won") == 1
+    loser = next(o for o in outcomes if o != "won")
+    assert "nothing was" in loser
+    with runtime.db.reading() as session:
+        completions = session.scalars(
+            select(AuditEvent).where(AuditEvent.event_type == "task_completed")
+        ).all()
+        open_tasks = session.scalars(select(HumanTask).where(HumanTask.status == "open")).all()
+    assert len(completions) == 1
+    assert [t.name for t in open_tasks] == ["Second step"]
