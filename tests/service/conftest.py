@@ -41,3 +41,33 @@ def deploy_fixture(runtime, name: str, content: bytes | None = None, comment: st
     path = FIXTURES / name
     return deploy(runtime.db, content or path.read_bytes(), load_forms(FIXTURES / "forms"), filename=name,
                   deployed_by_id=None, comment=comment, now=runtime.clock.now())
+
+
+@pytest.fixture
+def app(runtime):
+    from service.app import create_app
+
+    application = create_app(runtime.settings, runtime)
+    application.config["TESTING"] = True
+    return application
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def csrf_token_from(html: str) -> str:
+    import re
+
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(
+        r'name="csrf-token" content="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def sign_in(client, username: str, password: str = TEST_PASSWORD):
+    page = client.get("/sign-in")
+    return client.post("/sign-in", data={
+        "username": username, "password": password, "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+    })
