@@ -13,7 +13,7 @@ import sys
 
 from service.app import create_app
 from service.cli import deploy_directory
-from service.demo import DEMO_PASSWORD, seed_demo
+from service.demo import seed_demo
 from service.migrate import upgrade
 
 ADDRESS = "127.0.0.1:5000"
@@ -27,7 +27,6 @@ def main() -> int:
         print(line)
     for line in seed_demo(runtime):
         print(line)
-    print(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}) are listed above.")
     print(f"Serving on http://{ADDRESS}  (Ctrl-C to stop)\n", flush=True)
     runtime.db.dispose()
     bin_dir = os.path.dirname(sys.executable)

@@ -1,0 +1,25 @@
+# The web app and the timer worker share this image; docker-compose.yml runs each as a service.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY frontend ./frontend
+RUN npm ci --no-audit --no-fund && npm run build
+
+FROM python:3.11-slim-bookworm
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+RUN useradd --create-home --uid 10001 ubp
+WORKDIR /app
+COPY pyproject.toml ./
+COPY workflows ./workflows
+COPY service ./service
+RUN pip install --no-cache-dir .
+COPY templates ./templates
+COPY forms ./forms
+COPY bpmn ./bpmn
+COPY --from=assets /app/service/static/dist ./service/static/dist
+ENV UBP_ENV=production PYTHONUNBUFFERED=1
+USER ubp
+EXPOSE 8000
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "4", "--threads", "2", "service.wsgi:app"]
