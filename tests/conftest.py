@@ -9,6 +9,7 @@ where an unreachable PostgreSQL fails the run.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -63,26 +64,35 @@ def _worker_suffix() -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(
-    backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
-) -> Iterator[str]:
-    if backend == "sqlite":
-        path = tmp_path_factory.mktemp("sqlite") / "ubp.sqlite3"
-        url = f"sqlite:///{path}"
-        upgrade(url)
-        yield url
-        return
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file per test session; each test works on its own copy."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(request: pytest.FixtureRequest) -> Iterator[str]:
+    """One migrated PostgreSQL database per test session (and xdist worker), dropped at the end."""
     if request.config.ubp_postgres_problem:
         pytest.skip("PostgreSQL is unreachable")
     name = f"ubp_test_{_worker_suffix()}_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
-    url = f"{base}/{name}"
+    url = f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
     upgrade(url)
     yield url
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    if backend == "sqlite":
+        path = tmp_path / "ubp.sqlite3"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+        return f"sqlite:///{path}"
+    return request.getfixturevalue("migrated_postgres")
 
 
 @pytest.fixture
@@ -114,10 +124,10 @@ def runtime(settings: Settings, clock: FrozenClock) -> Iterator[Runtime]:
 
 
 def _empty_tables(runtime: Runtime) -> None:
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    """PostgreSQL keeps one database per session, emptied after each test (TRUNCATE does not fire
+    the append-only row triggers); each SQLite test had its own copy, which is simply left behind."""
+    if not runtime.db.is_postgres:
+        return
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     with runtime.db.engine.begin() as connection:
-        if runtime.db.is_postgres:
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))

@@ -32,6 +32,10 @@ def event_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical).hexdigest()
 
 
+def data_digest(data: dict[str, Any]) -> str:
+    return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)).hexdigest()
+
+
 def hashed_fields(event: AuditEvent) -> dict[str, Any]:
     return {
         "instance_id": event.instance_id,
@@ -42,7 +46,7 @@ def hashed_fields(event: AuditEvent) -> dict[str, Any]:
         "event_type": event.event_type,
         "task_id": event.task_id,
         "element_id": event.element_id,
-        "data": event.data,
+        "data_digest": event.data_digest,
         "prev_hash": event.prev_hash,
     }
 
@@ -61,7 +65,8 @@ def append_events(
         row = AuditEvent(
             instance_id=instance.id, seq=seq, occurred_at=now, actor_id=new.actor_id,
             actor_roles=sorted(new.actor_roles), event_type=new.event_type, task_id=new.task_id,
-            element_id=new.element_id, data=new.data or {}, prev_hash=head, hash="",
+            element_id=new.element_id, data=new.data or {}, data_digest=data_digest(new.data or {}),
+            prev_hash=head, hash="",
         )
         row.hash = event_hash(hashed_fields(row))
         head = row.hash

@@ -10,10 +10,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base
+
+
+class AccessLogEntry(Base):
+    """Who looked at which case or customer, and when."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_subject", "subject_kind", "subject_reference", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    subject_kind: Mapped[str] = mapped_column(String(20))
+    subject_reference: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime]
 
 
 class AuditEvent(Base):
@@ -30,5 +43,24 @@ class AuditEvent(Base):
     task_id: Mapped[str | None] = mapped_column(String(36))
     element_id: Mapped[str | None] = mapped_column(String(200))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The chain covers a digest of the data, not the data itself, so that retention can erase the
+    # personal data in an old event (setting redacted_at) while the chain stays verifiable.
+    data_digest: Mapped[str] = mapped_column(String(64))
+    redacted_at: Mapped[datetime | None]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditAnchor(Base):
+    """A periodic digest over every case chain's head, itself chained: removing a whole case chain,
+    or rewriting one and its head together, no longer goes unnoticed."""
+
+    __tablename__ = "audit_anchors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(unique=True)
+    at: Mapped[datetime]
+    case_count: Mapped[int]
+    heads_digest: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))

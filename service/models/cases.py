@@ -28,6 +28,7 @@ class Case(Base):
     closed_at: Mapped[datetime | None]
     legal_hold: Mapped[bool] = mapped_column(default=False)
     legal_hold_reason: Mapped[str | None] = mapped_column(Text)
+    anonymised_at: Mapped[datetime | None]
 
 
 class CaseActor(Base):

@@ -23,6 +23,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     roles: Mapped[list[Any]] = mapped_column(default=list)
     active: Mapped[bool] = mapped_column(default=True)
+    is_service_account: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
 
     def has_role(self, *roles: str) -> bool:

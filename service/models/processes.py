@@ -52,3 +52,17 @@ class ProcessInstance(Base):
     timer_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class ProcessDraft(Base):
+    """A process owner's work in progress from the modeler; never run, never a version."""
+
+    __tablename__ = "process_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(200), index=True)
+    bpmn_xml: Mapped[str] = mapped_column(Text)
+    forms: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    saved_at: Mapped[datetime]
+    comment: Mapped[str] = mapped_column(Text, default="")

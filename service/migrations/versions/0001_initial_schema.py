@@ -5,11 +5,10 @@ Revises:
 Create Date: 2026-11-24
 """
 
-import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
-
+import sqlalchemy as sa
 import service.models.base
+from sqlalchemy.dialects import postgresql
 
 revision = "0001"
 down_revision = None
@@ -19,14 +18,24 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
+        "audit_anchors",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("at", service.models.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("case_count", sa.Integer(), nullable=False),
+        sa.Column("heads_digest", sa.String(length=64), nullable=False),
+        sa.Column("prev_hash", sa.String(length=64), nullable=False),
+        sa.Column("hash", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_anchors")),
+        sa.UniqueConstraint("seq", name=op.f("uq_audit_anchors_seq")),
+    )
+    op.create_table(
         "customers",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("reference", sa.String(length=40), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column(
-            "address",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
+            "address", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
         sa.Column("contact_notes", sa.Text(), nullable=False),
         sa.Column("created_at", service.models.base.UtcDateTime(timezone=True), nullable=False),
@@ -51,15 +60,66 @@ def upgrade() -> None:
         sa.Column("job_title", sa.String(length=200), nullable=False),
         sa.Column("password_hash", sa.String(length=255), nullable=False),
         sa.Column(
-            "roles",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
+            "roles", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
         sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("is_service_account", sa.Boolean(), nullable=False),
         sa.Column("created_at", service.models.base.UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("username", name=op.f("uq_users_username")),
     )
+    op.create_table(
+        "access_log",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("subject_kind", sa.String(length=20), nullable=False),
+        sa.Column("subject_reference", sa.String(length=40), nullable=False),
+        sa.Column("at", service.models.base.UtcDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_access_log_user_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_access_log")),
+    )
+    with op.batch_alter_table("access_log", schema=None) as batch_op:
+        batch_op.create_index("ix_access_log_subject", ["subject_kind", "subject_reference", "at"], unique=False)
+
+    op.create_table(
+        "api_tokens",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("token_prefix", sa.String(length=16), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("service_user_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "roles", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
+        ),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", service.models.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", service.models.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("last_used_at", service.models.base.UtcDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name=op.f("fk_api_tokens_created_by_id_users")),
+        sa.ForeignKeyConstraint(["service_user_id"], ["users.id"], name=op.f("fk_api_tokens_service_user_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
+    )
+    with op.batch_alter_table("api_tokens", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_api_tokens_token_prefix"), ["token_prefix"], unique=False)
+
+    op.create_table(
+        "process_drafts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("process_id", sa.String(length=200), nullable=False),
+        sa.Column("bpmn_xml", sa.Text(), nullable=False),
+        sa.Column(
+            "forms", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
+        ),
+        sa.Column("saved_by_id", sa.Integer(), nullable=True),
+        sa.Column("saved_at", service.models.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("comment", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(["saved_by_id"], ["users.id"], name=op.f("fk_process_drafts_saved_by_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_process_drafts")),
+    )
+    with op.batch_alter_table("process_drafts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_process_drafts_process_id"), ["process_id"], unique=False)
+
     op.create_table(
         "process_versions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -69,9 +129,7 @@ def upgrade() -> None:
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("bpmn_xml", sa.Text(), nullable=False),
         sa.Column(
-            "forms",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
+            "forms", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
         sa.Column("deployed_by_id", sa.Integer(), nullable=True),
         sa.Column("deployed_at", service.models.base.UtcDateTime(timezone=True), nullable=False),
@@ -80,9 +138,7 @@ def upgrade() -> None:
             ["deployed_by_id"], ["users.id"], name=op.f("fk_process_versions_deployed_by_id_users")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_process_versions")),
-        sa.UniqueConstraint(
-            "process_id", "content_hash", name=op.f("uq_process_versions_process_id_content_hash")
-        ),
+        sa.UniqueConstraint("process_id", "content_hash", name=op.f("uq_process_versions_process_id_content_hash")),
         sa.UniqueConstraint("process_id", "version", name=op.f("uq_process_versions_process_id_version")),
     )
     op.create_table(
@@ -92,9 +148,7 @@ def upgrade() -> None:
         sa.Column("process_version_id", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column(
-            "state",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
+            "state", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
         sa.Column("lock_version", sa.Integer(), nullable=False),
         sa.Column("next_timer_due", service.models.base.UtcDateTime(timezone=True), nullable=True),
@@ -128,25 +182,21 @@ def upgrade() -> None:
         sa.Column("occurred_at", service.models.base.UtcDateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column(
-            "actor_roles",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
+            "actor_roles", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
         sa.Column("event_type", sa.String(length=60), nullable=False),
         sa.Column("task_id", sa.String(length=36), nullable=True),
         sa.Column("element_id", sa.String(length=200), nullable=True),
         sa.Column(
-            "data",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
+            "data", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
+        sa.Column("data_digest", sa.String(length=64), nullable=False),
+        sa.Column("redacted_at", service.models.base.UtcDateTime(timezone=True), nullable=True),
         sa.Column("prev_hash", sa.String(length=64), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
         sa.ForeignKeyConstraint(["actor_id"], ["users.id"], name=op.f("fk_audit_events_actor_id_users")),
         sa.ForeignKeyConstraint(
-            ["instance_id"],
-            ["process_instances.id"],
-            name=op.f("fk_audit_events_instance_id_process_instances"),
+            ["instance_id"], ["process_instances.id"], name=op.f("fk_audit_events_instance_id_process_instances")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
         sa.UniqueConstraint("instance_id", "seq", name=op.f("uq_audit_events_instance_id_seq")),
@@ -165,9 +215,8 @@ def upgrade() -> None:
         sa.Column("closed_at", service.models.base.UtcDateTime(timezone=True), nullable=True),
         sa.Column("legal_hold", sa.Boolean(), nullable=False),
         sa.Column("legal_hold_reason", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["customer_id"], ["customers.id"], name=op.f("fk_cases_customer_id_customers")
-        ),
+        sa.Column("anonymised_at", service.models.base.UtcDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], name=op.f("fk_cases_customer_id_customers")),
         sa.ForeignKeyConstraint(
             ["instance_id"], ["process_instances.id"], name=op.f("fk_cases_instance_id_process_instances")
         ),
@@ -185,9 +234,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column(
-            "details",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
+            "details", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
         sa.Column(
             "letter_format",
@@ -197,9 +244,7 @@ def upgrade() -> None:
         sa.Column("recorded_by_id", sa.Integer(), nullable=True),
         sa.Column("recorded_at", service.models.base.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_adjustments_case_id_cases")),
-        sa.ForeignKeyConstraint(
-            ["recorded_by_id"], ["users.id"], name=op.f("fk_adjustments_recorded_by_id_users")
-        ),
+        sa.ForeignKeyConstraint(["recorded_by_id"], ["users.id"], name=op.f("fk_adjustments_recorded_by_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_adjustments")),
     )
     with op.batch_alter_table("adjustments", schema=None) as batch_op:
@@ -253,27 +298,17 @@ def upgrade() -> None:
         sa.Column("claimed_at", service.models.base.UtcDateTime(timezone=True), nullable=True),
         sa.Column("completed_at", service.models.base.UtcDateTime(timezone=True), nullable=True),
         sa.Column("completed_by_id", sa.Integer(), nullable=True),
-        sa.Column(
-            "data",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=True,
-        ),
+        sa.Column("data", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=True),
         sa.ForeignKeyConstraint(["assignee_id"], ["users.id"], name=op.f("fk_human_tasks_assignee_id_users")),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_human_tasks_case_id_cases")),
+        sa.ForeignKeyConstraint(["completed_by_id"], ["users.id"], name=op.f("fk_human_tasks_completed_by_id_users")),
         sa.ForeignKeyConstraint(
-            ["completed_by_id"], ["users.id"], name=op.f("fk_human_tasks_completed_by_id_users")
-        ),
-        sa.ForeignKeyConstraint(
-            ["instance_id"],
-            ["process_instances.id"],
-            name=op.f("fk_human_tasks_instance_id_process_instances"),
+            ["instance_id"], ["process_instances.id"], name=op.f("fk_human_tasks_instance_id_process_instances")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_human_tasks")),
     )
     with op.batch_alter_table("human_tasks", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_human_tasks_assignee_open", ["assignee_id", "status", "due_at"], unique=False
-        )
+        batch_op.create_index("ix_human_tasks_assignee_open", ["assignee_id", "status", "due_at"], unique=False)
         batch_op.create_index("ix_human_tasks_instance", ["instance_id", "status"], unique=False)
         batch_op.create_index("ix_human_tasks_status_due", ["status", "due_at"], unique=False)
 
@@ -284,35 +319,65 @@ def upgrade() -> None:
         sa.Column("customer_id", sa.Integer(), nullable=False),
         sa.Column("occurred_at", service.models.base.UtcDateTime(timezone=True), nullable=False),
         sa.Column(
-            "channels",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
+            "channels", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
         sa.Column(
-            "categories",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
+            "categories", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column(
-            "details",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
+            "details", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
         sa.Column("recorded_by_id", sa.Integer(), nullable=True),
         sa.Column("recorded_at", service.models.base.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_incidents_case_id_cases")),
-        sa.ForeignKeyConstraint(
-            ["customer_id"], ["customers.id"], name=op.f("fk_incidents_customer_id_customers")
-        ),
-        sa.ForeignKeyConstraint(
-            ["recorded_by_id"], ["users.id"], name=op.f("fk_incidents_recorded_by_id_users")
-        ),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], name=op.f("fk_incidents_customer_id_customers")),
+        sa.ForeignKeyConstraint(["recorded_by_id"], ["users.id"], name=op.f("fk_incidents_recorded_by_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_incidents")),
     )
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_incidents_case_id"), ["case_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_incidents_customer_id"), ["customer_id"], unique=False)
+
+    op.create_table(
+        "letters",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("media_type", sa.String(length=80), nullable=False),
+        sa.Column("filename", sa.String(length=200), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("template_version", sa.String(length=40), nullable=False),
+        sa.Column(
+            "rendered_from",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "letter_format",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("language", sa.String(length=80), nullable=True),
+        sa.Column("translation_of_id", sa.Integer(), nullable=True),
+        sa.Column("generated_by_id", sa.Integer(), nullable=True),
+        sa.Column("generated_at", service.models.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("sent_by_id", sa.Integer(), nullable=True),
+        sa.Column("sent_at", service.models.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("sent_method", sa.String(length=80), nullable=True),
+        sa.Column("anonymised_at", service.models.base.UtcDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_letters_case_id_cases")),
+        sa.ForeignKeyConstraint(["generated_by_id"], ["users.id"], name=op.f("fk_letters_generated_by_id_users")),
+        sa.ForeignKeyConstraint(["sent_by_id"], ["users.id"], name=op.f("fk_letters_sent_by_id_users")),
+        sa.ForeignKeyConstraint(
+            ["translation_of_id"], ["letters.id"], name=op.f("fk_letters_translation_of_id_letters")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_letters")),
+    )
+    with op.batch_alter_table("letters", schema=None) as batch_op:
+        batch_op.create_index("ix_letters_case", ["case_id", "generated_at"], unique=False)
 
     op.create_table(
         "restrictions",
@@ -321,9 +386,7 @@ def upgrade() -> None:
         sa.Column("customer_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=60), nullable=False),
         sa.Column(
-            "details",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
+            "details", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
         sa.Column("starts_on", sa.Date(), nullable=False),
         sa.Column("ends_on", sa.Date(), nullable=False),
@@ -332,9 +395,7 @@ def upgrade() -> None:
         sa.Column("created_at", service.models.base.UtcDateTime(timezone=True), nullable=False),
         sa.Column("ended_at", service.models.base.UtcDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_restrictions_case_id_cases")),
-        sa.ForeignKeyConstraint(
-            ["customer_id"], ["customers.id"], name=op.f("fk_restrictions_customer_id_customers")
-        ),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], name=op.f("fk_restrictions_customer_id_customers")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_restrictions")),
     )
     with op.batch_alter_table("restrictions", schema=None) as batch_op:
@@ -345,9 +406,7 @@ def upgrade() -> None:
         "human_task_groups",
         sa.Column("task_id", sa.String(length=36), nullable=False),
         sa.Column("group_name", sa.String(length=80), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["task_id"], ["human_tasks.id"], name=op.f("fk_human_task_groups_task_id_human_tasks")
-        ),
+        sa.ForeignKeyConstraint(["task_id"], ["human_tasks.id"], name=op.f("fk_human_task_groups_task_id_human_tasks")),
         sa.PrimaryKeyConstraint("task_id", "group_name", name=op.f("pk_human_task_groups")),
     )
     with op.batch_alter_table("human_task_groups", schema=None) as batch_op:
@@ -362,18 +421,12 @@ def upgrade() -> None:
         sa.Column("by_user_id", sa.Integer(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("at", service.models.base.UtcDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["by_user_id"], ["users.id"], name=op.f("fk_task_reassignments_by_user_id_users")
-        ),
-        sa.ForeignKeyConstraint(
-            ["from_user_id"], ["users.id"], name=op.f("fk_task_reassignments_from_user_id_users")
-        ),
+        sa.ForeignKeyConstraint(["by_user_id"], ["users.id"], name=op.f("fk_task_reassignments_by_user_id_users")),
+        sa.ForeignKeyConstraint(["from_user_id"], ["users.id"], name=op.f("fk_task_reassignments_from_user_id_users")),
         sa.ForeignKeyConstraint(
             ["task_id"], ["human_tasks.id"], name=op.f("fk_task_reassignments_task_id_human_tasks")
         ),
-        sa.ForeignKeyConstraint(
-            ["to_user_id"], ["users.id"], name=op.f("fk_task_reassignments_to_user_id_users")
-        ),
+        sa.ForeignKeyConstraint(["to_user_id"], ["users.id"], name=op.f("fk_task_reassignments_to_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_task_reassignments")),
     )
 
@@ -389,6 +442,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_restrictions_case_id"))
 
     op.drop_table("restrictions")
+    with op.batch_alter_table("letters", schema=None) as batch_op:
+        batch_op.drop_index("ix_letters_case")
+
+    op.drop_table("letters")
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_incidents_customer_id"))
         batch_op.drop_index(batch_op.f("ix_incidents_case_id"))
@@ -420,9 +477,22 @@ def downgrade() -> None:
 
     op.drop_table("process_instances")
     op.drop_table("process_versions")
+    with op.batch_alter_table("process_drafts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_process_drafts_process_id"))
+
+    op.drop_table("process_drafts")
+    with op.batch_alter_table("api_tokens", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_api_tokens_token_prefix"))
+
+    op.drop_table("api_tokens")
+    with op.batch_alter_table("access_log", schema=None) as batch_op:
+        batch_op.drop_index("ix_access_log_subject")
+
+    op.drop_table("access_log")
     op.drop_table("users")
     op.drop_table("reference_counters")
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_customers_name"))
 
     op.drop_table("customers")
+    op.drop_table("audit_anchors")
