@@ -13,7 +13,7 @@ from service.models.processes import ProcessDraft, ProcessInstance, ProcessVersi
 from service.models.tasks import HumanTask, HumanTaskGroup, TaskReassignment
 
 __all__ = [
-    "ROLES", "AccessLogEntry", "Adjustment", "ApiToken", "AuditAnchor", "AuditEvent", "Base", "Case", "CaseActor", "CaseNote", "Customer", "HumanTask",
-    "HumanTaskGroup", "Incident", "Letter", "ProcessDraft", "ProcessInstance", "ProcessVersion", "ReferenceCounter", "Restriction",
-    "TaskReassignment", "User",
+    "ROLES", "AccessLogEntry", "Adjustment", "ApiToken", "AuditAnchor", "AuditEvent", "Base", "Case",
+    "CaseActor", "CaseNote", "Customer", "HumanTask", "HumanTaskGroup", "Incident", "Letter", "ProcessDraft",
+    "ProcessInstance", "ProcessVersion", "ReferenceCounter", "Restriction", "TaskReassignment", "User",
 ]

@@ -5,10 +5,11 @@ Revises:
 Create Date: 2026-11-24
 """
 
-from alembic import op
 import sqlalchemy as sa
-import service.models.base
+from alembic import op
 from sqlalchemy.dialects import postgresql
+
+import service.models.base
 
 revision = "0001"
 down_revision = None

@@ -73,7 +73,8 @@ def _sqlite() -> None:
         """CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
            BEGIN SELECT RAISE(ABORT, 'audit events are append-only: rows cannot be deleted'); END""",
         f"""CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
-           WHEN NOT (OLD.redacted_at IS NULL AND NEW.redacted_at IS NOT NULL AND {_unchanged(AUDIT_KEPT, distinct="IS")})
+           WHEN NOT (OLD.redacted_at IS NULL AND NEW.redacted_at IS NOT NULL
+                     AND {_unchanged(AUDIT_KEPT, distinct="IS")})
            BEGIN SELECT RAISE(ABORT, 'audit events are append-only: rows cannot be changed'); END""",
         """CREATE TRIGGER letters_sent_no_delete BEFORE DELETE ON letters WHEN OLD.status = 'sent'
            BEGIN SELECT RAISE(ABORT, 'a sent letter can never be changed or deleted'); END""",
