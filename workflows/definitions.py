@@ -73,6 +73,7 @@ class ProcessDefinition:
     flow_by_ends: Mapping[tuple[str, str], str]
     end_events: frozenset[str]
     final_end_event: str | None
+    case_events: Mapping[str, str]
 
     def flow_between(self, source: str, target: str) -> str | None:
         return self.flow_by_ends.get((source, target))
@@ -132,7 +133,18 @@ def _definition(parser: CamundaParser, root: etree._Element, process_id: str) ->
         flow_by_ends=MappingProxyType({(f.source, f.target): f.flow_id for f in flows.values()}),
         end_events=frozenset(e.get("id") for e in process.iterfind(".//bpmn:endEvent", NS)),
         final_end_event=_only(e.get("id") for e in process.iterfind("bpmn:endEvent", NS)),
+        case_events=MappingProxyType(_case_events(process)),
     )
+
+
+def _case_events(process: etree._Element) -> dict[str, str]:
+    """Elements whose completion updates the policy's records: ``camunda:property caseEvent``."""
+    events = {}
+    for element in process.iter():
+        name = _camunda_properties(element).get("caseEvent") if element.get("id") else None
+        if name:
+            events[element.get("id")] = name
+    return events
 
 
 def _only(values) -> str | None:

@@ -148,6 +148,11 @@ class CaseEngine:
     def next_timer_due(self, workflow: BpmnWorkflow) -> datetime | None:
         return min(_timer_instants(workflow), default=None)
 
+    def data_at(self, workflow: BpmnWorkflow, element_id: str) -> Mapping[str, Any]:
+        """The data as it stood when ``element_id`` last completed (read-only; empty if it never did)."""
+        done = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.bpmn_id == element_id]
+        return max(done, key=lambda t: t.last_state_change).data if done else {}
+
     def is_finished(self, workflow: BpmnWorkflow) -> bool:
         return workflow.is_completed()
 

@@ -10,12 +10,15 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from SpiffWorkflow.bpmn import BpmnWorkflow
+
 from service.casework.actors import Actor
 from service.casework.steps import StepContext
 from service.models import Incident
 from workflows.calendar import LONDON
+from workflows.engine import StepResult
 
-Handler = Callable[[StepContext, Actor | None, dict[str, Any], Mapping[str, Any]], None]
+Handler = Callable[[StepContext, Actor | None, Mapping[str, Any]], None]
 _HANDLERS: dict[str, Handler] = {}
 
 
@@ -31,31 +34,17 @@ def known_case_events() -> frozenset[str]:
     return frozenset(_HANDLERS)
 
 
-def on_case_started(ctx: StepContext, actor: Actor, data: dict[str, Any]) -> None:
-    record_incident(ctx, actor, data)
+def apply(ctx: StepContext, actor: Actor | None, step: StepResult, workflow: BpmnWorkflow) -> None:
+    """Run the handler of every element the step completed that names a ``caseEvent``, in order,
+    with the data as it stood when that element completed."""
+    for element in step.completed:
+        name = ctx.definition.case_events.get(element)
+        if name is not None and name in _HANDLERS:
+            _HANDLERS[name](ctx, actor, ctx.engine.data_at(workflow, element))
 
 
-def on_task_completed(
-    ctx: StepContext, actor: Actor, case_event: str | None, data: dict[str, Any], case_data: Mapping[str, Any]
-) -> None:
-    if case_event:
-        _HANDLERS[case_event](ctx, actor, data, case_data)
-
-
-def on_message(ctx: StepContext, actor: Actor, message: str, data: dict[str, Any]) -> None:
-    handler = _HANDLERS.get(f"message:{message}")
-    if handler:
-        handler(ctx, actor, data, {})
-
-
-def on_timers_fired(ctx: StepContext, completed: list[str], case_data: Mapping[str, Any]) -> None:
-    for element in completed:
-        handler = _HANDLERS.get(f"element:{element}")
-        if handler:
-            handler(ctx, None, {}, case_data)
-
-
-def record_incident(ctx: StepContext, actor: Actor, data: dict[str, Any]) -> None:
+@handles("incident_recorded")
+def record_incident(ctx: StepContext, actor: Actor | None, data: Mapping[str, Any]) -> None:
     ctx.session.add(Incident(
         case_id=ctx.case.id,
         customer_id=ctx.case.customer_id,
@@ -64,7 +53,7 @@ def record_incident(ctx: StepContext, actor: Actor, data: dict[str, Any]) -> Non
         categories=list(data.get("behaviour_categories", [])),
         description=data.get("what_happened", ""),
         details={k: v for k, v in data.items() if k not in {"what_happened"}},
-        recorded_by_id=actor.user_id,
+        recorded_by_id=actor.user_id if actor else None,
         recorded_at=ctx.now,
     ))
 

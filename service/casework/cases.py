@@ -71,7 +71,7 @@ class Casework:
                 opened_by_id=actor.user_id, opened_at=now,
             ))
             ctx = StepContext(session, self.engine, definition, instance, case, now)
-            case_events.on_case_started(ctx, actor, data)
+            case_events.apply(ctx, actor, step, workflow)
             save_step(ctx, workflow, step, [NewAuditEvent(
                 "case_started", actor.user_id, list(actor.roles), element_id=None,
                 data={"process_version": version.version, "form": data},
@@ -110,7 +110,7 @@ class Casework:
                 ctx = StepContext(session, self.engine, definition, instance, case, now)
                 if properties.get("recordsActor"):
                     record_actor(session, case.id, properties["recordsActor"], actor, now)
-                case_events.on_task_completed(ctx, actor, properties.get("caseEvent"), data, workflow.data)
+                case_events.apply(ctx, actor, step, workflow)
                 save_step(ctx, workflow, step, [NewAuditEvent(
                     "task_completed", actor.user_id, list(actor.roles), task_id=task_id,
                     element_id=task.element_id, data={"name": task.name, "form": data},
@@ -141,7 +141,7 @@ class Casework:
                 except NoOneWaiting:
                     raise Conflict("This case is not at a stage where that can be recorded.") from None
                 ctx = StepContext(session, self.engine, definition, instance, case, now)
-                case_events.on_message(ctx, actor, message, data)
+                case_events.apply(ctx, actor, step, workflow)
                 save_step(ctx, workflow, step, [NewAuditEvent(
                     "message_received", actor.user_id, list(actor.roles), data={"message": message, "form": data},
                 )], read_version=read_version)
@@ -168,7 +168,7 @@ class Casework:
         due = instance.next_timer_due
         step = self.engine.fire_due_timers(workflow)
         ctx = StepContext(session, self.engine, definition, instance, case, now)
-        case_events.on_timers_fired(ctx, step.completed, workflow.data)
+        case_events.apply(ctx, None, step, workflow)
         save_step(ctx, workflow, step, [NewAuditEvent(
             "timer_fired", None, ["system"], data={"due": due.isoformat() if due else None},
         )], read_version=read_version, timer_fired=True)
