@@ -83,6 +83,20 @@ def register_commands(app: Flask) -> None:
         for line in seed_demo(_runtime()):
             click.echo(line)
 
+    @app.cli.command("verify-audit")
+    def verify_audit_command() -> None:
+        """Walk every case's audit chain and report the first broken link of each."""
+        from service.casework.audit_verify import verify_all
+
+        with _runtime().db.reading() as session:
+            report = verify_all(session)
+        click.echo(f"Checked {report.events} events in {report.chains} case chains.")
+        for link in report.broken:
+            click.echo(f"  BROKEN {link.business_key} at event {link.seq}: {link.problem}", err=True)
+        if not report.intact:
+            raise click.ClickException("The audit log has been altered.")
+        click.echo("The audit log is intact.")
+
     @app.cli.command("worker")
     @click.option("--once", is_flag=True, help="Fire what is due now, then exit.")
     def worker_command(once: bool) -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from SpiffWorkflow.exceptions import WorkflowException
+
 from service.casework import case_events
 from service.casework.actors import Actor, parse_actor_list, record_actor, refuse_excluded_actor
 from service.casework.definitions import definition_of
-from service.casework.errors import Conflict, NotAllowed, NotFound
+from service.casework.errors import Conflict, NotAllowed, NotFound, ProcessProblem
 from service.casework.forms import validated
 from service.casework.steps import StepContext, save_step
 from service.dao import cases_dao, instances_dao, processes_dao, references_dao, tasks_dao
@@ -21,6 +25,7 @@ from service.models import Case, ProcessInstance
 from workflows.calendar import london_date
 from workflows.clock import Clock
 from workflows.engine import CaseEngine, NoOneWaiting, TaskNotReady
+from workflows.sandbox import SandboxError
 
 POLICY_PROCESS = "unacceptable_behaviour"
 _ALREADY_DONE = (
@@ -36,6 +41,20 @@ _CHANGED_MEANWHILE = (
 class StartedCase:
     reference: str
     case_id: int
+
+
+@contextmanager
+def _diagram_problems() -> Iterator[None]:
+    """Turn an engine failure into a message a person can act on; the transaction rolls back."""
+    try:
+        yield
+    except (WorkflowException, SandboxError) as error:
+        cause = error.__cause__ if isinstance(error.__cause__, SandboxError) else error
+        where = getattr(getattr(error, "task_spec", None), "bpmn_name", None) or "a step"
+        raise ProcessProblem(
+            f"The process diagram could not run {where!s}: {str(cause)[:300]} "
+            "Nothing was saved. Please tell the process owner."
+        ) from None
 
 
 class Casework:
@@ -59,9 +78,10 @@ class Casework:
             customer = cases_dao.find_or_add_customer(session, data, now=now)
             number = references_dao.next_reference_number(session, f"UB-{now.year}")
             reference = f"UB-{now.year}-{number:04d}"
-            workflow, step = self.engine.start(
-                definition, {**data, "case_reference": reference, "customer_reference": customer.reference}
-            )
+            with _diagram_problems():
+                workflow, step = self.engine.start(
+                    definition, {**data, "case_reference": reference, "customer_reference": customer.reference}
+                )
             instance = instances_dao.add_instance(session, ProcessInstance(
                 business_key=reference, process_version_id=version.id, status="running",
                 state={}, lock_version=1, created_at=now, updated_at=now, waiting_elements=[],
@@ -103,7 +123,8 @@ class Casework:
                 read_version = instance.lock_version
                 workflow = self.engine.load(definition, instance.state)
                 try:
-                    step = self.engine.complete_task(workflow, task_id, data)
+                    with _diagram_problems():
+                        step = self.engine.complete_task(workflow, task_id, data)
                 except TaskNotReady:
                     raise Conflict(_ALREADY_DONE) from None
                 tasks_dao.mark_completed(session, task_id, user_id=actor.user_id, now=now, data=data)
@@ -137,7 +158,8 @@ class Casework:
                 read_version = instance.lock_version
                 workflow = self.engine.load(definition, instance.state)
                 try:
-                    step = self.engine.deliver_message(workflow, message, data)
+                    with _diagram_problems():
+                        step = self.engine.deliver_message(workflow, message, data)
                 except NoOneWaiting:
                     raise Conflict("This case is not at a stage where that can be recorded.") from None
                 ctx = StepContext(session, self.engine, definition, instance, case, now)

@@ -39,3 +39,9 @@ class InvalidInput(CaseworkError):
     def __init__(self, problems: list[FieldProblem], message: str = "There is a problem with what was entered") -> None:
         super().__init__(message)
         self.problems = problems
+
+
+class ProcessProblem(CaseworkError):
+    """The diagram itself could not run this step (a broken or refused expression). Nothing was saved."""
+
+    status = 500
