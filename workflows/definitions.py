@@ -74,6 +74,11 @@ class ProcessDefinition:
     end_events: frozenset[str]
     final_end_event: str | None
     case_events: Mapping[str, str]
+    timers: Mapping[str, str]
+    start_events: tuple[str, ...]
+    # Edges that are not sequence flows: an activity to its boundary events, a subprocess to its
+    # own start events, and a subprocess's end events back out to the subprocess.
+    implicit_edges: tuple[tuple[str, str], ...] = ()
 
     def flow_between(self, source: str, target: str) -> str | None:
         return self.flow_by_ends.get((source, target))
@@ -134,7 +139,29 @@ def _definition(parser: CamundaParser, root: etree._Element, process_id: str) ->
         end_events=frozenset(e.get("id") for e in process.iterfind(".//bpmn:endEvent", NS)),
         final_end_event=_only(e.get("id") for e in process.iterfind("bpmn:endEvent", NS)),
         case_events=MappingProxyType(_case_events(process)),
+        timers=MappingProxyType(_timers(process)),
+        start_events=tuple(e.get("id") for e in process.iterfind("bpmn:startEvent", NS)),
+        implicit_edges=tuple(_implicit_edges(process)),
     )
+
+
+def _implicit_edges(process: etree._Element):
+    for boundary in process.iterfind(".//bpmn:boundaryEvent", NS):
+        yield boundary.get("attachedToRef"), boundary.get("id")
+    for subprocess in process.iterfind(".//bpmn:subProcess", NS):
+        for start in subprocess.iterfind("bpmn:startEvent", NS):
+            yield subprocess.get("id"), start.get("id")
+        for end in subprocess.iterfind("bpmn:endEvent", NS):
+            yield end.get("id"), f"{subprocess.get('id')}#completed"
+
+
+def _timers(process: etree._Element) -> dict[str, str]:
+    """Each timer event's expression (timeDate, timeDuration or timeCycle), by element id."""
+    timers = {}
+    for definition in process.iterfind(".//bpmn:timerEventDefinition", NS):
+        expression = next((child.text or "").strip() for child in definition if child.text) if len(definition) else ""
+        timers[definition.getparent().get("id")] = expression
+    return timers
 
 
 def _case_events(process: etree._Element) -> dict[str, str]:

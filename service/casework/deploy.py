@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 
-from service.casework import guardrails
+from service.casework import case_events, guardrails
 from service.dao import processes_dao
 from service.db import Database
 from service.models import ROLES, ProcessVersion
@@ -59,7 +59,7 @@ def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str) -> list[
         problems += user_task_problems(
             definition, known_roles=ROLES, lane_roles=LANE_ROLES, form_exists=lambda key: key in forms
         )
-        problems += guardrails.policy_problems(definition)
+        problems += guardrails.policy_problems(definition, case_events.known_case_events())
     if problems:
         raise DeploymentError(problems)
     return definitions
