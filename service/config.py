@@ -50,6 +50,12 @@ class Settings:
         telephone="0300 123 4567", email="customer.services@example.org", website="www.example.org",
     ))
 
+    def letter_provider(self):
+        from service.letters.context import Provider as LetterProvider
+
+        p = self.provider
+        return LetterProvider(p.name, tuple(p.address), p.telephone, p.email, p.website)
+
     @classmethod
     def from_environment(cls) -> Settings:
         environment = _env("UBP_ENV", "production")
@@ -62,6 +68,14 @@ class Settings:
             behind_tls=_flag("BEHIND_TLS", False),
             db_pool_size=int(_env("DB_POOL_SIZE", "5")),
             worker_poll_seconds=float(_env("WORKER_POLL_SECONDS", "3")),
+        )
+        default = settings.provider
+        settings.provider = Provider(
+            name=_env("PROVIDER_NAME", default.name),
+            address=tuple(_env("PROVIDER_ADDRESS", "|".join(default.address)).split("|")),
+            telephone=_env("PROVIDER_TELEPHONE", default.telephone),
+            email=_env("PROVIDER_EMAIL", default.email),
+            website=_env("PROVIDER_WEBSITE", default.website),
         )
         if settings.secret_key is None:
             raise RuntimeError("SECRET_KEY must be set in the environment (make run generates one under var/).")

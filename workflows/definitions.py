@@ -79,6 +79,8 @@ class ProcessDefinition:
     # Edges that are not sequence flows: an activity to its boundary events, a subprocess to its
     # own start events, and a subprocess's end events back out to the subprocess.
     implicit_edges: tuple[tuple[str, str], ...] = ()
+    # Message name -> the form its payload is validated against (a formKey property on the catch event).
+    message_forms: Mapping[str, str] = field(default_factory=dict)
 
     def flow_between(self, source: str, target: str) -> str | None:
         return self.flow_by_ends.get((source, target))
@@ -142,7 +144,20 @@ def _definition(parser: CamundaParser, root: etree._Element, process_id: str) ->
         timers=MappingProxyType(_timers(process)),
         start_events=tuple(e.get("id") for e in process.iterfind("bpmn:startEvent", NS)),
         implicit_edges=tuple(_implicit_edges(process)),
+        message_forms=MappingProxyType(_message_forms(root, process)),
     )
+
+
+def _message_forms(root: etree._Element, process: etree._Element) -> dict[str, str]:
+    names = {m.get("id"): m.get("name") for m in root.iterfind("bpmn:message", NS)}
+    forms = {}
+    for definition in process.iterfind(".//bpmn:messageEventDefinition", NS):
+        event = definition.getparent()
+        key = _camunda_properties(event).get("formKey")
+        name = names.get(definition.get("messageRef"))
+        if key and name:
+            forms[name] = key
+    return forms
 
 
 def _implicit_edges(process: etree._Element):

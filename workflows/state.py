@@ -7,6 +7,7 @@ SpiffWorkflow's habit of mutating a spec dict it restores). What remains is a fe
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
@@ -60,4 +61,25 @@ def load_state(
             f"state format {state.get('format')}/{state.get('spiff')} is not {STATE_FORMAT}/{SPIFF_FORMAT}"
         )
     # restore() pops keys from what it is given: hand it a private shallow copy.
-    return _converter.restore(dict(state["workflow"]), spec, subprocess_specs)
+    workflow = dict(state["workflow"])
+    workflow["tasks"] = _parents_first(workflow["tasks"], workflow["root"])
+    workflow["subprocesses"] = {
+        key: {**sub, "tasks": _parents_first(sub["tasks"], sub["root"])}
+        for key, sub in workflow.get("subprocesses", {}).items()
+    }
+    return _converter.restore(workflow, spec, subprocess_specs)
+
+
+def _parents_first(tasks: Mapping[str, Any], root: str) -> dict[str, Any]:
+    """SpiffWorkflow links each restored task to a parent it has already restored, so parents must come
+    first. A store may not keep key order (PostgreSQL's JSONB sorts keys), so the tree order is rebuilt."""
+    ordered: dict[str, Any] = {}
+    queue = deque([root])
+    while queue:
+        task_id = queue.popleft()
+        if task_id in tasks and task_id not in ordered:
+            ordered[task_id] = tasks[task_id]
+            queue.extend(tasks[task_id].get("children", []))
+    for task_id, task in tasks.items():  # anything unreachable keeps its place at the end
+        ordered.setdefault(task_id, task)
+    return ordered

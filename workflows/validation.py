@@ -55,6 +55,9 @@ def user_task_problems(
     problems: list[Problem] = []
     if definition.start_form_key and not form_exists(definition.start_form_key):
         problems.append(Problem(None, f"The start form {definition.start_form_key!r} does not exist."))
+    for message, key in definition.message_forms.items():
+        if not form_exists(key):
+            problems.append(Problem(None, f"The message {message!r} uses the form {key!r}, which does not exist."))
     for task in definition.user_tasks.values():
         label = f"The task {task.name!r}"
         if not task.form_key:

@@ -10,7 +10,7 @@ from typing import Any
 
 from SpiffWorkflow.exceptions import WorkflowException
 
-from service.casework import case_events
+from service.casework import case_events, policy_records  # noqa: F401 - registers the policy's handlers
 from service.casework.actors import Actor, parse_actor_list, record_actor, refuse_excluded_actor
 from service.casework.definitions import definition_of
 from service.casework.errors import Conflict, NotAllowed, NotFound, ProcessProblem
@@ -21,6 +21,7 @@ from service.dao.audit_dao import NewAuditEvent
 from service.dao.instances_dao import StaleInstance
 from service.dao.tasks_dao import TaskConflict
 from service.db import Database
+from service.letters.context import Provider
 from service.models import Case, ProcessInstance
 from workflows.calendar import london_date
 from workflows.clock import Clock
@@ -58,10 +59,11 @@ def _diagram_problems() -> Iterator[None]:
 
 
 class Casework:
-    def __init__(self, db: Database, engine: CaseEngine, clock: Clock) -> None:
+    def __init__(self, db: Database, engine: CaseEngine, clock: Clock, provider: Provider) -> None:
         self.db = db
         self.engine = engine
         self.clock = clock
+        self.provider = provider
 
     # -- starting --------------------------------------------------------------------------
 
@@ -90,7 +92,7 @@ class Casework:
                 reference=reference, instance_id=instance.id, customer_id=customer.id, status="open",
                 opened_by_id=actor.user_id, opened_at=now,
             ))
-            ctx = StepContext(session, self.engine, definition, instance, case, now)
+            ctx = StepContext(session, self.engine, definition, instance, case, now, self.provider)
             case_events.apply(ctx, actor, step, workflow)
             save_step(ctx, workflow, step, [NewAuditEvent(
                 "case_started", actor.user_id, list(actor.roles), element_id=None,
@@ -128,7 +130,7 @@ class Casework:
                 except TaskNotReady:
                     raise Conflict(_ALREADY_DONE) from None
                 tasks_dao.mark_completed(session, task_id, user_id=actor.user_id, now=now, data=data)
-                ctx = StepContext(session, self.engine, definition, instance, case, now)
+                ctx = StepContext(session, self.engine, definition, instance, case, now, self.provider)
                 if properties.get("recordsActor"):
                     record_actor(session, case.id, properties["recordsActor"], actor, now)
                 case_events.apply(ctx, actor, step, workflow)
@@ -142,9 +144,8 @@ class Casework:
 
     # -- messages ----------------------------------------------------------------------------
 
-    def deliver_message(
-        self, actor: Actor, case_reference: str, message: str, form_key: str | None, form_data: dict[str, Any]
-    ) -> None:
+    def deliver_message(self, actor: Actor, case_reference: str, message: str, form_data: dict[str, Any]) -> None:
+        """Deliver a message (an appeal received) to the case it is meant for, validated against its form."""
         now = self.clock.now()
         try:
             with self.db.transaction() as session:
@@ -154,7 +155,7 @@ class Casework:
                 case = cases_dao.get_case_by_instance(session, instance.id)
                 version = processes_dao.get_version(session, instance.process_version_id)
                 definition = definition_of(version)
-                data = validated(version, form_key, form_data, london_date(now))
+                data = validated(version, definition.message_forms.get(message), form_data, london_date(now))
                 read_version = instance.lock_version
                 workflow = self.engine.load(definition, instance.state)
                 try:
@@ -162,7 +163,7 @@ class Casework:
                         step = self.engine.deliver_message(workflow, message, data)
                 except NoOneWaiting:
                     raise Conflict("This case is not at a stage where that can be recorded.") from None
-                ctx = StepContext(session, self.engine, definition, instance, case, now)
+                ctx = StepContext(session, self.engine, definition, instance, case, now, self.provider)
                 case_events.apply(ctx, actor, step, workflow)
                 save_step(ctx, workflow, step, [NewAuditEvent(
                     "message_received", actor.user_id, list(actor.roles), data={"message": message, "form": data},
@@ -189,7 +190,7 @@ class Casework:
         workflow = self.engine.load(definition, instance.state)
         due = instance.next_timer_due
         step = self.engine.fire_due_timers(workflow)
-        ctx = StepContext(session, self.engine, definition, instance, case, now)
+        ctx = StepContext(session, self.engine, definition, instance, case, now, self.provider)
         case_events.apply(ctx, None, step, workflow)
         save_step(ctx, workflow, step, [NewAuditEvent(
             "timer_fired", None, ["system"], data={"due": due.isoformat() if due else None},

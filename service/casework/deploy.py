@@ -67,6 +67,7 @@ def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str) -> list[
 
 def forms_used(definition: ProcessDefinition, forms: Mapping[str, Any]) -> dict[str, Any]:
     keys = {t.form_key for t in definition.user_tasks.values() if t.form_key}
+    keys.update(definition.message_forms.values())
     if definition.start_form_key:
         keys.add(definition.start_form_key)
     return {key: forms[key] for key in sorted(keys) if key in forms}

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from service.dao import audit_dao, instances_dao, tasks_dao
 from service.dao.audit_dao import NewAuditEvent
+from service.letters.context import Provider
 from service.models import Case, HumanTask, ProcessInstance
 from workflows.definitions import ProcessDefinition
 from workflows.due_dates import due_instant
@@ -25,6 +26,7 @@ class StepContext:
     instance: ProcessInstance
     case: Case
     now: datetime
+    provider: Provider
 
 
 def save_step(

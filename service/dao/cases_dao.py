@@ -37,7 +37,13 @@ def get_customer_by_reference(session: Session, reference: str) -> Customer | No
 
 
 def find_or_add_customer(session: Session, data: dict[str, Any], *, now: datetime) -> Customer:
-    reference = data["customer_reference"].strip().upper()
+    """The customer the incident is about: found by reference, or added (with a new reference when the
+    housing management system has none for them yet)."""
+    reference = (data.get("customer_reference") or "").strip().upper()
+    if not reference:
+        from service.dao.references_dao import next_reference_number
+
+        reference = f"C-{next_reference_number(session, 'C'):06d}"
     customer = get_customer_by_reference(session, reference)
     if customer is None:
         customer = Customer(
@@ -93,9 +99,28 @@ def list_active_restrictions(session: Session, customer_id: int) -> Sequence[Res
     ).all()
 
 
+def list_active_restrictions_of_case(session: Session, case_id: int) -> Sequence[Restriction]:
+    return session.scalars(
+        select(Restriction)
+        .where(Restriction.case_id == case_id, Restriction.status == "active")
+        .order_by(Restriction.id)
+    ).all()
+
+
 def list_notes(session: Session, case_id: int) -> Sequence[CaseNote]:
     return session.scalars(select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.created_at)).all()
 
 
 def add(session: Session, record: object) -> None:
     session.add(record)
+
+
+def restricted_customer_ids(session: Session, customer_ids: Sequence[int]) -> set[int]:
+    """Which of these customers have a restriction in force."""
+    if not customer_ids:
+        return set()
+    return set(session.scalars(
+        select(Restriction.customer_id)
+        .where(Restriction.customer_id.in_(list(customer_ids)), Restriction.status == "active")
+        .distinct()
+    ))

@@ -81,3 +81,19 @@ def test_state_leaves_the_spec_out(engine):
     state = orjson.dumps(engine.dump(workflow))
     assert b'"spec"' not in state.replace(b'"task_spec"', b"")
     assert len(state) < 6000
+
+
+def test_state_restores_whatever_order_the_store_kept_its_keys_in(engine):
+    """PostgreSQL's JSONB sorts object keys; the task tree must come back whole regardless."""
+    definition = load_fixture("three_tasks.bpmn")
+    workflow, _ = engine.start(definition, {"customer_reference": "C-1"})
+    task = engine.ready_user_tasks(workflow)[0]
+    engine.complete_task(workflow, task.id, {"note": "one"})
+    state = engine.dump(workflow)
+    tasks = state["workflow"]["tasks"]
+    state["workflow"]["tasks"] = dict(sorted(tasks.items(), key=lambda item: item[0][::-1]))
+    restored = engine.load(definition, orjson.loads(orjson.dumps(state)))
+    second = engine.ready_user_tasks(restored)[0]
+    assert second.data["customer_reference"] == "C-1" and second.data["note"] == "one"
+    engine.complete_task(restored, second.id, {"note": "two"})
+    assert engine.data_at(restored, "Task_Second")["customer_reference"] == "C-1"
