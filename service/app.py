@@ -8,7 +8,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader
 
-from service import errors, limits, security
+from service import api, errors, limits, security
 from service.auth import sessions
 from service.cli import register_commands
 from service.config import ROOT, Settings
@@ -47,5 +47,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     errors.init_app(app)
     template_globals.init_app(app)
     register_blueprints(app)
+    api.init_app(app)
     register_commands(app)
     return app

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from service.models import Adjustment, Case, CaseActor, CaseNote, Customer, Incident, Restriction
@@ -124,3 +124,16 @@ def restricted_customer_ids(session: Session, customer_ids: Sequence[int]) -> se
         .where(Restriction.customer_id.in_(list(customer_ids)), Restriction.status == "active")
         .distinct()
     ))
+
+
+def page_of_cases(
+    session: Session, *, status: str | None, customer_reference: str | None, page: int, size: int
+) -> tuple[list[tuple[Case, Customer]], int]:
+    query = select(Case, Customer).join(Customer, Customer.id == Case.customer_id)
+    if status:
+        query = query.where(Case.status == status)
+    if customer_reference:
+        query = query.where(Customer.reference == customer_reference.strip().upper())
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = session.execute(query.order_by(Case.opened_at.desc(), Case.id.desc()).limit(size).offset((page - 1) * size))
+    return [(case, customer) for case, customer in rows], total

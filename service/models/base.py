@@ -18,6 +18,9 @@ NAMING = {
 }
 
 JsonDocument = JSON().with_variant(JSONB(), "postgresql")
+# Plain JSON keeps the document as written, key order included: forms (their fields' order is the
+# page's order), workflow state and letter data. JSONB would sort the keys.
+JsonText = JSON()
 
 
 class UtcDateTime(TypeDecorator):

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.models.base import Base
+from service.models.base import Base, JsonText
 
 
 class Letter(Base):
@@ -28,7 +28,7 @@ class Letter(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     sha256: Mapped[str] = mapped_column(String(64))
     template_version: Mapped[str] = mapped_column(String(40))
-    rendered_from: Mapped[dict[str, Any]]
+    rendered_from: Mapped[dict[str, Any]] = mapped_column(JsonText)
     letter_format: Mapped[dict[str, Any]] = mapped_column(default=dict)
     language: Mapped[str | None] = mapped_column(String(80))
     translation_of_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"))

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.models.base import Base
+from service.models.base import Base, JsonText
 
 
 class ProcessVersion(Base):
@@ -26,7 +26,7 @@ class ProcessVersion(Base):
     name: Mapped[str] = mapped_column(String(300))
     content_hash: Mapped[str] = mapped_column(String(64))
     bpmn_xml: Mapped[str] = mapped_column(Text)
-    forms: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    forms: Mapped[dict[str, Any]] = mapped_column(JsonText, default=dict)
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     deployed_at: Mapped[datetime]
     comment: Mapped[str] = mapped_column(Text, default="")
@@ -42,7 +42,7 @@ class ProcessInstance(Base):
     business_key: Mapped[str] = mapped_column(String(40), unique=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
     status: Mapped[str] = mapped_column(String(20), default="running")
-    state: Mapped[dict[str, Any]]
+    state: Mapped[dict[str, Any]] = mapped_column(JsonText)
     lock_version: Mapped[int] = mapped_column(default=1)
     next_timer_due: Mapped[datetime | None]
     waiting_elements: Mapped[list[Any]] = mapped_column(default=list)
@@ -62,7 +62,7 @@ class ProcessDraft(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[str] = mapped_column(String(200), index=True)
     bpmn_xml: Mapped[str] = mapped_column(Text)
-    forms: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    forms: Mapped[dict[str, Any]] = mapped_column(JsonText, default=dict)
     saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     saved_at: Mapped[datetime]
     comment: Mapped[str] = mapped_column(Text, default="")

@@ -109,9 +109,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("process_id", sa.String(length=200), nullable=False),
         sa.Column("bpmn_xml", sa.Text(), nullable=False),
-        sa.Column(
-            "forms", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
-        ),
+        sa.Column("forms", sa.JSON(), nullable=False),
         sa.Column("saved_by_id", sa.Integer(), nullable=True),
         sa.Column("saved_at", service.models.base.UtcDateTime(timezone=True), nullable=False),
         sa.Column("comment", sa.Text(), nullable=False),
@@ -129,9 +127,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=300), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("bpmn_xml", sa.Text(), nullable=False),
-        sa.Column(
-            "forms", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
-        ),
+        sa.Column("forms", sa.JSON(), nullable=False),
         sa.Column("deployed_by_id", sa.Integer(), nullable=True),
         sa.Column("deployed_at", service.models.base.UtcDateTime(timezone=True), nullable=False),
         sa.Column("comment", sa.Text(), nullable=False),
@@ -148,9 +144,7 @@ def upgrade() -> None:
         sa.Column("business_key", sa.String(length=40), nullable=False),
         sa.Column("process_version_id", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column(
-            "state", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
-        ),
+        sa.Column("state", sa.JSON(), nullable=False),
         sa.Column("lock_version", sa.Integer(), nullable=False),
         sa.Column("next_timer_due", service.models.base.UtcDateTime(timezone=True), nullable=True),
         sa.Column(
@@ -351,11 +345,7 @@ def upgrade() -> None:
         sa.Column("content", sa.LargeBinary(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("template_version", sa.String(length=40), nullable=False),
-        sa.Column(
-            "rendered_from",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
-        ),
+        sa.Column("rendered_from", sa.JSON(), nullable=False),
         sa.Column(
             "letter_format",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import re
+
+from flask import current_app, g, url_for
+
+from service.api import blueprint, representations
+from service.api.bodies import json_object, query_choice, query_int
+from service.auth.permissions import allow
+from service.casework import access_log
+from service.casework.contact_rules import permitted_contact
+from service.casework.errors import NotFound
+from service.dao import audit_dao, cases_dao, tasks_dao
+
+CASE_READERS = ("caseworker", "head_of_service", "executive", "auditor")
+_REFERENCE = re.compile(r"^UB-\d{4}-\d{4,8}$")
+
+
+def _runtime():
+    return current_app.extensions["ubp"]
+
+
+def _case_or_404(session, reference: str):
+    case = cases_dao.get_case_by_reference(session, reference) if _REFERENCE.match(reference) else None
+    if case is None:
+        raise NotFound("There is no case with that reference.")
+    return case
+
+
+@blueprint.route("/cases", methods=["POST"])
+@allow("caseworker")
+def record_incident():
+    started = _runtime().casework.start_case(g.actor, json_object())
+    location = url_for("api.get_case", reference=started.reference)
+    return {"reference": started.reference, "links": {"self": location}}, 201, {"Location": location}
+
+
+@blueprint.route("/cases", methods=["GET"])
+@allow(*CASE_READERS)
+def list_cases():
+    from flask import request
+
+    page = query_int("page", 1)
+    size = query_int("page_size", 25, high=100)
+    status = query_choice("status", ("open", "closed"))
+    with _runtime().db.reading() as session:
+        rows, total = cases_dao.page_of_cases(session, status=status, page=page, size=size,
+                                              customer_reference=request.args.get("customer", "")[:40] or None)
+    return {"items": [representations.case(c, customer) for c, customer in rows], "total": total, "page": page,
+            "page_size": size}
+
+
+@blueprint.route("/cases/<reference>", methods=["GET"])
+@allow(*CASE_READERS)
+def get_case(reference: str):
+    runtime = _runtime()
+    with runtime.db.reading() as session:
+        case = _case_or_404(session, reference)
+        customer = cases_dao.get_customer(session, case.customer_id)
+        restrictions = cases_dao.list_restrictions_of_case(session, case.id)
+        open_tasks = [t for t in tasks_dao.list_tasks_of_case(session, case.id) if t.status == "open"]
+    access_log.record_view(runtime, g.actor, "case", case.reference)
+    return {
+        **representations.case(case, customer),
+        "restrictions": [representations.restriction(r, permitted_contact(r)) for r in restrictions],
+        "open_tasks": [representations.task(t, case.reference) for t in open_tasks],
+    }
+
+
+@blueprint.route("/cases/<reference>/history", methods=["GET"])
+@allow(*CASE_READERS)
+def case_history(reference: str):
+    runtime = _runtime()
+    with runtime.db.reading() as session:
+        case = _case_or_404(session, reference)
+        events = audit_dao.list_events(session, case.instance_id)
+    access_log.record_view(runtime, g.actor, "case", case.reference)
+    return {"reference": case.reference, "events": [representations.event(e) for e in events]}
+
+
+@blueprint.route("/cases/<reference>/appeals", methods=["POST"])
+@allow("caseworker")
+def record_appeal(reference: str):
+    if not _REFERENCE.match(reference):
+        raise NotFound("There is no case with that reference.")
+    _runtime().casework.deliver_message(g.actor, reference, "appeal_received", json_object())
+    return {"reference": reference, "recorded": "appeal_received"}, 201

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from flask import render_template, request
+
+from service.api import blueprint
+from service.api.openapi import document
+from service.auth.permissions import public
+
+
+def _document():
+    return document(request.url_root.rstrip("/") + "/api/v1")
+
+
+@blueprint.route("/openapi.json", methods=["GET"])
+@public
+def openapi_document():
+    return _document()
+
+
+@blueprint.route("/docs", methods=["GET"])
+@public
+def api_docs():
+    return render_template("api/docs.html", spec=_document())

@@ -1,0 +1,177 @@
+"""The OpenAPI 3.1 description of /api/v1, kept beside the routes it describes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ISO_INSTANT = {"type": "string", "format": "date-time"}
+_ISO_DATE = {"type": "string", "format": "date"}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ERRORS = {
+    str(code): _json(_ref("Error"), text) for code, text in {
+        400: "The request could not be read", 401: "No valid API token", 403: "The token's roles do not allow this",
+        404: "Not found", 409: "Someone else changed it first; nothing was saved",
+        413: "The body is too large", 422: "Invalid data: see problems", 429: "Too many requests",
+        500: "The process diagram could not run this step; nothing was saved",
+        503: "The database is unavailable; nothing was saved",
+    }.items()
+}
+
+
+def _responses(ok: dict[str, Any], *codes: int) -> dict[str, Any]:
+    return {**ok, **{str(c): ERRORS[str(c)] for c in (401, 403, 429, 503, *codes)}}
+
+
+def _path_param(name: str, description: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "description": description,
+            "schema": {"type": "string", "maxLength": 60}}
+
+
+def _query(name: str, schema: dict[str, Any], description: str, required: bool = False) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+        "type": "object", "required": ["status", "message"], "properties": {
+            "status": {"type": "integer"}, "message": {"type": "string"},
+            "problems": {"type": "array", "items": {"type": "object", "required": ["field", "message"],
+                                                      "properties": {"field": {"type": "string"},
+                                                                     "message": {"type": "string"}}}},
+        }}}},
+    "FormData": {"type": "object", "description": "The fields of the step's form (see forms/<formKey>.json).",
+                 "additionalProperties": True},
+    "Case": {"type": "object", "required": ["reference", "status", "stage", "opened_at"], "properties": {
+        "reference": {"type": "string"}, "status": {"type": "string", "enum": ["open", "closed"]},
+        "stage": {"type": "string"}, "outcome": {"type": ["string", "null"]}, "opened_at": _ISO_INSTANT,
+        "closed_at": {"oneOf": [_ISO_INSTANT, {"type": "null"}]},
+        "customer": {"type": "object", "properties": {"reference": {"type": "string"}, "name": {"type": "string"}}},
+    }},
+    "Restriction": {"type": "object", "required": ["kind", "status", "starts_on", "ends_on", "permitted_contact"],
+                    "properties": {"kind": {"type": "string"}, "status": {"type": "string"}, "starts_on": _ISO_DATE,
+                                   "ends_on": _ISO_DATE,
+                                   "permitted_contact": {"type": "array", "items": {"type": "string"}}}},
+    "Task": {"type": "object", "required": ["id", "name", "status", "candidate_groups"], "properties": {
+        "id": {"type": "string"}, "name": {"type": "string"}, "element_id": {"type": "string"},
+        "case_reference": {"type": ["string", "null"]}, "form_key": {"type": ["string", "null"]},
+        "candidate_groups": {"type": "array", "items": {"type": "string"}}, "status": {"type": "string"},
+        "assigned": {"type": "boolean"}, "due_at": {"oneOf": [_ISO_INSTANT, {"type": "null"}]},
+        "created_at": _ISO_INSTANT,
+    }},
+    "Event": {"type": "object", "required": ["seq", "occurred_at", "event_type"], "properties": {
+        "seq": {"type": "integer"}, "occurred_at": _ISO_INSTANT, "event_type": {"type": "string"},
+        "actor_roles": {"type": "array", "items": {"type": "string"}},
+        "element_id": {"type": ["string", "null"]}, "task_id": {"type": ["string", "null"]},
+        "data": {"type": "object"},
+    }},
+}
+SCHEMAS["CaseDetail"] = {"allOf": [_ref("Case"), {"type": "object", "properties": {
+    "restrictions": {"type": "array", "items": _ref("Restriction")},
+    "open_tasks": {"type": "array", "items": _ref("Task")}}}]}
+
+PATHS: dict[str, Any] = {
+    "/cases": {
+        "post": {"operationId": "recordIncident", "summary": "Record an incident and start a case",
+                 "description": "The body is the incident form (forms/incident_recorded.json). Role: caseworker.",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("FormData")}}},
+                 "responses": _responses({"201": _json({"type": "object", "required": ["reference"], "properties": {
+                     "reference": {"type": "string"}, "links": {"type": "object"}}}, "The case was started")},
+                     400, 404, 413, 422)},
+        "get": {"operationId": "listCases", "summary": "List cases",
+                "parameters": [_query("status", {"type": "string", "enum": ["open", "closed"]}, "Filter by status"),
+                               _query("customer", {"type": "string", "maxLength": 40}, "A customer reference"),
+                               _query("page", {"type": "integer", "minimum": 1, "maximum": 10000}, "Page number"),
+                               _query("page_size", {"type": "integer", "minimum": 1, "maximum": 100}, "Page size")],
+                "responses": _responses({"200": _json({"type": "object", "required": ["items", "total"], "properties": {
+                    "items": {"type": "array", "items": _ref("Case")}, "total": {"type": "integer"},
+                    "page": {"type": "integer"}, "page_size": {"type": "integer"}}}, "A page of cases")}, 422)},
+    },
+    "/cases/{reference}": {"get": {
+        "operationId": "getCase", "summary": "A case with its restrictions and open tasks",
+        "parameters": [_path_param("reference", "The case reference, e.g. UB-2026-0042")],
+        "responses": _responses({"200": _json(_ref("CaseDetail"), "The case")}, 404)}},
+    "/cases/{reference}/history": {"get": {
+        "operationId": "getCaseHistory", "summary": "Every event on the case, in order",
+        "parameters": [_path_param("reference", "The case reference")],
+        "responses": _responses({"200": _json({"type": "object", "required": ["reference", "events"], "properties": {
+            "reference": {"type": "string"}, "events": {"type": "array", "items": _ref("Event")}}}, "The history")},
+            404)}},
+    "/cases/{reference}/appeals": {"post": {
+        "operationId": "recordAppeal", "summary": "Record that an appeal was received",
+        "description": "The body is forms/appeal_received.json. Only while a restriction is in force. "
+                       "Role: caseworker.",
+        "parameters": [_path_param("reference", "The case reference")],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("FormData")}}},
+        "responses": _responses({"201": _json({"type": "object"}, "The appeal was recorded")},
+                                400, 404, 409, 413, 422)}},
+    "/tasks": {"get": {
+        "operationId": "listTasks", "summary": "Open tasks held by a person or waiting for a group",
+        "parameters": [_query("assignee", {"type": "string", "maxLength": 80}, "A username, or ‘me’"),
+                       _query("group", {"type": "string", "maxLength": 40}, "A role such as caseworker"),
+                       _query("page", {"type": "integer", "minimum": 1, "maximum": 10000}, "Page number")],
+        "responses": _responses({"200": _json({"type": "object", "required": ["items", "total"], "properties": {
+            "items": {"type": "array", "items": _ref("Task")}, "total": {"type": "integer"},
+            "page": {"type": "integer"}, "pages": {"type": "integer"}}}, "A page of tasks")}, 404, 422)}},
+    "/tasks/{task_id}/claim": {"post": {
+        "operationId": "claimTask", "summary": "Claim a task for the token's service account",
+        "parameters": [_path_param("task_id", "The task id")],
+        "responses": _responses({"200": _json({"type": "object"}, "Claimed")}, 404, 409)}},
+    "/tasks/{task_id}/complete": {"post": {
+        "operationId": "completeTask", "summary": "Complete a task you hold, with its form's data",
+        "parameters": [_path_param("task_id", "The task id")],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("FormData")}}},
+        "responses": _responses({"200": _json({"type": "object"}, "Completed")}, 400, 404, 409, 413, 422, 500)}},
+    "/customers/{reference}/restrictions": {"get": {
+        "operationId": "getRestrictions", "summary": "A customer's restrictions in force",
+        "parameters": [_path_param("reference", "The customer reference")],
+        "responses": _responses({"200": _json({"type": "object", "required": ["restrictions"], "properties": {
+            "customer_reference": {"type": "string"},
+            "restrictions": {"type": "array", "items": _ref("Restriction")}}}, "Restrictions in force")}, 404)}},
+    "/customers/{reference}/contact-check": {"get": {
+        "operationId": "checkContact", "summary": "May we contact this customer by this channel on this date?",
+        "description": "Emergencies and urgent health-and-safety repairs are always allowed.",
+        "parameters": [
+            _path_param("reference", "The customer reference"),
+            _query("channel", {"type": "string", "enum": ["telephone", "face_to_face", "video_call", "text_message",
+                                                          "letter", "email", "social_media", "other_digital"]},
+                   "The contact channel", required=True),
+            _query("datetime", {"type": "string", "maxLength": 40}, "ISO-8601 date or date-time (default: now)"),
+            _query("emergency", {"type": "string", "enum": ["true", "false"]}, "An emergency or urgent repair")],
+        "responses": _responses({"200": _json({"type": "object", "required": ["allowed", "reasons"], "properties": {
+            "allowed": {"type": "boolean"}, "reasons": {"type": "array", "items": {"type": "string"}},
+            "conditions": {"type": "array", "items": {"type": "string"}}, "channel": {"type": "string"},
+            "date": _ISO_DATE, "emergency": {"type": "boolean"}, "customer_reference": {"type": "string"},
+            "restrictions": {"type": "array", "items": _ref("Restriction")}}}, "The answer")}, 404, 422)}},
+    "/deployments": {"post": {
+        "operationId": "deployBpmn", "summary": "Deploy a BPMN diagram (role: process_owner)",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["bpmn"], "additionalProperties": False, "properties": {
+                "bpmn": {"type": "string"}, "forms": {"type": "object"}, "comment": {"type": "string"},
+                "filename": {"type": "string"}}}}}},
+        "responses": _responses({"200": _json({"type": "object"}, "Unchanged: identical content already deployed"),
+                                 "201": _json({"type": "object"}, "A new version was deployed")},
+                                400, 413, 422)}},
+}
+
+
+def document(server_url: str) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Unacceptable behaviour cases API", "version": "1.0.0",
+                 "description": "Record incidents, work tasks, and check what contact a customer's restrictions "
+                                "allow. Authenticate with `Authorization: Bearer <token>`; tokens are issued by an "
+                                "administrator and carry roles."},
+        "servers": [{"url": server_url}],
+        "security": [{"bearer": []}],
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": SCHEMAS},
+        "paths": PATHS,
+    }

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import re
+
+from flask import current_app, g, request
+
+from service.api import blueprint, representations
+from service.api.bodies import json_object, query_int
+from service.auth.permissions import allow
+from service.casework import inbox_actions
+from service.casework.errors import FieldProblem, InvalidInput, NotFound
+from service.dao import inbox_dao, users_dao
+from service.dao.inbox_dao import InboxFilters
+from service.models import ROLES
+
+STAFF = ("caseworker", "head_of_service", "executive")
+_TASK_ID = re.compile(r"^[0-9a-f-]{36}$")
+
+
+def _runtime():
+    return current_app.extensions["ubp"]
+
+
+def _task_id(task_id: str) -> str:
+    if not _TASK_ID.match(task_id):
+        raise NotFound("There is no such task.")
+    return task_id
+
+
+@blueprint.route("/tasks", methods=["GET"])
+@allow(*STAFF)
+def list_tasks():
+    """Tasks held by a person (``assignee=me`` or a username) or waiting for a group (``group=caseworker``)."""
+    runtime = _runtime()
+    page = query_int("page", 1)
+    assignee, group = request.args.get("assignee"), request.args.get("group")
+    if (assignee is None) == (group is None):
+        raise InvalidInput([FieldProblem("assignee", "Give either assignee (a username or ‘me’) or group")])
+    now = runtime.clock.now()
+    with runtime.db.reading() as session:
+        if group is not None:
+            if group not in ROLES:
+                raise InvalidInput([FieldProblem("group", "group must be one of: " + ", ".join(ROLES))])
+            query = inbox_dao.group_tasks_query([group], now, InboxFilters())
+        else:
+            user = (users_dao.get_user(session, g.actor.user_id) if assignee == "me"
+                    else users_dao.get_user_by_username(session, assignee[:80]))
+            if user is None:
+                raise NotFound("There is no such user.")
+            query = inbox_dao.my_tasks_query(user.id, now, InboxFilters())
+        result = inbox_dao.page_of(session, query, page)
+    return {"items": [representations.task(row.task, row.case_reference) for row in result.rows],
+            "total": result.total, "page": result.page, "pages": result.pages}
+
+
+@blueprint.route("/tasks/<task_id>/claim", methods=["POST"])
+@allow(*STAFF)
+def claim_task(task_id: str):
+    task = inbox_actions.claim(_runtime().casework, g.actor, _task_id(task_id))
+    return {"id": task.id, "claimed": True}
+
+
+@blueprint.route("/tasks/<task_id>/complete", methods=["POST"])
+@allow(*STAFF)
+def complete_task(task_id: str):
+    reference = _runtime().casework.complete_task(g.actor, _task_id(task_id), json_object())
+    return {"id": task_id, "completed": True, "case_reference": reference}

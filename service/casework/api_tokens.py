@@ -1,0 +1,96 @@
+"""API tokens for service accounts: shown once, kept only as a hash, revocable.
+
+A token looks like ``ubp_<prefix>_<secret>``. The prefix finds the row quickly and shows in
+lists; the SHA-256 of the whole token is compared in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from service.casework.actors import Actor
+from service.casework.errors import FieldProblem, InvalidInput, NotAllowed, NotFound
+from service.db import Database
+from service.models import ROLES, ApiToken, User
+
+API_ROLES = tuple(r for r in ROLES if r != "admin")
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    record: ApiToken
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(db: Database, actor: Actor, name: str, roles: list[str], now: datetime) -> IssuedToken:
+    if "admin" not in actor.roles:
+        raise NotAllowed("Only administrators can issue API tokens.")
+    problems = []
+    if not name.strip() or len(name) > 120:
+        problems.append(FieldProblem(
+            "name", "Enter the name of the system that will use the token (120 characters at most)"
+        ))
+    if not roles or any(role not in API_ROLES for role in roles):
+        problems.append(FieldProblem("roles", "Select at least one role for the token"))
+    if problems:
+        raise InvalidInput(problems)
+    prefix = secrets.token_hex(4)
+    token = f"ubp_{prefix}_{secrets.token_urlsafe(32)}"
+    with db.transaction() as session:
+        account = User(username=f"api-{prefix}", full_name=f"{name.strip()} (API)", job_title="Service account",
+                       password_hash="!",  # noqa: S106 - not a hash: service accounts can never sign in
+                       roles=sorted(set(roles)), active=True, is_service_account=True,
+                       created_at=now)
+        session.add(account)
+        session.flush()
+        record = ApiToken(name=name.strip(), token_prefix=prefix, token_hash=_digest(token),
+                          service_user_id=account.id, roles=sorted(set(roles)), created_by_id=actor.user_id,
+                          created_at=now)
+        session.add(record)
+        session.flush()
+    return IssuedToken(token, record)
+
+
+def actor_for_token(db: Database, token: str, now: datetime) -> Actor | None:
+    parts = token.split("_", 2)
+    if len(parts) != 3 or parts[0] != "ubp" or len(parts[1]) != 8:
+        return None
+    with db.reading() as session:
+        record = session.scalar(select(ApiToken).where(ApiToken.token_prefix == parts[1]))
+        if record is None or record.revoked_at is not None:
+            return None
+        if not hmac.compare_digest(record.token_hash, _digest(token)):
+            return None
+        account = session.get(User, record.service_user_id)
+        if account is None or not account.active:
+            return None
+    if record.last_used_at is None or (now - record.last_used_at).total_seconds() > 300:
+        # Noted at most every five minutes, so that the request path stays read-only.
+        with db.transaction() as session:
+            session.get(ApiToken, record.id).last_used_at = now
+    return Actor(account.id, tuple(record.roles), account.full_name)
+
+
+def revoke_token(db: Database, actor: Actor, token_id: int, now: datetime) -> None:
+    if "admin" not in actor.roles:
+        raise NotAllowed("Only administrators can revoke API tokens.")
+    with db.transaction() as session:
+        record = session.get(ApiToken, token_id)
+        if record is None:
+            raise NotFound("There is no such token.")
+        record.revoked_at = record.revoked_at or now
+
+
+def list_tokens(db: Database) -> list[ApiToken]:
+    with db.reading() as session:
+        return list(session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc())))
