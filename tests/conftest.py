@@ -27,6 +27,9 @@ from service.models import Base
 from service.runtime import Runtime, build_runtime
 from workflows.clock import FrozenClock
 
+# The BPMN path-coverage report must load in the xdist controller too, which never reads tests/bpmn.
+pytest_plugins = ["tests.bpmn.path_coverage"]
+
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 START = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # a Monday morning
@@ -56,7 +59,8 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
-        metafunc.parametrize("backend", ["sqlite", "postgresql"], scope="session")
+        only_postgres = metafunc.definition.get_closest_marker("postgres_only") is not None
+        metafunc.parametrize("backend", ["postgresql"] if only_postgres else ["sqlite", "postgresql"], scope="session")
 
 
 def _worker_suffix() -> str:

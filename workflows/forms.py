@@ -36,20 +36,7 @@ LOCAL_DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$"
 _YES_NO = {"yes": True, "true": True, "no": False, "false": False}
 # When jsonschema reports several problems with one field, the person should hear about the most
 # basic one first: a missing answer before a wrong type before a bad format.
-_PRIORITY = [
-    "required",
-    "type",
-    "oneOf",
-    "const",
-    "minItems",
-    "maxLength",
-    "maxItems",
-    "format",
-    "pattern",
-    "minLength",
-    "uniqueItems",
-    "contains",
-]
+_PRIORITY = ("required", "type", "oneOf", "const", "minItems", "maxLength", "maxItems", "format", "pattern")
 
 
 class FormError(LookupError):
@@ -90,9 +77,7 @@ class FormSchema:
         self.title: str = schema["title"]
         self.description: str = schema.get("description", "")
         self.fields: dict[str, dict[str, Any]] = self.schema["properties"]
-        self._validator = Draft202012Validator(
-            self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER
-        )
+        self._validator = Draft202012Validator(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
     def validate(self, data: Mapping[str, Any], *, today: date) -> tuple[dict[str, Any], list[FieldError]]:
         """Clean task data from ``data``, and the errors to show (empty when the answers are good)."""
@@ -104,11 +89,7 @@ class FormSchema:
             if name not in self.fields
         ]
         cleaned = self._hide_unrevealed(
-            {
-                name: value
-                for name in self.fields
-                if (value := _clean(self.fields[name], data.get(name))) is not None
-            }
+            {name: value for name in self.fields if (value := _clean(self.fields[name], data.get(name))) is not None}
         )
         errors: dict[str, tuple[str, int]] = {}
         for error in self._validator.iter_errors(cleaned):
@@ -275,11 +256,14 @@ def _rank(error: ValidationError) -> int:
 
 
 def _with_length_limits(schema: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of ``schema`` in which no text field accepts more than DEFAULT_MAX_LENGTH characters."""
+    """A copy of ``schema`` in which no answer can be huge: text is at most DEFAULT_MAX_LENGTH
+    characters unless the form says otherwise, and a checkbox list no longer than its choices."""
     copy = json.loads(json.dumps(schema))
     for field in copy.get("properties", {}).values():
         if field.get("type") == "string":
             field.setdefault("maxLength", DEFAULT_MAX_LENGTH)
+        if field.get("type") == "array" and _choices(field):
+            field.setdefault("maxItems", len(_choices(field)))
     return copy
 
 
@@ -314,7 +298,9 @@ def schema_problems(schema: Any) -> list[str]:
     return problems
 
 
-def _field_problems(name: str, field: dict, fields: dict, schema: dict) -> list[str]:
+def _field_problems(name: str, field: Any, fields: dict, schema: dict) -> list[str]:
+    if not isinstance(field, dict):
+        return ["must be an object with a title, a description and an x-widget"]
     problems = []
     if not FORM_KEY.fullmatch(name):
         problems.append("field names use lower-case letters, digits and underscores")
@@ -359,7 +345,7 @@ def _reveal_problems(name: str, condition: Any, fields: dict, schema: dict) -> l
         return ["x-reveal-when needs a field and exactly one of 'equals' or 'contains'"]
     source = condition.get("field")
     names = list(fields)
-    if source not in fields or names.index(source) >= names.index(name):
+    if not isinstance(source, str) or source not in fields or names.index(source) >= names.index(name):
         return ["x-reveal-when must name a field shown earlier in the form"]
     problems = []
     expected = fields[source]
@@ -373,8 +359,7 @@ def _reveal_problems(name: str, condition: Any, fields: dict, schema: dict) -> l
         problems.append("a revealed field is required only when shown: take it out of 'required'")
     shown = reveal_rule_condition(condition)
     if not any(
-        rule.get("if") == shown and name in rule.get("then", {}).get("required", [])
-        for rule in schema.get("allOf", [])
+        rule.get("if") == shown and name in rule.get("then", {}).get("required", []) for rule in schema.get("allOf", [])
     ):
         problems.append("needs an allOf rule that makes it required when it is revealed")
     return problems
@@ -383,11 +368,7 @@ def _reveal_problems(name: str, condition: Any, fields: dict, schema: dict) -> l
 def reveal_rule_condition(condition: Mapping[str, Any]) -> dict[str, Any]:
     """The JSON Schema ``if`` that matches when a field with this ``x-reveal-when`` is shown."""
     source = condition["field"]
-    test = (
-        {"contains": {"const": condition["contains"]}}
-        if "contains" in condition
-        else {"const": condition["equals"]}
-    )
+    test = {"contains": {"const": condition["contains"]}} if "contains" in condition else {"const": condition["equals"]}
     return {"properties": {source: test}, "required": [source]}
 
 
@@ -396,7 +377,8 @@ def _rule_problems(schema: dict, fields: dict) -> list[str]:
     reveals = [
         reveal_rule_condition(f["x-reveal-when"])
         for f in fields.values()
-        if isinstance(f.get("x-reveal-when"), dict)
+        if isinstance(f, dict)
+        and isinstance(f.get("x-reveal-when"), dict)
         and "field" in f["x-reveal-when"]
         and len(set(f["x-reveal-when"]) & {"equals", "contains"}) == 1
     ]

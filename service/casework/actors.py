@@ -16,6 +16,7 @@ _ROLE_WORDS = {
     "approver": "approved the formal action",
     "letter_sender": "sent the decision letter",
     "reviewer": "heard the appeal",
+    "review_decider": "reviewed the restriction",
 }
 
 

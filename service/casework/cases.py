@@ -162,7 +162,10 @@ class Casework:
                     with _diagram_problems():
                         step = self.engine.deliver_message(workflow, message, data)
                 except NoOneWaiting:
-                    raise Conflict("This case is not at a stage where that can be recorded.") from None
+                    raise Conflict(
+                        "This case is not waiting for that now: an appeal can be recorded only while a restriction "
+                        "is in force and no other appeal or extension letter is in progress. Nothing was saved."
+                    ) from None
                 ctx = StepContext(session, self.engine, definition, instance, case, now, self.provider)
                 case_events.apply(ctx, actor, step, workflow)
                 save_step(ctx, workflow, step, [NewAuditEvent(

@@ -20,8 +20,7 @@ from workflows.calendar import add_months
 
 _EVENTS_WITHOUT_RECORDS = (
     "incident_assessed", "informal_resolution_tried", "restriction_proposed", "proposal_decided",
-    "review_decided", "appeal_received", "appeal_decided", "police_referral_done", "safeguarding_alert_done",
-    "case_closed",
+    "review_decided", "appeal_received", "police_referral_done", "safeguarding_alert_done", "case_closed",
 )
 
 
@@ -74,22 +73,33 @@ def keep_register_dates(ctx: StepContext, actor: Actor | None, data: Mapping[str
             restriction.ends_on = date.fromisoformat(ends_on)
 
 
+@handles("appeal_decided")
+def decide_appeal(ctx: StepContext, actor: Actor | None, data: Mapping[str, Any]) -> None:
+    """An overturned decision lifts the restriction at once; the outcome letter follows."""
+    if data.get("appeal_outcome") == "overturn":
+        end_restrictions(cases_dao.list_active_restrictions_of_case(ctx.session, ctx.case.id), "lifted_on_appeal",
+                         ctx.now)
+
+
 @handles("appeal_outcome_letter_sent")
 def send_appeal_outcome_letter(ctx: StepContext, actor: Actor | None, data: Mapping[str, Any]) -> None:
     outcome = {"uphold": "upheld", "overturn": "overturned", "vary": "varied"}[data["appeal_outcome"]]
     letter_date = date.fromisoformat(data["outcome_letter_sent_on"])
-    active = list(cases_dao.list_active_restrictions_of_case(ctx.session, ctx.case.id))
+    if outcome == "overturned":
+        active = _latest_decision(ctx, "lifted_on_appeal")
+    else:
+        active = list(cases_dao.list_active_restrictions_of_case(ctx.session, ctx.case.id))
     start = min((r.starts_on for r in active), default=letter_date)
     end = max((r.ends_on for r in active), default=letter_date)
     shown, previous_end = active, None
     if outcome == "overturned":
-        end_restrictions(active, "lifted_on_appeal", ctx.now)
-        end = max(letter_date, start + timedelta(days=1))  # the restriction ends with this letter
+        end = max(letter_date, start + timedelta(days=1))  # lifted when the appeal was decided
     elif outcome == "varied":
         new_end = date.fromisoformat(data["appeal_new_end_date"]) if data.get("appeal_end_date_changed") else end
         previous_end = end if new_end != end else None
         end_restrictions(active, "varied", ctx.now)
-        terms = terms_from(data, "varied_interventions")
+        terms = [(kind, {**details, "varied_terms": data.get("varied_restrictions")})
+                 for kind, details in terms_from(data, "varied_interventions")]
         shown = new_restrictions(ctx.case.id, ctx.case.customer_id, terms, starts_on=start, ends_on=new_end,
                                  reasons=data.get("appeal_reasons", ""), now=ctx.now)
         ctx.session.add_all(shown)
@@ -103,6 +113,12 @@ def send_appeal_outcome_letter(ctx: StepContext, actor: Actor | None, data: Mapp
     )
     store_sent_letter(ctx.session, ctx.case, context, actor_id=actor.user_id if actor else None,
                       method=data.get("outcome_letter_sent_by"), now=ctx.now)
+
+
+def _latest_decision(ctx: StepContext, status: str) -> list:
+    ended = [r for r in cases_dao.list_restrictions_of_case(ctx.session, ctx.case.id) if r.status == status]
+    latest = max((r.ended_at for r in ended), default=None)
+    return [r for r in ended if r.ended_at == latest]
 
 
 @handles("restriction_expired")

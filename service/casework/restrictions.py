@@ -40,11 +40,14 @@ CHANNEL_WORDS = {"email": "email", "letter": "letter", "telephone": "telephone"}
 
 
 def describe(kind: str, details: Mapping[str, Any]) -> str:
+    """The restriction in words addressed to the customer (the letters' wording)."""
     field, sentence = INTERVENTIONS.get(kind, (None, "{}"))
-    value = str(details.get(field) or details.get("text") or "").strip().rstrip(".")
+    value = str(details.get(field) or "").strip().rstrip(".")
     if kind == "single_communication_method":
         value = CHANNEL_WORDS.get(value, value)
-    return sentence.format(value) if value else sentence.split(":")[0].rstrip(" {}.") + "."
+    words = sentence.format(value) if value else sentence.split(":")[0].rstrip(" {}.") + "."
+    varied = str(details.get("varied_terms") or "").strip()
+    return f"{words} As varied on appeal: {varied}" if varied else words
 
 
 def terms_from(data: Mapping[str, Any], interventions_field: str = "interventions") -> list[tuple[str, dict[str, Any]]]:

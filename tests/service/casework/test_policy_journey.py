@@ -119,3 +119,20 @@ def test_an_overturned_appeal_lifts_the_restriction_at_once(policy, people):
     journey.do(people["erin"], "Task_SendAppealOutcomeLetter", samples.letter_sent("outcome_letter", "2026-03-02"))
     assert {r.status for r in journey.restrictions()} == {"lifted_on_appeal"}
     assert journey.case().status == "closed"
+
+
+def test_a_varied_appeal_replaces_the_restrictions_and_can_move_the_end_date(policy, people):
+    journey = _to_restriction(policy, people, "2026-03-02")
+    policy.casework.deliver_message(people["casey"], journey.reference, "appeal_received",
+                                    samples.appeal_received("2026-03-02"))
+    journey.do(people["erin"], "Task_HearAppeal", samples.appeal_decision(
+        "vary", varied_interventions=["single_communication_method"], varied_restrictions="Email on weekdays only.",
+        appeal_end_date_changed="yes", appeal_new_end_date="2026-12-31"))
+    journey.do(people["erin"], "Task_SendAppealOutcomeLetter", samples.letter_sent("outcome_letter", "2026-03-02"))
+    restrictions = journey.restrictions()
+    assert sorted(r.status for r in restrictions) == ["active", "varied", "varied"]
+    varied = next(r for r in restrictions if r.status == "active")
+    assert varied.kind == "single_communication_method" and varied.ends_on == date(2026, 12, 31)
+    assert varied.details["varied_terms"] == "Email on weekdays only."
+    letter = journey.letters()[-1]
+    assert letter.rendered_from["appeal_outcome"] == "varied" and letter.rendered_from["previous_end_date"] == "2027-03-02"
