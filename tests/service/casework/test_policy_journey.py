@@ -77,7 +77,9 @@ def test_a_restriction_runs_its_twelve_months_and_ends_with_a_letter(policy, peo
     journey = _to_restriction(policy, people, "2026-03-02")
     restrictions = journey.restrictions()
     assert {r.kind for r in restrictions} == {"single_point_of_contact", "single_communication_method"}
-    assert {(r.status, r.starts_on, r.ends_on) for r in restrictions} == {("active", date(2026, 3, 2), date(2027, 3, 2))}
+    assert {(r.status, r.starts_on, r.ends_on) for r in restrictions} == {
+        ("active", date(2026, 3, 2), date(2027, 3, 2))
+    }
     decision = journey.letters()[0]
     assert decision.kind == "decision" and decision.status == "sent" and decision.letter_format["kind"] == "large_print"
     assert decision.content.startswith(b"%PDF") and len(decision.sha256) == 64
@@ -135,4 +137,5 @@ def test_a_varied_appeal_replaces_the_restrictions_and_can_move_the_end_date(pol
     assert varied.kind == "single_communication_method" and varied.ends_on == date(2026, 12, 31)
     assert varied.details["varied_terms"] == "Email on weekdays only."
     letter = journey.letters()[-1]
-    assert letter.rendered_from["appeal_outcome"] == "varied" and letter.rendered_from["previous_end_date"] == "2027-03-02"
+    assert letter.rendered_from["appeal_outcome"] == "varied"
+    assert letter.rendered_from["previous_end_date"] == "2027-03-02"
