@@ -1,0 +1,130 @@
+"""Demo customers and cases at different stages, driven through the real casework services.
+
+Nothing here writes rows directly: every case got where it is the way a person would get it there,
+so the demo's inbox, timelines, restrictions and letters are exactly what the product produces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import func, select
+
+from service.casework import inbox_actions
+from service.casework.actors import Actor
+from service.dao import cases_dao, users_dao
+from service.models import Case, HumanTask
+from service.runtime import Runtime
+
+
+def _incident(reference: str, name: str, what: str, **changes) -> dict:
+    return {
+        "new_customer": "no", "customer_reference": reference, "occurred_at": "{today}T09:05",
+        "channels": ["telephone"], "behaviour_categories": ["aggressive_intimidating_abusive"],
+        "violence_or_threats": "no", "what_happened": what, "staff_affected": "Customer services adviser",
+        "crime_suspected": "no", "safeguarding_concern": "no", **changes,
+    }
+
+
+def seed_demo_cases(runtime: Runtime) -> Iterator[str]:
+    with runtime.db.reading() as session:
+        if session.scalar(select(func.count()).select_from(Case)):
+            yield "Demo cases already exist; nothing added."
+            return
+        people = {u.username: Actor(u.id, tuple(u.roles), u.full_name) for u in users_dao.list_users(session)}
+    today = runtime.clock.now().date().isoformat()
+    demo = _Demo(runtime, people, today)
+    demo.case("SH-100231", "Jordan Ellis", "Shouted at the repairs call handler and swore repeatedly.")
+    demo.case("SH-100877", "Priya Nair", "Sent 40 emails in two days chasing the same repair.",
+              steps=[("caseworker", "Task_AssessIncident", demo.assessment("informal"))], leave_claimed="caseworker")
+    demo.case("SH-101502", "Morgan Blake", "Threatened a surveyor at the door.", steps=[
+        ("caseworker", "Task_AssessIncident", demo.assessment("severe")),
+        ("caseworker", "Task_OfferAdjustments", demo.adjustments()),
+        ("caseworker", "Task_ProposeFormalAction", demo.proposal()),
+    ])
+    demo.case("SH-102044", "Taylor Reed", "Abusive calls to several staff over a month.", steps=[
+        ("caseworker", "Task_AssessIncident", demo.assessment("severe")),
+        ("caseworker", "Task_OfferAdjustments", demo.adjustments()),
+        ("caseworker", "Task_ProposeFormalAction", demo.proposal()),
+        ("head", "Task_ApproveProposal", {"approval_decision": "approve",
+                                          "approval_reasons": "Proportionate: abuse continued after a warning."}),
+        ("caseworker", "Task_SendDecisionLetter", demo.letter()),
+    ])
+    demo.case("SH-103311", "Riley Shaw", "Posted a video of a call with a named officer on social media.",
+              incident={"behaviour_categories": ["harassment"], "channels": ["social_media"]}, steps=[
+        ("caseworker", "Task_AssessIncident", demo.assessment("severe")),
+        ("caseworker", "Task_OfferAdjustments", demo.adjustments()),
+        ("caseworker", "Task_ProposeFormalAction", demo.proposal()),
+        ("head", "Task_ApproveProposal", {"approval_decision": "approve", "approval_reasons": "Harassment of staff."}),
+        ("caseworker", "Task_SendDecisionLetter", demo.letter()),
+    ], appeal=True)
+    demo.case("SH-104090", "Sam Okafor", "Raised voice once on a call about a boiler; apologised straight away.",
+              steps=[("caseworker", "Task_AssessIncident", demo.assessment("isolated"))])
+    yield from demo.lines
+
+
+class _Demo:
+    def __init__(self, runtime: Runtime, people: dict[str, Actor], today: str) -> None:
+        self.runtime, self.people, self.today = runtime, people, today
+        self.lines: list[str] = ["Demo cases:"]
+
+    def assessment(self, outcome: str) -> dict:
+        return {"assessment_outcome": outcome, "assessment_reasons": "Listened to the call recording.",
+                "crime_suspected": "no", "safeguarding_concern": "no"}
+
+    def adjustments(self) -> dict:
+        return {"customer_asked": "yes", "customer_request": "Letters in large print.",
+                "adjustments_considered": ["large_print", "clear_warnings"],
+                "adjustments_offered": ["large_print", "clear_warnings"], "adjustments_agreed": ["large_print"],
+                "vulnerability_considerations": "No vulnerability known beyond a visual impairment.",
+                "letter_format": "large_print", "adjustments_outcome": "formal_action_needed"}
+
+    def proposal(self) -> dict:
+        return {"interventions": ["single_point_of_contact", "single_communication_method"],
+                "contact_person": "Sam Patel, Customer Liaison Officer", "contact_method": "email",
+                "behaviour_categories": ["aggressive_intimidating_abusive"], "violence_or_threats": "no",
+                "proposal_reasons": "Abuse of staff continued after a clear warning and adjustments.",
+                "what_it_means": "Contact us by email only, through your named contact."}
+
+    def letter(self) -> dict:
+        return {"letter_contents": ["decision", "why", "what_it_means", "how_to_appeal", "end_date", "agreed_format"],
+                "letter_sent_on": self.today, "letter_sent_by": "post"}
+
+    def case(self, reference: str, name: str, what: str, *, steps=(), incident=None, leave_claimed=None,
+             appeal=False) -> None:
+        data = {k: (v.format(today=self.today) if isinstance(v, str) else v)
+                for k, v in _incident(reference, name, what, **(incident or {})).items()}
+        started = self.runtime.casework.start_case(self.people["caseworker"], data)
+        self._name_customer(reference, name)
+        for who, element, answers in steps:
+            self._complete(started.reference, self.people[who], element, answers)
+        if appeal:
+            self.runtime.casework.deliver_message(self.people["caseworker"], started.reference, "appeal_received", {
+                "appeal_received_on": self.today, "appeal_received_via": "letter",
+                "appeal_grounds": "The customer says the video did not identify anyone."})
+        if leave_claimed:
+            inbox_actions.claim(self.runtime.casework, self.people[leave_claimed], self._open(started.reference).id)
+        with self.runtime.db.reading() as session:
+            stage = cases_dao.get_case_by_reference(session, started.reference).stage
+        self.lines.append(f"  {started.reference}  {name:<14} {stage}")
+
+    def _name_customer(self, reference: str, name: str) -> None:
+        with self.runtime.db.transaction() as session:
+            customer = cases_dao.get_customer_by_reference(session, reference)
+            customer.name = name
+            customer.address = ["1 Demo Street", "Melksham", "SN12 6AA"]
+
+    def _open(self, reference: str) -> HumanTask:
+        with self.runtime.db.reading() as session:
+            case = cases_dao.get_case_by_reference(session, reference)
+            return session.scalars(select(HumanTask).where(HumanTask.case_id == case.id,
+                                                           HumanTask.status == "open")).first()
+
+    def _complete(self, reference: str, actor: Actor, element: str, answers: dict) -> None:
+        task = self._open(reference)
+        if task.element_id != element:
+            raise RuntimeError(f"demo expected {element} on {reference}, found {task.element_id}")
+        inbox_actions.claim(self.runtime.casework, actor, task.id)
+        self.runtime.casework.complete_task(actor, task.id, answers)
+
+
