@@ -6,14 +6,14 @@ from pathlib import Path
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from service import api, errors, limits, security
 from service.auth import sessions
 from service.cli import register_commands
 from service.config import ROOT, Settings
 from service.runtime import Runtime, build_runtime
-from service.views import register_blueprints, template_globals
+from service.views import formatting, register_blueprints, template_globals
 
 csrf = CSRFProtect()
 
@@ -33,9 +33,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         WTF_CSRF_TIME_LIMIT=None,
         WTF_CSRF_SSL_STRICT=settings.behind_tls,
     )
+    # GOV.UK macros import each other as "govuk_frontend_jinja/...", hence the prefix loader.
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(str(ROOT / "templates")),
-        PackageLoader("govuk_frontend_jinja", "templates"),
+        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}),
     ])
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     limits.init_app(app)
     errors.init_app(app)
     template_globals.init_app(app)
+    formatting.init_app(app)
     register_blueprints(app)
     api.init_app(app)
     register_commands(app)

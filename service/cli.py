@@ -99,13 +99,17 @@ def register_commands(app: Flask) -> None:
 
     @app.cli.command("worker")
     @click.option("--once", is_flag=True, help="Fire what is due now, then exit.")
-    def worker_command(once: bool) -> None:
+    @click.option("--batch-size", default=50, show_default=True, type=click.IntRange(1, 10_000),
+                  help="Cases claimed and committed together.")
+    def worker_command(once: bool, batch_size: int) -> None:
         """Run the timer worker until stopped (SIGTERM stops it gracefully)."""
         from service.worker import Worker
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+        # SpiffWorkflow logs every task state change at INFO: a dozen lines per timer fired.
+        logging.getLogger("spiff").setLevel(logging.WARNING)
         runtime = _runtime()
-        worker = Worker(runtime, poll_seconds=runtime.settings.worker_poll_seconds)
+        worker = Worker(runtime, poll_seconds=runtime.settings.worker_poll_seconds, batch_size=batch_size)
         if once:
             click.echo(f"Fired timers on {worker.run_once()} case(s).")
             return

@@ -11,6 +11,7 @@ from service.db import DatabaseUnavailable
 from service.runtime import Runtime
 
 log = logging.getLogger("ubp.worker")
+MAX_BACKOFF_SECONDS = 60.0
 
 
 class Worker:
@@ -21,7 +22,6 @@ class Worker:
         self.stopping = threading.Event()
 
     def stop(self, *_: object) -> None:
-        log.info("worker stopping after the current batch")
         self.stopping.set()
 
     def install_signal_handlers(self) -> None:
@@ -34,22 +34,37 @@ class Worker:
         while not self.stopping.is_set():
             result = fire_due_batch(self.runtime.casework, self.batch_size)
             claimed += result.claimed
+            if result.claimed:
+                log.info("fired timers on %d case(s), %d failed", result.fired, result.failed)
             if result.claimed < self.batch_size:
                 break
         return claimed
 
     def run(self) -> None:
         backoff = self.poll_seconds
-        log.info("worker started; polling every %.1fs", self.poll_seconds)
+        failing = False
+        log.info("worker started; polling every %.1fs, batches of %d", self.poll_seconds, self.batch_size)
         while not self.stopping.is_set():
             try:
                 self.run_once()
-                backoff = self.poll_seconds
+                if failing:
+                    log.info("recovered; timers are firing again")
+                failing, backoff = False, self.poll_seconds
             except DatabaseUnavailable as error:
-                backoff = min(max(backoff * 2, 1.0), 60.0)
-                log.warning("database unavailable (%s); retrying in %.0fs", error.__cause__, backoff)
+                failing, backoff = True, _longer(backoff)
+                log.warning("database unavailable (%s); retrying in %.0fs", _first_line(error.__cause__), backoff)
             except Exception:
-                backoff = min(max(backoff * 2, 1.0), 60.0)
+                failing, backoff = True, _longer(backoff)
                 log.exception("worker batch failed; retrying in %.0fs", backoff)
             self.stopping.wait(backoff)
+        # Logged here rather than in the signal handler, which may interrupt a log call mid-write.
         log.info("worker stopped")
+
+
+def _longer(backoff: float) -> float:
+    return min(max(backoff * 2, 1.0), MAX_BACKOFF_SECONDS)
+
+
+def _first_line(error: BaseException | None) -> str:
+    text = str(getattr(error, "orig", None) or error or "").strip()
+    return text.splitlines()[0] if text else "no detail"

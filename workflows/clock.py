@@ -64,10 +64,17 @@ def install(clock: Clock) -> None:
     _active = clock
 
 
+# SpiffWorkflow fires a timer only once its instant has strictly passed (``due < now``), while the
+# worker claims an instance as soon as ``next_timer_due <= now``. Showing SpiffWorkflow the clock one
+# microsecond (the finest a datetime holds) ahead makes a timer due at T fire at T, never a claim
+# that fires nothing.
+_SPIFF_RESOLUTION = timedelta(microseconds=1)
+
+
 class _ClockedDatetime(datetime):
     @classmethod
     def now(cls, tz=None):
-        instant = _active.now()
+        instant = _active.now() + _SPIFF_RESOLUTION
         return instant if tz is None else instant.astimezone(tz)
 
 

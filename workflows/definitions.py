@@ -15,6 +15,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from SpiffWorkflow.camunda.parser import CamundaParser
+from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
 from workflows.xml_safety import UnsafeXmlError, parse_untrusted_xml
 
@@ -81,6 +82,9 @@ class ProcessDefinition:
     implicit_edges: tuple[tuple[str, str], ...] = ()
     # Message name -> the form its payload is validated against (a formKey property on the catch event).
     message_forms: Mapping[str, str] = field(default_factory=dict)
+    # Message name -> the elements a case can be waiting at when that message is welcome: catch
+    # events, boundary events and the event-based gateways in front of them.
+    message_catchers: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def flow_between(self, source: str, target: str) -> str | None:
         return self.flow_by_ends.get((source, target))
@@ -145,7 +149,19 @@ def _definition(parser: CamundaParser, root: etree._Element, process_id: str) ->
         start_events=tuple(e.get("id") for e in process.iterfind("bpmn:startEvent", NS)),
         implicit_edges=tuple(_implicit_edges(process)),
         message_forms=MappingProxyType(_message_forms(root, process)),
+        message_catchers=MappingProxyType(_message_catchers([spec, *subprocess_specs.values()])),
     )
+
+
+def _message_catchers(specs: list[BpmnProcessSpec]) -> dict[str, frozenset[str]]:
+    catchers: dict[str, set[str]] = {}
+    for spec in specs:
+        for task_spec in spec.task_specs.values():
+            definition = getattr(task_spec, "event_definition", None)
+            for candidate in getattr(definition, "event_definitions", None) or [definition]:
+                if task_spec.bpmn_id and isinstance(candidate, MessageEventDefinition):
+                    catchers.setdefault(candidate.name, set()).add(task_spec.bpmn_id)
+    return {name: frozenset(ids) for name, ids in catchers.items()}
 
 
 def _message_forms(root: etree._Element, process: etree._Element) -> dict[str, str]:

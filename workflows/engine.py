@@ -140,7 +140,7 @@ class CaseEngine:
                 workflow.refresh_timers()
                 workflow.do_engine_steps()
                 due = self.next_timer_due(workflow)
-                if due is None or due >= clocks.active().now():
+                if due is None or due > clocks.active().now():
                     break
 
         return self._advance(workflow, self._definition(workflow), run)
@@ -206,7 +206,9 @@ def _incoming_flow(definition: ProcessDefinition, task) -> str | None:
 
 
 def _timer_instants(workflow: BpmnWorkflow) -> Iterable[datetime]:
-    for task in workflow.get_tasks(state=TaskState.WAITING):
+    # READY as well as WAITING: do_engine_steps checks timers once more as it finishes, so a timer
+    # that fell due during a step is left READY but not run. Its (past) instant makes it due at once.
+    for task in workflow.get_tasks(state=TaskState.WAITING | TaskState.READY):
         value = task.internal_data.get("event_value")
         for text in _iso_values(value):
             try:

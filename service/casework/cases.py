@@ -176,16 +176,9 @@ class Casework:
 
     # -- timers ------------------------------------------------------------------------------
 
-    def fire_due_timers(self, instance_id: int, now: datetime | None = None) -> bool:
-        """Fire whatever is due on one instance, in its own transaction. Returns whether anything fired."""
-        now = now or self.clock.now()
-        with self.db.transaction() as session:
-            instance = instances_dao.get_instance(session, instance_id)
-            if instance is None or instance.next_timer_due is None or instance.next_timer_due > now:
-                return False
-            return self._fire(session, instance, now)
-
-    def _fire(self, session, instance: ProcessInstance, now: datetime) -> bool:
+    def fire_timers(self, session, instance: ProcessInstance, now: datetime) -> bool:
+        """Fire what is due on an instance the caller has claimed, in the caller's transaction
+        (the worker's batch: see ``casework.timers``)."""
         case = cases_dao.get_case_by_instance(session, instance.id)
         version = processes_dao.get_version(session, instance.process_version_id)
         definition = definition_of(version)

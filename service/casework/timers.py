@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from sqlalchemy.exc import OperationalError
+
+from service.casework.actors import Actor
 from service.casework.cases import Casework
 from service.dao import audit_dao, instances_dao
 from service.dao.audit_dao import NewAuditEvent
@@ -19,6 +22,10 @@ from service.models import ProcessInstance
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=1)
+
+
+class TimerDidNotFire(RuntimeError):
+    """The instance was due, but nothing in its workflow fired: claiming it again would loop for ever."""
 
 
 @dataclass(frozen=True)
@@ -42,16 +49,30 @@ def fire_due_batch(casework: Casework, batch_size: int = 50) -> SweepResult:
         for instance in instances_dao.claim_due_instances(session, now, batch_size):
             try:
                 with session.begin_nested():
-                    casework._fire(session, instance, now)
+                    _fire_one(casework, session, instance, now)
                 fired += 1
-            except Exception as error:  # any failure is recorded on the case, never dropped
+            except OperationalError:
+                # The database, not the timer, is at fault (connection lost, lock time-out): give the
+                # whole batch back uncommitted rather than blame the case.
+                raise
+            except Exception as error:  # any other failure is recorded on the case, never dropped
                 session.expire(instance)
                 _record_failure(session, instance, error, now)
                 failed += 1
     return SweepResult(fired, failed)
 
 
-def _record_failure(session, instance: ProcessInstance, error: Exception, now) -> None:
+def _fire_one(casework: Casework, session, instance: ProcessInstance, now: datetime) -> None:
+    due = instance.next_timer_due
+    if not casework.fire_timers(session, instance, now) and _still_due(instance, now):
+        raise TimerDidNotFire(f"due at {due.isoformat() if due else '?'}, but nothing in the case fired")
+
+
+def _still_due(instance: ProcessInstance, now: datetime) -> bool:
+    return instance.next_timer_due is not None and instance.next_timer_due <= now
+
+
+def _record_failure(session, instance: ProcessInstance, error: Exception, now: datetime) -> None:
     attempts = instance.timer_attempts + 1
     message = f"{type(error).__name__}: {str(error)[:300]}"
     log.warning("timer on %s failed (attempt %d): %s", instance.business_key, attempts, message)
@@ -68,12 +89,22 @@ def _record_failure(session, instance: ProcessInstance, error: Exception, now) -
     })
 
 
-def retry_now(casework: Casework, instance_id: int) -> None:
-    """An administrator's retry: make the failed timer due at once."""
+def retry_now(casework: Casework, instance_id: int, requested_by: Actor) -> str | None:
+    """An administrator's retry: make the failed timer due at once, on the case's record.
+
+    Returns the case's reference, or None if its timer has not failed. Raises StaleInstance if a
+    worker changed the instance meanwhile.
+    """
     now = casework.clock.now()
     with casework.db.transaction() as session:
         instance = instances_dao.get_instance(session, instance_id)
-        if instance is not None and instance.timer_error:
-            instances_dao.save_instance_state(session, instance, read_version=instance.lock_version, changes={
-                "next_timer_due": now, "updated_at": now,
-            })
+        if instance is None or not instance.timer_error or instance.status != "running":
+            return None
+        seq, head = audit_dao.append_events(session, instance, [NewAuditEvent(
+            "timer_retry_requested", requested_by.user_id, list(requested_by.roles),
+            data={"attempts": instance.timer_attempts, "error": instance.timer_error},
+        )], now=now)
+        instances_dao.save_instance_state(session, instance, read_version=instance.lock_version, changes={
+            "next_timer_due": now, "audit_seq": seq, "audit_head": head, "updated_at": now,
+        })
+        return instance.business_key

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from service.models import ProcessInstance
 
@@ -40,9 +41,10 @@ def save_instance_state(
     )
     if result.rowcount != 1:
         raise StaleInstance(instance.business_key)
-    for name, value in changes.items():
-        setattr(instance, name, value)
-    instance.lock_version = read_version + 1
+    # Mirror what was written without marking the object dirty: a plain setattr would make the
+    # session flush a second UPDATE of the same row (the whole state again) at commit.
+    for name, value in {**changes, "lock_version": read_version + 1}.items():
+        set_committed_value(instance, name, value)
 
 
 def list_due_instance_ids(session: Session, now: datetime, limit: int) -> Sequence[int]:

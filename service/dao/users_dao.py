@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -32,3 +32,18 @@ def add_user(
     session.add(user)
     session.flush()
     return user
+
+
+def names_by_id(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(User.id, User.full_name).where(User.id.in_(ids)))
+    return {user_id: name for user_id, name in rows}
+
+
+def list_active_users_holding(session: Session, roles: Iterable[str]) -> list[User]:
+    """Active people holding any of ``roles`` (roles are a JSON list, so they are matched here)."""
+    wanted = set(roles)
+    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name)).all()
+    return [u for u in users if wanted & set(u.roles) and not getattr(u, "is_service_account", False)]

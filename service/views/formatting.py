@@ -6,13 +6,15 @@ London time, whatever the season.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 
 from flask import Flask
-from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from service.views.schema_forms import answer_rows
+from service.casework.contact_rules import ALWAYS_ALLOWED, contact_periods
 from workflows.calendar import LONDON
+from workflows.forms import FormSchema
 
 
 def london_time(value: datetime) -> str:
@@ -42,14 +44,50 @@ def london_datetime(value: datetime | None) -> str:
     return f"{london_date(value)} at {london_time(value)}"
 
 
+def answer_rows(schema: FormSchema | None, data: Mapping[str, Any] | None) -> list[tuple[str, list[str]]]:
+    """What someone entered, as (question, answer lines) in the form's order and the form's words."""
+    data = data or {}
+    fields = schema.fields if schema else {}
+    names = [n for n in fields if n in data] + [n for n in data if n not in fields]
+    return [(_question_title(fields.get(name), name), _answer_lines(fields.get(name), data[name])) for name in names]
+
+
+def _question_title(spec: Mapping[str, Any] | None, name: str) -> str:
+    if spec is None:
+        return name.replace("_", " ").capitalize()
+    return spec["title"].removesuffix(" (optional)")
+
+
+def _answer_lines(spec: Mapping[str, Any] | None, value: Any) -> list[str]:
+    spec = spec or {}
+    titles = {o["const"]: o["title"] for o in spec.get("oneOf") or spec.get("items", {}).get("oneOf") or []}
+    values = value if isinstance(value, list) else [value]
+    return [_answer_text(spec.get("x-widget"), titles, v) for v in values]
+
+
+def _answer_text(widget: str | None, titles: Mapping[Any, str], value: Any) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, str | int) and value in titles:
+        return titles[value]
+    try:
+        if widget == "date":
+            return london_date(value)
+        if widget == "datetime":
+            local = datetime.fromisoformat(value).replace(tzinfo=LONDON)
+            return london_datetime(local)
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
 def init_app(app: Flask) -> None:
+    if app.extensions.get("ubp_formatting"):
+        return
+    app.extensions["ubp_formatting"] = True
     app.jinja_env.filters.update(
         london_date=london_date, london_datetime=london_datetime, london_time=london_time,
     )
-    app.jinja_env.globals.update(answer_rows=answer_rows)
-    # The GOV.UK macros import each other as "govuk_frontend_jinja/...", so the package's templates
-    # must be reachable under that prefix.
-    app.jinja_loader = ChoiceLoader([
-        app.jinja_loader,
-        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}),
-    ])
+    app.jinja_env.globals.update(answer_rows=answer_rows, contact_periods=contact_periods,
+                                 always_allowed_contact=ALWAYS_ALLOWED)
+

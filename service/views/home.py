@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify, redirect, render_template, url_for
+from flask import Blueprint, current_app, g, jsonify, redirect, render_template
 from sqlalchemy import text
 
 from service.auth.permissions import public
 from service.db import DatabaseUnavailable
+from service.views.template_globals import navigation_items
 
 blueprint = Blueprint("home", __name__)
 
@@ -12,8 +13,10 @@ blueprint = Blueprint("home", __name__)
 @blueprint.route("/")
 @public
 def home():
-    if g.get("actor") is not None and "inbox.inbox" in current_app.view_functions:
-        return redirect(url_for("inbox.inbox"))
+    # Signed in: straight to the first page their roles open (the inbox for staff who hold tasks).
+    pages = navigation_items() if g.get("actor") is not None else []
+    if pages:
+        return redirect(pages[0]["href"])
     return render_template("home.html")
 
 

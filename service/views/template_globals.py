@@ -18,6 +18,7 @@ NAVIGATION = (
     ("processes.index", "Processes", ("process_owner",)),
     ("audit.index", "Audit", ("auditor",)),
     ("admin.index", "Administration", ("admin",)),
+    ("timers.index", "Timers", ("admin",)),
 )
 
 
@@ -37,11 +38,15 @@ def navigation_items() -> list[dict[str, object]]:
     actor = g.get("actor")
     if actor is None:
         return []
-    items = []
-    for endpoint, label, roles in NAVIGATION:
-        if endpoint in current_app.view_functions and actor.has_any_role(roles):
-            href = url_for(endpoint)
-            items.append({"href": href, "text": label, "current": request.path.startswith(href)})
+    items = [
+        {"href": url_for(endpoint), "text": label, "current": False}
+        for endpoint, label, roles in NAVIGATION
+        if endpoint in current_app.view_functions and actor.has_any_role(roles)
+    ]
+    # The most specific section is the current one (/admin/timers is Timers, not Administration).
+    matching = [item for item in items if request.path == item["href"] or request.path.startswith(f"{item['href']}/")]
+    if matching:
+        max(matching, key=lambda item: len(item["href"]))["current"] = True
     return items
 
 

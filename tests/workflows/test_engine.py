@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import orjson
 import pytest
 
 from tests.workflows.conftest import load_fixture
+from workflows.definitions import parse_definitions
 from workflows.engine import NoOneWaiting, TaskNotReady
 from workflows.sandbox import SandboxedEnvironment
 
@@ -35,6 +36,55 @@ def test_restriction_ends_exactly_twelve_calendar_months_after_the_letter(runner
     step = run.fire()
     assert step.finished
     assert "Event_Expiry" in step.completed and "Flow_ToEnded" in step.taken_flows
+
+
+def test_a_timer_fires_at_its_instant_not_a_microsecond_before(runner_factory, clock):
+    """The worker claims a case once ``next_timer_due <= now``: the engine must fire it then too."""
+    run = runner_factory(load_fixture("restriction_clock.bpmn"))
+    run.start({})
+    run.complete("Task_Decide", {"decision": "restrict", "letter_date": "2026-01-31"})
+    due = run.engine.next_timer_due(run.workflow)
+    clock.set(due - timedelta(microseconds=1))
+    assert run.fire().completed == []
+    clock.set(due)
+    assert run.fire().finished
+
+
+_TWO_TIMERS = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Defs" targetNamespace="x">
+  <bpmn:process id="two_timers" isExecutable="true">
+    <bpmn:startEvent id="Begin"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:intermediateCatchEvent id="Timer_Review"><bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing>
+      <bpmn:timerEventDefinition><bpmn:timeDate>"2027-01-31T00:00:00+00:00"</bpmn:timeDate></bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:intermediateCatchEvent id="Timer_End"><bpmn:incoming>F2</bpmn:incoming><bpmn:outgoing>F3</bpmn:outgoing>
+      <bpmn:timerEventDefinition><bpmn:timeDate>"2027-01-31T00:00:00+00:00"</bpmn:timeDate></bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:endEvent id="Finish"><bpmn:incoming>F3</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Begin" targetRef="Timer_Review"/>
+    <bpmn:sequenceFlow id="F2" sourceRef="Timer_Review" targetRef="Timer_End"/>
+    <bpmn:sequenceFlow id="F3" sourceRef="Timer_End" targetRef="Finish"/>
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def test_timers_due_at_the_same_instant_fire_in_one_go(engine, clock):
+    definition = parse_definitions(_TWO_TIMERS, "two_timers.bpmn")[0]
+    workflow, _ = engine.start(definition, {})
+    clock.set(datetime(2027, 1, 31, tzinfo=UTC))
+    step = engine.fire_due_timers(workflow)
+    assert step.finished and step.completed[:2] == ["Timer_Review", "Timer_End"]
+
+
+def test_a_timer_that_fell_due_during_another_step_stays_due(engine, clock):
+    definition = load_fixture("restriction_clock.bpmn")
+    workflow, _ = engine.start(definition, {})
+    engine.complete_task(workflow, engine.ready_user_tasks(workflow)[0].id,
+                         {"decision": "restrict", "letter_date": "2026-01-31"})
+    clock.set(datetime(2027, 2, 1, tzinfo=UTC))
+    workflow.do_engine_steps()  # as any step does: its closing timer check leaves the timer READY, not run
+    assert engine.next_timer_due(workflow) == datetime(2027, 1, 31, tzinfo=UTC)
+    assert engine.fire_due_timers(workflow).finished
 
 
 def test_an_appeal_does_not_restart_the_twelve_months(runner_factory, clock):

@@ -209,6 +209,7 @@ def test_dates_that_cannot_be_in_the_future():
 def test_a_new_end_date_cannot_be_in_the_past():
     data = {
         "appeal_outcome": "vary",
+        "varied_interventions": ["single_communication_method"],
         "appeal_reasons": "r",
         "varied_restrictions": "Email only.",
         "appeal_end_date_changed": "yes",

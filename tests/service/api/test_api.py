@@ -70,10 +70,10 @@ def test_bad_bodies_get_clear_errors_and_store_nothing(policy, api_as, client):
     assert huge.status_code == 422
     bad_date = api.post("/cases", json={**samples.incident(), "occurred_at": "2026-02-30T10:00"})
     assert bad_date.status_code == 422
-    not_json = client.post("/api/v1/cases", data=b"{not json", headers={**api.headers, "Content-Type": "application/json"})
+    json_headers = {**api.headers, "Content-Type": "application/json"}
+    not_json = client.post("/api/v1/cases", data=b"{not json", headers=json_headers)
     assert not_json.status_code == 400 and "JSON object" in not_json.json["error"]["message"]
-    broken_utf8 = client.post("/api/v1/cases", data=b'{"what_happened": "\xff\xfe"}',
-                              headers={**api.headers, "Content-Type": "application/json"})
+    broken_utf8 = client.post("/api/v1/cases", data=b'{"what_happened": "\xff\xfe"}', headers=json_headers)
     assert broken_utf8.status_code == 400
     a_list = api.post("/cases", json=[1, 2])
     assert a_list.status_code == 400

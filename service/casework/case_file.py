@@ -1,0 +1,206 @@
+"""Everything the case and task pages show, read in one session from the tables (never a workflow)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from service.casework.case_records import CUSTOMER_QUESTIONS
+from service.casework.definitions import definition_of
+from service.casework.errors import NotFound
+from service.casework.messages import waits_for_message
+from service.casework.timeline import TimelineEntry, case_timeline, version_form
+from service.dao import audit_dao, cases_dao, instances_dao, letters_dao, processes_dao, tasks_dao, users_dao
+from service.db import Database
+from service.models import (
+    Adjustment,
+    Case,
+    CaseNote,
+    Customer,
+    HumanTask,
+    Incident,
+    Letter,
+    ProcessInstance,
+    ProcessVersion,
+    Restriction,
+)
+from workflows.definitions import ProcessDefinition
+from workflows.forms import FormSchema
+
+APPEAL_MESSAGE = "appeal_received"
+ROLE_WORDS = {
+    "opener": "Recorded the incident",
+    "proposer": "Proposed the formal action",
+    "approver": "Approved the formal action",
+    "letter_sender": "Sent the decision letter",
+    "review_decider": "Reviewed the restriction",
+    "reviewer": "Heard the appeal",
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A completed step and what was entered at it."""
+
+    task: HumanTask
+    by: str
+    form: FormSchema | None
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """What anyone acting on a case needs beside them: the panel on every task page."""
+
+    case: Case
+    customer: Customer
+    version: ProcessVersion
+    definition: ProcessDefinition
+    waiting_elements: Sequence[str]
+    incidents: Sequence[Incident]
+    adjustments: Sequence[Adjustment]
+    active_restrictions: Sequence[Restriction]
+    decisions: list[Decision]
+    incident_form: FormSchema | None
+
+    @property
+    def appeal_possible(self) -> bool:
+        """Whether the case is waiting for an appeal now (only then can one be recorded)."""
+        return self.case.status == "open" and waits_for_message(self.definition, self.waiting_elements, APPEAL_MESSAGE)
+
+    def form_for(self, data: dict[str, Any]) -> FormSchema | None:
+        return form_covering(self.version, data)
+
+    def incident_answers(self, incident: Incident) -> dict[str, Any]:
+        """What was asked about an incident, without the questions about who the customer is."""
+        asked = self.incident_form.fields if self.incident_form else {}
+        answers = {k: v for k, v in (incident.details or {}).items() if k in asked and k not in CUSTOMER_QUESTIONS}
+        return {**answers, "what_happened": incident.description} if incident.description else answers
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    summary: CaseSummary
+    instance: ProcessInstance
+    people: list[tuple[str, str]]
+    timeline: list[TimelineEntry]
+    restrictions: Sequence[Restriction]
+    notes: list[tuple[CaseNote, str]]
+    open_tasks: list[tuple[HumanTask, str | None]]
+    letters: Sequence[Letter]
+
+
+@dataclass(frozen=True)
+class TaskFile:
+    task: HumanTask
+    summary: CaseSummary
+    form: FormSchema | None
+    instructions: str
+    assignee: str | None
+
+
+def load_case_file(db: Database, reference: str) -> CaseFile:
+    with db.reading() as session:
+        case = _case(session, reference)
+        instance = instances_dao.get_instance(session, case.instance_id)
+        version = processes_dao.get_version(session, instance.process_version_id)
+        definition = definition_of(version)
+        tasks = tasks_dao.list_tasks_of_case(session, case.id)
+        events = audit_dao.list_events(session, instance.id)
+        actors = cases_dao.list_actors(session, case.id)
+        notes = cases_dao.list_notes(session, case.id)
+        names = users_dao.names_by_id(session, [
+            case.opened_by_id, *(e.actor_id for e in events), *(t.assignee_id for t in tasks),
+            *(t.completed_by_id for t in tasks), *(a.user_id for a in actors), *(n.author_id for n in notes),
+            *((e.data or {}).get("to_user_id") for e in events),
+        ])
+        summary = _summary(session, case, instance, version, definition, tasks, names)
+        return CaseFile(
+            summary=summary,
+            instance=instance,
+            people=[(names.get(case.opened_by_id, ""), ROLE_WORDS["opener"])] + [
+                (names.get(a.user_id, ""), ROLE_WORDS.get(a.role, a.role.replace("_", " ").capitalize()))
+                for a in actors
+            ],
+            timeline=case_timeline(events, names, version, definition, {t.id: t.form_key for t in tasks}),
+            restrictions=cases_dao.list_restrictions_of_case(session, case.id),
+            notes=[(n, names.get(n.author_id, "")) for n in notes],
+            open_tasks=[(t, names.get(t.assignee_id)) for t in tasks if t.status == "open"],
+            letters=letters_dao.list_letters_of_case(session, case.id),
+        )
+
+
+def load_task_file(db: Database, task_id: str) -> TaskFile:
+    with db.reading() as session:
+        task = tasks_dao.get_task(session, task_id)
+        if task is None:
+            raise NotFound("There is no such task.")
+        case = cases_dao.get_case(session, task.case_id)
+        instance = instances_dao.get_instance(session, task.instance_id)
+        version = processes_dao.get_version(session, instance.process_version_id)
+        definition = definition_of(version)
+        tasks = tasks_dao.list_tasks_of_case(session, case.id)
+        names = users_dao.names_by_id(session, [t.completed_by_id for t in tasks] + [task.assignee_id])
+        spec = definition.user_tasks.get(task.element_id)
+        return TaskFile(
+            task=task,
+            summary=_summary(session, case, instance, version, definition, tasks, names),
+            form=version_form(version, task.form_key),
+            instructions=(spec.documentation or "") if spec else "",
+            assignee=names.get(task.assignee_id),
+        )
+
+
+def load_case_summary(db: Database, reference: str) -> CaseSummary:
+    with db.reading() as session:
+        case = _case(session, reference)
+        instance = instances_dao.get_instance(session, case.instance_id)
+        version = processes_dao.get_version(session, instance.process_version_id)
+        tasks = tasks_dao.list_tasks_of_case(session, case.id)
+        names = users_dao.names_by_id(session, [t.completed_by_id for t in tasks])
+        return _summary(session, case, instance, version, definition_of(version), tasks, names)
+
+
+def _case(session: Session, reference: str) -> Case:
+    case = cases_dao.get_case_by_reference(session, reference.strip().upper())
+    if case is None:
+        raise NotFound("There is no case with that reference.")
+    return case
+
+
+def load_start_form(db: Database, process_id: str) -> FormSchema | None:
+    """The form that starts the latest version of ``process_id``; None if it has not been deployed."""
+    with db.reading() as session:
+        version = processes_dao.get_latest_version(session, process_id)
+        return version_form(version, definition_of(version).start_form_key) if version else None
+
+
+def form_covering(version: ProcessVersion, data: dict[str, Any]) -> FormSchema | None:
+    """The version's form that asks the most of these answers: gives stored records their questions."""
+    keys = set(data)
+    best = max(version.forms or {}, key=lambda k: len(keys & set(version.forms[k].get("properties", {}))),
+               default=None)
+    if best is None or not keys & set(version.forms[best].get("properties", {})):
+        return None
+    return version_form(version, best)
+
+
+def _summary(session: Session, case: Case, instance: ProcessInstance, version: ProcessVersion,
+             definition: ProcessDefinition, tasks: Sequence[HumanTask], names: dict[int, str]) -> CaseSummary:
+    return CaseSummary(
+        case=case,
+        customer=cases_dao.get_customer(session, case.customer_id),
+        version=version,
+        definition=definition,
+        waiting_elements=list(instance.waiting_elements or []),
+        incidents=cases_dao.list_incidents(session, case.id),
+        adjustments=cases_dao.list_adjustments(session, case.id),
+        active_restrictions=cases_dao.list_active_restrictions(session, case.customer_id),
+        decisions=[
+            Decision(t, names.get(t.completed_by_id, ""), version_form(version, t.form_key))
+            for t in reversed(tasks) if t.status == "completed"
+        ],
+        incident_form=version_form(version, definition.start_form_key),
+    )

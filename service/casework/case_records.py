@@ -1,0 +1,125 @@
+"""Adding to an open case outside its workflow: notes and evidence, and further incidents.
+
+Neither moves the workflow on, but both are part of the case's record: each is audited on the
+case's hash chain under the instance's optimistic lock, in the same transaction as the row.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from service.casework import case_events
+from service.casework.actors import Actor
+from service.casework.audit_trail import record_on_case
+from service.casework.cases import Casework
+from service.casework.definitions import definition_of
+from service.casework.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
+from service.casework.steps import StepContext
+from service.dao import cases_dao, instances_dao, processes_dao
+from service.dao.audit_dao import NewAuditEvent
+from service.models import Case, CaseNote, ProcessVersion
+from workflows.calendar import london_date
+from workflows.forms import FormSchema
+
+STAFF_ROLES = ("caseworker", "head_of_service", "executive")
+CUSTOMER_QUESTIONS = frozenset({"new_customer", "customer_reference", "customer_name"})
+
+NOTE_FORM = FormSchema("case_note", {
+    "title": "Add a note or evidence",
+    "description": "Notes are part of the case record and the customer may ask to see them. Keep to the facts.",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["text"],
+    "properties": {
+        "text": {
+            "type": "string", "title": "Note", "maxLength": 10000, "x-widget": "textarea",
+            "description": "What happened or what you found, and when.",
+            "x-messages": {"required": "Enter the note"},
+        },
+        "evidence_reference": {
+            "type": "string", "title": "Evidence reference (optional)", "maxLength": 300, "x-widget": "text",
+            "description": "Where the evidence is kept, for example a call recording reference or a document "
+                           "saved to the case file.",
+        },
+    },
+})
+# Keyed by content as well as id: a version's content never changes, but tests reuse ids.
+_incident_forms: dict[tuple[int, str], FormSchema] = {}
+
+
+def add_note(casework: Casework, actor: Actor, reference: str, form_data: Mapping[str, Any]) -> None:
+    _require_staff(actor)
+    now = casework.clock.now()
+    data = _validated(NOTE_FORM, form_data, now)
+    with casework.db.transaction() as session:
+        case, instance, _ = _open_case(session, reference)
+        session.add(CaseNote(case_id=case.id, author_id=actor.user_id, text=data["text"],
+                             evidence_reference=data.get("evidence_reference"), created_at=now))
+        event = NewAuditEvent("note_added", actor.user_id, list(actor.roles), data=data)
+        record_on_case(session, instance, [event], now)
+
+
+def add_incident(casework: Casework, actor: Actor, reference: str, form_data: Mapping[str, Any]) -> None:
+    """A further incident on an open case, recorded with the case's own incident form."""
+    if not actor.has_any_role(("caseworker",)):
+        raise NotAllowed("Only caseworkers can record an incident.")
+    now = casework.clock.now()
+    with casework.db.transaction() as session:
+        case, instance, version = _open_case(session, reference)
+        data = _validated(incident_form(version), form_data, now)
+        definition = definition_of(version)
+        ctx = StepContext(session, casework.engine, definition, instance, case, now, casework.provider)
+        case_events.record_incident(ctx, actor, data)
+        record_on_case(session, instance, [NewAuditEvent(
+            "incident_added", actor.user_id, list(actor.roles), data={"form": data},
+        )], now)
+
+
+def incident_form(version: ProcessVersion) -> FormSchema:
+    """The process's incident form without the questions about who the customer is."""
+    cached = (version.id, version.content_hash)
+    form = _incident_forms.get(cached)
+    if form is None:
+        key = definition_of(version).start_form_key
+        if key not in (version.forms or {}):
+            raise NotFound("This case's process has no incident form.")
+        form = _incident_forms[cached] = FormSchema(f"{key}_further", _without(version.forms[key]))
+    return form
+
+
+def _without(document: Mapping[str, Any], names: frozenset[str] = CUSTOMER_QUESTIONS) -> dict[str, Any]:
+    schema = copy.deepcopy(dict(document))
+    schema["properties"] = {k: v for k, v in schema["properties"].items() if k not in names}
+    schema["required"] = [n for n in schema.get("required", []) if n not in names]
+    schema["allOf"] = [rule for rule in schema.get("allOf", []) if not names & _names_in(rule)]
+    return schema
+
+
+def _names_in(rule: Mapping[str, Any]) -> set[str]:
+    condition, then = rule.get("if", {}), rule.get("then", {})
+    return {*condition.get("properties", {}), *condition.get("required", []), *then.get("properties", {}),
+            *then.get("required", []), rule.get("x-field", "")}
+
+
+def _require_staff(actor: Actor) -> None:
+    if not actor.has_any_role(STAFF_ROLES):
+        raise NotAllowed("Only caseworkers, Heads of Service and the Executive Team can add to a case.")
+
+
+def _validated(form: FormSchema, form_data: Mapping[str, Any], now) -> dict[str, Any]:
+    data, errors = form.validate(form_data, today=london_date(now))
+    if errors:
+        raise InvalidInput([FieldProblem(e.field, e.message) for e in errors])
+    return data
+
+
+def _open_case(session, reference: str) -> tuple[Case, Any, ProcessVersion]:
+    case = cases_dao.get_case_by_reference(session, reference.strip().upper())
+    if case is None:
+        raise NotFound("There is no case with that reference.")
+    if case.status != "open":
+        raise Conflict("This case is closed, so nothing can be added to it.")
+    instance = instances_dao.get_instance(session, case.instance_id)
+    return case, instance, processes_dao.get_version(session, instance.process_version_id)

@@ -1,0 +1,43 @@
+"""What the task inbox shows: one tab of tasks, the count on each tab, and the overdue list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from service.casework.actors import Actor
+from service.dao import inbox_dao, users_dao
+from service.dao.inbox_dao import InboxFilters, InboxPage, InboxRow
+from service.db import Database
+
+TABS = ("mine", "groups")
+
+
+@dataclass(frozen=True)
+class Inbox:
+    tab: str
+    page: InboxPage
+    counts: dict[str, int]
+    task_names: list[str]
+
+
+def load_inbox(db: Database, actor: Actor, now: datetime, tab: str, filters: InboxFilters, page: int) -> Inbox:
+    queries = {
+        "mine": inbox_dao.my_tasks_query(actor.user_id, now, filters),
+        "groups": inbox_dao.group_tasks_query(actor.roles, now, filters),
+    }
+    with db.reading() as session:
+        return Inbox(
+            tab=tab,
+            page=inbox_dao.page_of(session, queries[tab], page),
+            counts={name: inbox_dao.count(session, query) for name, query in queries.items()},
+            task_names=inbox_dao.task_names(session),
+        )
+
+
+def load_overdue(db: Database, now: datetime) -> list[tuple[InboxRow, str | None]]:
+    """Every overdue task, most overdue first, with who holds it."""
+    with db.reading() as session:
+        rows = inbox_dao.overdue_tasks(session, now)
+        names = users_dao.names_by_id(session, [r.task.assignee_id for r in rows])
+    return [(row, names.get(row.task.assignee_id)) for row in rows]

@@ -1,0 +1,111 @@
+"""Cases: recording an incident, the case page, and what can be added to an open case."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from service.auth.permissions import allow
+from service.casework import access_log, case_records
+from service.casework.case_file import APPEAL_MESSAGE, load_case_file, load_case_summary, load_start_form
+from service.casework.cases import POLICY_PROCESS
+from service.casework.errors import Conflict, InvalidInput
+from service.casework.timeline import version_form
+from service.views.helpers import flash_problem, runtime
+from service.views.schema_forms import error_summary, form_data, form_fields
+
+blueprint = Blueprint("cases", __name__, url_prefix="/cases")
+STAFF = ("caseworker", "head_of_service", "executive")
+READERS = (*STAFF, "auditor")
+PROCESS_ID = POLICY_PROCESS
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@allow("caseworker")
+def record_incident():
+    form = load_start_form(runtime().db, PROCESS_ID)
+    if form is None:
+        return render_template("cases/not_deployed.html"), 503
+    problems = []
+    if request.method == "POST":
+        try:
+            started = runtime().casework.start_case(g.actor, form_data(form, request.form), process_id=PROCESS_ID)
+        except InvalidInput as invalid:
+            problems = invalid.problems
+        else:
+            flash(f"Incident recorded. The case reference is {started.reference}.")
+            return redirect(url_for("cases.case", reference=started.reference))
+    return _form_page("Record an incident", None, form, problems, "Record the incident")
+
+
+@blueprint.route("/<reference>")
+@allow(*READERS)
+def case(reference: str):
+    file = load_case_file(runtime().db, reference)
+    access_log.record_view(runtime(), g.actor, "case", file.summary.case.reference)
+    return render_template("cases/case.html", file=file, now=runtime().clock.now())
+
+
+@blueprint.route("/<reference>/appeal", methods=["GET", "POST"])
+@allow(*STAFF)
+def record_appeal(reference: str):
+    summary = load_case_summary(runtime().db, reference)
+    form = version_form(summary.version, summary.definition.message_forms.get(APPEAL_MESSAGE))
+    if form is None or not summary.appeal_possible:
+        flash_problem("An appeal can only be recorded while a restriction on this case is in force.")
+        return redirect(url_for("cases.case", reference=summary.case.reference))
+
+    def save(data):
+        runtime().casework.deliver_message(g.actor, summary.case.reference, APPEAL_MESSAGE, data)
+
+    return _add_to_case(summary, form, save, "Record an appeal received", "Record the appeal",
+                        "Appeal recorded. It is waiting for a Head of Service or Executive to hear it.")
+
+
+@blueprint.route("/<reference>/notes", methods=["GET", "POST"])
+@allow(*STAFF)
+def add_note(reference: str):
+    summary = load_case_summary(runtime().db, reference)
+
+    def save(data):
+        case_records.add_note(runtime().casework, g.actor, summary.case.reference, data)
+
+    return _add_to_case(summary, case_records.NOTE_FORM, save, "Add a note or evidence", "Add the note",
+                        "Note added to the case.")
+
+
+@blueprint.route("/<reference>/incidents", methods=["GET", "POST"])
+@allow("caseworker")
+def add_incident(reference: str):
+    summary = load_case_summary(runtime().db, reference)
+
+    def save(data):
+        case_records.add_incident(runtime().casework, g.actor, summary.case.reference, data)
+
+    return _add_to_case(summary, case_records.incident_form(summary.version), save, "Add a further incident",
+                        "Record the incident", "Further incident recorded on the case.")
+
+
+def _add_to_case(summary, form, save, heading: str, submit: str, done: str):
+    """The shared GET/POST of a form that adds to an open case, then goes back to the case."""
+    if summary.case.status != "open":
+        flash_problem("This case is closed, so nothing can be added to it.")
+        return redirect(url_for("cases.case", reference=summary.case.reference))
+    problems = []
+    if request.method == "POST":
+        try:
+            save(form_data(form, request.form))
+        except InvalidInput as invalid:
+            problems = invalid.problems
+        except Conflict as conflict:
+            flash_problem(conflict.message)
+            return redirect(url_for("cases.case", reference=summary.case.reference))
+        else:
+            flash(done)
+            return redirect(url_for("cases.case", reference=summary.case.reference))
+    return _form_page(heading, summary, form, problems, submit)
+
+
+def _form_page(heading: str, summary, form, problems, submit: str):
+    questions = form_fields(form, request.form, {p.field: p.message for p in problems})
+    return render_template("cases/form.html", page_title=heading, summary=summary, form=form, questions=questions,
+                           submit=submit, errors=error_summary(problems, questions))
