@@ -140,3 +140,16 @@ def test_two_people_completing_the_same_task_at_once_exactly_one_wins(runtime, p
         open_tasks = session.scalars(select(HumanTask).where(HumanTask.status == "open")).all()
     assert len(completions) == 1
     assert [t.name for t in open_tasks] == ["Second step"]
+
+
+def test_a_task_with_an_assignee_goes_straight_to_that_person(runtime, people):
+    content = (runtime.settings.bpmn_dir.parent / "tests/workflows/fixtures/three_tasks.bpmn").read_bytes()
+    content = content.replace(b'name="Second step" camunda:formKey',
+                              b'name="Second step" camunda:assignee="cora" camunda:formKey')
+    deploy_fixture(runtime, "three_tasks.bpmn", content=content)
+    casey, cora = people["casey"], people["cora"]
+    reference = runtime.casework.start_case(casey, {"customer_reference": "C-1"}, "three_tasks").reference
+    _claim_and_complete(runtime, casey, reference, {"note": "one"})
+    second = _open_task(runtime, reference)
+    assert second.assignee_id == cora.user_id and second.claimed_at is not None
+    runtime.casework.complete_task(cora, second.id, {"note": "two"})
