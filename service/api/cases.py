@@ -8,6 +8,7 @@ from service.api import blueprint, representations
 from service.api.bodies import json_object, query_choice, query_int
 from service.auth.permissions import allow
 from service.casework import access_log
+from service.casework.cases import POLICY_PROCESS
 from service.casework.contact_rules import permitted_contact
 from service.casework.errors import NotFound
 from service.dao import audit_dao, cases_dao, tasks_dao
@@ -30,9 +31,15 @@ def _case_or_404(session, reference: str):
 @blueprint.route("/cases", methods=["POST"])
 @allow("caseworker")
 def record_incident():
-    started = _runtime().casework.start_case(g.actor, json_object())
+    """Start a case of the policy process (or, with ``?process=<id>``, of another deployed process)."""
+    from flask import request
+
+    process_id = request.args.get("process", POLICY_PROCESS)[:200]
+    started = _runtime().casework.start_case(g.actor, json_object(), process_id=process_id)
     location = url_for("api.get_case", reference=started.reference)
-    return {"reference": started.reference, "links": {"self": location}}, 201, {"Location": location}
+    body = {"reference": started.reference, "links": {"self": location},
+            "next_tasks": representations.opened_tasks(started, g.actor)}
+    return body, 201, {"Location": location}
 
 
 @blueprint.route("/cases", methods=["GET"])

@@ -74,6 +74,8 @@ SCHEMAS: dict[str, Any] = {
         "data": {"type": "object"},
     }},
 }
+SCHEMAS["NextTask"] = {"type": "object", "required": ["id", "name", "assigned_to_you"], "properties": {
+    "id": {"type": "string"}, "name": {"type": "string"}, "assigned_to_you": {"type": "boolean"}}}
 SCHEMAS["CaseDetail"] = {"allOf": [_ref("Case"), {"type": "object", "properties": {
     "restrictions": {"type": "array", "items": _ref("Restriction")},
     "open_tasks": {"type": "array", "items": _ref("Task")}}}]}
@@ -82,9 +84,12 @@ PATHS: dict[str, Any] = {
     "/cases": {
         "post": {"operationId": "recordIncident", "summary": "Record an incident and start a case",
                  "description": "The body is the incident form (forms/incident_recorded.json). Role: caseworker.",
+                 "parameters": [_query("process", {"type": "string", "maxLength": 200},
+                                       "Start a case of another deployed process (default: the policy)")],
                  "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("FormData")}}},
                  "responses": _responses({"201": _json({"type": "object", "required": ["reference"], "properties": {
-                     "reference": {"type": "string"}, "links": {"type": "object"}}}, "The case was started")},
+                     "reference": {"type": "string"}, "links": {"type": "object"},
+                     "next_tasks": {"type": "array", "items": _ref("NextTask")}}}, "The case was started")},
                      400, 404, 413, 422)},
         "get": {"operationId": "listCases", "summary": "List cases",
                 "parameters": [_query("status", {"type": "string", "enum": ["open", "closed"]}, "Filter by status"),
@@ -129,7 +134,9 @@ PATHS: dict[str, Any] = {
         "operationId": "completeTask", "summary": "Complete a task you hold, with its form's data",
         "parameters": [_path_param("task_id", "The task id")],
         "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("FormData")}}},
-        "responses": _responses({"200": _json({"type": "object"}, "Completed")}, 400, 404, 409, 413, 422, 500)}},
+        "responses": _responses({"200": _json({"type": "object", "required": ["id", "completed"], "properties": {
+            "id": {"type": "string"}, "completed": {"type": "boolean"}, "case_reference": {"type": "string"},
+            "next_tasks": {"type": "array", "items": _ref("NextTask")}}}, "Completed")}, 400, 404, 409, 413, 422, 500)}},
     "/customers/{reference}/restrictions": {"get": {
         "operationId": "getRestrictions", "summary": "A customer's restrictions in force",
         "parameters": [_path_param("reference", "The customer reference")],

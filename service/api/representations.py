@@ -56,3 +56,8 @@ def event(record: AuditEvent) -> dict[str, Any]:
         "task_id": record.task_id,
         "data": record.data if record.redacted_at is None else {},
     }
+
+
+def opened_tasks(outcome, actor) -> list[dict[str, Any]]:
+    """The tasks a step opened, so a client can carry on without asking again."""
+    return [{"id": t.id, "name": t.name, "assigned_to_you": t.assignee_id == actor.user_id} for t in outcome.opened]

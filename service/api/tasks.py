@@ -63,5 +63,6 @@ def claim_task(task_id: str):
 @blueprint.route("/tasks/<task_id>/complete", methods=["POST"])
 @allow(*STAFF)
 def complete_task(task_id: str):
-    reference = _runtime().casework.complete_task(g.actor, _task_id(task_id), json_object())
-    return {"id": task_id, "completed": True, "case_reference": reference}
+    outcome = _runtime().casework.complete_task(g.actor, _task_id(task_id), json_object())
+    return {"id": task_id, "completed": True, "case_reference": outcome.reference,
+            "next_tasks": representations.opened_tasks(outcome, g.actor)}

@@ -39,9 +39,26 @@ _CHANGED_MEANWHILE = (
 
 
 @dataclass(frozen=True)
-class StartedCase:
+class OpenedTask:
+    id: str
+    name: str
+    assignee_id: int | None
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """Where a case stands after a step: its reference and the tasks the step opened."""
+
     reference: str
     case_id: int
+    opened: list[OpenedTask]
+
+
+StartedCase = StepOutcome
+
+
+def _outcome(case: Case, opened) -> StepOutcome:
+    return StepOutcome(case.reference, case.id, [OpenedTask(t.id, t.name, t.assignee_id) for t in opened])
 
 
 @contextmanager
@@ -94,16 +111,16 @@ class Casework:
             ))
             ctx = StepContext(session, self.engine, definition, instance, case, now, self.provider)
             case_events.apply(ctx, actor, step, workflow)
-            save_step(ctx, workflow, step, [NewAuditEvent(
+            opened = save_step(ctx, workflow, step, [NewAuditEvent(
                 "case_started", actor.user_id, list(actor.roles), element_id=None,
                 data={"process_version": version.version, "form": data},
             )], read_version=1)
-            return StartedCase(reference, case.id)
+            return _outcome(case, opened)
 
     # -- completing --------------------------------------------------------------------------
 
-    def complete_task(self, actor: Actor, task_id: str, form_data: dict[str, Any]) -> str:
-        """Complete a task the actor holds. Returns the case reference."""
+    def complete_task(self, actor: Actor, task_id: str, form_data: dict[str, Any]) -> StepOutcome:
+        """Complete a task the actor holds."""
         now = self.clock.now()
         try:
             with self.db.transaction() as session:
@@ -134,11 +151,11 @@ class Casework:
                 if properties.get("recordsActor"):
                     record_actor(session, case.id, properties["recordsActor"], actor, now)
                 case_events.apply(ctx, actor, step, workflow)
-                save_step(ctx, workflow, step, [NewAuditEvent(
+                opened = save_step(ctx, workflow, step, [NewAuditEvent(
                     "task_completed", actor.user_id, list(actor.roles), task_id=task_id,
                     element_id=task.element_id, data={"name": task.name, "form": data},
                 )], read_version=read_version, finished_task_id=task_id)
-                return case.reference
+                return _outcome(case, opened)
         except (StaleInstance, TaskConflict):
             raise Conflict(_CHANGED_MEANWHILE) from None
 

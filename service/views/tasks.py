@@ -23,7 +23,7 @@ def task(task_id: str):
         if request.form.get("task_id") != task_id:
             abort(400)
         try:
-            reference = runtime().casework.complete_task(g.actor, task_id, _answers(file))
+            reference = runtime().casework.complete_task(g.actor, task_id, _answers(file)).reference
         except InvalidInput as invalid:
             problems = invalid.problems
         except Conflict as conflict:
