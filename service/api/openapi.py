@@ -136,7 +136,8 @@ PATHS: dict[str, Any] = {
         "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("FormData")}}},
         "responses": _responses({"200": _json({"type": "object", "required": ["id", "completed"], "properties": {
             "id": {"type": "string"}, "completed": {"type": "boolean"}, "case_reference": {"type": "string"},
-            "next_tasks": {"type": "array", "items": _ref("NextTask")}}}, "Completed")}, 400, 404, 409, 413, 422, 500)}},
+            "next_tasks": {"type": "array", "items": _ref("NextTask")}}}, "Completed")},
+            400, 404, 409, 413, 422, 500)}},
     "/customers/{reference}/restrictions": {"get": {
         "operationId": "getRestrictions", "summary": "A customer's restrictions in force",
         "parameters": [_path_param("reference", "The customer reference")],
