@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -61,18 +62,37 @@ def issue_token(db: Database, actor: Actor, name: str, roles: list[str], now: da
     return IssuedToken(token, record)
 
 
+# Tokens checked recently, by digest: a busy caller is not looked up on every request. A revocation
+# reaches the other server processes within this time (the process that revokes forgets at once).
+CACHE_SECONDS = 10.0
+_recent: dict[str, tuple[float, Actor]] = {}
+
+
 def actor_for_token(db: Database, token: str, now: datetime) -> Actor | None:
     parts = token.split("_", 2)
     if len(parts) != 3 or parts[0] != "ubp" or len(parts[1]) != 8:
         return None
+    digest = _digest(token)
+    cached = _recent.get(digest)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    actor = _look_up(db, parts[1], digest, now)
+    if actor is not None:
+        _recent[digest] = (time.monotonic() + CACHE_SECONDS, actor)
+    return actor
+
+
+def _look_up(db: Database, prefix: str, digest: str, now: datetime) -> Actor | None:
     with db.reading() as session:
-        record = session.scalar(select(ApiToken).where(ApiToken.token_prefix == parts[1]))
-        if record is None or record.revoked_at is not None:
+        found = session.execute(
+            select(ApiToken, User)
+            .join(User, User.id == ApiToken.service_user_id)
+            .where(ApiToken.token_prefix == prefix)
+        ).one_or_none()
+        if found is None:
             return None
-        if not hmac.compare_digest(record.token_hash, _digest(token)):
-            return None
-        account = session.get(User, record.service_user_id)
-        if account is None or not account.active:
+        record, account = found
+        if record.revoked_at is not None or not account.active or not hmac.compare_digest(record.token_hash, digest):
             return None
     if record.last_used_at is None or (now - record.last_used_at).total_seconds() > 300:
         # Noted at most every five minutes, so that the request path stays read-only.
@@ -89,6 +109,7 @@ def revoke_token(db: Database, actor: Actor, token_id: int, now: datetime) -> No
         if record is None:
             raise NotFound("There is no such token.")
         record.revoked_at = record.revoked_at or now
+        _recent.pop(record.token_hash, None)
 
 
 def list_tokens(db: Database) -> list[ApiToken]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 
 from service.casework import case_events, policy_records  # noqa: F401 - registers the policy's handlers
 from service.casework.actors import Actor, parse_actor_list, record_actor, refuse_excluded_actor
-from service.casework.definitions import definition_of
+from service.casework.definitions import definition_of, deployed_version
 from service.casework.errors import Conflict, NotAllowed, NotFound, ProcessProblem
 from service.casework.forms import validated
 from service.casework.steps import StepContext, save_step
@@ -27,6 +28,8 @@ from workflows.calendar import london_date
 from workflows.clock import Clock
 from workflows.engine import CaseEngine, NoOneWaiting, TaskNotReady
 from workflows.sandbox import SandboxError
+
+log = logging.getLogger(__name__)
 
 POLICY_PROCESS = "unacceptable_behaviour"
 _ALREADY_DONE = (
@@ -63,15 +66,28 @@ def _outcome(case: Case, opened) -> StepOutcome:
 
 @contextmanager
 def _diagram_problems() -> Iterator[None]:
-    """Turn an engine failure into a message a person can act on; the transaction rolls back."""
+    """Turn an engine failure into a message a person can act on; the transaction rolls back.
+
+    Only the sandbox's and the engine's own messages are repeated. Any other error's text can
+    quote the case's data (a timer expression that gave a name instead of a date fails with
+    "Invalid isoformat string: '<the name>'"), so it is named only by its type, in the log.
+    """
     try:
         yield
+    except (TaskNotReady, NoOneWaiting):
+        raise  # not the diagram's fault: the callers answer these as conflicts
     except (WorkflowException, SandboxError) as error:
         cause = error.__cause__ if isinstance(error.__cause__, SandboxError) else error
         where = getattr(getattr(error, "task_spec", None), "bpmn_name", None) or "a step"
         raise ProcessProblem(
             f"The process diagram could not run {where!s}: {str(cause)[:300]} "
             "Nothing was saved. Please tell the process owner."
+        ) from None
+    except Exception as error:
+        log.warning("the process diagram failed with %s", type(error).__name__)
+        raise ProcessProblem(
+            "The process diagram could not run a step: a timer, loop or expression gave a value the engine "
+            "cannot use. Nothing was saved. Please tell the process owner."
         ) from None
 
 
@@ -114,7 +130,7 @@ class Casework:
             opened = save_step(ctx, workflow, step, [NewAuditEvent(
                 "case_started", actor.user_id, list(actor.roles), element_id=None,
                 data={"process_version": version.version, "form": data},
-            )], read_version=1)
+            )], read_version=1, open_before=set())
             return _outcome(case, opened)
 
     # -- completing --------------------------------------------------------------------------
@@ -124,23 +140,22 @@ class Casework:
         now = self.clock.now()
         try:
             with self.db.transaction() as session:
-                task = tasks_dao.get_task(session, task_id)
-                if task is None:
+                found = tasks_dao.get_task_with_instance_and_case(session, task_id)
+                if found is None:
                     raise NotFound("There is no such task.")
+                task, instance, case = found
                 if task.status != "open":
                     raise Conflict(_ALREADY_DONE)
                 if task.assignee_id != actor.user_id:
                     raise NotAllowed("Only the person holding this task can complete it. Claim it first.")
-                instance = instances_dao.get_instance(session, task.instance_id)
-                case = cases_dao.get_case_by_instance(session, instance.id)
-                version = processes_dao.get_version(session, instance.process_version_id)
-                definition = definition_of(version)
+                version, definition = deployed_version(session, instance.process_version_id)
                 spec = definition.user_tasks.get(task.element_id)
                 properties = spec.properties if spec else {}
                 refuse_excluded_actor(session, case.id, actor, parse_actor_list(properties.get("excludedActors")))
                 data = validated(version, task.form_key, form_data, london_date(now))
                 read_version = instance.lock_version
                 workflow = self.engine.load(definition, instance.state)
+                open_before = {t.id for t in self.engine.ready_user_tasks(workflow)}
                 try:
                     with _diagram_problems():
                         step = self.engine.complete_task(workflow, task_id, data)
@@ -154,7 +169,7 @@ class Casework:
                 opened = save_step(ctx, workflow, step, [NewAuditEvent(
                     "task_completed", actor.user_id, list(actor.roles), task_id=task_id,
                     element_id=task.element_id, data={"name": task.name, "form": data},
-                )], read_version=read_version, finished_task_id=task_id)
+                )], read_version=read_version, finished_task_id=task_id, open_before=open_before)
                 return _outcome(case, opened)
         except (StaleInstance, TaskConflict):
             raise Conflict(_CHANGED_MEANWHILE) from None

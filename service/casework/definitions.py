@@ -8,6 +8,7 @@ from service.models import ProcessVersion
 from workflows.definitions import ProcessDefinition, parse_definitions
 
 _cache: dict[int, ProcessDefinition] = {}
+_versions: dict[int, ProcessVersion] = {}
 _lock = threading.Lock()
 
 
@@ -28,3 +29,14 @@ def forget_all() -> None:
     """Tests that recreate databases reuse version ids; they clear the cache between databases."""
     with _lock:
         _cache.clear()
+        _versions.clear()
+
+
+def deployed_version(session, version_id: int) -> tuple[ProcessVersion, ProcessDefinition]:
+    """A deployed version and its parsed definition; both never change, so both are kept in memory."""
+    version = _versions.get(version_id)
+    if version is None:
+        version = session.get(ProcessVersion, version_id)
+        session.expunge(version)
+        _versions[version_id] = version
+    return version, definition_of(version)

@@ -38,9 +38,16 @@ def save_step(
     read_version: int,
     finished_task_id: str | None = None,
     timer_fired: bool = False,
+    open_before: set[str] | None = None,
 ) -> list[HumanTask]:
-    """Persist the step; returns the task rows it opened. Raises StaleInstance if someone got there first."""
-    opened = _sync_task_rows(ctx, workflow, finished_task_id)
+    """Persist the step; returns the task rows it opened. Raises StaleInstance if someone got there first.
+
+    ``open_before``: the user tasks that were ready before the step (the open task rows), when the
+    caller knows them from the workflow it loaded; otherwise they are read from the database.
+    """
+    opened = _sync_task_rows(ctx, workflow, finished_task_id, open_before)
+    waiting = ctx.engine.waiting_elements(workflow)
+    _update_case(ctx, waiting, step)
     path = {"completed": step.completed, "taken_flows": step.taken_flows}
     first, *rest = events
     events = [replace(first, data={**(first.data or {}), "path": path}), *rest]
@@ -52,7 +59,6 @@ def save_step(
     if step.finished:
         events.append(NewAuditEvent("case_closed", None, [], data={"outcome": ctx.case.outcome}))
     seq, head = audit_dao.append_events(ctx.session, ctx.instance, events, now=ctx.now)
-    waiting = ctx.engine.waiting_elements(workflow)
     instances_dao.save_instance_state(
         ctx.session,
         ctx.instance,
@@ -68,13 +74,17 @@ def save_step(
             **({"timer_attempts": 0, "timer_error": None} if timer_fired else {}),
         },
     )
-    _update_case(ctx, waiting, step)
     return opened
 
 
-def _sync_task_rows(ctx: StepContext, workflow: BpmnWorkflow, finished_task_id: str | None) -> list[HumanTask]:
+def _sync_task_rows(
+    ctx: StepContext, workflow: BpmnWorkflow, finished_task_id: str | None, open_before: set[str] | None
+) -> list[HumanTask]:
     ready = {t.id: t for t in ctx.engine.ready_user_tasks(workflow)}
-    open_ids = tasks_dao.list_open_task_ids(ctx.session, ctx.instance.id) if ctx.instance.id else set()
+    if open_before is not None:
+        open_ids = set(open_before)
+    else:
+        open_ids = tasks_dao.list_open_task_ids(ctx.session, ctx.instance.id) if ctx.instance.id else set()
     open_ids.discard(finished_task_id)
     tasks_dao.mark_cancelled(ctx.session, open_ids - ready.keys(), now=ctx.now)
     opened = []

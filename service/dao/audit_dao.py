@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from service.models import AuditEvent, ProcessInstance
@@ -60,6 +60,7 @@ def append_events(
     can never chain onto the same head.
     """
     seq, head = instance.audit_seq, instance.audit_head or GENESIS
+    rows = []
     for new in events:
         seq += 1
         row = AuditEvent(
@@ -70,7 +71,10 @@ def append_events(
         )
         row.hash = event_hash(hashed_fields(row))
         head = row.hash
-        session.add(row)
+        rows.append(row)
+    if rows:
+        columns = [c.key for c in AuditEvent.__table__.columns if c.key != "id"]
+        session.execute(insert(AuditEvent), [{name: getattr(row, name) for name in columns} for row in rows])
     return seq, head
 
 

@@ -4,10 +4,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from service.models import HumanTask, HumanTaskGroup, TaskReassignment
+from service.models import Case, HumanTask, HumanTaskGroup, ProcessInstance, TaskReassignment
 
 
 class TaskConflict(RuntimeError):
@@ -33,11 +33,25 @@ def list_tasks_of_case(session: Session, case_id: int) -> Sequence[HumanTask]:
 
 
 def add_tasks(session: Session, tasks: Iterable[HumanTask]) -> None:
-    for task in tasks:
-        session.add(task)
-        for group in task.candidate_groups:
-            session.add(HumanTaskGroup(task_id=task.id, group_name=group))
-    session.flush()
+    """Insert task rows and their group rows with one statement each (no unit-of-work bookkeeping)."""
+    tasks = list(tasks)
+    if not tasks:
+        return
+    columns = [c.key for c in HumanTask.__table__.columns]
+    session.execute(insert(HumanTask), [{name: getattr(task, name) for name in columns} for task in tasks])
+    groups = [{"task_id": task.id, "group_name": group} for task in tasks for group in task.candidate_groups]
+    if groups:
+        session.execute(insert(HumanTaskGroup), groups)
+
+
+def get_task_with_instance_and_case(session: Session, task_id: str):
+    """The task, its instance and its case in one round trip (the write path's first read)."""
+    return session.execute(
+        select(HumanTask, ProcessInstance, Case)
+        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+        .join(Case, Case.id == HumanTask.case_id)
+        .where(HumanTask.id == task_id)
+    ).one_or_none()
 
 
 def mark_completed(

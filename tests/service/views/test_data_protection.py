@@ -1,0 +1,129 @@
+"""The data-protection pages: administrators and auditors only; the schedule, legal hold, subject access,
+correction and erasure from the browser, every page checked as it arrives."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from sqlalchemy import select
+
+from service.dao import cases_dao
+from service.models import AccessLogEntry
+from tests.bpmn import samples
+from tests.service.casework.policy_cases import deploy_policy, isolated_case, tables_mentioning
+from tests.service.views.conftest import text_of
+
+NAME = "Petra Pagecheck"
+
+
+@pytest.fixture
+def closed_case(runtime, people):
+    deploy_policy(runtime)
+    journey = isolated_case(runtime, people["casey"], NAME)
+    with runtime.db.reading() as session:
+        customer = cases_dao.get_customer(session, journey.case().customer_id)
+    return journey.reference, customer.reference
+
+
+def test_only_administrators_and_auditors_see_the_tools(client_request, closed_case):
+    case, customer = closed_case
+    forms = [f"/data-protection/customers/{customer}/export", f"/data-protection/customers/{customer}/correct",
+             f"/data-protection/customers/{customer}/erase", f"/data-protection/cases/{case}/legal-hold"]
+    for username in ("casey", "hana", "erin", "owen"):
+        client_request.login(username)
+        for path in ["/data-protection", f"/data-protection/customers/{customer}", *forms]:
+            client_request.get(path, status=403)
+        for path in forms:
+            client_request.post(path, {}, status=403)
+        navigation = client_request.get("/data-protection", status=403).select_one("#navigation")
+        assert navigation and "Data protection" not in text_of(navigation)
+    for username in ("adam", "audrey"):
+        page = client_request.login(username).get("/data-protection")
+        assert text_of(page.select_one("#navigation a[aria-current=page]")) == "Data protection"
+
+
+def test_the_schedule_shows_each_case_with_its_rule_and_due_date(client_request, closed_case):
+    case, customer = closed_case
+    page = client_request.login("audrey").get("/data-protection")
+    [row] = page.select("#schedule-table tbody tr")
+    assert [text_of(cell) for cell in row.select("td")][:4] == [
+        case, "2 March 2026", "Closed with no further action (every case): 1 year", "2 March 2027"]
+    assert "Physical threats or actual violence 5 years" in text_of(page.select_one("#policy-table"))
+    found = client_request.get("/data-protection", q="Pagecheck").select_one("#found-customers a")
+    assert found["href"] == f"/data-protection/customers/{customer}"
+
+
+def test_a_legal_hold_is_placed_and_released_with_a_reason(client_request, closed_case):
+    case, _ = closed_case
+    path = f"/data-protection/cases/{case}/legal-hold"
+    client_request.login("adam").get(path)
+    problem = client_request.post_page(path, {"change": "place", "reason": ""})
+    assert text_of(problem.select_one(".govuk-error-summary")) == "There is a problem Enter the reason"
+    done = client_request.follow(client_request.post(path, {"change": "place", "reason": "Claim CL-77"}))
+    assert f"{case} is now on legal hold." in text_of(done.select_one(".govuk-notification-banner--success"))
+    assert "On legal hold" in text_of(done.select_one("#schedule-table"))
+    again = client_request.follow(client_request.post(path, {"change": "place", "reason": "Double click"}))
+    assert "already on legal hold" in text_of(again.select_one(".govuk-notification-banner"))
+    release = client_request.get(path)
+    assert text_of(release.select_one("h1")) == f"Release the legal hold on {case}"
+    client_request.post(path, {"change": "release", "reason": "Claim withdrawn"})
+    assert "On legal hold" not in text_of(client_request.get("/data-protection").select_one("#schedule-table"))
+
+
+def test_a_subject_access_export_downloads_as_a_zip_and_is_logged(client_request, runtime, people, closed_case):
+    _, customer = closed_case
+    page = client_request.login("audrey").get(f"/data-protection/customers/{customer}")
+    assert text_of(page.select_one("h1")) == NAME
+    form = client_request.get(f"/data-protection/customers/{customer}/export")
+    assert form.select("input[name=redact_staff_names]")
+    response = client_request.post(f"/data-protection/customers/{customer}/export", {"redact_staff_names": "yes"},
+                                   status=200)
+    assert response.mimetype == "application/zip"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="subject-access-{customer}-2026-03-02.zip"'
+    archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
+    assert NAME in archive.read("index.html").decode() and "customer.json" in archive.namelist()
+    with runtime.db.reading() as session:
+        entries = session.scalars(select(AccessLogEntry).where(AccessLogEntry.subject_reference == customer)).all()
+    assert {e.user_id for e in entries} == {people["audrey"].user_id} and len(entries) == 2  # the page, the export
+
+
+def test_a_correction_from_the_browser(client_request, closed_case):
+    _, customer = closed_case
+    path = f"/data-protection/customers/{customer}/correct"
+    form = client_request.login("adam").get(path)
+    assert form.select_one("input[name=name]")["value"] == NAME
+    problem = client_request.post_page(path, {"name": "", "address": ""})
+    assert "Enter the customer's full name" in text_of(problem.select_one(".govuk-error-summary"))
+    done = client_request.follow(client_request.post(path, {"name": "Petra Page-Check", "address": "1 Row\nBath"}))
+    assert text_of(done.select_one("h1")) == "Petra Page-Check"
+    assert text_of(done.select_one("#customer-details")).startswith("Address 1 Row, Bath")
+
+
+def test_erasure_is_refused_with_reasons_while_a_case_is_open(client_request, runtime, people, closed_case):
+    started = runtime.casework.start_case(people["casey"], samples.incident(customer_reference="SH-OPEN-1"))
+    page = client_request.login("audrey").get("/data-protection/customers/SH-OPEN-1/erase")
+    assert text_of(page.select_one("h1")) == "Their records cannot be erased now"
+    assert f"{started.reference} is still open" in text_of(page.select_one("#erasure-refusals"))
+    refused = client_request.follow(client_request.post("/data-protection/customers/SH-OPEN-1/erase", {
+        "received_on-day": "2", "received_on-month": "3", "received_on-year": "2026", "checked": "no_lawful_reason"}))
+    assert "The records were not erased" in text_of(refused.select_one(".govuk-notification-banner"))
+    assert tables_mentioning(runtime, "SH-OPEN-1")
+
+
+def test_erasure_from_the_browser_leaves_the_case_page_readable(client_request, runtime, closed_case):
+    case, customer = closed_case
+    path = f"/data-protection/customers/{customer}/erase"
+    client_request.login("adam").get(path)
+    problem = client_request.post_page(path, {"received_on-day": "2", "received_on-month": "3",
+                                              "received_on-year": "2026"})
+    assert "Confirm that there is no lawful reason" in text_of(problem.select_one(".govuk-error-summary"))
+    done = client_request.follow(client_request.post(path, {
+        "received_on-day": "2", "received_on-month": "3", "received_on-year": "2026", "checked": "no_lawful_reason"}))
+    assert "Erased: 1 case anonymised" in text_of(done.select_one(".govuk-notification-banner--success"))
+    assert tables_mentioning(runtime, NAME, customer) == {}
+    client_request.login("audrey")
+    case_page = client_request.get(f"/cases/{case}")
+    assert "Anonymised customer" in text_of(case_page.select_one("main"))
+    client_request.get(f"/data-protection/customers/{customer}", status=404)
