@@ -71,7 +71,7 @@ async function buildBundles() {
   };
   await esbuild.build({
     ...common,
-    entryPoints: ['app', 'modeler', 'viewer'].map((name) => ({ in: `frontend/js/${name}.js`, out: name })),
+    entryPoints: ['app', 'modeler', 'viewer', 'form-editor'].map((name) => ({ in: `frontend/js/${name}.js`, out: name })),
     format: 'esm',
     sourcemap: true,
     define: { 'process.env.NODE_ENV': '"production"' },

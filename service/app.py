@@ -8,7 +8,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from service import api, errors, limits, security
+from service import api, errors, limits, request_text, security
 from service.auth import sessions
 from service.cli import register_commands
 from service.config import ROOT, Settings
@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.extensions["ubp"] = runtime or build_runtime(settings)
+    request_text.init_app(app)  # before CSRF protection reads the form
     csrf.init_app(app)
     app.before_request(sessions.load_actor)
     security.init_app(app)

@@ -1,4 +1,5 @@
-"""Command line: ``ubp migrate | deploy | seed-demo | create-user | worker`` (also ``flask --app service ...``)."""
+"""Command line: ``ubp migrate | deploy | seed-demo | create-user | worker | verify-audit | anchor-audit |
+grant-app-role`` (also ``flask --app service ...``)."""
 
 from __future__ import annotations
 
@@ -85,17 +86,67 @@ def register_commands(app: Flask) -> None:
 
     @app.cli.command("verify-audit")
     def verify_audit_command() -> None:
-        """Walk every case's audit chain and report the first broken link of each."""
+        """Walk every case's audit chain and the anchors over them; report the first broken link of each."""
         from service.casework.audit_verify import verify_all
 
         with _runtime().db.reading() as session:
             report = verify_all(session)
-        click.echo(f"Checked {report.events} events in {report.chains} case chains.")
+        click.echo(f"Checked {report.events} events in {report.chains} case chains, and {report.anchors} anchors.")
+        if report.latest_anchor is not None:
+            latest = report.latest_anchor
+            click.echo(f"Latest anchor: {latest.seq} at {latest.at.isoformat()}, {latest.case_count} cases, "
+                       f"hash {latest.hash}")
+        if report.anchor_problem is not None:
+            click.echo(f"  BROKEN anchor {report.anchor_problem.seq}: {report.anchor_problem.problem}", err=True)
         for link in report.broken:
             click.echo(f"  BROKEN {link.business_key} at event {link.seq}: {link.problem}", err=True)
         if not report.intact:
             raise click.ClickException("The audit log has been altered.")
         click.echo("The audit log is intact.")
+
+    @app.cli.command("anchor-audit")
+    def anchor_audit_command() -> None:
+        """Anchor the audit log now: a chained digest over every case chain's head."""
+        from service.casework.anchors import write_anchor
+
+        runtime = _runtime()
+        anchor = write_anchor(runtime.db, runtime.clock.now())
+        if anchor is None:
+            raise click.ClickException("Another process is anchoring the audit log at this moment; try again.")
+        click.echo(f"Anchor {anchor.seq} covers {anchor.case_count} cases: {anchor.hash}")
+
+    @app.cli.command("grant-app-role")
+    @click.argument("role")
+    @click.option("--allow-redaction", is_flag=True,
+                  help="Also let the role redact an audit event's data (retention), which the triggers police.")
+    def grant_app_role_command(role: str, allow_redaction: bool) -> None:
+        """Grant a PostgreSQL login role what the service needs, with no UPDATE or DELETE of audit rows."""
+        from service.db_grants import GrantRefused, grant_app_role
+
+        try:
+            statements = grant_app_role(_runtime().db.engine, role, allow_redaction=allow_redaction)
+        except GrantRefused as refused:
+            raise click.ClickException(str(refused)) from None
+        for statement in statements:
+            click.echo(f"  {statement}")
+        click.echo(f"Granted {role}: SELECT and INSERT only on the audit tables.")
+
+    @app.cli.command("retention-sweep")
+    @click.option("--dry-run", is_flag=True, help="List the cases past retention; change nothing.")
+    def retention_sweep_command(dry_run: bool) -> None:
+        """Anonymise every closed case past its retention period (RETENTION_POLICY)."""
+        from service.casework.retention import sweep
+
+        runtime = _runtime()
+        report = sweep(runtime.casework, runtime.settings.retention_policy, dry_run=dry_run)
+        for reference in report.due:
+            click.echo(f"  {reference}")
+        if dry_run:
+            click.echo(f"{len(report.due)} case(s) are past retention; nothing was changed (dry run).")
+            return
+        click.echo(f"Anonymised {len(report.anonymised)} case(s).")
+        if report.failed:
+            raise click.ClickException(f"Could not anonymise: {', '.join(report.failed)} (see the log).")
 
     @app.cli.command("worker")
     @click.option("--once", is_flag=True, help="Fire what is due now, then exit.")
@@ -109,7 +160,8 @@ def register_commands(app: Flask) -> None:
         # SpiffWorkflow logs every task state change at INFO: a dozen lines per timer fired.
         logging.getLogger("spiff").setLevel(logging.WARNING)
         runtime = _runtime()
-        worker = Worker(runtime, poll_seconds=runtime.settings.worker_poll_seconds, batch_size=batch_size)
+        worker = Worker(runtime, poll_seconds=runtime.settings.worker_poll_seconds, batch_size=batch_size,
+                        anchor_every=runtime.settings.audit_anchor_every)
         if once:
             click.echo(f"Fired timers on {worker.run_once()} case(s).")
             return

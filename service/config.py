@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from service.casework.retention_policy import RetentionPolicy
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -45,6 +47,13 @@ class Settings:
     forms_dir: Path = ROOT / "forms"
     bpmn_dir: Path = ROOT / "bpmn"
     worker_poll_seconds: float = 3.0
+    # How often the worker anchors the audit log (AUDIT_ANCHOR_MINUTES): events newer than the latest
+    # anchor are protected by their case chain alone.
+    audit_anchor_every: timedelta = timedelta(minutes=15)
+    # How long closed cases are kept (RETENTION_POLICY, JSON: see service/casework/retention_policy.py)
+    # and how often the worker anonymises those past it (RETENTION_SWEEP_MINUTES).
+    retention_policy: RetentionPolicy = field(default_factory=RetentionPolicy)
+    retention_sweep_every: timedelta = timedelta(hours=1)
     provider: Provider = field(default_factory=lambda: Provider(
         name="Selwood Housing", address=("Bank House", "Bank Street", "Melksham", "SN12 6LE"),
         telephone="0300 123 4567", email="customer.services@example.org", website="www.example.org",
@@ -67,7 +76,12 @@ class Settings:
             secure_cookies=_flag("SECURE_COOKIES", not development),
             behind_tls=_flag("BEHIND_TLS", False),
             db_pool_size=int(_env("DB_POOL_SIZE", "5")),
+            api_rate_limit=_env("API_RATE_LIMIT", cls.api_rate_limit),
+            login_rate_limit=_env("LOGIN_RATE_LIMIT", cls.login_rate_limit),
             worker_poll_seconds=float(_env("WORKER_POLL_SECONDS", "3")),
+            audit_anchor_every=timedelta(minutes=float(_env("AUDIT_ANCHOR_MINUTES", "15"))),
+            retention_policy=RetentionPolicy.from_json(_env("RETENTION_POLICY")),
+            retention_sweep_every=timedelta(minutes=float(_env("RETENTION_SWEEP_MINUTES", "60"))),
         )
         default = settings.provider
         settings.provider = Provider(

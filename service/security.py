@@ -25,7 +25,8 @@ def init_app(app: Flask) -> None:
     def add_headers(response: Response) -> Response:
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers["X-Frame-Options"] = "DENY"
+        # A page may allow framing by our own pages (the letter preview in a task does); none is framed by others.
+        headers.setdefault("X-Frame-Options", "DENY")
         headers["X-Content-Type-Options"] = "nosniff"
         headers["Referrer-Policy"] = "same-origin"
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"

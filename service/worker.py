@@ -5,7 +5,10 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from datetime import datetime, timedelta
 
+from service.casework.anchors import anchor_if_due
+from service.casework.retention import sweep as retention_sweep
 from service.casework.timers import fire_due_batch
 from service.db import DatabaseUnavailable
 from service.runtime import Runtime
@@ -15,10 +18,14 @@ MAX_BACKOFF_SECONDS = 60.0
 
 
 class Worker:
-    def __init__(self, runtime: Runtime, *, poll_seconds: float, batch_size: int = 50) -> None:
+    def __init__(self, runtime: Runtime, *, poll_seconds: float, batch_size: int = 50,
+                 anchor_every: timedelta | None = None) -> None:
         self.runtime = runtime
         self.poll_seconds = poll_seconds
         self.batch_size = batch_size
+        self.anchor_every = anchor_every
+        self.next_anchor: datetime | None = None
+        self.next_retention_sweep: datetime | None = None
         self.stopping = threading.Event()
 
     def stop(self, *_: object) -> None:
@@ -40,6 +47,30 @@ class Worker:
                 break
         return claimed
 
+    def anchor_audit_if_due(self) -> None:
+        """Anchor the audit log every ``anchor_every``; a failure is logged and tried at the next poll."""
+        if self.anchor_every is None:
+            return
+        now = self.runtime.clock.now()
+        if self.next_anchor is not None and now < self.next_anchor:
+            return
+        try:
+            self.next_anchor = anchor_if_due(self.runtime.db, now, self.anchor_every)
+        except DatabaseUnavailable:
+            raise
+        except Exception:
+            log.exception("could not anchor the audit log; trying again at the next poll")
+
+    def sweep_retention_if_due(self) -> None:
+        """Anonymise the cases past retention every ``retention_sweep_every`` (a failure waits for the next)."""
+        now = self.runtime.clock.now()
+        if self.next_retention_sweep is not None and now < self.next_retention_sweep:
+            return
+        self.next_retention_sweep = now + self.runtime.settings.retention_sweep_every
+        report = retention_sweep(self.runtime.casework, self.runtime.settings.retention_policy)
+        if report.anonymised or report.failed:
+            log.info("retention: anonymised %d case(s), %d could not be", len(report.anonymised), len(report.failed))
+
     def run(self) -> None:
         backoff = self.poll_seconds
         failing = False
@@ -47,6 +78,8 @@ class Worker:
         while not self.stopping.is_set():
             try:
                 self.run_once()
+                self.anchor_audit_if_due()
+                self.sweep_retention_if_due()
                 if failing:
                     log.info("recovered; timers are firing again")
                 failing, backoff = False, self.poll_seconds

@@ -256,3 +256,17 @@ def _flow(node: etree._Element) -> SequenceFlow:
         name=node.get("name"),
         condition=(condition.text or "").strip() if condition is not None else None,
     )
+
+
+def form_references(root: etree._Element) -> dict[str, list[str]]:
+    """Form key -> the names of the elements that use it (tasks and start events by ``camunda:formKey``,
+    message catch events by a ``formKey`` property), read from the XML so that a draft that does not
+    parse yet still shows which form belongs where."""
+    uses: dict[str, list[str]] = {}
+    for element in root.iter():
+        if not isinstance(element.tag, str) or not element.get("id"):
+            continue
+        key = element.get(f"{{{CAMUNDA_NS}}}formKey") or _camunda_properties(element).get("formKey")
+        if key:
+            uses.setdefault(key, []).append(element.get("name") or element.get("id"))
+    return uses

@@ -31,6 +31,8 @@ WIDGETS = {
     "select": "string",
     "checkboxes": "array",
     "yes-no": "boolean",
+    # The answer is the reference the service gave the uploaded file (for example a stored letter's id).
+    "file": "string",
 }
 LOCAL_DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$"
 _YES_NO = {"yes": True, "true": True, "no": False, "false": False}
@@ -92,7 +94,7 @@ class FormSchema:
             {name: value for name in self.fields if (value := _clean(self.fields[name], data.get(name))) is not None}
         )
         errors: dict[str, tuple[str, int]] = {}
-        for error in self._validator.iter_errors(cleaned):
+        for error in self._validator.iter_errors(self._capped(cleaned)):
             for name, message in self._explain(error):
                 if name not in errors or _rank(error) < errors[name][1]:
                     errors[name] = (message, _rank(error))
@@ -102,6 +104,16 @@ class FormSchema:
         return cleaned, ordered + unknown
 
     # -- cleaning ----------------------------------------------------------------------------------
+
+    def _capped(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        """Lists cut to one past their maxItems before validation: still too long, so the error is
+        the same, but a list of 100,000 answers costs no more to refuse than a list of nine."""
+        capped = dict(cleaned)
+        for name, value in cleaned.items():
+            limit = self.fields[name].get("maxItems")
+            if isinstance(value, list) and isinstance(limit, int) and len(value) > limit:
+                capped[name] = value[: limit + 1]
+        return capped
 
     def _hide_unrevealed(self, cleaned: dict[str, Any]) -> dict[str, Any]:
         """Drop answers to questions that were not shown (the browser still sends hidden inputs)."""

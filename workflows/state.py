@@ -18,6 +18,7 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SPIFF_FORMAT
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
+from SpiffWorkflow.util.task import TaskState
 
 STATE_FORMAT = 1
 
@@ -50,7 +51,59 @@ _converter = _CompactWorkflowConverter(BpmnWorkflow, _registry)
 
 
 def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
+    prune_history(workflow)
     return {"format": STATE_FORMAT, "spiff": SPIFF_FORMAT, "workflow": _converter.to_dict(workflow)}
+
+
+_DONE = TaskState.COMPLETED | TaskState.CANCELLED
+
+
+def prune_history(workflow: BpmnWorkflow) -> int:
+    """Drop the finished part of the task tree that nothing can reach any more. Returns tasks dropped.
+
+    SpiffWorkflow keeps every task a case ever ran, so a case that loops (repeated informal
+    contacts, appeals, extensions) would grow its state, and the cost of each step, for ever. Every
+    task still to run descends from the lowest completed common ancestor of the unfinished tasks;
+    everything above it is history, which the audit log keeps. Joins stay correct: a branch that reached a
+    join is waiting there, so it is unfinished and its path is kept. Workflows with subprocesses are
+    left whole (their tasks are linked across trees).
+    """
+    if workflow.subprocesses:
+        return 0
+    unfinished = [task for task in workflow.tasks.values() if not task.state & _DONE]
+    if not unfinished:
+        return 0
+    chain = []
+    node = unfinished[0]
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    position = {task.id: index for index, task in enumerate(chain)}
+    lowest = 0
+    for task in unfinished[1:]:
+        node = task
+        while node.id not in position:
+            node = node.parent
+        lowest = max(lowest, position[node.id])
+    # Keep one finished task above the unfinished ones: a task about to run takes its data from its parent.
+    while lowest + 1 < len(chain) and not chain[lowest].state & TaskState.COMPLETED:
+        lowest += 1
+    root = chain[lowest]
+    if root is workflow.task_tree:
+        return 0
+    keep = set()
+    stack = [root]
+    while stack:
+        task = stack.pop()
+        keep.add(task.id)
+        stack.extend(task.children)
+    dropped = [task_id for task_id in workflow.tasks if task_id not in keep]
+    for task_id in dropped:
+        del workflow.tasks[task_id]
+    workflow.task_tree = root
+    if workflow.last_task is not None and workflow.last_task.id not in keep:
+        workflow.last_task = root
+    return len(dropped)
 
 
 def load_state(

@@ -16,12 +16,20 @@ from workflows.definitions import NS, Problem, ProcessDefinition
 from workflows.due_dates import DueDateError, due_instant
 from workflows.sandbox import compile_problems
 
+# Every element whose text SpiffWorkflow evaluates as an expression.
 _EXPRESSIONS = (
     ("bpmn:conditionExpression", "eval", "condition"),
     ("bpmn:timeDate", "eval", "timer date"),
     ("bpmn:timeDuration", "eval", "timer duration"),
     ("bpmn:timeCycle", "eval", "timer cycle"),
+    ("bpmn:conditionalEventDefinition/bpmn:condition", "eval", "event condition"),
+    ("bpmn:loopCardinality", "eval", "loop cardinality"),
+    ("bpmn:completionCondition", "eval", "completion condition"),
+    ("bpmn:loopCondition", "eval", "loop condition"),
+    ("bpmn:correlationPropertyRetrievalExpression/bpmn:messagePath", "eval", "correlation expression"),
+    ("bpmn:correlationPropertyRetrievalExpression/bpmn:formalExpression", "eval", "correlation expression"),
 )
+_MESSAGE_PAYLOAD = f"{{{NS['camunda']}}}expression"  # camunda:expression on a message event definition
 
 
 def expression_problems(root: etree._Element) -> list[Problem]:
@@ -31,6 +39,10 @@ def expression_problems(root: etree._Element) -> list[Problem]:
             owner = _owner_id(node)
             problems += [Problem(owner, f"The {what} does not compile safely: {p}")
                          for p in compile_problems((node.text or "").strip(), mode)]
+    for node in root.iterfind(".//bpmn:messageEventDefinition", NS):
+        if node.get(_MESSAGE_PAYLOAD) is not None:
+            problems += [Problem(_owner_id(node), f"The message payload does not compile safely: {p}")
+                         for p in compile_problems(node.get(_MESSAGE_PAYLOAD).strip(), "eval")]
     for node in root.iterfind(".//bpmn:scriptTask", NS):
         script = node.find("bpmn:script", NS)
         problems += [Problem(node.get("id"), f"The script does not compile safely: {p}")
@@ -39,7 +51,9 @@ def expression_problems(root: etree._Element) -> list[Problem]:
 
 
 def _owner_id(node: etree._Element) -> str | None:
-    while node is not None and (node.get("id") is None or etree.QName(node).localname.endswith("EventDefinition")):
+    # Named after the element a modeler can select: an event, not its definition; a task, not its loop.
+    while node is not None and (node.get("id") is None or etree.QName(node).localname.endswith(
+            ("EventDefinition", "LoopCharacteristics"))):
         node = node.getparent()
     return node.get("id") if node is not None else None
 

@@ -57,6 +57,8 @@ function start(container) {
     ],
     moddleExtensions: { camunda: camundaModdle }
   });
+  // Browser tests drive bpmn-js' own modeling API through this (it is also handy from the console).
+  window.ubpModeler = modeler;
   const markers = errorMarkers(modeler);
   let dirty = false;
 

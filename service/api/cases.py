@@ -5,7 +5,7 @@ import re
 from flask import current_app, g, url_for
 
 from service.api import blueprint, representations
-from service.api.bodies import json_object, query_choice, query_int
+from service.api.bodies import json_object, query_choice, query_int, query_text
 from service.auth.permissions import allow
 from service.casework import access_log
 from service.casework.cases import POLICY_PROCESS
@@ -32,9 +32,8 @@ def _case_or_404(session, reference: str):
 @allow("caseworker")
 def record_incident():
     """Start a case of the policy process (or, with ``?process=<id>``, of another deployed process)."""
-    from flask import request
 
-    process_id = request.args.get("process", POLICY_PROCESS)[:200]
+    process_id = query_text("process", 200, POLICY_PROCESS)
     started = _runtime().casework.start_case(g.actor, json_object(), process_id=process_id)
     location = url_for("api.get_case", reference=started.reference)
     body = {"reference": started.reference, "links": {"self": location},
@@ -45,14 +44,13 @@ def record_incident():
 @blueprint.route("/cases", methods=["GET"])
 @allow(*CASE_READERS)
 def list_cases():
-    from flask import request
 
     page = query_int("page", 1)
     size = query_int("page_size", 25, high=100)
     status = query_choice("status", ("open", "closed"))
     with _runtime().db.reading() as session:
         rows, total = cases_dao.page_of_cases(session, status=status, page=page, size=size,
-                                              customer_reference=request.args.get("customer", "")[:40] or None)
+                                              customer_reference=query_text("customer", 40) or None)
     return {"items": [representations.case(c, customer) for c, customer in rows], "total": total, "page": page,
             "page_size": size}
 

@@ -28,7 +28,8 @@ ERRORS = {
 
 
 def _responses(ok: dict[str, Any], *codes: int) -> dict[str, Any]:
-    return {**ok, **{str(c): ERRORS[str(c)] for c in (401, 403, 429, 503, *codes)}}
+    # 400 everywhere: a path or query that is not UTF-8 or holds a NUL is refused before any route.
+    return {**ok, **{str(c): ERRORS[str(c)] for c in sorted({400, 401, 403, 429, 503, *codes})}}
 
 
 def _path_param(name: str, description: str) -> dict[str, Any]:

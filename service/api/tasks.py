@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, g, request
+from flask import current_app, g
 
 from service.api import blueprint, representations
-from service.api.bodies import json_object, query_int
+from service.api.bodies import json_object, query_int, query_text
 from service.auth.permissions import allow
 from service.casework import inbox_actions
 from service.casework.errors import FieldProblem, InvalidInput, NotFound
@@ -33,7 +33,7 @@ def list_tasks():
     """Tasks held by a person (``assignee=me`` or a username) or waiting for a group (``group=caseworker``)."""
     runtime = _runtime()
     page = query_int("page", 1)
-    assignee, group = request.args.get("assignee"), request.args.get("group")
+    assignee, group = query_text("assignee", 80), query_text("group", 40)
     if (assignee is None) == (group is None):
         raise InvalidInput([FieldProblem("assignee", "Give either assignee (a username or ‘me’) or group")])
     now = runtime.clock.now()
@@ -44,7 +44,7 @@ def list_tasks():
             query = inbox_dao.group_tasks_query([group], now, InboxFilters())
         else:
             user = (users_dao.get_user(session, g.actor.user_id) if assignee == "me"
-                    else users_dao.get_user_by_username(session, assignee[:80]))
+                    else users_dao.get_user_by_username(session, assignee))
             if user is None:
                 raise NotFound("There is no such user.")
             query = inbox_dao.my_tasks_query(user.id, now, InboxFilters())

@@ -15,7 +15,7 @@ from service.dao import access_log_dao
 from service.db import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
-KINDS = ("case", "customer")
+KINDS = ("case", "customer", "letter")  # a letter is "<case reference>/<letter id>"
 
 
 def record_view(runtime, actor: Actor, kind: str, reference: str) -> None:

@@ -35,6 +35,7 @@ ANONYMISED_EVENT = "case_anonymised"
 # case's timeline still reads "Completed 'Assess the incident'" rather than a row of blanks.
 _KEPT_ON_REDACTION = {
     "case_started": ("process_version", "path"),
+    "migrated": ("process_id", "from_version", "to_version", "path"),
     "task_opened": ("name", "candidate_groups"),
     "task_completed": ("name", "path"),
     "task_claimed": ("name",),

@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 
 from service.casework import case_events, guardrails
+from service.casework.lanes import LANE_ROLES
 from service.dao import processes_dao
 from service.db import Database
 from service.models import ROLES, ProcessVersion
@@ -18,13 +19,6 @@ from workflows.definitions import DeploymentError, Problem, ProcessDefinition, p
 from workflows.forms import schema_problems
 from workflows.validation import expression_problems, user_task_problems
 from workflows.xml_safety import parse_untrusted_xml
-
-# Lanes are named after roles in the policy's words; a lane assigns its tasks to these groups.
-LANE_ROLES: dict[str, tuple[str, ...]] = {
-    "Caseworker": ("caseworker",),
-    "Head of Service or Executive": ("head_of_service", "executive"),
-    "Independent reviewer": ("head_of_service", "executive"),
-}
 
 
 @dataclass(frozen=True)

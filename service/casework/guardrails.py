@@ -39,9 +39,11 @@ def policy_problems(definition: ProcessDefinition, known_case_events: Iterable[s
     for task in approvals:
         problems += _held_by_deciders(definition, task, "The approval")
         problems += _excludes(definition, task, {"proposer"}, "The approval")
+        problems += _not_preassigned(definition, task, "The approval")
     for task in reviewers:
         problems += _held_by_deciders(definition, task, "The appeal")
         problems += _excludes(definition, task, {"proposer", "approver", "letter_sender"}, "The appeal")
+        problems += _not_preassigned(definition, task, "The appeal")
     problems += _unreachable_without(definition, restrictions, approvals,
                                      "A restriction can be reached without approval by a Head of Service or Executive.")
     problems += _unreachable_without(definition, proposals, adjustments,
@@ -49,7 +51,18 @@ def policy_problems(definition: ProcessDefinition, known_case_events: Iterable[s
     if not any("restriction_ends_at" in expression for expression in definition.timers.values()):
         problems.append(Problem(None, "The restriction end timer is missing: a timer on restriction_ends_at must "
                                       "end every restriction (restrictions are never indefinite)."))
+    problems += _expiry_on_end_date(definition)
     return problems
+
+
+def _expiry_on_end_date(definition: ProcessDefinition) -> list[Problem]:
+    """The element that ends a restriction (caseEvent restriction_expired) must be the end date's timer."""
+    return [
+        Problem(element, "The restriction must end on its end date: this event needs a timer on "
+                         "restriction_ends_at (restrictions are never indefinite).")
+        for element, name in sorted(definition.case_events.items())
+        if name == "restriction_expired" and "restriction_ends_at" not in definition.timers.get(element, "")
+    ]
 
 
 def _subprocesses(definition: ProcessDefinition) -> set[str]:
@@ -72,6 +85,14 @@ def _held_by_deciders(definition: ProcessDefinition, element: str, label: str) -
         return []
     return [Problem(element, f"{label} must be held only by a Head of Service or Executive "
                              "(candidate groups head_of_service, executive).")]
+
+
+def _not_preassigned(definition: ProcessDefinition, element: str, label: str) -> list[Problem]:
+    # Who decides depends on who took part in the case, so no one can be named in advance.
+    if not definition.user_tasks[element].assignee:
+        return []
+    return [Problem(element, f"{label} must not name an assignee: it goes to a decider who took no part "
+                             "in the case, which is known only when the case gets there.")]
 
 
 def _excludes(definition: ProcessDefinition, element: str, needed: set[str], label: str) -> list[Problem]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -52,7 +52,8 @@ def agreed_letter_format(data: Mapping[str, Any]) -> dict[str, Any]:
     if kind == "coloured":
         agreed["paper"] = data.get("paper_colour", "yellow")
         agreed["text"] = data.get("text_colour", "black")
-    if choice == "translation" or data.get("translation_language"):
+    if choice == "translation":
+        # Only a translation asks for one: a language noted while other adjustments were considered does not.
         agreed["language"] = data.get("translation_language")
     return {k: v for k, v in agreed.items() if v}
 
@@ -94,19 +95,34 @@ def build_context(
 
 def store_sent_letter(
     session: Session, case: Case, context: LetterContext, *, actor_id: int | None, method: str | None,
-    now,
+    now: datetime,
 ) -> Letter:
+    """The letter as sent, rendered for the date it was sent. It can never change afterwards."""
+    return letters_dao.add_letter(session, _rendered(
+        case, context, status="sent", actor_id=actor_id, now=now, sent_by_id=actor_id, sent_at=now, sent_method=method,
+    ))
+
+
+def store_draft_letter(
+    session: Session, case: Case, context: LetterContext, *, task_id: str, actor_id: int | None, now: datetime,
+) -> Letter:
+    """A draft made while the letter task is open: a new row every time, never sent."""
+    return letters_dao.add_letter(session, _rendered(case, context, status="draft", actor_id=actor_id, now=now,
+                                                     task_id=task_id))
+
+
+def _rendered(case: Case, context: LetterContext, *, status: str, actor_id: int | None, now: datetime,
+              **fields: Any) -> Letter:
     from service.letters.render import TEMPLATE_VERSION, render_pdf
 
     content = render_pdf(context)
-    return letters_dao.add_letter(session, Letter(
-        case_id=case.id, kind=context.kind.value, status="sent", media_type="application/pdf",
+    return Letter(
+        case_id=case.id, kind=context.kind.value, status=status, media_type="application/pdf",
         filename=f"{case.reference}-{context.kind.value}-{context.letter_date.isoformat()}.pdf",
         content=content, sha256=hashlib.sha256(content).hexdigest(), template_version=TEMPLATE_VERSION,
-        rendered_from=context.to_dict(), letter_format=context.letter_format and _format_dict(context.letter_format),
-        language=context.letter_format.language, generated_by_id=actor_id, generated_at=now,
-        sent_by_id=actor_id, sent_at=now, sent_method=method,
-    ))
+        rendered_from=context.to_dict(), letter_format=_format_dict(context.letter_format),
+        language=context.letter_format.language, generated_by_id=actor_id, generated_at=now, **fields,
+    )
 
 
 def _format_dict(letter_format: LetterFormat) -> dict[str, Any]:

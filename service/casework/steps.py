@@ -9,7 +9,8 @@ from datetime import datetime
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy.orm import Session
 
-from service.dao import audit_dao, instances_dao, tasks_dao, users_dao
+from service.casework.assignment import preassigned_user_id
+from service.dao import audit_dao, instances_dao, tasks_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.letters.context import Provider
 from service.models import Case, HumanTask, ProcessInstance
@@ -92,7 +93,7 @@ def _sync_task_rows(
         if task_id in open_ids:
             continue
         spec = ctx.definition.user_tasks.get(ready_task.element_id)
-        assignee_id = _assignee_id(ctx, spec.assignee) if spec and spec.assignee else None
+        assignee_id = preassigned_user_id(ctx.session, spec)
         opened.append(HumanTask(
             id=task_id,
             instance_id=ctx.instance.id,
@@ -110,13 +111,6 @@ def _sync_task_rows(
         ))
     tasks_dao.add_tasks(ctx.session, opened)
     return opened
-
-
-def _assignee_id(ctx: StepContext, username: str) -> int | None:
-    """``camunda:assignee`` naming an active member of staff hands them the task at once; any other
-    value (an expression, an unknown name) leaves it for the candidate groups to claim."""
-    user = users_dao.get_user_by_username(ctx.session, username.strip())
-    return user.id if user is not None and user.active else None
 
 
 def _update_case(ctx: StepContext, waiting: list[str], step: StepResult) -> None:

@@ -80,6 +80,10 @@ def _note_detail(data) -> str:
 
 _WHAT = {
     "case_started": lambda d, n, p: "Recorded an incident and opened the case",
+    "migrated": lambda d, n, p: (
+        f"Moved from version {d.get('from_version')} to version {d.get('to_version')} of the process"
+    ),
+    "timer_retry_requested": lambda d, n, p: "An administrator asked for the failed timer to be tried again",
     "incident_added": lambda d, n, p: "Recorded a further incident",
     "task_completed": lambda d, n, p: f"Completed ‘{d.get('name')}’",
     "task_opened": lambda d, n, p: f"‘{d.get('name')}’ is ready{_groups(d)}",

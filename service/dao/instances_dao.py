@@ -4,11 +4,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from service.models import ProcessInstance
+from service.models import ProcessInstance, ProcessVersion
 
 
 class StaleInstance(RuntimeError):
@@ -67,3 +67,28 @@ def claim_due_instances(session: Session, now: datetime, limit: int) -> Sequence
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     return session.scalars(query).all()
+
+
+def list_running_instances(session: Session, version_ids: Sequence[int]) -> Sequence[ProcessInstance]:
+    """Running instances of the given process versions, oldest first."""
+    if not version_ids:
+        return []
+    return session.scalars(
+        select(ProcessInstance)
+        .where(ProcessInstance.process_version_id.in_(list(version_ids)), ProcessInstance.status == "running")
+        .order_by(ProcessInstance.created_at, ProcessInstance.id)
+    ).all()
+
+
+def count_instances_by_version(session: Session, process_id: str) -> dict[int, dict[str, int]]:
+    """{version id: {status: count}} for one process."""
+    rows = session.execute(
+        select(ProcessInstance.process_version_id, ProcessInstance.status, func.count())
+        .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
+        .where(ProcessVersion.process_id == process_id)
+        .group_by(ProcessInstance.process_version_id, ProcessInstance.status)
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for version_id, status, count in rows:
+        counts.setdefault(version_id, {})[status] = count
+    return counts

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.models import ProcessVersion
+from service.models import ProcessDraft, ProcessVersion
 
 
 def get_version(session: Session, version_id: int) -> ProcessVersion | None:
@@ -47,3 +47,27 @@ def add_version(session: Session, version: ProcessVersion) -> ProcessVersion:
     session.add(version)
     session.flush()
     return version
+
+
+def get_version_by_number(session: Session, process_id: str, number: int) -> ProcessVersion | None:
+    return session.scalar(
+        select(ProcessVersion).where(ProcessVersion.process_id == process_id, ProcessVersion.version == number)
+    )
+
+
+def add_draft(session: Session, draft: ProcessDraft) -> ProcessDraft:
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def get_draft(session: Session, process_id: str, draft_id: int) -> ProcessDraft | None:
+    draft = session.get(ProcessDraft, draft_id)
+    return draft if draft is not None and draft.process_id == process_id else None
+
+
+def list_drafts(session: Session, process_id: str | None = None, limit: int = 20) -> Sequence[ProcessDraft]:
+    query = select(ProcessDraft).order_by(ProcessDraft.saved_at.desc(), ProcessDraft.id.desc()).limit(limit)
+    if process_id is not None:
+        query = query.where(ProcessDraft.process_id == process_id)
+    return session.scalars(query).all()

@@ -1,7 +1,7 @@
 """SQLAlchemy models. Importing this package registers every table on ``Base.metadata``."""
 
 from service.models.access import ApiToken
-from service.models.audit import AccessLogEntry, AuditAnchor, AuditEvent
+from service.models.audit import AccessLogEntry, AuditAnchor, AuditAnchorHead, AuditEvent
 from service.models.base import Base
 from service.models.cases import Case, CaseActor, CaseNote
 from service.models.casework import Adjustment, Incident, Restriction
@@ -13,7 +13,7 @@ from service.models.processes import ProcessDraft, ProcessInstance, ProcessVersi
 from service.models.tasks import HumanTask, HumanTaskGroup, TaskReassignment
 
 __all__ = [
-    "ROLES", "AccessLogEntry", "Adjustment", "ApiToken", "AuditAnchor", "AuditEvent", "Base", "Case",
+    "ROLES", "AccessLogEntry", "Adjustment", "ApiToken", "AuditAnchor", "AuditAnchorHead", "AuditEvent", "Base", "Case",
     "CaseActor", "CaseNote", "Customer", "HumanTask", "HumanTaskGroup", "Incident", "Letter", "ProcessDraft",
     "ProcessInstance", "ProcessVersion", "ReferenceCounter", "Restriction", "TaskReassignment", "User",
 ]

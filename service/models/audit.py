@@ -20,7 +20,11 @@ class AccessLogEntry(Base):
     """Who looked at which case or customer, and when."""
 
     __tablename__ = "access_log"
-    __table_args__ = (Index("ix_access_log_subject", "subject_kind", "subject_reference", "at"),)
+    __table_args__ = (
+        Index("ix_access_log_subject", "subject_kind", "subject_reference", "at"),
+        Index("ix_access_log_at", "at"),
+        Index("ix_access_log_user", "user_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -63,4 +67,20 @@ class AuditAnchor(Base):
     case_count: Mapped[int]
     heads_digest: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditAnchorHead(Base):
+    """A case chain's head as an anchor saw it: kept for every head that changed since the anchor
+    before, so verification can prove each one is still in its case chain. No foreign key to the
+    instance: the row must outlive a deleted case to show that it was deleted."""
+
+    __tablename__ = "audit_anchor_heads"
+    __table_args__ = (UniqueConstraint("instance_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    anchor_id: Mapped[int] = mapped_column(ForeignKey("audit_anchors.id"), index=True)
+    instance_id: Mapped[int]
+    business_key: Mapped[str] = mapped_column(String(40))
+    seq: Mapped[int]
     hash: Mapped[str] = mapped_column(String(64))

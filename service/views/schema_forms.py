@@ -42,6 +42,7 @@ class Question:
     value: str = ""
     parts: dict[str, str] = field(default_factory=dict)
     choices: list[Choice] = field(default_factory=list)
+    attached: str = ""  # a file question: the file already attached, which stays unless another is chosen
 
     @property
     def anchor(self) -> str:
@@ -49,12 +50,18 @@ class Question:
         return f"{self.name}-day" if self.widget in ("date", "datetime") else self.name
 
 
-def form_fields(schema: FormSchema, raw: MultiDict | None = None, errors: Mapping[str, str] | None = None
-                ) -> list[Question]:
-    """The questions to show, top level first; revealed questions sit inside their choice."""
+def form_fields(schema: FormSchema, raw: MultiDict | None = None, errors: Mapping[str, str] | None = None,
+                attached: Mapping[str, str] | None = None) -> list[Question]:
+    """The questions to show, top level first; revealed questions sit inside their choice.
+
+    ``attached`` names the file already attached to each file question (the service keeps uploads,
+    so a page shown again after an error does not ask for the file again).
+    """
     raw = raw if raw is not None else MultiDict()
     errors = errors or {}
     questions = {name: _question(name, spec, raw, errors.get(name)) for name, spec in schema.fields.items()}
+    for name, description in (attached or {}).items():
+        questions[name].attached = description
     top = []
     for name, spec in schema.fields.items():
         parent = _reveal_parent(spec, questions)
@@ -74,6 +81,8 @@ def form_data(schema: FormSchema, form: MultiDict) -> dict[str, Any]:
             value: Any = form.getlist(name) or None
         elif widget in ("date", "datetime"):
             value = _joined_date(form, name, widget)
+        elif widget == "file":
+            continue  # the file itself comes in request.files: the view stores it and answers with its reference
         else:
             value = form.get(name)
         if value is not None:
@@ -102,7 +111,7 @@ def _question(name: str, spec: Mapping[str, Any], raw: MultiDict, error: str | N
     question = Question(name, widget, spec["title"], _hint(spec), error)
     if widget in ("date", "datetime"):
         question.parts = {p: raw.get(f"{name}-{p}", "") for p in ("day", "month", "year", "time")}
-    elif widget in ("text", "textarea"):
+    elif widget in ("text", "textarea", "file"):
         question.value = raw.get(name, "")
     else:
         chosen = set(raw.getlist(name))

@@ -1,14 +1,16 @@
-"""A task page: the step's form, its instructions, and the case beside it."""
+"""A task page: the step's form, its instructions, the letter it sends, and the case beside it."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from service.auth.permissions import allow
+from service.casework import letter_preview, translations
 from service.casework.case_file import load_task_file
-from service.casework.errors import Conflict, InvalidInput, NotAllowed
+from service.casework.errors import Conflict, FieldProblem, InvalidInput, NotAllowed
 from service.views.helpers import flash_problem, runtime
 from service.views.schema_forms import error_summary, form_data, form_fields
+from workflows.calendar import london_date
 
 blueprint = Blueprint("tasks", __name__, url_prefix="/tasks")
 VIEWERS = ("caseworker", "head_of_service", "executive", "auditor")
@@ -23,7 +25,7 @@ def task(task_id: str):
         if request.form.get("task_id") != task_id:
             abort(400)
         try:
-            reference = runtime().casework.complete_task(g.actor, task_id, _answers(file)).reference
+            reference = runtime().casework.complete_task(g.actor, task_id, _answers(file, task_id)).reference
         except InvalidInput as invalid:
             problems = invalid.problems
         except Conflict as conflict:
@@ -35,10 +37,43 @@ def task(task_id: str):
         else:
             flash(f"‘{file.task.name}’ is done.")
             return redirect(url_for("cases.case", reference=reference))
-    questions = form_fields(file.form, request.form, {p.field: p.message for p in problems}) if file.form else []
+    translation = translations.translation_task(runtime().db, task_id) if _file_questions(file) else None
+    attached = dict.fromkeys(_file_questions(file), translation.attached.filename) if (
+        translation and translation.attached) else {}
+    questions = form_fields(file.form, request.form, {p.field: p.message for p in problems}, attached) if (
+        file.form) else []
+    letter = letter_preview.task_letter(runtime().db, runtime().casework.provider, task_id, runtime().clock.now()) if (
+        letter_preview.sends_a_letter(file.summary.definition, file.task.element_id)) else None
     return render_template("tasks/task.html", file=file, questions=questions, now=runtime().clock.now(),
-                           errors=error_summary(problems, questions))
+                           errors=error_summary(problems, questions), letter=letter, translation=translation)
 
 
-def _answers(file) -> dict:
-    return form_data(file.form, request.form) if file.form else {}
+def _answers(file, task_id: str) -> dict:
+    """The posted answers; a file chosen for a file question is kept first, and answered with its reference."""
+    if not file.form:
+        return {}
+    answers = form_data(file.form, request.form)
+    upload_problems = []
+    for name in _file_questions(file):
+        chosen = request.files.get(name)
+        if chosen and chosen.filename:
+            try:
+                answers[name] = str(translations.store_upload(
+                    runtime().db, g.actor, task_id, name, chosen.filename, chosen.stream, runtime().clock.now()))
+            except InvalidInput as refused:
+                upload_problems += refused.problems
+        else:
+            attached = translations.translation_task(runtime().db, task_id).attached
+            if attached is not None:
+                answers[name] = str(attached.id)
+    if upload_problems:
+        # Say what else needs correcting too, but never complete the task with an earlier file.
+        _, others = file.form.validate(answers, today=london_date(runtime().clock.now()))
+        refused_fields = {p.field for p in upload_problems}
+        raise InvalidInput(upload_problems + [FieldProblem(e.field, e.message) for e in others
+                                              if e.field not in refused_fields])
+    return answers
+
+
+def _file_questions(file) -> list[str]:
+    return [name for name, spec in (file.form.fields if file.form else {}).items() if spec.get("x-widget") == "file"]

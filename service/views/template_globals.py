@@ -19,6 +19,7 @@ NAVIGATION = (
     ("audit.index", "Audit", ("auditor",)),
     ("admin.index", "Administration", ("admin",)),
     ("timers.index", "Timers", ("admin",)),
+    ("data_protection.index", "Data protection", ("admin", "auditor")),
 )
 
 

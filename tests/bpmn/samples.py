@@ -69,6 +69,19 @@ def adjustments(outcome: str, **changes: Any) -> dict[str, Any]:
     )
 
 
+def adjustments_in_translation(outcome: str, language: str = "Polish") -> dict[str, Any]:
+    """Adjustments agreeing that letters go to the customer in translation."""
+    return adjustments(
+        outcome,
+        customer_request=f"Letters in {language}.",
+        adjustments_considered=["translation"],
+        adjustments_offered=["translation"],
+        adjustments_agreed=["translation"],
+        translation_language=language,
+        letter_format="translation",
+    )
+
+
 def proposal(**changes: Any) -> dict[str, Any]:
     return _with(
         {
@@ -118,6 +131,11 @@ def appeal_decision(outcome: str, **changes: Any) -> dict[str, Any]:
 
 def letter_sent(prefix: str, sent_on: str) -> dict[str, Any]:
     return {f"{prefix}_sent_on": sent_on, f"{prefix}_sent_by": "email"}
+
+
+def translated_letter(sent_on: str, letter_id: str = "1") -> dict[str, Any]:
+    """The attached translation: ``letter_id`` is the id the service gave the uploaded PDF."""
+    return {"translated_letter": letter_id, "translation_sent_on": sent_on, "translation_sent_by": "post"}
 
 
 def police_referral(done_on: str) -> dict[str, Any]:

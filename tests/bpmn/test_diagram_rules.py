@@ -37,6 +37,7 @@ CASE_EVENTS = {
     "appeal_outcome_letter_sent",
     "restriction_expired",
     "restriction_ended_letter_sent",
+    "translated_letter_sent",
     "police_referral_done",
     "safeguarding_alert_done",
     "case_closed",

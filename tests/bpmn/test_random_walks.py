@@ -30,7 +30,9 @@ def answer(rnd: random.Random, element: str, today: str) -> dict:
             safeguarding_concern=pick(["yes", "no"]),
         ),
         "Task_TryInformalResolution": lambda: samples.informal_resolution(pick(["resolved", "not_resolved"]), today),
-        "Task_OfferAdjustments": lambda: samples.adjustments(pick(["resolved", "formal_action_needed"])),
+        "Task_OfferAdjustments": lambda: pick([samples.adjustments, samples.adjustments_in_translation])(
+            pick(["resolved", "formal_action_needed"])
+        ),
         "Task_ProposeFormalAction": samples.proposal,
         "Task_ApproveProposal": lambda: samples.approval(pick(["approve", "approve", "reject", "return"])),
         "Task_SendDecisionLetter": lambda: samples.decision_letter(today),
@@ -45,6 +47,9 @@ def answer(rnd: random.Random, element: str, today: str) -> dict:
         ),
         "Task_SendAppealOutcomeLetter": lambda: samples.letter_sent("outcome_letter", today),
         "Task_SendRestrictionEndedLetter": lambda: samples.letter_sent("ended_letter", today),
+        "Task_AttachDecisionTranslation": lambda: samples.translated_letter(today),
+        "Task_AttachAppealOutcomeTranslation": lambda: samples.translated_letter(today),
+        "Task_AttachEndedTranslation": lambda: samples.translated_letter(today),
         "Task_ReferToPolice": lambda: samples.police_referral(today),
         "Task_AlertSafeguarding": lambda: samples.safeguarding_alert(today),
     }

@@ -254,12 +254,29 @@ def test_letters_in_an_adjusted_format_need_that_adjustment_agreed():
         "adjustments_outcome": "resolved",
     }
     assert errors_of("reasonable_adjustments", data) == {
-        "letter_format": "Letters can only be sent in translation if the customer agreed that adjustment"
+        "adjustments_considered": (
+            "Select ‘Written communication in translation’ and enter the language, so letters can be translated"
+        ),
+        "letter_format": "Letters can only be sent in translation if the customer agreed that adjustment",
     }
     data.update(letter_format="large_print", adjustments_agreed=["large_print"])
     assert errors_of("reasonable_adjustments", data) == {}
     data.update(adjustments_considered=["large_print", "none"])
     assert "adjustments_considered" in errors_of("reasonable_adjustments", data)
+
+
+def test_letters_in_translation_need_the_language():
+    data = {
+        "customer_asked": "yes",
+        "customer_request": "Letters in Polish.",
+        "adjustments_considered": ["translation"],
+        "adjustments_agreed": ["translation"],
+        "vulnerability_considerations": "None known.",
+        "letter_format": "translation",
+        "adjustments_outcome": "formal_action_needed",
+    }
+    assert errors_of("reasonable_adjustments", data) == {"translation_language": "Enter the language for translation"}
+    assert errors_of("reasonable_adjustments", {**data, "translation_language": "Polish"}) == {}
 
 
 def test_every_part_of_the_decision_letter_must_be_confirmed():

@@ -86,7 +86,7 @@ def test_a_restriction_and_an_appeal_through_the_pages(client_request, policy, p
     assert "ending on 2 March 2027" in banner
 
     case = client_request.login("casey").get(f"/cases/{reference}")
-    assert "Decision letter: sent 2 March 2026" in text_of(case.main)
+    assert "Decision letter 2 March 2026 (post) Download" in text_of(case.main)
     people_involved = text_of(case.select(".govuk-summary-list")[1])
     assert "Hana Head Approved the formal action" in people_involved
     appeal_link = case.select_one(f"a[href='/cases/{reference}/appeal']")

@@ -1,0 +1,26 @@
+"""Who a new task goes to straight away: ``camunda:assignee``, when it names someone who may do it.
+
+The diagram may name a person (by username) for a task. The task is then created already claimed
+by them, but only if that account exists, is active and holds one of the roles the task is offered
+to (its candidate groups, or its lane's roles); otherwise the name is ignored and the task waits in
+the group's inbox as usual. Expressions such as ``${initiator}`` are never a username.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from service.casework.lanes import LANE_ROLES
+from service.dao import users_dao
+from workflows.definitions import UserTaskDefinition
+
+
+def preassigned_user_id(session: Session, task: UserTaskDefinition | None) -> int | None:
+    username = (task.assignee or "").strip() if task is not None else ""
+    if not username:
+        return None
+    user = users_dao.get_user_by_username(session, username)
+    if user is None or not user.active or user.is_service_account:
+        return None
+    offered_to = set(task.candidate_groups) or set(LANE_ROLES.get(task.lane or "", ()))
+    return user.id if offered_to & set(user.roles) else None
