@@ -44,6 +44,7 @@ class VerifyReport:
 
 
 def verify_all(session: Session, batch: int = 500) -> VerifyReport:
+    _one_snapshot(session)
     chains = events = 0
     broken: dict[str, BrokenLink] = {}
     for instances in _batches(session, batch):
@@ -60,6 +61,13 @@ def verify_all(session: Session, batch: int = 500) -> VerifyReport:
             broken[business_key] = BrokenLink(business_key, seq, problem)
     return VerifyReport(chains, events, sorted(broken.values(), key=lambda link: link.business_key),
                         anchors.anchors, anchors.latest, anchors.problem)
+
+
+def _one_snapshot(session: Session) -> None:
+    """Read every batch from one snapshot, so a step committed meanwhile (its events and its new
+    head together) is either wholly seen or not at all. SQLite's read transaction already is one."""
+    if not session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
 def _batches(session: Session, batch: int) -> Iterator[Sequence[Row]]:

@@ -16,7 +16,7 @@ from service.casework.api_tokens import issue_token
 from service.casework.audit_verify import verify_all
 from service.cli import deploy_directory
 from service.dao import tasks_dao
-from service.models import AuditEvent, ProcessInstance
+from service.models import AuditEvent, HumanTask, ProcessInstance
 from tests.bpmn import samples
 from tests.service.reliability.server import WebServer, bearer
 
@@ -111,8 +111,9 @@ def assert_every_instance_consistent(runtime) -> int:
     """State, task rows and audit agree for every instance; returns how many were checked.
 
     The engine's ready human tasks (loaded from the stored state) are exactly the open task rows;
-    a finished instance has none; each chain's seq runs 1..audit_seq with no gap or repeat; and
-    every chain verifies.
+    a finished instance has none; every task row was opened once in the audit, and every completed
+    one was completed once there (and no other); each chain's seq runs 1..audit_seq with no gap or
+    repeat; and every chain verifies.
     """
     from service.casework.definitions import definition_of
     from service.dao import processes_dao
@@ -120,14 +121,21 @@ def assert_every_instance_consistent(runtime) -> int:
     checked = 0
     with runtime.db.reading() as session:
         for instance in session.scalars(select(ProcessInstance).order_by(ProcessInstance.id)):
+            key = instance.business_key
             definition = definition_of(processes_dao.get_version(session, instance.process_version_id))
             workflow = runtime.engine.load(definition, instance.state)
             ready = {t.id for t in runtime.engine.ready_user_tasks(workflow)}
-            assert ready == tasks_dao.list_open_task_ids(session, instance.id), instance.business_key
-            assert (instance.status == "completed") == runtime.engine.is_finished(workflow), instance.business_key
-            seqs = session.scalars(select(AuditEvent.seq).where(AuditEvent.instance_id == instance.id)
-                                   .order_by(AuditEvent.seq)).all()
-            assert seqs == list(range(1, instance.audit_seq + 1)), instance.business_key
+            assert ready == tasks_dao.list_open_task_ids(session, instance.id), key
+            assert (instance.status == "completed") == runtime.engine.is_finished(workflow), key
+            events = session.execute(select(AuditEvent.seq, AuditEvent.event_type, AuditEvent.task_id)
+                                     .where(AuditEvent.instance_id == instance.id).order_by(AuditEvent.seq)).all()
+            assert [seq for seq, _, _ in events] == list(range(1, instance.audit_seq + 1)), key
+            rows = dict(session.execute(select(HumanTask.id, HumanTask.status)
+                                        .where(HumanTask.instance_id == instance.id)).all())
+            opened = sorted(task for _, kind, task in events if kind == "task_opened")
+            completed = sorted(task for _, kind, task in events if kind == "task_completed")
+            assert opened == sorted(rows), key
+            assert completed == sorted(task for task, status in rows.items() if status == "completed"), key
             checked += 1
         report = verify_all(session)
     assert report.intact, report.broken[:3]

@@ -149,8 +149,8 @@ class WebServer:
             try:
                 if Http(self.port).get("/health").status == 200:
                     return
-            except OSError:
-                pass
+            except (OSError, http.client.HTTPException):
+                pass  # not listening yet
             assert time.monotonic() < deadline and self.process.poll() is None, f"{self.name} never served:\n{self.log}"
             pause.wait(0.05)
 

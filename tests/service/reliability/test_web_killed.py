@@ -9,6 +9,7 @@ consistent and every acknowledged completion must be there, once.
 
 from __future__ import annotations
 
+import http.client
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -67,7 +68,7 @@ class Load:
                     if not self._step(client, reference):
                         done += 1
                         break
-                except OSError:  # the server died under us: wait until it is back, then look again
+                except (OSError, http.client.HTTPException):  # died under us (mid-answer, even): look again
                     with self.lock:
                         self.unanswered += 1
         return done
