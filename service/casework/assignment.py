@@ -20,7 +20,7 @@ def preassigned_user_id(session: Session, task: UserTaskDefinition | None) -> in
     if not username:
         return None
     user = users_dao.get_user_by_username(session, username)
-    if user is None or not user.active or user.is_service_account:
+    if user is None or not user.active:
         return None
     offered_to = set(task.candidate_groups) or set(LANE_ROLES.get(task.lane or "", ()))
     return user.id if offered_to & set(user.roles) else None
