@@ -11,7 +11,7 @@ export DATABASE_URL ?= sqlite:///$(CURDIR)/var/ubp.sqlite3
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2
 BROWSER_PACKAGES := chromium
 
-.PHONY: run test lint bench deps assets clean
+.PHONY: run test lint audit bench deps assets clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,7 +52,11 @@ run: deps assets var/secret_key
 
 test: deps assets var/.browser-packages
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
+
+# Known vulnerabilities in the installed Python packages (needs PyPI's per-release JSON API).
+audit: deps
+	bash scripts/audit-dependencies.sh
 
 lint: deps
 	$(BIN)/ruff check .

@@ -107,5 +107,6 @@ def _add_to_case(summary, form, save, heading: str, submit: str, done: str):
 
 def _form_page(heading: str, summary, form, problems, submit: str):
     questions = form_fields(form, request.form, {p.field: p.message for p in problems})
-    return render_template("cases/form.html", page_title=heading, summary=summary, form=form, questions=questions,
+    page = render_template("cases/form.html", page_title=heading, summary=summary, form=form, questions=questions,
                            submit=submit, errors=error_summary(problems, questions))
+    return page, (422 if problems else 200)

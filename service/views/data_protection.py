@@ -123,12 +123,14 @@ def legal_hold(reference: str):
             flash(f"{case.reference} is {'now' if placing else 'no longer'} on legal hold.")
             return redirect(url_for("data_protection.index"))
     questions = form_fields(data_protection.HOLD_FORM, request.form, {p.field: p.message for p in problems})
-    return render_template("data_protection/legal_hold.html", case=case, placing=placing, questions=questions,
+    page = render_template("data_protection/legal_hold.html", case=case, placing=placing, questions=questions,
                            errors=error_summary(problems, questions))
+    return page, (422 if problems else 200)
 
 
 def _form_page(heading: str, customer, form, problems, submit: str, entered, warning: bool = False):
     questions = form_fields(form, entered, {p.field: p.message for p in problems})
-    return render_template("data_protection/form.html", page_title=heading, customer=customer, form=form,
+    page = render_template("data_protection/form.html", page_title=heading, customer=customer, form=form,
                            questions=questions, submit=submit, warning=warning,
                            errors=error_summary(problems, questions))
+    return page, (422 if problems else 200)

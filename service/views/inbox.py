@@ -78,8 +78,9 @@ def reassign(task_id: str):
             flash(f"‘{task.name}’ has been reassigned.")
             return redirect(url_for("tasks.task", task_id=task_id))
     questions = form_fields(page.form, request.form, {p.field: p.message for p in problems})
-    return render_template("inbox/reassign.html", page=page, questions=questions,
-                           errors=error_summary(problems, questions))
+    answer = render_template("inbox/reassign.html", page=page, questions=questions,
+                             errors=error_summary(problems, questions))
+    return answer, (422 if problems else 200)
 
 
 def _query(tab: str, filters: InboxFilters) -> dict[str, str]:

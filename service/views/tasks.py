@@ -44,8 +44,9 @@ def task(task_id: str):
         file.form) else []
     letter = letter_preview.task_letter(runtime().db, runtime().casework.provider, task_id, runtime().clock.now()) if (
         letter_preview.sends_a_letter(file.summary.definition, file.task.element_id)) else None
-    return render_template("tasks/task.html", file=file, questions=questions, now=runtime().clock.now(),
+    page = render_template("tasks/task.html", file=file, questions=questions, now=runtime().clock.now(),
                            errors=error_summary(problems, questions), letter=letter, translation=translation)
+    return page, (422 if problems else 200)
 
 
 def _answers(file, task_id: str) -> dict:

@@ -52,7 +52,7 @@ class ClientRequest:
         assert response.status_code == status, (response.status_code, response.get_data(as_text=True)[:2000])
         return response
 
-    def post_page(self, path: str, data: dict | None = None, status: int = 200) -> BeautifulSoup:
+    def post_page(self, path: str, data: dict | None = None, status: int = 422) -> BeautifulSoup:
         return checked_page(self.post(path, data, status).get_data(as_text=True))
 
     def follow(self, response) -> BeautifulSoup:

@@ -56,7 +56,7 @@ def test_preview_shows_the_change_and_saves_nothing(owner, runtime):
     schema["properties"]["officer_name"] = {
         "type": "string", "title": "Officer's name", "description": "Who took the report.", "x-widget": "text",
     }
-    page = owner.post_page(EDITOR, {"schema": json.dumps(schema), "action": "preview"})
+    page = owner.post_page(EDITOR, {"schema": json.dumps(schema), "action": "preview"}, status=200)
     assert text_of(page.select_one("#form-preview label[for=officer_name]")) == "Officer's name"
     assert _drafts(runtime) == []
 
