@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from service.casework.actors import Actor
-from service.dao import inbox_dao, users_dao
+from service.casework.definitions import deployed_version
+from service.dao import inbox_dao, processes_dao, users_dao
 from service.dao.inbox_dao import InboxFilters, InboxPage, InboxRow
 from service.db import Database
 
@@ -27,12 +28,18 @@ def load_inbox(db: Database, actor: Actor, now: datetime, tab: str, filters: Inb
         "groups": inbox_dao.group_tasks_query(actor.roles, now, filters),
     }
     with db.reading() as session:
-        return Inbox(
-            tab=tab,
-            page=inbox_dao.page_of(session, queries[tab], page),
-            counts={name: inbox_dao.count(session, query) for name, query in queries.items()},
-            task_names=inbox_dao.task_names(session),
-        )
+        shown = inbox_dao.page_of(session, queries[tab], page)
+        counts = {name: shown.total if name == tab else inbox_dao.count(session, query)
+                  for name, query in queries.items()}
+        return Inbox(tab=tab, page=shown, counts=counts, task_names=_task_names(session))
+
+
+def _task_names(session) -> list[str]:
+    """The user tasks of every deployed version, read from the (cached) diagrams, not from task rows."""
+    names = set()
+    for version_id in processes_dao.list_version_ids(session):
+        names.update(task.name for task in deployed_version(session, version_id)[1].user_tasks.values())
+    return sorted(names)
 
 
 def load_overdue(db: Database, now: datetime) -> list[tuple[InboxRow, str | None]]:

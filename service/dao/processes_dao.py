@@ -71,3 +71,7 @@ def list_drafts(session: Session, process_id: str | None = None, limit: int = 20
     if process_id is not None:
         query = query.where(ProcessDraft.process_id == process_id)
     return session.scalars(query).all()
+
+
+def list_version_ids(session: Session) -> Sequence[int]:
+    return session.scalars(select(ProcessVersion.id).order_by(ProcessVersion.id)).all()

@@ -14,9 +14,10 @@ from service.models.base import Base
 class HumanTask(Base):
     __tablename__ = "human_tasks"
     __table_args__ = (
-        Index("ix_human_tasks_assignee_open", "assignee_id", "status", "due_at"),
+        Index("ix_human_tasks_assignee_open", "assignee_id", "status", "due_at", "created_at", "id"),
         Index("ix_human_tasks_instance", "instance_id", "status"),
         Index("ix_human_tasks_status_due", "status", "due_at"),
+        Index("ix_human_tasks_open_by_due", "status", "due_at", "created_at", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
