@@ -218,17 +218,17 @@ BAD_PAGE_POSTS = [
 
 def test_form_pages_refuse_bad_answers_with_the_form_and_its_errors(policy, client_request, stored):
     """Answers a person can correct come back on the form itself, with an error summary that links
-    to each question (the GOV.UK pattern, answered 200 like the rest of the staff pages)."""
+    to each question (the GOV.UK pattern, answered 422 Unprocessable Content)."""
     client_request.login("casey")
     before = stored()
     for label, change, field in BAD_PAGE_POSTS:
-        response = client_request.post("/cases/new", _incident_form(**change), status=200)
+        response = client_request.post("/cases/new", _incident_form(**change), status=422)
         page = checked_page(response.get_data(as_text=True))
         assert page.title.get_text(strip=True).startswith("Error: "), label
         links = [a["href"] for a in page.select(".govuk-error-summary a")]
         assert any(field in href for href in links), (label, links)
     # Fields the form does not have are dropped, never stored.
-    response = client_request.post("/cases/new", _incident_form(what_happened=None, is_admin="yes"), status=200)
+    response = client_request.post("/cases/new", _incident_form(what_happened=None, is_admin="yes"), status=422)
     assert "is_admin" not in response.get_data(as_text=True)
     assert stored() == before
 
@@ -278,7 +278,7 @@ def test_the_task_page_refuses_bad_answers_and_stores_nothing(policy, client_req
         ("huge reasons", {"assessment_outcome": "isolated", "assessment_reasons": "x" * 200_000}),
         ("nothing at all", {}),
     ]:
-        response = client_request.post(path, {"task_id": held_assessment.id, **data}, status=200)
+        response = client_request.post(path, {"task_id": held_assessment.id, **data}, status=422)
         page = checked_page(response.get_data(as_text=True))
         assert page.select(".govuk-error-summary"), label
     response = _raw_page_post(client_request, path, b"csrf_token=" + client_request.csrf_token().encode()
