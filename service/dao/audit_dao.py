@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.models import AuditEvent, ProcessInstance
@@ -74,7 +74,9 @@ def append_events(
         rows.append(row)
     if rows:
         columns = [c.key for c in AuditEvent.__table__.columns if c.key != "id"]
-        session.execute(insert(AuditEvent), [{name: getattr(row, name) for name in columns} for row in rows])
+        session.connection().execute(
+            AuditEvent.__table__.insert(), [{name: getattr(row, name) for name in columns} for row in rows]
+        )
     return seq, head
 
 
