@@ -95,13 +95,6 @@ def _events_of(session: Session, instance_ids: list[int]) -> dict[int, list[Row]
     return {instance_id: list(events) for instance_id, events in groupby(rows, key=lambda e: e.instance_id)}
 
 
-def verify_chain(session: Session, instance: ProcessInstance) -> tuple[int, BrokenLink | None]:
-    rows = session.scalars(
-        select(AuditEvent).where(AuditEvent.instance_id == instance.id).order_by(AuditEvent.seq)
-    ).all()
-    return check_chain(instance, rows)
-
-
 def check_chain(instance: ProcessInstance | Row, rows: Sequence[AuditEvent | Row]) -> tuple[int, BrokenLink | None]:
     expected_prev, expected_seq, count = GENESIS, 1, 0
     for row in rows:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,15 +13,6 @@ from service.models import AccessLogEntry, User
 
 def add_entry(session: Session, *, user_id: int, kind: str, reference: str, at: datetime) -> None:
     session.add(AccessLogEntry(user_id=user_id, subject_kind=kind, subject_reference=reference, at=at))
-
-
-def list_entries(session: Session, kind: str, reference: str, limit: int = 200) -> Sequence[AccessLogEntry]:
-    return session.scalars(
-        select(AccessLogEntry)
-        .where(AccessLogEntry.subject_kind == kind, AccessLogEntry.subject_reference == reference)
-        .order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc())
-        .limit(limit)
-    ).all()
 
 
 @dataclass(frozen=True)

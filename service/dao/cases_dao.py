@@ -111,10 +111,6 @@ def list_notes(session: Session, case_id: int) -> Sequence[CaseNote]:
     return session.scalars(select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.created_at)).all()
 
 
-def add(session: Session, record: object) -> None:
-    session.add(record)
-
-
 def restricted_customer_ids(session: Session, customer_ids: Sequence[int]) -> set[int]:
     """Which of these customers have a restriction in force."""
     if not customer_ids:

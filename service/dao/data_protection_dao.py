@@ -28,10 +28,6 @@ def list_closed_cases_kept(session: Session) -> Sequence[Case]:
     ).all()
 
 
-def list_cases_on_hold(session: Session) -> Sequence[Case]:
-    return session.scalars(select(Case).where(Case.legal_hold.is_(True)).order_by(Case.reference)).all()
-
-
 def incident_answers(session: Session, case_ids: Sequence[int]) -> Sequence[tuple[int, list[Any], dict[str, Any]]]:
     """(case id, behaviour categories, answers) of every incident on these cases."""
     if not case_ids:

@@ -47,15 +47,6 @@ def save_instance_state(
         set_committed_value(instance, name, value)
 
 
-def list_due_instance_ids(session: Session, now: datetime, limit: int) -> Sequence[int]:
-    return session.scalars(
-        select(ProcessInstance.id)
-        .where(ProcessInstance.next_timer_due <= now, ProcessInstance.status == "running")
-        .order_by(ProcessInstance.next_timer_due)
-        .limit(limit)
-    ).all()
-
-
 def claim_due_instances(session: Session, now: datetime, limit: int) -> Sequence[ProcessInstance]:
     """Due instances, locked for this transaction; on PostgreSQL rows another worker holds are skipped."""
     query = (

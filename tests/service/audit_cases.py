@@ -6,14 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from service.casework.timers import fire_due_batch
-from service.cli import deploy_directory
 from tests.bpmn import samples
 from tests.service.casework.test_policy_journey import Journey
-
-
-def deploy_policy(runtime):
-    deploy_directory(runtime, runtime.settings.bpmn_dir, runtime.settings.forms_dir, "tests")
-    return runtime
+from tests.service.conftest import deploy_policy  # noqa: F401 - re-exported for the tests that build on these cases
 
 
 class Steps(Journey):

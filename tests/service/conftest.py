@@ -6,8 +6,9 @@ import pytest
 
 from service.auth.passwords import hash_password
 from service.casework.actors import Actor
+from service.casework.api_tokens import issue_token
 from service.casework.deploy import deploy
-from service.cli import load_forms
+from service.cli import deploy_directory, load_forms
 from service.dao import users_dao
 
 FIXTURES = Path(__file__).parent.parent / "workflows" / "fixtures"
@@ -35,6 +36,41 @@ def people(runtime) -> dict[str, Actor]:
                                       roles=roles, job_title="", now=runtime.clock.now())
             actors[username] = Actor(user.id, tuple(user.roles), name)
     return actors
+
+
+def deploy_policy(runtime):
+    """The policy diagram and forms as they are in bpmn/ and forms/."""
+    deploy_directory(runtime, runtime.settings.bpmn_dir, runtime.settings.forms_dir, "tests")
+    return runtime
+
+
+@pytest.fixture
+def policy(runtime):
+    return deploy_policy(runtime)
+
+
+class ApiClient:
+    def __init__(self, client, token: str) -> None:
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def get(self, path: str, **kwargs):
+        return self.client.get(f"/api/v1{path}", headers=self.headers, **kwargs)
+
+    def post(self, path: str, json=None, **kwargs):
+        return self.client.post(f"/api/v1{path}", headers=self.headers, json=json, **kwargs)
+
+
+@pytest.fixture
+def api_as(client, runtime, people):
+    """An API client whose token carries the given roles."""
+
+    def make(*roles: str) -> ApiClient:
+        issued = issue_token(runtime.db, people["adam"], f"System with {', '.join(roles)}", list(roles),
+                             runtime.clock.now())
+        return ApiClient(client, issued.token)
+
+    return make
 
 
 def deploy_fixture(runtime, name: str, content: bytes | None = None, comment: str = ""):

@@ -11,15 +11,10 @@ from pypdf import PdfReader
 from sqlalchemy import LargeBinary, func, select
 
 from service.casework.timers import fire_due_batch
-from service.cli import deploy_directory
 from service.models import Base, Case, Incident, Letter, Restriction
 from tests.bpmn import samples
 from tests.service.casework.test_policy_journey import Journey
-
-
-def deploy_policy(runtime):
-    deploy_directory(runtime, runtime.settings.bpmn_dir, runtime.settings.forms_dir, "tests")
-    return runtime
+from tests.service.conftest import deploy_policy  # noqa: F401 - re-exported for the tests that build on these cases
 
 
 def isolated_case(runtime, caseworker, name: str, **incident) -> Journey:

@@ -11,13 +11,8 @@ import pytest
 
 from service.casework.compliance import check_all_cases, lifting_grace
 from service.casework.policy_figures import policy_figures
-from tests.service.audit_cases import appeal, deploy_policy, referral_case, restriction_case, run_to_expiry
+from tests.service.audit_cases import appeal, referral_case, restriction_case, run_to_expiry
 from tests.service.casework.tampering import ids_of, tamper
-
-
-@pytest.fixture
-def policy(runtime):
-    return deploy_policy(runtime)
 
 
 def _report(runtime):

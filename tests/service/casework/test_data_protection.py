@@ -12,15 +12,10 @@ from service.casework.audit_verify import verify_all
 from service.casework.errors import Conflict, InvalidInput, NotAllowed
 from service.dao import audit_dao, cases_dao
 from tests.bpmn import samples
-from tests.service.casework.policy_cases import deploy_policy, isolated_case, restriction_case, tables_mentioning
+from tests.service.casework.policy_cases import isolated_case, restriction_case, tables_mentioning
 from tests.service.casework.test_policy_journey import Journey
 
 NAME = "Ottoline Erasmus"
-
-
-@pytest.fixture
-def policy(runtime):
-    return deploy_policy(runtime)
 
 
 def _customer_reference(runtime, case_reference: str) -> str:

@@ -11,16 +11,9 @@ from service.casework import inbox_actions
 from service.casework.actors import Actor
 from service.casework.errors import NotAllowed
 from service.casework.timers import fire_due_batch
-from service.cli import deploy_directory
 from service.dao import cases_dao, letters_dao
 from service.models import Case, HumanTask, Restriction
 from tests.bpmn import samples
-
-
-@pytest.fixture
-def policy(runtime):
-    deploy_directory(runtime, runtime.settings.bpmn_dir, runtime.settings.forms_dir, "tests")
-    return runtime
 
 
 class Journey:

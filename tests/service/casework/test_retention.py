@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from service.casework import access_log, case_records, data_protection, subject_access
@@ -15,7 +14,6 @@ from service.models import AuditEvent, Customer, Letter, ProcessInstance
 from service.worker import Worker
 from tests.bpmn import samples
 from tests.service.casework.policy_cases import (
-    deploy_policy,
     isolated_case,
     let_restriction_end,
     letter_texts,
@@ -27,11 +25,6 @@ from tests.service.casework.test_policy_journey import Journey
 
 NAME, REFERENCE, STREET = "Zebedee Quux", "SH-ZQ-77123", "Quuxwell Lane"
 OTHER_NAME = "Yolanda Brightwater"
-
-
-@pytest.fixture
-def policy(runtime):
-    return deploy_policy(runtime)
 
 
 def _sweep(runtime, **kwargs):

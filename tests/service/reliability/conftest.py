@@ -14,17 +14,10 @@ from sqlalchemy import func, select, text
 from service.casework.actors import Actor
 from service.casework.api_tokens import issue_token
 from service.casework.audit_verify import verify_all
-from service.cli import deploy_directory
 from service.dao import tasks_dao
 from service.models import AuditEvent, HumanTask, ProcessInstance
 from tests.bpmn import samples
 from tests.service.reliability.server import WebServer, bearer
-
-
-@pytest.fixture
-def policy(runtime):
-    deploy_directory(runtime, runtime.settings.bpmn_dir, runtime.settings.forms_dir, "tests")
-    return runtime
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from service.casework.api_tokens import issue_token
-from service.cli import deploy_directory
 from service.models import (
     AccessLogEntry,
     ApiToken,
@@ -16,28 +14,9 @@ from service.models import (
     ProcessVersion,
     User,
 )
-from tests.service.api.conftest import ApiClient
 from tests.service.views.conftest import ClientRequest
 
 STORED = (Case, Customer, ProcessInstance, HumanTask, AuditEvent, ProcessVersion, ApiToken, User, AccessLogEntry)
-
-
-@pytest.fixture
-def policy(runtime):
-    deploy_directory(runtime, runtime.settings.bpmn_dir, runtime.settings.forms_dir, "tests")
-    return runtime
-
-
-@pytest.fixture
-def api_as(client, runtime, people):
-    """An API client whose token carries the given roles."""
-
-    def make(*roles: str) -> ApiClient:
-        issued = issue_token(runtime.db, people["adam"], f"System with {', '.join(roles)}", list(roles),
-                             runtime.clock.now())
-        return ApiClient(client, issued.token)
-
-    return make
 
 
 @pytest.fixture

@@ -298,7 +298,7 @@ def test_attacks_that_explode_at_run_time_are_stopped_and_leak_nothing(runtime, 
 
 def test_a_run_time_attack_through_the_api_answers_a_clear_error(runtime, people, attack_case, client):
     from service.casework.api_tokens import issue_token
-    from tests.service.api.conftest import ApiClient
+    from tests.service.conftest import ApiClient
 
     issued = issue_token(runtime.db, people["adam"], "Housing system", ["caseworker"], runtime.clock.now())
     api = ApiClient(client, issued.token)

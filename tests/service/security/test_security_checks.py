@@ -214,7 +214,7 @@ def test_sign_in_attempts_are_rate_limited(runtime, settings, people):
 
 def test_api_calls_are_rate_limited_per_token(runtime, settings, people, api_as, policy):
     from service.app import create_app
-    from tests.service.api.conftest import ApiClient
+    from tests.service.conftest import ApiClient
 
     limiter.reset()
     app = create_app(dataclasses.replace(settings, api_rate_limit="5 per minute"), runtime)

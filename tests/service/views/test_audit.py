@@ -10,16 +10,11 @@ from sqlalchemy import select
 
 from service.casework.anchors import write_anchor
 from service.models import AccessLogEntry, AuditEvent, Case, Letter, ProcessInstance
-from tests.service.audit_cases import appeal, deploy_policy, restriction_case
+from tests.service.audit_cases import appeal, restriction_case
 from tests.service.casework.tampering import delete_case_entirely, ids_of, tamper
 from tests.service.views.conftest import start_case, text_of
 
 PAGES = ("/audit", "/audit/cases", "/audit/processes", "/audit/verify", "/audit/compliance", "/audit/access-log")
-
-
-@pytest.fixture
-def policy(runtime):
-    return deploy_policy(runtime)
 
 
 @pytest.fixture

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import io
 
-import pytest
 import weasyprint
 from sqlalchemy import select
 
 from service.casework import inbox_actions
-from service.cli import deploy_directory
 from service.letters.render import TEMPLATE_VERSION
 from service.models import AccessLogEntry, Letter
 from service.security import CONTENT_SECURITY_POLICY
@@ -20,12 +18,6 @@ from tests.service.views.conftest import open_task, text_of
 from tests.service.views.test_policy_pages import as_posted
 
 HEADINGS = ("The decision we have made", "Why we made this decision", "What this means for you", "How to appeal")
-
-
-@pytest.fixture
-def policy(runtime):
-    deploy_directory(runtime, runtime.settings.bpmn_dir, runtime.settings.forms_dir, "tests")
-    return runtime
 
 
 def at_decision_letter(runtime, people, adjustments=None) -> tuple[str, str]:

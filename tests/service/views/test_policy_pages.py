@@ -9,20 +9,12 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from sqlalchemy import select
 
-from service.cli import deploy_directory
 from service.config import ROOT
 from service.models import Incident
 from tests.bpmn import samples
 from tests.service.views.conftest import open_task, text_of
-
-
-@pytest.fixture
-def policy(runtime):
-    deploy_directory(runtime, runtime.settings.bpmn_dir, runtime.settings.forms_dir, "tests")
-    return runtime
 
 
 def as_posted(form_key: str, answers: dict) -> dict:
