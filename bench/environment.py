@@ -3,6 +3,7 @@ started with the production settings, plus timer workers on demand."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import psycopg
 
+from bench.profile import py_spy_command
 from service.casework.actors import Actor
 from service.casework.api_tokens import issue_token
 from service.casework.deploy import deploy
@@ -45,6 +47,7 @@ class BenchEnvironment:
     server: subprocess.Popen | None = None
     base_url: str = ""
     _db_name: str = ""
+    _profiled: bool = False
 
     def create_database(self, work: Path) -> None:
         if self.backend == "sqlite":
@@ -90,11 +93,14 @@ class BenchEnvironment:
                 "SECURE_COOKIES": "false", "API_RATE_LIMIT": "1000000 per minute",
                 "LOGIN_RATE_LIMIT": "100000 per minute", "DB_POOL_SIZE": "4", "WORKER_POLL_SECONDS": "0.2"}
 
-    def start_server(self, workers: int = 4, threads: int = 2) -> None:
+    def start_server(self, workers: int = 4, threads: int = 2, profile_to: Path | None = None) -> None:
+        """``profile_to``: run the server under py-spy, which writes its folded stacks there when it stops."""
         port = free_port()
         self.base_url = f"http://127.0.0.1:{port}"
+        self._profiled = profile_to is not None
         self.server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+            [*(py_spy_command(profile_to) if profile_to else []), str(Path(sys.executable).parent / "gunicorn"),
+             "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
              "--threads", str(threads), "--worker-class", "gthread", "--keep-alive", "30", "--log-level", "warning",
              "service.wsgi:app"],
             env=self.env(), start_new_session=True,
@@ -124,6 +130,10 @@ class BenchEnvironment:
                 os.killpg(process.pid, signal.SIGKILL)
 
     def close(self) -> None:
+        if self._profiled and self.server is not None and self.server.poll() is None:
+            os.killpg(self.server.pid, signal.SIGINT)  # py-spy writes its file on an interrupt, not on SIGTERM
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.server.wait(timeout=60)
         self.stop(self.server)
         if self._db_name:
             with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:

@@ -10,7 +10,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy.orm import Session
 
 from service.casework.assignment import preassigned_user_id
-from service.dao import audit_dao, instances_dao, tasks_dao
+from service.dao import audit_dao, cases_dao, instances_dao, tasks_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.letters.context import Provider
 from service.models import Case, HumanTask, ProcessInstance
@@ -115,12 +115,11 @@ def _sync_task_rows(
 
 def _update_case(ctx: StepContext, waiting: list[str], step: StepResult) -> None:
     names = ctx.definition.element_names
-    ctx.case.stage = ", ".join(names.get(e, e) for e in waiting)[:300]
+    progress = {"stage": ", ".join(names.get(e, e) for e in waiting)[:300], "outcome": ctx.case.outcome}
     for element in step.completed:
         if element in ctx.definition.end_events and element != ctx.definition.final_end_event:
-            ctx.case.outcome = names.get(element, element)[:60]
+            progress["outcome"] = names.get(element, element)[:60]
     if step.finished:
-        ctx.case.outcome = ctx.case.outcome or names.get(ctx.definition.final_end_event or "", "Closed")[:60]
-        ctx.case.status = "closed"
-        ctx.case.closed_at = ctx.now
-        ctx.case.stage = "Closed"
+        progress["outcome"] = progress["outcome"] or names.get(ctx.definition.final_end_event or "", "Closed")[:60]
+        progress.update(status="closed", closed_at=ctx.now, stage="Closed")
+    cases_dao.save_case_progress(ctx.session, ctx.case, **progress)

@@ -37,18 +37,19 @@ def data_digest(data: dict[str, Any]) -> str:
 
 
 def hashed_fields(event: AuditEvent) -> dict[str, Any]:
-    return {
-        "instance_id": event.instance_id,
-        "seq": event.seq,
-        "occurred_at": event.occurred_at.isoformat(),
-        "actor_id": event.actor_id,
-        "actor_roles": list(event.actor_roles),
-        "event_type": event.event_type,
-        "task_id": event.task_id,
-        "element_id": event.element_id,
-        "data_digest": event.data_digest,
-        "prev_hash": event.prev_hash,
-    }
+    return _hashed({name: getattr(event, name) for name in _HASHED})
+
+
+_HASHED = ("instance_id", "seq", "occurred_at", "actor_id", "actor_roles", "event_type", "task_id", "element_id",
+           "data_digest", "prev_hash")
+_INSERT = AuditEvent.__table__.insert()
+
+
+def _hashed(row: dict[str, Any]) -> dict[str, Any]:
+    fields = {name: row[name] for name in _HASHED}
+    fields["occurred_at"] = fields["occurred_at"].isoformat()
+    fields["actor_roles"] = list(fields["actor_roles"])
+    return fields
 
 
 def append_events(
@@ -63,20 +64,17 @@ def append_events(
     rows = []
     for new in events:
         seq += 1
-        row = AuditEvent(
-            instance_id=instance.id, seq=seq, occurred_at=now, actor_id=new.actor_id,
-            actor_roles=sorted(new.actor_roles), event_type=new.event_type, task_id=new.task_id,
-            element_id=new.element_id, data=new.data or {}, data_digest=data_digest(new.data or {}),
-            prev_hash=head, hash="",
-        )
-        row.hash = event_hash(hashed_fields(row))
-        head = row.hash
+        data = new.data or {}
+        row = {
+            "instance_id": instance.id, "seq": seq, "occurred_at": now, "actor_id": new.actor_id,
+            "actor_roles": sorted(new.actor_roles), "event_type": new.event_type, "task_id": new.task_id,
+            "element_id": new.element_id, "data": data, "data_digest": data_digest(data), "prev_hash": head,
+        }
+        row["hash"] = head = event_hash(_hashed(row))
         rows.append(row)
     if rows:
-        columns = [c.key for c in AuditEvent.__table__.columns if c.key != "id"]
-        session.connection().execute(
-            AuditEvent.__table__.insert(), [{name: getattr(row, name) for name in columns} for row in rows]
-        )
+        # A statement built once, straight through the session's connection: no ORM objects to track.
+        session.connection().execute(_INSERT, rows)
     return seq, head
 
 

@@ -4,8 +4,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from service.models import Adjustment, Case, CaseActor, CaseNote, Customer, Incident, Restriction
 
@@ -26,6 +27,23 @@ def add_case(session: Session, case: Case) -> Case:
     session.add(case)
     session.flush()
     return case
+
+
+_PROGRESS = ("stage", "outcome", "status", "closed_at")
+_SAVE_PROGRESS = (
+    Case.__table__.update()
+    .where(Case.__table__.c.id == bindparam("case_id"))
+    .values({name: bindparam(f"v_{name}") for name in _PROGRESS})
+)
+
+
+def save_case_progress(session: Session, case: Case, **progress: Any) -> None:
+    """Write where the case stands (stage, outcome, status, closed_at) with one statement built once, and
+    mirror it on the object without marking it dirty (a plain setattr would flush a second UPDATE)."""
+    values = {name: progress.get(name, getattr(case, name)) for name in _PROGRESS}
+    session.connection().execute(_SAVE_PROGRESS, {"case_id": case.id, **{f"v_{k}": v for k, v in values.items()}})
+    for name, value in values.items():
+        set_committed_value(case, name, value)
 
 
 def get_customer(session: Session, customer_id: int) -> Customer | None:

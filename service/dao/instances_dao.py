@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -33,11 +34,10 @@ def save_instance_state(
     session: Session, instance: ProcessInstance, *, read_version: int, changes: dict[str, Any]
 ) -> None:
     """Write new state only if nobody else has since ``read_version``; raise StaleInstance otherwise."""
-    result = session.execute(
-        update(ProcessInstance)
-        .where(ProcessInstance.id == instance.id, ProcessInstance.lock_version == read_version)
-        .values(lock_version=read_version + 1, **changes)
-        .execution_options(synchronize_session=False)
+    result = session.connection().execute(
+        _state_update(frozenset(changes)),
+        {**{f"v_{name}": value for name, value in changes.items()},
+         "instance_id": instance.id, "read_version": read_version, "new_version": read_version + 1},
     )
     if result.rowcount != 1:
         raise StaleInstance(instance.business_key)
@@ -45,6 +45,17 @@ def save_instance_state(
     # session flush a second UPDATE of the same row (the whole state again) at commit.
     for name, value in {**changes, "lock_version": read_version + 1}.items():
         set_committed_value(instance, name, value)
+
+
+@cache
+def _state_update(columns: frozenset[str]):
+    """The guarded UPDATE for one set of columns, built once per set (the write path runs it every step)."""
+    table = ProcessInstance.__table__
+    return (
+        table.update()
+        .where(table.c.id == bindparam("instance_id"), table.c.lock_version == bindparam("read_version"))
+        .values(lock_version=bindparam("new_version"), **{name: bindparam(f"v_{name}") for name in sorted(columns)})
+    )
 
 
 def claim_due_instances(session: Session, now: datetime, limit: int) -> Sequence[ProcessInstance]:

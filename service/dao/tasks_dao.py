@@ -4,10 +4,28 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from service.models import Case, HumanTask, HumanTaskGroup, ProcessInstance, TaskReassignment
+
+# The write path's statements, built once (see add_tasks).
+_TASKS = HumanTask.__table__
+_TASK_COLUMNS = tuple(column.key for column in _TASKS.columns)
+_INSERT_TASK = _TASKS.insert()
+_INSERT_GROUP = HumanTaskGroup.__table__.insert()
+_TASK_WITH_INSTANCE_AND_CASE = (
+    select(HumanTask, ProcessInstance, Case)
+    .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+    .join(Case, Case.id == HumanTask.case_id)
+    .where(HumanTask.id == bindparam("task_id"))
+)
+_MARK_COMPLETED = (
+    _TASKS.update()
+    .where(_TASKS.c.id == bindparam("task_id"), _TASKS.c.status == "open", _TASKS.c.assignee_id == bindparam("user_id"))
+    .values(status="completed", completed_at=bindparam("now"), completed_by_id=bindparam("user_id"),
+            data=bindparam("completed_data"))
+)
 
 
 class TaskConflict(RuntimeError):
@@ -37,35 +55,25 @@ def add_tasks(session: Session, tasks: Iterable[HumanTask]) -> None:
     tasks = list(tasks)
     if not tasks:
         return
-    # Straight to the table through the session's connection: the ORM's bulk path costs more than
-    # the statements themselves on the write path.
+    # Straight to the table through the session's connection, with statements built once: the ORM's
+    # bulk path, and building a statement per call, cost more than the statements themselves.
     connection = session.connection()
-    columns = [c.key for c in HumanTask.__table__.columns]
-    rows = [{name: getattr(task, name) for name in columns} for task in tasks]
-    connection.execute(HumanTask.__table__.insert(), rows)
+    connection.execute(_INSERT_TASK, [{name: getattr(task, name) for name in _TASK_COLUMNS} for task in tasks])
     groups = [{"task_id": task.id, "group_name": group} for task in tasks for group in task.candidate_groups]
     if groups:
-        connection.execute(HumanTaskGroup.__table__.insert(), groups)
+        connection.execute(_INSERT_GROUP, groups)
 
 
 def get_task_with_instance_and_case(session: Session, task_id: str):
     """The task, its instance and its case in one round trip (the write path's first read)."""
-    return session.execute(
-        select(HumanTask, ProcessInstance, Case)
-        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-        .join(Case, Case.id == HumanTask.case_id)
-        .where(HumanTask.id == task_id)
-    ).one_or_none()
+    return session.execute(_TASK_WITH_INSTANCE_AND_CASE, {"task_id": task_id}).one_or_none()
 
 
 def mark_completed(
     session: Session, task_id: str, *, user_id: int, now: datetime, data: dict[str, Any]
 ) -> None:
-    result = session.execute(
-        update(HumanTask)
-        .where(HumanTask.id == task_id, HumanTask.status == "open", HumanTask.assignee_id == user_id)
-        .values(status="completed", completed_at=now, completed_by_id=user_id, data=data)
-        .execution_options(synchronize_session=False)
+    result = session.connection().execute(
+        _MARK_COMPLETED, {"task_id": task_id, "user_id": user_id, "now": now, "completed_data": data}
     )
     if result.rowcount != 1:
         raise TaskConflict(task_id)

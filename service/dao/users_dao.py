@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from service.models import User
@@ -13,8 +13,11 @@ def get_user(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
+_BY_USERNAME = select(User).where(User.username == bindparam("username"))  # built once: on the write path
+
+
 def get_user_by_username(session: Session, username: str) -> User | None:
-    return session.scalar(select(User).where(User.username == username))
+    return session.scalar(_BY_USERNAME, {"username": username})
 
 
 def list_users(session: Session) -> Sequence[User]:
