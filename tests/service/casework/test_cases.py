@@ -153,3 +153,42 @@ def test_a_task_with_an_assignee_goes_straight_to_that_person(runtime, people):
     second = _open_task(runtime, reference)
     assert second.assignee_id == cora.user_id and second.claimed_at is not None
     runtime.casework.complete_task(cora, second.id, {"note": "two"})
+
+
+@pytest.mark.postgres_only
+def test_a_start_still_running_does_not_hold_up_the_next_start(runtime, people, monkeypatch):
+    """The reference counter's row lock lasts one statement, not the whole start: while one start is
+    held inside its transaction (here: just before its engine runs), another start finishes."""
+    import threading
+
+    from service.casework import cases as cases_module
+
+    deploy_fixture(runtime, "three_tasks.bpmn")
+    casey = people["casey"]
+    inside, release = threading.Event(), threading.Event()
+    real_diagram_problems = cases_module._diagram_problems
+
+    def held_on_the_first_start():
+        if not inside.is_set():
+            inside.set()
+            release.wait(timeout=60)
+        return real_diagram_problems()
+
+    monkeypatch.setattr(cases_module, "_diagram_problems", held_on_the_first_start)
+    outcome = {}
+
+    def first_start():
+        outcome["first"] = runtime.casework.start_case(casey, {"customer_reference": "c-1"}, process_id="three_tasks")
+
+    held = threading.Thread(target=first_start)
+    held.start()
+    try:
+        assert inside.wait(timeout=60)
+        second = runtime.casework.start_case(casey, {"customer_reference": "c-2"}, process_id="three_tasks")
+        first_still_held = "first" not in outcome
+    finally:
+        release.set()
+        held.join(timeout=60)
+    assert first_still_held, "the second start waited for the first one to finish"
+    assert second.reference == "UB-2026-0002"
+    assert outcome["first"].reference == "UB-2026-0001"
