@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, PendingRollbackError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -83,8 +83,8 @@ class Database:
         try:
             with self._writing_sessions() as session, session.begin():
                 yield session
-        except OperationalError as error:
-            if _is_connection_problem(error):
+        except (DBAPIError, PendingRollbackError) as error:
+            if connection_lost(error):
                 raise DatabaseUnavailable("the database is not available") from error
             raise
 
@@ -96,8 +96,8 @@ class Database:
             # so read results stay usable after the block.
             with self._sessions() as session:
                 yield session
-        except OperationalError as error:
-            if _is_connection_problem(error):
+        except (DBAPIError, PendingRollbackError) as error:
+            if connection_lost(error):
                 raise DatabaseUnavailable("the database is not available") from error
             raise
 
@@ -105,9 +105,21 @@ class Database:
         self.engine.dispose()
 
 
-def _is_connection_problem(error: DBAPIError) -> bool:
+def connection_lost(error: BaseException) -> bool:
+    """Whether ``error`` means the database went away (not that a statement was wrong).
+
+    A connection cut in the middle of a savepoint can surface as the savepoint's rollback failing
+    ("Can't reconnect until invalid savepoint transaction is rolled back") rather than as the
+    driver's own error, depending on the moment it was cut; both mean the same thing here.
+    """
+    if isinstance(error, PendingRollbackError):
+        return "reconnect" in str(error).lower()
+    if not isinstance(error, DBAPIError):
+        return False
     if error.connection_invalidated:
         return True
+    if not isinstance(error, OperationalError):
+        return False
     text = str(error.orig).lower() if error.orig is not None else ""
     return any(
         marker in text

@@ -19,8 +19,9 @@ def preassigned_user_id(session: Session, task: UserTaskDefinition | None) -> in
     username = (task.assignee or "").strip() if task is not None else ""
     if not username:
         return None
-    user = users_dao.get_user_by_username(session, username)
-    if user is None or not user.active:
+    found = users_dao.get_active_user_roles(session, username)
+    if found is None:
         return None
+    user_id, roles = found
     offered_to = set(task.candidate_groups) or set(LANE_ROLES.get(task.lane or "", ()))
-    return user.id if offered_to & set(user.roles) else None
+    return user_id if offered_to & set(roles) else None

@@ -18,6 +18,7 @@ from service.casework.actors import Actor
 from service.casework.cases import Casework
 from service.dao import audit_dao, instances_dao
 from service.dao.audit_dao import NewAuditEvent
+from service.db import connection_lost
 from service.models import ProcessInstance
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ def fire_due_batch(casework: Casework, batch_size: int = 50) -> SweepResult:
                 # whole batch back uncommitted rather than blame the case.
                 raise
             except Exception as error:  # any other failure is recorded on the case, never dropped
+                if connection_lost(error):
+                    raise
                 session.expire(instance)
                 _record_failure(session, instance, error, now)
                 failed += 1

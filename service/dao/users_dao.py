@@ -13,11 +13,18 @@ def get_user(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
-_BY_USERNAME = select(User).where(User.username == bindparam("username"))  # built once: on the write path
-
-
 def get_user_by_username(session: Session, username: str) -> User | None:
-    return session.scalar(_BY_USERNAME, {"username": username})
+    return session.scalar(select(User).where(User.username == username))
+
+
+_ASSIGNABLE = select(User.id, User.roles).where(User.username == bindparam("username"), User.active.is_(True))
+
+
+def get_active_user_roles(session: Session, username: str) -> tuple[int, list[str]] | None:
+    """(id, roles) of an active account, or None: the write path's lookup for a task's named assignee,
+    as plain columns from a statement built once."""
+    row = session.execute(_ASSIGNABLE, {"username": username}).first()
+    return (row.id, list(row.roles)) if row else None
 
 
 def list_users(session: Session) -> Sequence[User]:

@@ -5,19 +5,28 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base
+
+_OPEN = "status = 'open'"
+_UNCLAIMED = "status = 'open' AND assignee_id IS NULL"
+
+
+def _where(condition: str) -> dict:
+    return {"postgresql_where": text(condition), "sqlite_where": text(condition)}
 
 
 class HumanTask(Base):
     __tablename__ = "human_tasks"
     __table_args__ = (
-        Index("ix_human_tasks_assignee_open", "assignee_id", "status", "due_at", "created_at", "id"),
         Index("ix_human_tasks_instance", "instance_id", "status"),
         Index("ix_human_tasks_status_due", "status", "due_at"),
-        Index("ix_human_tasks_open_by_due", "status", "due_at", "created_at", "id"),
+        # The inbox's: open tasks only, in its order (migration 0006).
+        Index("ix_human_tasks_open_by_due", "due_at", "created_at", "id", **_where(_OPEN)),
+        Index("ix_human_tasks_open_by_assignee", "assignee_id", "due_at", "created_at", "id", **_where(_OPEN)),
+        Index("ix_human_tasks_unclaimed_by_due", "due_at", "created_at", "id", **_where(_UNCLAIMED)),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -305,7 +305,7 @@ def test_a_worker_whose_connection_is_terminated_mid_batch_gives_the_batch_back_
 
     _wait_until_completed(runtime, "PGT", 300, [worker])
     assert worker.terminate() == 0
-    assert "database unavailable" in worker.log and "Traceback" not in worker.log
+    assert "database unavailable" in worker.log and "Traceback" not in worker.log, worker.log
     _assert_each_fired_exactly_once(runtime, "PGT", 300)
 
 
