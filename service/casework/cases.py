@@ -201,11 +201,11 @@ class Casework:
                 if instance is None:
                     raise NotFound("There is no case with that reference.")
                 case = cases_dao.get_case_by_instance(session, instance.id)
-                version = processes_dao.get_version(session, instance.process_version_id)
-                definition = definition_of(version)
+                version, definition = deployed_version(session, instance.process_version_id)
                 data = validated(version, definition.message_forms.get(message), form_data, london_date(now))
                 read_version = instance.lock_version
                 workflow = self.engine.load(definition, instance.state)
+                open_before = {t.id for t in self.engine.ready_user_tasks(workflow)}
                 try:
                     with _diagram_problems():
                         step = self.engine.deliver_message(workflow, message, data)
@@ -218,7 +218,7 @@ class Casework:
                 case_events.apply(ctx, actor, step, workflow)
                 save_step(ctx, workflow, step, [NewAuditEvent(
                     "message_received", actor.user_id, list(actor.roles), data={"message": message, "form": data},
-                )], read_version=read_version)
+                )], read_version=read_version, open_before=open_before)
         except StaleInstance:
             raise Conflict(_CHANGED_MEANWHILE) from None
 
@@ -228,15 +228,15 @@ class Casework:
         """Fire what is due on an instance the caller has claimed, in the caller's transaction
         (the worker's batch: see ``casework.timers``)."""
         case = cases_dao.get_case_by_instance(session, instance.id)
-        version = processes_dao.get_version(session, instance.process_version_id)
-        definition = definition_of(version)
+        _, definition = deployed_version(session, instance.process_version_id)
         read_version = instance.lock_version
         workflow = self.engine.load(definition, instance.state)
+        open_before = {t.id for t in self.engine.ready_user_tasks(workflow)}
         due = instance.next_timer_due
         step = self.engine.fire_due_timers(workflow)
         ctx = StepContext(session, self.engine, definition, instance, case, now, self.provider)
         case_events.apply(ctx, None, step, workflow)
         save_step(ctx, workflow, step, [NewAuditEvent(
             "timer_fired", None, ["system"], data={"due": due.isoformat() if due else None},
-        )], read_version=read_version, timer_fired=True)
+        )], read_version=read_version, timer_fired=True, open_before=open_before)
         return bool(step.completed)
