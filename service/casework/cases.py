@@ -224,10 +224,9 @@ class Casework:
 
     # -- timers ------------------------------------------------------------------------------
 
-    def fire_timers(self, session, instance: ProcessInstance, now: datetime) -> bool:
-        """Fire what is due on an instance the caller has claimed, in the caller's transaction
-        (the worker's batch: see ``casework.timers``)."""
-        case = cases_dao.get_case_by_instance(session, instance.id)
+    def fire_timers(self, session, instance: ProcessInstance, case: Case, now: datetime) -> bool:
+        """Fire what is due on an instance (and its case) the caller has claimed, in the caller's
+        transaction (the worker's batch: see ``casework.timers``)."""
         _, definition = deployed_version(session, instance.process_version_id)
         read_version = instance.lock_version
         workflow = self.engine.load(definition, instance.state)

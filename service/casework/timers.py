@@ -16,10 +16,10 @@ from sqlalchemy.exc import OperationalError
 
 from service.casework.actors import Actor
 from service.casework.cases import Casework
-from service.dao import audit_dao, instances_dao
+from service.dao import audit_dao, cases_dao, instances_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.db import connection_lost
-from service.models import ProcessInstance
+from service.models import Case, ProcessInstance
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=1)
@@ -47,10 +47,12 @@ def fire_due_batch(casework: Casework, batch_size: int = 50) -> SweepResult:
     now = casework.clock.now()
     fired = failed = 0
     with casework.db.transaction() as session:
-        for instance in instances_dao.claim_due_instances(session, now, batch_size):
+        instances = instances_dao.claim_due_instances(session, now, batch_size)
+        cases = cases_dao.cases_by_instance(session, [instance.id for instance in instances])
+        for instance in instances:
             try:
                 with session.begin_nested():
-                    _fire_one(casework, session, instance, now)
+                    _fire_one(casework, session, instance, cases[instance.id], now)
                 fired += 1
             except OperationalError:
                 # The database, not the timer, is at fault (connection lost, lock time-out): give the
@@ -65,9 +67,9 @@ def fire_due_batch(casework: Casework, batch_size: int = 50) -> SweepResult:
     return SweepResult(fired, failed)
 
 
-def _fire_one(casework: Casework, session, instance: ProcessInstance, now: datetime) -> None:
+def _fire_one(casework: Casework, session, instance: ProcessInstance, case: Case, now: datetime) -> None:
     due = instance.next_timer_due
-    if not casework.fire_timers(session, instance, now) and _still_due(instance, now):
+    if not casework.fire_timers(session, instance, case, now) and _still_due(instance, now):
         raise TimerDidNotFire(f"due at {due.isoformat() if due else '?'}, but nothing in the case fired")
 
 

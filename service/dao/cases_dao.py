@@ -23,6 +23,14 @@ def get_case_by_instance(session: Session, instance_id: int) -> Case:
     return session.scalars(select(Case).where(Case.instance_id == instance_id)).one()
 
 
+def cases_by_instance(session: Session, instance_ids: Sequence[int]) -> dict[int, Case]:
+    """{instance id: case} for a batch of instances, in one query."""
+    if not instance_ids:
+        return {}
+    return {case.instance_id: case
+            for case in session.scalars(select(Case).where(Case.instance_id.in_(list(instance_ids))))}
+
+
 def add_case(session: Session, case: Case) -> Case:
     session.add(case)
     session.flush()
