@@ -47,7 +47,7 @@ class BenchEnvironment:
     server: subprocess.Popen | None = None
     base_url: str = ""
     _db_name: str = ""
-    _profiled: bool = False
+    _profiler: subprocess.Popen | None = None
 
     def create_database(self, work: Path) -> None:
         if self.backend == "sqlite":
@@ -94,13 +94,12 @@ class BenchEnvironment:
                 "LOGIN_RATE_LIMIT": "100000 per minute", "DB_POOL_SIZE": "4", "WORKER_POLL_SECONDS": "0.2"}
 
     def start_server(self, workers: int = 4, threads: int = 2, profile_to: Path | None = None) -> None:
-        """``profile_to``: run the server under py-spy, which writes its folded stacks there when it stops."""
+        """``profile_to``: once the server answers (its start-up is not measured), py-spy samples it and
+        its workers until the benchmark ends, and writes its folded stacks there."""
         port = free_port()
         self.base_url = f"http://127.0.0.1:{port}"
-        self._profiled = profile_to is not None
         self.server = subprocess.Popen(
-            [*(py_spy_command(profile_to) if profile_to else []), str(Path(sys.executable).parent / "gunicorn"),
-             "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+            [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
              "--threads", str(threads), "--worker-class", "gthread", "--keep-alive", "30", "--log-level", "warning",
              "service.wsgi:app"],
             env=self.env(), start_new_session=True,
@@ -110,6 +109,8 @@ class BenchEnvironment:
             try:
                 with urllib.request.urlopen(f"{self.base_url}/health", timeout=2) as response:
                     if response.status == 200:
+                        if profile_to is not None:
+                            self._profiler = subprocess.Popen(py_spy_command(profile_to, self.server.pid))
                         return
             except OSError:
                 time.sleep(0.1)
@@ -130,10 +131,10 @@ class BenchEnvironment:
                 os.killpg(process.pid, signal.SIGKILL)
 
     def close(self) -> None:
-        if self._profiled and self.server is not None and self.server.poll() is None:
-            os.killpg(self.server.pid, signal.SIGINT)  # py-spy writes its file on an interrupt, not on SIGTERM
+        if self._profiler is not None and self._profiler.poll() is None:
+            self._profiler.send_signal(signal.SIGINT)  # py-spy writes its file on an interrupt, not on SIGTERM
             with contextlib.suppress(subprocess.TimeoutExpired):
-                self.server.wait(timeout=60)
+                self._profiler.wait(timeout=60)
         self.stop(self.server)
         if self._db_name:
             with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:

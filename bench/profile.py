@@ -28,16 +28,16 @@ AREAS = (
 )
 
 
-def py_spy_command(output: Path) -> list[str]:
-    """Prefix for the server command: sample it and every worker it forks, 100 times a second, without
-    pausing them (pausing five processes on two cores costs more than the server itself), counting only
-    the thread holding the GIL: Python's own CPU time, not time spent waiting for the database."""
+def py_spy_command(output: Path, pid: int) -> list[str]:
+    """Sample a running server and every worker it has forked, 100 times a second, without pausing them
+    (pausing five processes on two cores costs more than the server itself), counting only the thread
+    holding the GIL: Python's own CPU time, not time spent waiting for the database."""
     py_spy = Path(sys.executable).parent / "py-spy"
-    if not py_spy.exists() and shutil.which("py-spy") is None:
+    executable = str(py_spy) if py_spy.exists() else shutil.which("py-spy")
+    if executable is None:
         raise RuntimeError("--profile needs py-spy: make bench installs it with the bench extra")
-    executable = str(py_spy if py_spy.exists() else shutil.which("py-spy"))
-    return [executable, "record", "--subprocesses", "--nonblocking", "--gil", "--rate", "100",
-            "--format", "raw", "--output", str(output), "--"]
+    return [executable, "record", "--pid", str(pid), "--subprocesses", "--nonblocking", "--gil", "--rate", "100",
+            "--format", "raw", "--output", str(output)]
 
 
 def summarise_profile(folded: Path, top: int = 25) -> dict:
