@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -116,11 +117,21 @@ class BenchEnvironment:
                 time.sleep(0.1)
         raise RuntimeError("the benchmark server did not start")
 
-    def start_worker(self, batch_size: int = 200) -> subprocess.Popen:
-        return subprocess.Popen(
+    def start_worker(self, batch_size: int = 200, *, wait_until_ready: bool = False) -> subprocess.Popen:
+        """A timer worker process; with ``wait_until_ready``, returns once it has started polling, so that
+        its start-up (importing the service) is not counted against what it fires."""
+        log = tempfile.NamedTemporaryFile(prefix="ubp-bench-worker-", suffix=".log", delete=False)  # noqa: SIM115
+        process = subprocess.Popen(
             [sys.executable, "-c", "from service.cli import main; main()", "worker", "--batch-size", str(batch_size)],
-            env=self.env(), start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=self.env(), start_new_session=True, stdout=subprocess.DEVNULL, stderr=log,
         )
+        log.close()
+        deadline = time.monotonic() + 60
+        while wait_until_ready and "worker started" not in Path(log.name).read_text():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the timer worker did not start: {Path(log.name).read_text()[-2000:]}")
+            time.sleep(0.05)
+        return process
 
     def stop(self, process: subprocess.Popen | None) -> None:
         if process is not None and process.poll() is None:

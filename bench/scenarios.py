@@ -84,19 +84,20 @@ def inbox(env: BenchEnvironment, cases: int, completed_per_case: int, requests: 
 def timers(env: BenchEnvironment, count: int, workers: int) -> dict:
     runtime = env.runtime()
     caseworker = _actor(runtime, "bench-caseworker")
-    # The end date is fixed when the case starts waiting; a date already past would fire at once, so
-    # the template waits a few seconds ahead and its clones become due together.
-    due = datetime.now(UTC) + timedelta(seconds=5)
+    # The template case waits on a timer a moment ahead (a date already past would fire at once), then
+    # is parked; its clones carry its due time and appear together, due, once the workers are polling.
+    due = datetime.now(UTC) + timedelta(seconds=2)
     started = runtime.casework.start_case(caseworker, {"customer_reference": f"TIMER-{workers}",
                                                        "ends_at": due.isoformat()}, process_id="bench_timer")
-    with runtime.db.reading() as session:
-        template = session.scalar(select(Case.instance_id).where(Case.reference == started.reference))
+    with runtime.db.transaction() as session:
+        template = session.scalars(select(ProcessInstance).join(Case, Case.instance_id == ProcessInstance.id)
+                                   .where(Case.reference == started.reference)).one()
+        template_id, due_at = template.id, template.next_timer_due
+        template.next_timer_due = None  # the template itself is not counted
+    processes = [env.start_worker(batch_size=200, wait_until_ready=True) for _ in range(workers)]
+    time.sleep(max(0.0, (due_at - datetime.now(UTC)).total_seconds()) + 0.1)
     prefix = f"T{workers}-{int(time.time())}-"
-    clone_waiting_instances(runtime.db, template, count, prefix)
-    with runtime.db.transaction() as session:  # the template itself must not be counted
-        session.get(ProcessInstance, template).next_timer_due = None
-    time.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()) + 0.1)
-    processes = [env.start_worker(batch_size=200) for _ in range(workers)]
+    clone_waiting_instances(runtime.db, template_id, count, prefix, due_at)
     clock = time.monotonic()
     deadline = clock + 300
     remaining = count

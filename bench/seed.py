@@ -6,9 +6,12 @@ state; the timer instances are clones of one real instance waiting on its end da
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from datetime import datetime
+
+from sqlalchemy import bindparam, text
 
 from service.db import Database
+from service.models import ProcessInstance
 
 _SERIES = {
     "postgresql": "SELECT g AS n FROM generate_series(1, :count) AS g",
@@ -72,17 +75,18 @@ def seed_inbox(db: Database, *, cases: int, completed_per_case: int, version_id:
             connection.execute(text("ANALYZE"))
 
 
-def clone_waiting_instances(db: Database, template_instance_id: int, count: int, prefix: str) -> None:
-    """``count`` copies of one instance waiting on a due timer (and its case), ready for the worker."""
+def clone_waiting_instances(db: Database, template_instance_id: int, count: int, prefix: str, due: datetime) -> None:
+    """``count`` copies of one instance waiting on a timer (and its case), due at ``due``, in one transaction."""
     series = _series(db)
     with db.engine.begin() as connection:
         connection.execute(text(f"""
             INSERT INTO process_instances (business_key, process_version_id, status, state, lock_version,
                 next_timer_due, waiting_elements, audit_seq, audit_head, timer_attempts, created_at, updated_at)
-            SELECT :prefix || n, t.process_version_id, 'running', t.state, 1, t.next_timer_due, t.waiting_elements,
+            SELECT :prefix || n, t.process_version_id, 'running', t.state, 1, :due, t.waiting_elements,
                    0, '', 0, t.created_at, t.updated_at
-            FROM ({series}) AS s CROSS JOIN process_instances t WHERE t.id = :template"""),
-            {"count": count, "template": template_instance_id, "prefix": prefix})
+            FROM ({series}) AS s CROSS JOIN process_instances t WHERE t.id = :template""").bindparams(
+                bindparam("due", type_=ProcessInstance.__table__.c.next_timer_due.type)),
+            {"count": count, "template": template_instance_id, "prefix": prefix, "due": due})
         connection.execute(text("""
             INSERT INTO cases (reference, instance_id, customer_id, status, stage, opened_at, legal_hold)
             SELECT p.business_key, p.id, t.customer_id, 'open', t.stage, t.opened_at, false
