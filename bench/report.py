@@ -7,6 +7,7 @@ TARGETS = {
     "lifecycle_completions_per_s": (">=", 250),
     "inbox_p95_ms": ("<", 50),
     "timers_per_s_one_worker": (">=", 500),
+    "two_workers_over_one": (">=", 1.6),
     "step200_over_step5": ("<=", 1.3),
     "state_bytes_per_instance": ("<=", 6000),
 }
