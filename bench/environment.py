@@ -49,6 +49,7 @@ class BenchEnvironment:
     base_url: str = ""
     _db_name: str = ""
     _profiler: subprocess.Popen | None = None
+    _worker_logs: list[Path] = field(default_factory=list)
 
     def create_database(self, work: Path) -> None:
         if self.backend == "sqlite":
@@ -126,6 +127,7 @@ class BenchEnvironment:
             env=self.env(), start_new_session=True, stdout=subprocess.DEVNULL, stderr=log,
         )
         log.close()
+        self._worker_logs.append(Path(log.name))
         deadline = time.monotonic() + 60
         while wait_until_ready and "worker started" not in Path(log.name).read_text():
             if process.poll() is not None or time.monotonic() > deadline:
@@ -147,6 +149,8 @@ class BenchEnvironment:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self._profiler.wait(timeout=60)
         self.stop(self.server)
+        for log in self._worker_logs:
+            log.unlink(missing_ok=True)
         if self._db_name:
             with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{self._db_name}" WITH (FORCE)')
