@@ -1,13 +1,16 @@
 """Firing due timers in batches: exactly once, even with several workers side by side.
 
 A batch is claimed with SELECT ... FOR UPDATE SKIP LOCKED (PostgreSQL), so two workers never hold
-the same instance, and committed once; each instance fires inside its own savepoint, so one
-failing timer is recorded on its case and retried with back-off without holding up the others.
-A worker killed mid-batch commits nothing: its instances are simply due again.
+the same instance, and committed once. A batch first runs straight through; if one of its timers
+fails, the whole batch is rolled back and run again with a savepoint per instance, so the failing
+timer is recorded on its case and retried with back-off without holding up the others (savepoints
+cost two round trips per timer, so only batches that need them pay for them). A worker killed
+mid-batch commits nothing: its instances are simply due again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -43,7 +46,18 @@ def retry_delay(attempts: int) -> timedelta:
     return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
+class _TimerFailed(Exception):
+    """A timer failed in a batch run without savepoints: the batch is rolled back and run with them."""
+
+
 def fire_due_batch(casework: Casework, batch_size: int = 50) -> SweepResult:
+    try:
+        return _fire_batch(casework, batch_size, isolated=False)
+    except _TimerFailed:
+        return _fire_batch(casework, batch_size, isolated=True)
+
+
+def _fire_batch(casework: Casework, batch_size: int, *, isolated: bool) -> SweepResult:
     now = casework.clock.now()
     fired = failed = 0
     with casework.db.transaction() as session:
@@ -51,7 +65,7 @@ def fire_due_batch(casework: Casework, batch_size: int = 50) -> SweepResult:
         cases = cases_dao.cases_by_instance(session, [instance.id for instance in instances])
         for instance in instances:
             try:
-                with session.begin_nested():
+                with session.begin_nested() if isolated else contextlib.nullcontext():
                     _fire_one(casework, session, instance, cases[instance.id], now)
                 fired += 1
             except OperationalError:
@@ -61,6 +75,8 @@ def fire_due_batch(casework: Casework, batch_size: int = 50) -> SweepResult:
             except Exception as error:  # any other failure is recorded on the case, never dropped
                 if connection_lost(error):
                     raise
+                if not isolated:
+                    raise _TimerFailed from error
                 session.expire(instance)
                 _record_failure(session, instance, error, now)
                 failed += 1

@@ -155,6 +155,9 @@ def test_a_failing_timer_is_recorded_on_its_case_retried_with_back_off_and_never
     result = fire_due_batch(runtime.casework)
     assert (result.fired, result.failed) == (1, 1)
     assert _instance(runtime, healthy).status == "completed"
+    # The batch first ran without savepoints, failed, was rolled back and ran again with them: the
+    # healthy case fired once, not once per attempt.
+    assert _event_types(runtime, healthy).count("timer_fired") == 1
 
     instance = _instance(runtime, failing)
     assert instance.status == "running"
