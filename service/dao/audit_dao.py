@@ -36,13 +36,13 @@ def data_digest(data: dict[str, Any]) -> str:
     return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)).hexdigest()
 
 
-def hashed_fields(event: AuditEvent) -> dict[str, Any]:
-    return _hashed({name: getattr(event, name) for name in _HASHED})
-
-
 _HASHED = ("instance_id", "seq", "occurred_at", "actor_id", "actor_roles", "event_type", "task_id", "element_id",
            "data_digest", "prev_hash")
 _INSERT = AuditEvent.__table__.insert()
+
+
+def hashed_fields(event: AuditEvent) -> dict[str, Any]:
+    return _hashed({name: getattr(event, name) for name in _HASHED})
 
 
 def _hashed(row: dict[str, Any]) -> dict[str, Any]:
