@@ -8,7 +8,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from service import api, errors, limits, request_text, security
+from service import api, engine_rest, errors, limits, request_text, security
 from service.auth import sessions
 from service.cli import register_commands
 from service.config import ROOT, Settings
@@ -51,5 +51,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     formatting.init_app(app)
     register_blueprints(app)
     api.init_app(app)
+    engine_rest.init_app(app)
     register_commands(app)
     return app

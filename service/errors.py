@@ -34,6 +34,12 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str, problems: list[dict] | None = None):
+    if request.path.startswith("/engine-rest/") or request.path == "/engine-rest":
+        from service.engine_rest.errors import camunda_error
+
+        details = "; ".join(f"{p['field']}: {p['message']}" for p in problems or [])
+        return camunda_error(400 if status == 422 else status, f"{message}: {details}" if details else message,
+                             getattr(g, "camunda_error_type", None))
     if wants_json():
         body = {"error": {"status": status, "message": message}}
         if problems:
@@ -48,6 +54,7 @@ def init_app(app: Flask) -> None:
         problems = None
         if isinstance(error, InvalidInput):
             problems = [{"field": p.field, "message": p.message} for p in error.problems]
+        g.camunda_error_type = getattr(error, "camunda_type", None)
         return error_response(error.status, error.message, problems)
 
     @app.errorhandler(CSRFError)

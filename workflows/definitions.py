@@ -14,9 +14,14 @@ from types import MappingProxyType
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
-from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
+from workflows.external_tasks import (
+    ExternalTaskDefinition,
+    ProcessParser,
+    external_task_definitions,
+    external_task_problems,
+)
 from workflows.xml_safety import UnsafeXmlError, parse_untrusted_xml
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -85,6 +90,8 @@ class ProcessDefinition:
     # Message name -> the elements a case can be waiting at when that message is welcome: catch
     # events, boundary events and the event-based gateways in front of them.
     message_catchers: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # Element id -> the external task a worker carries out there (camunda:type="external").
+    external_tasks: Mapping[str, ExternalTaskDefinition] = field(default_factory=dict)
 
     def flow_between(self, source: str, target: str) -> str | None:
         return self.flow_by_ends.get((source, target))
@@ -103,7 +110,11 @@ def parse_definitions(content: bytes, filename: str = "diagram.bpmn") -> list[Pr
         raise DeploymentError(
             [Problem(i, f"The id {i!r} is reserved by the engine: give this element another id.") for i in clashes]
         )
-    parser = CamundaParser()
+    problems = [Problem(element, message) for process in root.iterfind("bpmn:process", NS)
+                for element, message in external_task_problems(process)]
+    if problems:
+        raise DeploymentError(problems)
+    parser = ProcessParser()
     try:
         parser.add_bpmn_xml(root, filename=filename)
         process_ids = [
@@ -122,7 +133,7 @@ def _spiff_message(error: ValidationException) -> str:
     return message[:500]
 
 
-def _definition(parser: CamundaParser, root: etree._Element, process_id: str) -> ProcessDefinition:
+def _definition(parser: ProcessParser, root: etree._Element, process_id: str) -> ProcessDefinition:
     spec = parser.get_spec(process_id)
     subprocess_specs = parser.get_subprocess_specs(process_id)
     process = root.find(f"bpmn:process[@id='{process_id}']", NS)
@@ -150,6 +161,7 @@ def _definition(parser: CamundaParser, root: etree._Element, process_id: str) ->
         implicit_edges=tuple(_implicit_edges(process)),
         message_forms=MappingProxyType(_message_forms(root, process)),
         message_catchers=MappingProxyType(_message_catchers([spec, *subprocess_specs.values()])),
+        external_tasks=MappingProxyType(external_task_definitions(process)),
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions import ErrorEventDefinition
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
@@ -44,6 +45,19 @@ class ReadyTask:
     name: str
     lane: str | None
     data: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class WaitingExternalTask:
+    """An external element that has started and waits for a worker (see ``workflows.external_tasks``)."""
+
+    id: str
+    element_id: str
+    data: Mapping[str, Any]
+
+
+class ErrorNotCaught(LookupError):
+    """A BPMN error was thrown where no error boundary event catches it."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +143,49 @@ class CaseEngine:
                 if isinstance(candidate, MessageEventDefinition) and candidate.name == name:
                     return True
         return False
+
+    # -- external tasks --------------------------------------------------------------------
+
+    def waiting_external_tasks(self, workflow: BpmnWorkflow) -> list[WaitingExternalTask]:
+        external = self._definition(workflow).external_tasks
+        return [WaitingExternalTask(str(t.id), t.task_spec.bpmn_id, t.data)
+                for t in workflow.get_tasks(state=TaskState.STARTED) if t.task_spec.bpmn_id in external]
+
+    def complete_external_task(self, workflow: BpmnWorkflow, task_id: str, data: Mapping[str, Any]) -> StepResult:
+        task = self._waiting_external(workflow, task_id)
+
+        def run() -> None:
+            task.data.update(data)
+            task.complete()
+            workflow.do_engine_steps()
+
+        return self._advance(workflow, self._definition(workflow), run)
+
+    def throw_bpmn_error(self, workflow: BpmnWorkflow, task_id: str, code: str, data: Mapping[str, Any]) -> StepResult:
+        """The worker reports a business error: an error boundary event on the element (or on a
+        subprocess around it) with this code, or with none, takes the case on. Raises ErrorNotCaught,
+        leaving the workflow as it was for the caller to discard, when none does."""
+        task = self._waiting_external(workflow, task_id)
+
+        def run() -> None:
+            task.data.update(data)
+            event = BpmnEvent(ErrorEventDefinition(code, code=code), payload=dict(data), target=task.workflow)
+            task.workflow.top_workflow.catch(event)
+            workflow.do_engine_steps()
+            if task.state == TaskState.STARTED:  # a boundary event that caught it would have cancelled it
+                raise ErrorNotCaught(code)
+
+        return self._advance(workflow, self._definition(workflow), run)
+
+    def _waiting_external(self, workflow: BpmnWorkflow, task_id: str):
+        try:
+            task = workflow.get_task_from_id(UUID(task_id))
+        except (ValueError, KeyError, TypeError):
+            raise TaskNotReady(task_id) from None
+        if (task is None or task.state != TaskState.STARTED
+                or task.task_spec.bpmn_id not in self._definition(workflow).external_tasks):
+            raise TaskNotReady(task_id)
+        return task
 
     # -- time ------------------------------------------------------------------------------
 

@@ -37,7 +37,7 @@ def _guard(view: Callable[..., Any], permission: tuple[str, ...]) -> Callable[..
     def guarded(*args: Any, **kwargs: Any) -> Any:
         actor = g.get("actor")
         if actor is None:
-            if request.path.startswith("/api/"):
+            if request.path.startswith(("/api/", "/engine-rest/")):
                 abort(401)
             return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
         if permission != SIGNED_IN and not actor.has_any_role(permission):

@@ -26,7 +26,7 @@ from service.letters.context import Provider
 from service.models import Case, ProcessInstance
 from workflows.calendar import london_date
 from workflows.clock import Clock
-from workflows.engine import CaseEngine, NoOneWaiting, TaskNotReady
+from workflows.engine import CaseEngine, ErrorNotCaught, NoOneWaiting, TaskNotReady
 from workflows.sandbox import SandboxError
 
 log = logging.getLogger(__name__)
@@ -74,8 +74,8 @@ def _diagram_problems() -> Iterator[None]:
     """
     try:
         yield
-    except (TaskNotReady, NoOneWaiting):
-        raise  # not the diagram's fault: the callers answer these as conflicts
+    except (TaskNotReady, NoOneWaiting, ErrorNotCaught):
+        raise  # not the diagram's fault: the callers answer these themselves
     except (WorkflowException, SandboxError) as error:
         cause = error.__cause__ if isinstance(error.__cause__, SandboxError) else error
         where = getattr(getattr(error, "task_spec", None), "bpmn_name", None) or "a step"

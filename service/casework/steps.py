@@ -10,6 +10,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy.orm import Session
 
 from service.casework.assignment import preassigned_user_id
+from service.casework.external_task_rows import sync_external_tasks
 from service.dao import audit_dao, cases_dao, instances_dao, tasks_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.letters.context import Provider
@@ -47,6 +48,7 @@ def save_step(
     caller knows them from the workflow it loaded; otherwise they are read from the database.
     """
     opened = _sync_task_rows(ctx, workflow, finished_task_id, open_before)
+    external = sync_external_tasks(ctx, workflow)
     waiting = ctx.engine.waiting_elements(workflow)
     _update_case(ctx, waiting, step)
     path = {"completed": step.completed, "taken_flows": step.taken_flows}
@@ -56,6 +58,11 @@ def save_step(
         NewAuditEvent("task_opened", None, [], task_id=t.id, element_id=t.element_id,
                       data={"name": t.name, "candidate_groups": t.candidate_groups})
         for t in opened
+    ]
+    events += [
+        NewAuditEvent("external_task_created", None, [], task_id=t.id, element_id=t.element_id,
+                      data={"name": t.element_name, "topic": t.topic})
+        for t in external
     ]
     if step.finished:
         events.append(NewAuditEvent("case_closed", None, [], data={"outcome": ctx.case.outcome}))

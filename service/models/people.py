@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base
 
-ROLES = ("caseworker", "head_of_service", "executive", "process_owner", "auditor", "admin")
+# "worker": a service account that fetches and completes external tasks (never a person).
+ROLES = ("caseworker", "head_of_service", "executive", "process_owner", "auditor", "admin", "worker")
 
 
 class User(Base):
