@@ -28,6 +28,7 @@ from workflows.state import dump_state, load_state
 # event-based gateway sit in MAYBE until one of them actually fires, so they are not counted early.
 _REACHED = TaskState.WAITING | TaskState.READY | TaskState.STARTED | TaskState.COMPLETED
 _MAX_TIMER_ROUNDS = 20
+_WAITING = TaskState.WAITING | TaskState.READY | TaskState.STARTED
 
 
 class TaskNotReady(LookupError):
@@ -204,6 +205,24 @@ class CaseEngine:
 
     def next_timer_due(self, workflow: BpmnWorkflow) -> datetime | None:
         return min(_timer_instants(workflow), default=None)
+
+    def current_data(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        """The case's data now: what the waiting steps hold (or, once finished, what it ended with)."""
+        if workflow.is_completed():
+            return dict(workflow.data)
+        data: dict[str, Any] = {}
+        for task in workflow.get_tasks(state=_WAITING):
+            if task.task_spec.bpmn_id:
+                data.update(task.data)
+        return data
+
+    def set_waiting_data(self, workflow: BpmnWorkflow, data: Mapping[str, Any], element_id: str = "") -> int:
+        """Write ``data`` into the steps waiting now (only at ``element_id``, if given). Returns how many."""
+        waiting = [t for t in workflow.get_tasks(state=_WAITING)
+                   if t.task_spec.bpmn_id and (not element_id or t.task_spec.bpmn_id == element_id)]
+        for task in waiting:
+            task.data.update(data)
+        return len(waiting)
 
     def data_at(self, workflow: BpmnWorkflow, element_id: str) -> Mapping[str, Any]:
         """The data as it stood when ``element_id`` last completed (read-only; empty if it never did)."""

@@ -21,7 +21,6 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -242,13 +241,8 @@ def _write_element_data(casework, session: Session, instance: ProcessInstance, e
     """Put ``data`` into the task data of the element that is waiting (or every waiting element)."""
     _, definition = deployed_version(session, instance.process_version_id)
     workflow = casework.engine.load(definition, instance.state)
-    states = TaskState.WAITING | TaskState.READY | TaskState.STARTED
-    waiting = [t for t in workflow.get_tasks(state=states)
-               if t.task_spec.bpmn_id and (not element_id or t.task_spec.bpmn_id == element_id)]
-    if not waiting:
+    if not casework.engine.set_waiting_data(workflow, data, element_id):
         raise Conflict("The case is no longer waiting at that step, so the new data has nowhere to go.")
-    for task in waiting:
-        task.data.update(data)
     instances_dao.save_instance_state(session, instance, read_version=instance.lock_version, changes={
         "state": casework.engine.dump(workflow), "updated_at": casework.clock.now(),
     })

@@ -1,1 +1,66 @@
-"""(filled in below)"""
+"""Process definitions: list, latest by key, its BPMN XML, and starting an instance by key."""
+
+from __future__ import annotations
+
+from flask import current_app, g
+
+from service.auth.permissions import allow
+from service.casework.errors import NotFound
+from service.dao import engine_rest_dao, processes_dao
+from service.dao.engine_rest_dao import InstanceFilter
+from service.engine_rest import blueprint
+from service.engine_rest.fields import InvalidRequest, body, query_flag, query_int, query_text, text
+from service.engine_rest.representations import process_definition, process_instance
+from service.engine_rest.variables import plain
+
+READERS = ("process_owner", "caseworker", "head_of_service", "executive", "auditor")
+
+
+def _runtime():
+    return current_app.extensions["ubp"]
+
+
+def _latest(session, key: str):
+    version = processes_dao.get_latest_version(session, key[:200])
+    if version is None:
+        raise NotFound(f"No matching process definition with key: {key[:200]} and no tenant-id")
+    return version
+
+
+@blueprint.route("/process-definition", methods=["GET"])
+@allow(*READERS)
+def list_definitions():
+    with _runtime().db.reading() as session:
+        versions = engine_rest_dao.versions(session, query_text("key", 200), bool(query_flag("latestVersion")),
+                                            query_int("firstResult", 0, high=10**9),
+                                            query_int("maxResults", 100, high=1000))
+    return [process_definition(v) for v in versions]
+
+
+@blueprint.route("/process-definition/key/<key>", methods=["GET"])
+@allow(*READERS)
+def definition_by_key(key: str):
+    with _runtime().db.reading() as session:
+        return process_definition(_latest(session, key))
+
+
+@blueprint.route("/process-definition/key/<key>/xml", methods=["GET"])
+@allow(*READERS)
+def definition_xml(key: str):
+    with _runtime().db.reading() as session:
+        version = _latest(session, key)
+        return {"id": process_definition(version)["id"], "bpmn20Xml": version.bpmn_xml}
+
+
+@blueprint.route("/process-definition/key/<key>/start", methods=["POST"])
+@allow("caseworker")
+def start_by_key(key: str):
+    """Start a case: the variables are its start form's answers, validated like the form's."""
+    data = body()
+    if text(data, "businessKey", max_length=40) is not None:
+        raise InvalidRequest("businessKey cannot be chosen here: every case gets the next case reference, which is "
+                             "its business key (it is returned as businessKey)")
+    started = _runtime().casework.start_case(g.actor, plain(data.get("variables")), process_id=key[:200])
+    with _runtime().db.reading() as session:
+        [row] = engine_rest_dao.list_instances(session, InstanceFilter(business_key=started.reference), 0, 1)
+    return process_instance(row)

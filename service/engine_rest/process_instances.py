@@ -1,1 +1,103 @@
-"""(filled in below)"""
+"""Process instances (cases): list, one, and their variables."""
+
+from __future__ import annotations
+
+from flask import current_app, g
+
+from service.auth.permissions import allow
+from service.casework import access_log, process_variables
+from service.casework.errors import NotFound
+from service.dao import engine_rest_dao
+from service.dao.engine_rest_dao import InstanceFilter
+from service.engine_rest import blueprint
+from service.engine_rest.fields import InvalidRequest, body, query_flag, query_int, query_text
+from service.engine_rest.representations import process_instance, version_row_id
+from service.engine_rest.variables import plain, typed, typed_all
+
+READERS = process_variables.READER_ROLES
+NO_CONTENT = ("", 204)
+
+
+def _runtime():
+    return current_app.extensions["ubp"]
+
+
+def _filter() -> InstanceFilter:
+    definition = query_text("processDefinitionId", 250)
+    active = query_flag("active")
+    suspended = query_flag("suspended")
+    return InstanceFilter(
+        business_key=query_text("businessKey", 40) or query_text("processInstanceIds", 40),
+        process_definition_key=query_text("processDefinitionKey", 200),
+        process_definition_id=version_row_id(definition) if definition else None,
+        # Nothing is ever suspended here: suspended=true matches nothing, active=true the running cases.
+        active=True if active else (None if suspended is None else (not suspended) or None),
+    )
+
+
+@blueprint.route("/process-instance", methods=["GET"])
+@allow(*READERS)
+def list_instances():
+    if query_flag("suspended"):
+        return []
+    with _runtime().db.reading() as session:
+        rows = engine_rest_dao.list_instances(session, _filter(), query_int("firstResult", 0, high=10**9),
+                                              query_int("maxResults", 100, high=1000))
+    return [process_instance(row) for row in rows]
+
+
+@blueprint.route("/process-instance/count", methods=["GET"])
+@allow(*READERS)
+def count_instances():
+    if query_flag("suspended"):
+        return {"count": 0}
+    with _runtime().db.reading() as session:
+        return {"count": engine_rest_dao.count_instances(session, _filter())}
+
+
+@blueprint.route("/process-instance/<instance_id>", methods=["GET"])
+@allow(*READERS)
+def get_instance(instance_id: str):
+    with _runtime().db.reading() as session:
+        rows = engine_rest_dao.list_instances(session, InstanceFilter(business_key=instance_id[:40]), 0, 1)
+    if not rows:
+        raise NotFound(f"Process instance with id {instance_id[:40]} does not exist")
+    return process_instance(rows[0])
+
+
+@blueprint.route("/process-instance/<instance_id>/variables", methods=["GET"])
+@allow(*READERS)
+def get_variables(instance_id: str):
+    variables = process_variables.current_variables(_runtime().casework, g.actor, instance_id[:40])
+    access_log.record_view(_runtime(), g.actor, "case", instance_id[:40])
+    return typed_all(variables)
+
+
+@blueprint.route("/process-instance/<instance_id>/variables/<name>", methods=["GET"])
+@allow(*READERS)
+def get_variable(instance_id: str, name: str):
+    variables = process_variables.current_variables(_runtime().casework, g.actor, instance_id[:40])
+    access_log.record_view(_runtime(), g.actor, "case", instance_id[:40])
+    if name not in variables:
+        raise NotFound(f"process instance variable with name {name[:80]} does not exist")
+    return typed(variables[name])
+
+
+@blueprint.route("/process-instance/<instance_id>/variables/<name>", methods=["PUT"])
+@allow(*process_variables.WRITER_ROLES)
+def put_variable(instance_id: str, name: str):
+    values = plain({name: body()})
+    process_variables.set_variables(_runtime().casework, g.actor, instance_id[:40], values)
+    return NO_CONTENT
+
+
+@blueprint.route("/process-instance/<instance_id>/variables", methods=["POST"])
+@allow(*process_variables.WRITER_ROLES)
+def modify_variables(instance_id: str):
+    """Camunda's "modify": ``modifications`` are set; ``deletions`` are refused (case data is never deleted)."""
+    data = body()
+    if data.get("deletions"):
+        raise InvalidRequest("deletions are not supported: a case's recorded data is never deleted")
+    process_variables.set_variables(_runtime().casework, g.actor, instance_id[:40],
+                                    plain(data.get("modifications"), "modifications"))
+    return NO_CONTENT

@@ -1,1 +1,104 @@
-"""(filled in below)"""
+"""Human tasks as Camunda's task API shows them: list, one, claim, unclaim, complete, form variables.
+
+The same services as the inbox and /api/v1: only someone in the task's groups may claim it, only the
+holder may complete it, and what is submitted is validated against the task's form.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, g
+
+from service.auth.permissions import allow
+from service.casework import inbox_actions, process_variables
+from service.casework.errors import NotAllowed, NotFound
+from service.dao import engine_rest_dao, users_dao
+from service.dao.engine_rest_dao import TaskFilter
+from service.engine_rest import blueprint
+from service.engine_rest.fields import body, boolean, query_flag, query_int, query_text, text
+from service.engine_rest.representations import task
+from service.engine_rest.variables import plain, typed_all
+from service.models import ROLES
+
+STAFF = ("caseworker", "head_of_service", "executive")
+READERS = (*STAFF, "auditor")
+NO_CONTENT = ("", 204)
+
+
+def _runtime():
+    return current_app.extensions["ubp"]
+
+
+def _filter() -> TaskFilter:
+    group = query_text("candidateGroup", 80)
+    return TaskFilter(
+        task_id=query_text("taskId", 36), business_key=query_text("processInstanceId", 40)
+        or query_text("processInstanceBusinessKey", 40), process_definition_key=query_text("processDefinitionKey", 200),
+        task_definition_key=query_text("taskDefinitionKey", 200), assignee=query_text("assignee", 80),
+        candidate_group=group if group in ROLES or group is None else "\0none", unassigned=query_flag("unassigned"),
+    )
+
+
+@blueprint.route("/task", methods=["GET"])
+@allow(*READERS)
+def task_list():
+    with _runtime().db.reading() as session:
+        rows = engine_rest_dao.list_tasks(session, _filter(), query_int("firstResult", 0, high=10**9),
+                                          query_int("maxResults", 100, high=1000))
+    return [task(row) for row in rows]
+
+
+@blueprint.route("/task/count", methods=["GET"])
+@allow(*READERS)
+def task_count():
+    with _runtime().db.reading() as session:
+        return {"count": engine_rest_dao.count_tasks(session, _filter())}
+
+
+@blueprint.route("/task/<task_id>", methods=["GET"])
+@allow(*READERS)
+def task_one(task_id: str):
+    with _runtime().db.reading() as session:
+        rows = engine_rest_dao.list_tasks(session, TaskFilter(task_id=task_id[:36]), 0, 1)
+    if not rows:
+        raise NotFound(f"No matching task with id {task_id[:36]}")
+    return task(rows[0])
+
+
+@blueprint.route("/task/<task_id>/claim", methods=["POST"])
+@allow(*STAFF)
+def task_claim(task_id: str):
+    user_id = text(body(), "userId", max_length=80)
+    if user_id is not None:
+        with _runtime().db.reading() as session:
+            me = users_dao.get_user(session, g.actor.user_id)
+        if me is None or user_id != me.username:
+            raise NotAllowed("A task can be claimed only for the caller itself; to give a task to someone else, "
+                             "reassign it in the inbox.")
+    inbox_actions.claim(_runtime().casework, g.actor, task_id[:36])
+    return NO_CONTENT
+
+
+@blueprint.route("/task/<task_id>/unclaim", methods=["POST"])
+@allow(*STAFF)
+def task_unclaim(task_id: str):
+    inbox_actions.unclaim(_runtime().casework, g.actor, task_id[:36])
+    return NO_CONTENT
+
+
+@blueprint.route("/task/<task_id>/complete", methods=["POST"])
+@allow(*STAFF)
+def task_complete(task_id: str):
+    data = body()
+    variables = plain(data.get("variables"))
+    _runtime().casework.complete_task(g.actor, task_id[:36], variables)
+    if boolean(data, "withVariablesInReturn"):
+        return typed_all(variables)
+    return NO_CONTENT
+
+
+@blueprint.route("/task/<task_id>/form-variables", methods=["GET"])
+@allow(*READERS)
+def task_form_variables(task_id: str):
+    data, _ = process_variables.task_variables(_runtime().casework, g.actor, task_id[:36])
+    names = query_text("variableNames", 4000)
+    return typed_all(data, names.split(",") if names else None)
