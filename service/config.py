@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from service.casework.retention_policy import RetentionPolicy
 
@@ -20,6 +22,24 @@ def _env(name: str, default: str | None = None) -> str | None:
 def _flag(name: str, default: bool) -> bool:
     value = _env(name)
     return default if value is None else value.lower() in {"1", "true", "yes", "on"}
+
+
+def _http_targets(text: str | None) -> dict[str, str]:
+    """HTTP_WORKER_TARGETS: a JSON object of target names to URLs; https only, except to this machine."""
+    if not text:
+        return {}
+    try:
+        targets = json.loads(text)
+    except ValueError:
+        raise RuntimeError("HTTP_WORKER_TARGETS must be a JSON object of names to URLs") from None
+    if not isinstance(targets, dict) or not all(isinstance(v, str) for v in targets.values()):
+        raise RuntimeError("HTTP_WORKER_TARGETS must be a JSON object of names to URLs")
+    for name, url in targets.items():
+        parsed = urlsplit(url)
+        local = parsed.hostname in ("127.0.0.1", "localhost", "::1")
+        if parsed.scheme != "https" and not (parsed.scheme == "http" and local):
+            raise RuntimeError(f"HTTP_WORKER_TARGETS[{name!r}] must be an https URL")
+    return targets
 
 
 @dataclass(frozen=True)
@@ -54,6 +74,18 @@ class Settings:
     # and how often the worker anonymises those past it (RETENTION_SWEEP_MINUTES).
     retention_policy: RetentionPolicy = field(default_factory=RetentionPolicy)
     retention_sweep_every: timedelta = timedelta(hours=1)
+    # Built-in workers (see service/builtin_workers): an SMTP server for the "email" topic, and the only
+    # URLs the "http" topic may post to (HTTP_WORKER_TARGETS, JSON: {"name": "https://…"}).
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "casework@example.org"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    email_templates_dir: Path | None = None  # default: bpmn_dir; templates at <dir>/<process key>/email/<name>.txt
+    http_targets: dict[str, str] = field(default_factory=dict)
+    http_timeout_seconds: float = 10.0
+    builtin_worker_retries: int = 3
     provider: Provider = field(default_factory=lambda: Provider(
         name="Selwood Housing", address=("Bank House", "Bank Street", "Melksham", "SN12 6LE"),
         telephone="0300 123 4567", email="customer.services@example.org", website="www.example.org",
@@ -82,6 +114,16 @@ class Settings:
             audit_anchor_every=timedelta(minutes=float(_env("AUDIT_ANCHOR_MINUTES", "15"))),
             retention_policy=RetentionPolicy.from_json(_env("RETENTION_POLICY")),
             retention_sweep_every=timedelta(minutes=float(_env("RETENTION_SWEEP_MINUTES", "60"))),
+            smtp_host=_env("SMTP_HOST"),
+            smtp_port=int(_env("SMTP_PORT", "25")),
+            smtp_from=_env("SMTP_FROM", cls.smtp_from),
+            smtp_username=_env("SMTP_USERNAME"),
+            smtp_password=_env("SMTP_PASSWORD"),
+            smtp_starttls=_flag("SMTP_STARTTLS", False),
+            email_templates_dir=Path(_env("EMAIL_TEMPLATES_DIR")) if _env("EMAIL_TEMPLATES_DIR") else None,
+            http_targets=_http_targets(_env("HTTP_WORKER_TARGETS")),
+            http_timeout_seconds=float(_env("HTTP_WORKER_TIMEOUT_SECONDS", "10")),
+            builtin_worker_retries=int(_env("BUILTIN_WORKER_RETRIES", "3")),
         )
         default = settings.provider
         settings.provider = Provider(

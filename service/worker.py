@@ -7,6 +7,7 @@ import signal
 import threading
 from datetime import datetime, timedelta
 
+from service import builtin_workers
 from service.casework.anchors import anchor_if_due
 from service.casework.retention import sweep as retention_sweep
 from service.casework.timers import fire_due_batch
@@ -27,6 +28,7 @@ class Worker:
         self.next_anchor: datetime | None = None
         self.next_retention_sweep: datetime | None = None
         self.stopping = threading.Event()
+        self.builtin_workers = builtin_workers.configured_workers(runtime.settings)
 
     def stop(self, *_: object) -> None:
         self.stopping.set()
@@ -46,6 +48,13 @@ class Worker:
             if result.claimed < self.batch_size:
                 break
         return claimed
+
+    def run_builtin_workers(self) -> None:
+        """Work the email and http topics (when configured); their failures become incidents, not crashes."""
+        if not self.builtin_workers:
+            return
+        while not self.stopping.is_set() and builtin_workers.run_once(self.runtime, self.builtin_workers):
+            pass
 
     def anchor_audit_if_due(self) -> None:
         """Anchor the audit log every ``anchor_every``; a failure is logged and tried at the next poll."""
@@ -78,6 +87,7 @@ class Worker:
         while not self.stopping.is_set():
             try:
                 self.run_once()
+                self.run_builtin_workers()
                 self.anchor_audit_if_due()
                 self.sweep_retention_if_due()
                 if failing:
