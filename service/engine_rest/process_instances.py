@@ -38,21 +38,22 @@ def _filter() -> InstanceFilter:
 @blueprint.route("/process-instance", methods=["GET"])
 @allow(*READERS)
 def list_instances():
+    f, first, size = _filter(), query_int("firstResult", 0, high=10**9), query_int("maxResults", 100, high=1000)
     if query_flag("suspended"):
         return []
     with _runtime().db.reading() as session:
-        rows = engine_rest_dao.list_instances(session, _filter(), query_int("firstResult", 0, high=10**9),
-                                              query_int("maxResults", 100, high=1000))
+        rows = engine_rest_dao.list_instances(session, f, first, size)
     return [process_instance(row) for row in rows]
 
 
 @blueprint.route("/process-instance/count", methods=["GET"])
 @allow(*READERS)
 def count_instances():
+    f = _filter()
     if query_flag("suspended"):
         return {"count": 0}
     with _runtime().db.reading() as session:
-        return {"count": engine_rest_dao.count_instances(session, _filter())}
+        return {"count": engine_rest_dao.count_instances(session, f)}
 
 
 @blueprint.route("/process-instance/<instance_id>", methods=["GET"])

@@ -1,9 +1,12 @@
-"""``GET /engine-rest/version``: Camunda Modeler asks this before it deploys."""
+"""``GET /engine-rest/version`` (Camunda Modeler asks it before it deploys) and the OpenAPI document."""
 
 from __future__ import annotations
 
-from service.auth.permissions import signed_in
+from flask import request
+
+from service.auth.permissions import public, signed_in
 from service.engine_rest import blueprint
+from service.engine_rest.openapi import document
 
 # The Camunda 7 REST API version whose shapes this follows.
 CAMUNDA_VERSION = "7.24.0"
@@ -13,3 +16,9 @@ CAMUNDA_VERSION = "7.24.0"
 @signed_in
 def version():
     return {"version": CAMUNDA_VERSION}
+
+
+@blueprint.route("/openapi.json", methods=["GET"])
+@public
+def openapi_document():
+    return document(request.url_root.rstrip("/") + "/engine-rest")
