@@ -14,9 +14,11 @@ from types import MappingProxyType
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
+from workflows import timer_expressions
 from workflows.xml_safety import UnsafeXmlError, parse_untrusted_xml
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -111,10 +113,54 @@ def parse_definitions(content: bytes, filename: str = "diagram.bpmn") -> list[Pr
         ]
         if not process_ids:
             raise DeploymentError([Problem(None, "The file has no executable process.")])
-        return [_definition(parser, root, pid) for pid in process_ids]
+        definitions = [_definition(parser, root, pid) for pid in process_ids]
     except ValidationException as error:
         element_id = getattr(error, "id", None) or None
         raise DeploymentError([Problem(element_id, _spiff_message(error))]) from None
+    translated: set[int] = set()
+    problems = [p for d in definitions for p in translate_timers(d, translated)]
+    if problems:
+        raise DeploymentError(problems)
+    return definitions
+
+
+def timer_definitions(specs) -> list[tuple[str, object]]:
+    """(element id, timer event definition) for every timer in ``specs``, including the parts of a
+    multiple event."""
+    found = []
+    for spec in specs:
+        for task_spec in spec.task_specs.values():
+            definition = getattr(task_spec, "event_definition", None)
+            for candidate in getattr(definition, "event_definitions", None) or [definition]:
+                if task_spec.bpmn_id and isinstance(candidate, TimerEventDefinition):
+                    found.append((_timer_event_id(task_spec, candidate), candidate))
+    return found
+
+
+def _timer_event_id(task_spec, timer: TimerEventDefinition) -> str:
+    # Behind an event-based gateway the timer belongs to the gateway's task; name the timer event
+    # itself (SpiffWorkflow names the definition after the event's name, or its id) so a modeler can select it.
+    for output in getattr(task_spec, "outputs", []):
+        if timer.name in (output.bpmn_id, output.bpmn_name) and output.bpmn_id:
+            return output.bpmn_id
+    return task_spec.bpmn_id
+
+
+def translate_timers(definition: ProcessDefinition, translated: set[int]) -> list[Problem]:
+    """Rewrite each timer's expression into the checked sandbox form (see ``timer_expressions``).
+
+    Done once, on the parsed spec of a deployed version; the stored XML keeps what the owner wrote.
+    """
+    problems = []
+    for element_id, timer in timer_definitions([definition.spec, *definition.subprocess_specs.values()]):
+        if id(timer) in translated:  # a subprocess spec shared by two processes of one file
+            continue
+        translated.add(id(timer))
+        try:
+            timer.expression = timer_expressions.translate(timer_expressions.kind_of(timer), timer.expression)
+        except timer_expressions.TimerExpressionError as error:
+            problems.append(Problem(element_id, str(error)))
+    return problems
 
 
 def _spiff_message(error: ValidationException) -> str:
@@ -190,7 +236,7 @@ def _timers(process: etree._Element) -> dict[str, str]:
     """Each timer event's expression (timeDate, timeDuration or timeCycle), by element id."""
     timers = {}
     for definition in process.iterfind(".//bpmn:timerEventDefinition", NS):
-        expression = next((child.text or "").strip() for child in definition if child.text) if len(definition) else ""
+        expression = next(((child.text or "").strip() for child in definition if child.text), "")
         timers[definition.getparent().get("id")] = expression
     return timers
 

@@ -12,16 +12,15 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
+from workflows import timer_expressions
 from workflows.definitions import NS, Problem, ProcessDefinition
 from workflows.due_dates import DueDateError, due_instant
 from workflows.sandbox import compile_problems
+from workflows.timer_expressions import TimerExpressionError
 
 # Every element whose text SpiffWorkflow evaluates as an expression.
 _EXPRESSIONS = (
     ("bpmn:conditionExpression", "eval", "condition"),
-    ("bpmn:timeDate", "eval", "timer date"),
-    ("bpmn:timeDuration", "eval", "timer duration"),
-    ("bpmn:timeCycle", "eval", "timer cycle"),
     ("bpmn:conditionalEventDefinition/bpmn:condition", "eval", "event condition"),
     ("bpmn:loopCardinality", "eval", "loop cardinality"),
     ("bpmn:completionCondition", "eval", "completion condition"),
@@ -29,6 +28,8 @@ _EXPRESSIONS = (
     ("bpmn:correlationPropertyRetrievalExpression/bpmn:messagePath", "eval", "correlation expression"),
     ("bpmn:correlationPropertyRetrievalExpression/bpmn:formalExpression", "eval", "correlation expression"),
 )
+# Timer bodies are compiled as translated (plain ISO values and ${…} become sandbox expressions).
+_TIMERS = (("bpmn:timeDate", "date"), ("bpmn:timeDuration", "duration"), ("bpmn:timeCycle", "cycle"))
 _MESSAGE_PAYLOAD = f"{{{NS['camunda']}}}expression"  # camunda:expression on a message event definition
 
 
@@ -39,6 +40,9 @@ def expression_problems(root: etree._Element) -> list[Problem]:
             owner = _owner_id(node)
             problems += [Problem(owner, f"The {what} does not compile safely: {p}")
                          for p in compile_problems((node.text or "").strip(), mode)]
+    for path, kind in _TIMERS:
+        for node in root.iterfind(f".//{path}", NS):
+            problems += _timer_problems(_owner_id(node), kind, node.text or "")
     for node in root.iterfind(".//bpmn:messageEventDefinition", NS):
         if node.get(_MESSAGE_PAYLOAD) is not None:
             problems += [Problem(_owner_id(node), f"The message payload does not compile safely: {p}")
@@ -48,6 +52,15 @@ def expression_problems(root: etree._Element) -> list[Problem]:
         problems += [Problem(node.get("id"), f"The script does not compile safely: {p}")
                      for p in compile_problems((script.text or "") if script is not None else "", "exec")]
     return problems
+
+
+def _timer_problems(owner: str | None, kind: str, text: str) -> list[Problem]:
+    try:
+        expression = timer_expressions.translate(kind, text)
+    except TimerExpressionError as error:
+        return [Problem(owner, str(error))]
+    return [Problem(owner, f"The timer {kind} does not compile safely: {p}")
+            for p in compile_problems(expression, "eval")]
 
 
 def _owner_id(node: etree._Element) -> str | None:
