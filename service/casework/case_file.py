@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -59,6 +60,7 @@ class CaseSummary:
     version: ProcessVersion
     definition: ProcessDefinition
     waiting_elements: Sequence[str]
+    waiting_timers: Sequence[dict[str, Any]]  # as the instance row keeps them: element_id, name, kind, due
     incidents: Sequence[Incident]
     adjustments: Sequence[Adjustment]
     active_restrictions: Sequence[Restriction]
@@ -195,6 +197,7 @@ def _summary(session: Session, case: Case, instance: ProcessInstance, version: P
         version=version,
         definition=definition,
         waiting_elements=list(instance.waiting_elements or []),
+        waiting_timers=[{**t, "due": datetime.fromisoformat(t["due"])} for t in instance.waiting_timers or []],
         incidents=cases_dao.list_incidents(session, case.id),
         adjustments=cases_dao.list_adjustments(session, case.id),
         active_restrictions=cases_dao.list_active_restrictions(session, case.customer_id),

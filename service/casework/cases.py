@@ -65,7 +65,7 @@ def _outcome(case: Case, opened) -> StepOutcome:
 
 
 @contextmanager
-def _diagram_problems() -> Iterator[None]:
+def diagram_problems() -> Iterator[None]:
     """Turn an engine failure into a message a person can act on; the transaction rolls back.
 
     Only the sandbox's and the engine's own messages are repeated. Any other error's text can
@@ -112,7 +112,7 @@ class Casework:
             data = validated(version, definition.start_form_key, form_data, london_date(now))
             customer = cases_dao.find_or_add_customer(session, data, now=now)
             reference = self._case_reference(session, now)
-            with _diagram_problems():
+            with diagram_problems():
                 workflow, step = self.engine.start(
                     definition, {**data, "case_reference": reference, "customer_reference": customer.reference}
                 )
@@ -173,7 +173,7 @@ class Casework:
                 workflow = self.engine.load(definition, instance.state)
                 open_before = {t.id for t in self.engine.ready_user_tasks(workflow)}
                 try:
-                    with _diagram_problems():
+                    with diagram_problems():
                         step = self.engine.complete_task(workflow, task_id, data)
                 except TaskNotReady:
                     raise Conflict(_ALREADY_DONE) from None
@@ -207,7 +207,7 @@ class Casework:
                 workflow = self.engine.load(definition, instance.state)
                 open_before = {t.id for t in self.engine.ready_user_tasks(workflow)}
                 try:
-                    with _diagram_problems():
+                    with diagram_problems():
                         step = self.engine.deliver_message(workflow, message, data)
                 except NoOneWaiting:
                     raise Conflict(

@@ -46,6 +46,8 @@ class ProcessInstance(Base):
     lock_version: Mapped[int] = mapped_column(default=1)
     next_timer_due: Mapped[datetime | None]
     waiting_elements: Mapped[list[Any]] = mapped_column(default=list)
+    # [{element_id, name, kind, due}] for each timer the case waits on, soonest first.
+    waiting_timers: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     audit_seq: Mapped[int] = mapped_column(default=0)
     audit_head: Mapped[str] = mapped_column(String(64), default="")
     timer_attempts: Mapped[int] = mapped_column(default=0)
