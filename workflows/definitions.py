@@ -55,6 +55,21 @@ class UserTaskDefinition:
 
 
 @dataclass(frozen=True)
+class MessageDefinition:
+    """A message a case can wait for, as a catch event names it.
+
+    ``form_key`` (a ``formKey`` camunda:property on the catch event) is the form its payload is validated
+    against; without one the message carries no payload. ``groups`` (a ``candidateGroups``
+    camunda:property) says who may send it; without one, caseworkers may.
+    """
+
+    name: str
+    label: str
+    form_key: str | None
+    groups: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SequenceFlow:
     flow_id: str
     source: str
@@ -87,6 +102,7 @@ class ProcessDefinition:
     # Message name -> the elements a case can be waiting at when that message is welcome: catch
     # events, boundary events and the event-based gateways in front of them.
     message_catchers: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    messages: Mapping[str, MessageDefinition] = field(default_factory=dict)
 
     def flow_between(self, source: str, target: str) -> str | None:
         return self.flow_by_ends.get((source, target))
@@ -196,6 +212,7 @@ def _definition(parser: CamundaParser, root: etree._Element, process_id: str) ->
         implicit_edges=tuple(_implicit_edges(process)),
         message_forms=MappingProxyType(_message_forms(root, process)),
         message_catchers=MappingProxyType(_message_catchers([spec, *subprocess_specs.values()])),
+        messages=MappingProxyType(_messages(root, process)),
     )
 
 
@@ -220,6 +237,25 @@ def _message_forms(root: etree._Element, process: etree._Element) -> dict[str, s
         if key and name:
             forms[name] = key
     return forms
+
+
+def _messages(root: etree._Element, process: etree._Element) -> dict[str, MessageDefinition]:
+    names = {m.get("id"): m.get("name") for m in root.iterfind("bpmn:message", NS)}
+    messages: dict[str, MessageDefinition] = {}
+    for definition in process.iterfind(".//bpmn:messageEventDefinition", NS):
+        event = definition.getparent()
+        name = names.get(definition.get("messageRef"))
+        if not name or etree.QName(event).localname not in ("intermediateCatchEvent", "boundaryEvent"):
+            continue
+        properties = _camunda_properties(event)
+        groups = tuple(g.strip() for g in properties.get("candidateGroups", "").split(",") if g.strip())
+        known = messages.get(name)
+        messages[name] = MessageDefinition(
+            name, (known.label if known else None) or event.get("name") or name,
+            (known.form_key if known else None) or properties.get("formKey") or None,
+            (known.groups if known else ()) or groups or ("caseworker",),
+        )
+    return messages
 
 
 def _implicit_edges(process: etree._Element):

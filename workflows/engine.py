@@ -113,12 +113,21 @@ class CaseEngine:
         return self._advance(workflow, self._definition(workflow), run)
 
     def deliver_message(self, workflow: BpmnWorkflow, name: str, payload: Mapping[str, Any]) -> StepResult:
+        """Deliver message ``name`` to whatever in the case waits for it.
+
+        The payload's fields become variables in the case's data (as Camunda's correlation with process
+        variables does), and the whole payload is also kept under the message's name. SpiffWorkflow alone
+        would keep it only under a variable the catch event names, and drop it otherwise.
+        """
         if not self.waits_for_message(workflow, name):
             raise NoOneWaiting(name)
         event = BpmnEvent(MessageEventDefinition(name), payload={"payload": dict(payload), "result_var": name})
 
         def run() -> None:
             workflow.send_event(event)
+            for task in workflow.get_tasks(state=TaskState.WAITING | TaskState.READY):
+                if name in task.internal_data or event in task.internal_data.get("seen_events", ()):
+                    task.data.update(payload)
             workflow.do_engine_steps()
 
         return self._advance(workflow, self._definition(workflow), run)

@@ -38,7 +38,7 @@ from service.models import (
     ProcessVersion,
     Restriction,
 )
-from workflows.definitions import ProcessDefinition
+from workflows.definitions import MessageDefinition, ProcessDefinition
 from workflows.forms import FormSchema
 
 APPEAL_MESSAGE = "appeal_received"
@@ -81,6 +81,14 @@ class CaseSummary:
     def appeal_possible(self) -> bool:
         """Whether the case is waiting for an appeal now (only then can one be recorded)."""
         return self.case.status == "open" and waits_for_message(self.definition, self.waiting_elements, APPEAL_MESSAGE)
+
+    @property
+    def waiting_messages(self) -> list[MessageDefinition]:
+        """The messages the case is waiting for now, in the diagram's order."""
+        if self.case.status != "open":
+            return []
+        return [m for name, m in self.definition.messages.items()
+                if waits_for_message(self.definition, self.waiting_elements, name)]
 
     def form_for(self, data: dict[str, Any]) -> FormSchema | None:
         return form_covering(self.version, data)
