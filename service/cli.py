@@ -1,5 +1,5 @@
-"""Command line: ``ubp migrate | deploy | seed-demo | create-user | worker | verify-audit | anchor-audit |
-grant-app-role`` (also ``flask --app service ...``)."""
+"""Command line: ``ubp migrate | deploy | seed-demo | create-user | send-message | worker | verify-audit |
+anchor-audit | grant-app-role`` (also ``flask --app service ...``)."""
 
 from __future__ import annotations
 
@@ -61,6 +61,38 @@ def register_commands(app: Flask) -> None:
             for problem in error.problems:
                 click.echo(f"  {problem.element_id or '-'}: {problem.message}", err=True)
             raise click.ClickException("Deployment refused.") from None
+
+    @app.cli.command("send-message")
+    @click.argument("reference")
+    @click.argument("message")
+    @click.option("--as", "username", required=True, help="The staff member sending it (their groups are checked).")
+    @click.option("--data", "data", default="{}", help="The message form's fields, as a JSON object.")
+    def send_message_command(reference: str, message: str, username: str, data: str) -> None:
+        """Deliver MESSAGE to the case REFERENCE, which must be waiting for it."""
+        from service.casework.actors import Actor
+        from service.casework.errors import CaseworkError, InvalidInput
+
+        runtime = _runtime()
+        try:
+            payload = json.loads(data)
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict):
+            raise click.ClickException("--data must be a JSON object, for example '{\"answer\": \"yes\"}'.")
+        with runtime.db.reading() as session:
+            user = users_dao.get_user_by_username(session, username)
+        if user is None or not user.active:
+            raise click.ClickException(f"There is no active user called {username!r}.")
+        try:
+            runtime.casework.deliver_message(Actor(user.id, tuple(user.roles), user.full_name), reference, message,
+                                             payload)
+        except InvalidInput as invalid:
+            for problem in invalid.problems:
+                click.echo(f"  {problem.field or '-'}: {problem.message}", err=True)
+            raise click.ClickException(invalid.message) from None
+        except CaseworkError as error:
+            raise click.ClickException(error.message) from None
+        click.echo(f"{reference}: {message} delivered.")
 
     @app.cli.command("create-user")
     @click.argument("username")

@@ -19,6 +19,7 @@ from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
 from workflows import timer_expressions
+from workflows.camunda_expressions import translate_expressions
 from workflows.xml_safety import UnsafeXmlError, parse_untrusted_xml
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -121,6 +122,9 @@ def parse_definitions(content: bytes, filename: str = "diagram.bpmn") -> list[Pr
         raise DeploymentError(
             [Problem(i, f"The id {i!r} is reserved by the engine: give this element another id.") for i in clashes]
         )
+    refused = translate_expressions(root)
+    if refused:
+        raise DeploymentError([Problem(element_id, message) for element_id, message in refused])
     parser = CamundaParser()
     try:
         parser.add_bpmn_xml(root, filename=filename)

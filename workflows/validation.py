@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from workflows import timer_expressions
+from workflows.camunda_expressions import translate_expressions
 from workflows.definitions import NS, Problem, ProcessDefinition
 from workflows.due_dates import DueDateError, due_instant
 from workflows.sandbox import compile_problems
@@ -34,7 +35,8 @@ _MESSAGE_PAYLOAD = f"{{{NS['camunda']}}}expression"  # camunda:expression on a m
 
 
 def expression_problems(root: etree._Element) -> list[Problem]:
-    problems: list[Problem] = []
+    """Compile every expression as it will run: ``${…}`` ones are translated first (``root`` is changed)."""
+    problems: list[Problem] = [Problem(element, message) for element, message in translate_expressions(root)]
     for path, mode, what in _EXPRESSIONS:
         for node in root.iterfind(f".//{path}", NS):
             owner = _owner_id(node)
