@@ -20,6 +20,7 @@ from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
 from workflows import timer_expressions
 from workflows.camunda_expressions import translate_expressions
+from workflows.element_support import element_problems, pass_through
 from workflows.xml_safety import UnsafeXmlError, parse_untrusted_xml
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -122,7 +123,7 @@ def parse_definitions(content: bytes, filename: str = "diagram.bpmn") -> list[Pr
         raise DeploymentError(
             [Problem(i, f"The id {i!r} is reserved by the engine: give this element another id.") for i in clashes]
         )
-    refused = translate_expressions(root)
+    refused = element_problems(root) + translate_expressions(root)
     if refused:
         raise DeploymentError([Problem(element_id, message) for element_id, message in refused])
     parser = CamundaParser()
@@ -134,9 +135,16 @@ def parse_definitions(content: bytes, filename: str = "diagram.bpmn") -> list[Pr
         if not process_ids:
             raise DeploymentError([Problem(None, "The file has no executable process.")])
         definitions = [_definition(parser, root, pid) for pid in process_ids]
+    except DeploymentError:
+        raise
     except ValidationException as error:
         element_id = getattr(error, "id", None) or None
         raise DeploymentError([Problem(element_id, _spiff_message(error))]) from None
+    except Exception as error:  # any other parser failure is the file's problem, never a 500
+        detail = str(error).splitlines()[0][:300] if str(error) else "no detail"
+        raise DeploymentError([Problem(
+            _failing_element(error), f"{filename} could not be parsed ({type(error).__name__}): {detail}",
+        )]) from None
     translated: set[int] = set()
     problems = [p for d in definitions for p in translate_timers(d, translated)]
     if problems:
@@ -183,6 +191,11 @@ def translate_timers(definition: ProcessDefinition, translated: set[int]) -> lis
     return problems
 
 
+def _failing_element(error: Exception) -> str | None:
+    node = getattr(error, "node", None)
+    return getattr(error, "id", None) or (node.get("id") if node is not None and hasattr(node, "get") else None)
+
+
 def _spiff_message(error: ValidationException) -> str:
     message = str(error).splitlines()[0] if str(error) else "The diagram could not be parsed."
     return message[:500]
@@ -191,6 +204,7 @@ def _spiff_message(error: ValidationException) -> str:
 def _definition(parser: CamundaParser, root: etree._Element, process_id: str) -> ProcessDefinition:
     spec = parser.get_spec(process_id)
     subprocess_specs = parser.get_subprocess_specs(process_id)
+    pass_through([spec, *subprocess_specs.values()])
     process = root.find(f"bpmn:process[@id='{process_id}']", NS)
     lanes = _lane_of_each_element(process)
     flows = {f.get("id"): _flow(f) for f in process.iterfind(".//bpmn:sequenceFlow", NS)}
