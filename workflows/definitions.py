@@ -21,6 +21,7 @@ from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from workflows import timer_expressions
 from workflows.camunda_expressions import translate_expressions
 from workflows.element_support import element_problems, pass_through
+from workflows.generated_forms import GeneratedFormError, generated_form, generated_key
 from workflows.xml_safety import UnsafeXmlError, parse_untrusted_xml
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -105,6 +106,8 @@ class ProcessDefinition:
     # events, boundary events and the event-based gateways in front of them.
     message_catchers: Mapping[str, frozenset[str]] = field(default_factory=dict)
     messages: Mapping[str, MessageDefinition] = field(default_factory=dict)
+    # Forms made from camunda:formData (or "mark as done") for user tasks without a formKey, by form key.
+    generated_forms: Mapping[str, Mapping] = field(default_factory=dict)
 
     def flow_between(self, source: str, target: str) -> str | None:
         return self.flow_by_ends.get((source, target))
@@ -207,6 +210,7 @@ def _definition(parser: CamundaParser, root: etree._Element, process_id: str) ->
     pass_through([spec, *subprocess_specs.values()])
     process = root.find(f"bpmn:process[@id='{process_id}']", NS)
     lanes = _lane_of_each_element(process)
+    generated = _generated_forms(process)
     flows = {f.get("id"): _flow(f) for f in process.iterfind(".//bpmn:sequenceFlow", NS)}
     return ProcessDefinition(
         process_id=process_id,
@@ -231,6 +235,7 @@ def _definition(parser: CamundaParser, root: etree._Element, process_id: str) ->
         message_forms=MappingProxyType(_message_forms(root, process)),
         message_catchers=MappingProxyType(_message_catchers([spec, *subprocess_specs.values()])),
         messages=MappingProxyType(_messages(root, process)),
+        generated_forms=MappingProxyType(generated),
     )
 
 
@@ -254,6 +259,18 @@ def _message_forms(root: etree._Element, process: etree._Element) -> dict[str, s
         name = names.get(definition.get("messageRef"))
         if key and name:
             forms[name] = key
+    return forms
+
+
+def _generated_forms(process: etree._Element) -> dict[str, dict]:
+    forms = {}
+    for task in process.iterfind(".//bpmn:userTask", NS):
+        if task.get(f"{{{CAMUNDA_NS}}}formKey"):
+            continue
+        try:
+            forms[generated_key(task.get("id"))] = generated_form(task)
+        except GeneratedFormError as error:
+            raise DeploymentError([Problem(task.get("id"), str(error))]) from None
     return forms
 
 
@@ -326,7 +343,7 @@ def _user_task(node: etree._Element, lanes: Mapping[str, str]) -> UserTaskDefini
         element_id=node.get("id"),
         name=node.get("name") or node.get("id"),
         lane=lanes.get(node.get("id")),
-        form_key=node.get(f"{{{CAMUNDA_NS}}}formKey"),
+        form_key=node.get(f"{{{CAMUNDA_NS}}}formKey") or generated_key(node.get("id")),
         candidate_groups=tuple(g.strip() for g in groups.split(",") if g.strip()),
         assignee=node.get(f"{{{CAMUNDA_NS}}}assignee"),
         due_date=node.get(f"{{{CAMUNDA_NS}}}dueDate"),

@@ -89,9 +89,7 @@ def user_task_problems(
             problems.append(Problem(None, f"The message {message!r} uses the form {key!r}, which does not exist."))
     for task in definition.user_tasks.values():
         label = f"The task {task.name!r}"
-        if not task.form_key:
-            problems.append(Problem(task.element_id, f"{label} has no form key."))
-        elif not form_exists(task.form_key):
+        if not form_exists(task.form_key):
             problems.append(Problem(task.element_id, f"{label} uses the form {task.form_key!r}, which does not exist."))
         unknown = [g for g in task.candidate_groups if g not in roles]
         if unknown:

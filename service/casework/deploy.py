@@ -51,7 +51,8 @@ def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str) -> list[
         problems += [Problem(None, f"The form {key!r}: {p}") for p in schema_problems(schema)]
     for definition in definitions:
         problems += user_task_problems(
-            definition, known_roles=ROLES, lane_roles=LANE_ROLES, form_exists=lambda key: key in forms
+            definition, known_roles=ROLES, lane_roles=LANE_ROLES,
+            form_exists=lambda key, d=definition: key in forms or key in d.generated_forms,
         )
         problems += guardrails.policy_problems(definition, case_events.known_case_events())
     if problems:
@@ -60,11 +61,13 @@ def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str) -> list[
 
 
 def forms_used(definition: ProcessDefinition, forms: Mapping[str, Any]) -> dict[str, Any]:
+    """The forms a version keeps: those its elements name, and those generated for tasks that name none."""
     keys = {t.form_key for t in definition.user_tasks.values() if t.form_key}
     keys.update(definition.message_forms.values())
     if definition.start_form_key:
         keys.add(definition.start_form_key)
-    return {key: forms[key] for key in sorted(keys) if key in forms}
+    available = {**forms, **definition.generated_forms}
+    return {key: available[key] for key in sorted(keys) if key in available}
 
 
 def content_hash(content: bytes, forms: Mapping[str, Any]) -> str:
