@@ -39,6 +39,21 @@ def deploy_directory(runtime, bpmn_dir: Path, forms_dir: Path, comment: str) -> 
     return messages
 
 
+def deploy_files(runtime, paths: list[Path], forms: dict[str, object], comment: str) -> list[tuple[bool, str]]:
+    """Deploy each file on its own; (refused, line) per file, so one refusal neither hides nor undoes the others."""
+    lines = []
+    for path in paths:
+        try:
+            outcome = deploy(runtime.db, path.read_bytes(), forms, filename=path.name, deployed_by_id=None,
+                             comment=comment, now=runtime.clock.now())
+        except DeploymentError as error:
+            reasons = "; ".join(f"{p.element_id or '-'}: {p.message}" for p in error.problems)
+            lines.append((True, f"{path.name}: refused: {reasons}"))
+        else:
+            lines.append((False, f"{path.name}: {outcome.message}"))
+    return lines
+
+
 def register_commands(app: Flask) -> None:
     @app.cli.command("migrate")
     def migrate_command() -> None:
@@ -53,14 +68,14 @@ def register_commands(app: Flask) -> None:
     def deploy_command(bpmn_dir: Path | None, forms_dir: Path | None, comment: str) -> None:
         """Deploy every BPMN file in a folder, with the forms its tasks use."""
         runtime = _runtime()
-        try:
-            for line in deploy_directory(runtime, bpmn_dir or runtime.settings.bpmn_dir,
-                                         forms_dir or runtime.settings.forms_dir, comment):
-                click.echo(line)
-        except DeploymentError as error:
-            for problem in error.problems:
-                click.echo(f"  {problem.element_id or '-'}: {problem.message}", err=True)
-            raise click.ClickException("Deployment refused.") from None
+        folder = bpmn_dir or runtime.settings.bpmn_dir
+        forms = load_forms(forms_dir or runtime.settings.forms_dir)
+        results = deploy_files(runtime, sorted(folder.glob("*.bpmn")), forms, comment)
+        for refused, line in results:
+            click.echo(line, err=refused)
+        refusals = sum(refused for refused, _ in results)
+        if refusals:
+            raise click.ClickException(f"{refusals} of {len(results)} file(s) refused; the others are as listed.")
 
     @app.cli.command("send-message")
     @click.argument("reference")

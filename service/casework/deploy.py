@@ -37,7 +37,8 @@ class DeployOutcome:
     def message(self) -> str:
         parts = [
             f"{v.process_id} version {v.version} deployed" if v.created
-            else f"{v.process_id} is unchanged: version {v.version} already has this content, nothing was deployed"
+            else f"{v.process_id} is unchanged: the current version {v.version} already has this content, "
+            "nothing was deployed"
             for v in self.versions
         ]
         return "; ".join(parts) + "."
@@ -86,10 +87,11 @@ def deploy(
         for definition in definitions:
             own_forms = forms_used(definition, forms)
             digest = content_hash(content, own_forms)
-            existing = processes_dao.find_version_by_hash(session, definition.process_id, digest)
-            if existing is not None:
-                deployed.append(DeployedVersion(definition.process_id, existing.version, existing.id, False))
+            latest = processes_dao.get_latest_version(session, definition.process_id)
+            if latest is not None and latest.content_hash == digest:
+                deployed.append(DeployedVersion(definition.process_id, latest.version, latest.id, False))
                 continue
+            # An earlier version's content (a rollback) is deployed again as a new version, so it becomes current.
             version = processes_dao.add_version(session, ProcessVersion(
                 process_id=definition.process_id,
                 version=processes_dao.next_version_number(session, definition.process_id),

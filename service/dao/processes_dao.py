@@ -21,14 +21,6 @@ def get_latest_version(session: Session, process_id: str) -> ProcessVersion | No
     )
 
 
-def find_version_by_hash(session: Session, process_id: str, content_hash: str) -> ProcessVersion | None:
-    return session.scalar(
-        select(ProcessVersion).where(
-            ProcessVersion.process_id == process_id, ProcessVersion.content_hash == content_hash
-        )
-    )
-
-
 def next_version_number(session: Session, process_id: str) -> int:
     highest = session.scalar(
         select(func.max(ProcessVersion.version)).where(ProcessVersion.process_id == process_id)

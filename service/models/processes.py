@@ -17,7 +17,8 @@ class ProcessVersion(Base):
     __tablename__ = "process_versions"
     __table_args__ = (
         UniqueConstraint("process_id", "version"),
-        UniqueConstraint("process_id", "content_hash"),
+        # Not unique: redeploying an earlier version's content makes a new version with the same hash.
+        Index("ix_process_versions_process_id_content_hash", "process_id", "content_hash"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

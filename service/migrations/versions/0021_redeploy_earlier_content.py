@@ -1,0 +1,29 @@
+"""Redeploying an earlier version's content makes it current again, as a new version with the same hash.
+
+A version's content hash was unique per process, so deploying the content of version 1 after version 2
+answered "unchanged" and left version 2 current: rolling back was impossible. Now only the latest
+version's hash counts as "unchanged"; the hash stays indexed for that lookup.
+
+Revision ID: 0021
+Revises: 0020
+Create Date: 2026-12-02
+"""
+
+from alembic import op
+
+revision = "0021"
+down_revision = "0020"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("process_versions") as batch:
+        batch.drop_constraint("uq_process_versions_process_id_content_hash", type_="unique")
+        batch.create_index("ix_process_versions_process_id_content_hash", ["process_id", "content_hash"])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("process_versions") as batch:
+        batch.drop_index("ix_process_versions_process_id_content_hash")
+        batch.create_unique_constraint("uq_process_versions_process_id_content_hash", ["process_id", "content_hash"])
