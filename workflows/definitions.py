@@ -19,6 +19,7 @@ from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
 from workflows import timer_expressions
+from workflows.called_processes import CalledLookup, CalledProcessError, add_called_processes
 from workflows.camunda_expressions import translate_expressions
 from workflows.element_support import element_problems, pass_through
 from workflows.generated_forms import GeneratedFormError, generated_form, generated_key
@@ -108,13 +109,19 @@ class ProcessDefinition:
     messages: Mapping[str, MessageDefinition] = field(default_factory=dict)
     # Forms made from camunda:formData (or "mark as done") for user tasks without a formKey, by form key.
     generated_forms: Mapping[str, Mapping] = field(default_factory=dict)
+    # The XML of deployed processes this file's call activities call, by process id, as parsed with it.
+    called_sources: Mapping[str, str] = field(default_factory=dict)
 
     def flow_between(self, source: str, target: str) -> str | None:
         return self.flow_by_ends.get((source, target))
 
 
-def parse_definitions(content: bytes, filename: str = "diagram.bpmn") -> list[ProcessDefinition]:
-    """Parse one BPMN file into a definition per executable process, or raise DeploymentError."""
+def parse_definitions(content: bytes, filename: str = "diagram.bpmn",
+                      called: CalledLookup | None = None) -> list[ProcessDefinition]:
+    """Parse one BPMN file into a definition per executable process, or raise DeploymentError.
+
+    ``called`` finds the deployed processes the file's call activities name but do not define.
+    """
     try:
         root = parse_untrusted_xml(content)
     except UnsafeXmlError as error:
@@ -132,14 +139,17 @@ def parse_definitions(content: bytes, filename: str = "diagram.bpmn") -> list[Pr
     parser = CamundaParser()
     try:
         parser.add_bpmn_xml(root, filename=filename)
+        called_sources = add_called_processes(parser, root, called, parse_untrusted_xml)
         process_ids = [
             p.get("id") for p in root.iterfind("bpmn:process", NS) if p.get("isExecutable") == "true"
         ]
         if not process_ids:
             raise DeploymentError([Problem(None, "The file has no executable process.")])
-        definitions = [_definition(parser, root, pid) for pid in process_ids]
+        definitions = [_definition(parser, root, pid, called_sources) for pid in process_ids]
     except DeploymentError:
         raise
+    except CalledProcessError as error:
+        raise DeploymentError([Problem(element_id, message) for element_id, message in error.problems]) from None
     except ValidationException as error:
         element_id = getattr(error, "id", None) or None
         raise DeploymentError([Problem(element_id, _spiff_message(error))]) from None
@@ -204,7 +214,8 @@ def _spiff_message(error: ValidationException) -> str:
     return message[:500]
 
 
-def _definition(parser: CamundaParser, root: etree._Element, process_id: str) -> ProcessDefinition:
+def _definition(parser: CamundaParser, root: etree._Element, process_id: str,
+                called_sources: Mapping[str, str]) -> ProcessDefinition:
     spec = parser.get_spec(process_id)
     subprocess_specs = parser.get_subprocess_specs(process_id)
     pass_through([spec, *subprocess_specs.values()])
@@ -236,6 +247,7 @@ def _definition(parser: CamundaParser, root: etree._Element, process_id: str) ->
         message_catchers=MappingProxyType(_message_catchers([spec, *subprocess_specs.values()])),
         messages=MappingProxyType(_messages(root, process)),
         generated_forms=MappingProxyType(generated),
+        called_sources=MappingProxyType(dict(called_sources)),
     )
 
 

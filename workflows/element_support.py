@@ -30,7 +30,7 @@ def element_problems(root: etree._Element) -> list[tuple[str | None, str]]:
             reason = _implementation_problem(task, kind)
             if reason:
                 problems.append((task.get("id"), f"The {_words(kind)} {_label(task)} {reason}"))
-    problems += _recursion_problems(root)
+    problems += recursion_problems([root])
     return problems
 
 
@@ -51,11 +51,13 @@ def _implementation_problem(task: etree._Element, kind: str) -> str | None:
     return "has no implementation this platform can run. Make it a script task or a user task."
 
 
-def _recursion_problems(root: etree._Element) -> list[tuple[str | None, str]]:
+def recursion_problems(roots: list[etree._Element]) -> list[tuple[str | None, str]]:
+    """Call activities that lead back to their own process, through the processes of ``roots``."""
     calls: dict[str, list[tuple[str, str]]] = {}
-    for process in root.iterfind("bpmn:process", NS):
-        calls[process.get("id")] = [(c.get("id"), c.get("calledElement") or "")
-                                    for c in process.iterfind(".//bpmn:callActivity", NS)]
+    for root in roots:
+        for process in root.iterfind("bpmn:process", NS):
+            calls[process.get("id")] = [(c.get("id"), c.get("calledElement") or "")
+                                        for c in process.iterfind(".//bpmn:callActivity", NS)]
     problems = []
     for process_id, activities in calls.items():
         for activity_id, called in activities:

@@ -44,9 +44,24 @@ class DeployOutcome:
         return "; ".join(parts) + "."
 
 
-def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str) -> list[ProcessDefinition]:
+def deployed_lookup(db: Database):
+    """How a deploy finds the processes a file's call activities name but do not define."""
+
+    def lookup(process_id: str, binding: str, number: str | None) -> str | None:
+        with db.reading() as session:
+            if binding == "version":
+                found = processes_dao.get_numbered_version(session, process_id, int(number)) if (
+                    number or "").isdigit() else None
+            else:
+                found = processes_dao.get_latest_version(session, process_id)
+            return found.bpmn_xml if found is not None else None
+
+    return lookup
+
+
+def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str, called=None) -> list[ProcessDefinition]:
     """Every server-side check a deployment must pass; raises DeploymentError listing all problems."""
-    definitions = parse_definitions(content, filename)
+    definitions = parse_definitions(content, filename, called)
     problems: list[Problem] = list(expression_problems(parse_untrusted_xml(content)))
     for key, schema in forms.items():
         problems += [Problem(None, f"The form {key!r}: {p}") for p in schema_problems(schema)]
@@ -71,9 +86,11 @@ def forms_used(definition: ProcessDefinition, forms: Mapping[str, Any]) -> dict[
     return {key: available[key] for key in sorted(keys) if key in available}
 
 
-def content_hash(content: bytes, forms: Mapping[str, Any]) -> str:
+def content_hash(content: bytes, forms: Mapping[str, Any], called: Mapping[str, str] | None = None) -> str:
     digest = hashlib.sha256(content)
     digest.update(orjson.dumps(forms, option=orjson.OPT_SORT_KEYS))
+    if called:  # the same file bound to a changed called process is a new version
+        digest.update(orjson.dumps(dict(called), option=orjson.OPT_SORT_KEYS))
     return digest.hexdigest()
 
 
@@ -81,12 +98,12 @@ def deploy(
     db: Database, content: bytes, forms: Mapping[str, Any], *, filename: str, deployed_by_id: int | None,
     comment: str, now: datetime,
 ) -> DeployOutcome:
-    definitions = check_bpmn(content, forms, filename)
+    definitions = check_bpmn(content, forms, filename, deployed_lookup(db))
     deployed = []
     with db.transaction() as session:
         for definition in definitions:
             own_forms = forms_used(definition, forms)
-            digest = content_hash(content, own_forms)
+            digest = content_hash(content, own_forms, definition.called_sources)
             latest = processes_dao.get_latest_version(session, definition.process_id)
             if latest is not None and latest.content_hash == digest:
                 deployed.append(DeployedVersion(definition.process_id, latest.version, latest.id, False))
@@ -96,6 +113,7 @@ def deploy(
                 process_id=definition.process_id,
                 version=processes_dao.next_version_number(session, definition.process_id),
                 name=definition.name, content_hash=digest, bpmn_xml=content.decode("utf-8"), forms=own_forms,
+                called_processes=dict(definition.called_sources),
                 deployed_by_id=deployed_by_id, deployed_at=now, comment=comment,
             ))
             deployed.append(DeployedVersion(definition.process_id, version.version, version.id, True))

@@ -12,6 +12,12 @@ def get_version(session: Session, version_id: int) -> ProcessVersion | None:
     return session.get(ProcessVersion, version_id)
 
 
+def get_numbered_version(session: Session, process_id: str, number: int) -> ProcessVersion | None:
+    return session.scalar(
+        select(ProcessVersion).where(ProcessVersion.process_id == process_id, ProcessVersion.version == number)
+    )
+
+
 def get_latest_version(session: Session, process_id: str) -> ProcessVersion | None:
     return session.scalar(
         select(ProcessVersion)
