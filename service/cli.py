@@ -1,5 +1,5 @@
-"""Command line: ``ubp migrate | deploy | seed-demo | create-user | worker | verify-audit | anchor-audit |
-grant-app-role`` (also ``flask --app service ...``)."""
+"""Command line: ``ubp migrate | deploy | seed-demo | create-user | send-message | worker | verify-audit |
+anchor-audit | grant-app-role`` (also ``flask --app service ...``)."""
 
 from __future__ import annotations
 
@@ -39,6 +39,21 @@ def deploy_directory(runtime, bpmn_dir: Path, forms_dir: Path, comment: str) -> 
     return messages
 
 
+def deploy_files(runtime, paths: list[Path], forms: dict[str, object], comment: str) -> list[tuple[bool, str]]:
+    """Deploy each file on its own; (refused, line) per file, so one refusal neither hides nor undoes the others."""
+    lines = []
+    for path in paths:
+        try:
+            outcome = deploy(runtime.db, path.read_bytes(), forms, filename=path.name, deployed_by_id=None,
+                             comment=comment, now=runtime.clock.now())
+        except DeploymentError as error:
+            reasons = "; ".join(f"{p.element_id or '-'}: {p.message}" for p in error.problems)
+            lines.append((True, f"{path.name}: refused: {reasons}"))
+        else:
+            lines.append((False, f"{path.name}: {outcome.message}"))
+    return lines
+
+
 def register_commands(app: Flask) -> None:
     @app.cli.command("migrate")
     def migrate_command() -> None:
@@ -53,14 +68,46 @@ def register_commands(app: Flask) -> None:
     def deploy_command(bpmn_dir: Path | None, forms_dir: Path | None, comment: str) -> None:
         """Deploy every BPMN file in a folder, with the forms its tasks use."""
         runtime = _runtime()
+        folder = bpmn_dir or runtime.settings.bpmn_dir
+        forms = load_forms(forms_dir or runtime.settings.forms_dir)
+        results = deploy_files(runtime, sorted(folder.glob("*.bpmn")), forms, comment)
+        for refused, line in results:
+            click.echo(line, err=refused)
+        refusals = sum(refused for refused, _ in results)
+        if refusals:
+            raise click.ClickException(f"{refusals} of {len(results)} file(s) refused; the others are as listed.")
+
+    @app.cli.command("send-message")
+    @click.argument("reference")
+    @click.argument("message")
+    @click.option("--as", "username", required=True, help="The staff member sending it (their groups are checked).")
+    @click.option("--data", "data", default="{}", help="The message form's fields, as a JSON object.")
+    def send_message_command(reference: str, message: str, username: str, data: str) -> None:
+        """Deliver MESSAGE to the case REFERENCE, which must be waiting for it."""
+        from service.casework.actors import Actor
+        from service.casework.errors import CaseworkError, InvalidInput
+
+        runtime = _runtime()
         try:
-            for line in deploy_directory(runtime, bpmn_dir or runtime.settings.bpmn_dir,
-                                         forms_dir or runtime.settings.forms_dir, comment):
-                click.echo(line)
-        except DeploymentError as error:
-            for problem in error.problems:
-                click.echo(f"  {problem.element_id or '-'}: {problem.message}", err=True)
-            raise click.ClickException("Deployment refused.") from None
+            payload = json.loads(data)
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict):
+            raise click.ClickException("--data must be a JSON object, for example '{\"answer\": \"yes\"}'.")
+        with runtime.db.reading() as session:
+            user = users_dao.get_user_by_username(session, username)
+        if user is None or not user.active:
+            raise click.ClickException(f"There is no active user called {username!r}.")
+        try:
+            runtime.casework.deliver_message(Actor(user.id, tuple(user.roles), user.full_name), reference, message,
+                                             payload)
+        except InvalidInput as invalid:
+            for problem in invalid.problems:
+                click.echo(f"  {problem.field or '-'}: {problem.message}", err=True)
+            raise click.ClickException(invalid.message) from None
+        except CaseworkError as error:
+            raise click.ClickException(error.message) from None
+        click.echo(f"{reference}: {message} delivered.")
 
     @app.cli.command("create-user")
     @click.argument("username")

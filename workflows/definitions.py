@@ -14,14 +14,20 @@ from types import MappingProxyType
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
+from workflows import timer_expressions
+from workflows.called_processes import CalledLookup, CalledProcessError, add_called_processes
+from workflows.camunda_expressions import translate_expressions
+from workflows.element_support import element_problems, pass_through
 from workflows.external_tasks import (
     ExternalTaskDefinition,
     ProcessParser,
     external_task_definitions,
     external_task_problems,
 )
+from workflows.generated_forms import GeneratedFormError, generated_form, generated_key
 from workflows.xml_safety import UnsafeXmlError, parse_untrusted_xml
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -55,6 +61,21 @@ class UserTaskDefinition:
     due_date: str | None
     documentation: str | None
     properties: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MessageDefinition:
+    """A message a case can wait for, as a catch event names it.
+
+    ``form_key`` (a ``formKey`` camunda:property on the catch event) is the form its payload is validated
+    against; without one the message carries no payload. ``groups`` (a ``candidateGroups``
+    camunda:property) says who may send it; without one, caseworkers may.
+    """
+
+    name: str
+    label: str
+    form_key: str | None
+    groups: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -92,13 +113,22 @@ class ProcessDefinition:
     message_catchers: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # Element id -> the external task a worker carries out there (camunda:type="external").
     external_tasks: Mapping[str, ExternalTaskDefinition] = field(default_factory=dict)
+    messages: Mapping[str, MessageDefinition] = field(default_factory=dict)
+    # Forms made from camunda:formData (or "mark as done") for user tasks without a formKey, by form key.
+    generated_forms: Mapping[str, Mapping] = field(default_factory=dict)
+    # The XML of deployed processes this file's call activities call, by process id, as parsed with it.
+    called_sources: Mapping[str, str] = field(default_factory=dict)
 
     def flow_between(self, source: str, target: str) -> str | None:
         return self.flow_by_ends.get((source, target))
 
 
-def parse_definitions(content: bytes, filename: str = "diagram.bpmn") -> list[ProcessDefinition]:
-    """Parse one BPMN file into a definition per executable process, or raise DeploymentError."""
+def parse_definitions(content: bytes, filename: str = "diagram.bpmn",
+                      called: CalledLookup | None = None) -> list[ProcessDefinition]:
+    """Parse one BPMN file into a definition per executable process, or raise DeploymentError.
+
+    ``called`` finds the deployed processes the file's call activities name but do not define.
+    """
     try:
         root = parse_untrusted_xml(content)
     except UnsafeXmlError as error:
@@ -110,22 +140,83 @@ def parse_definitions(content: bytes, filename: str = "diagram.bpmn") -> list[Pr
         raise DeploymentError(
             [Problem(i, f"The id {i!r} is reserved by the engine: give this element another id.") for i in clashes]
         )
-    problems = [Problem(element, message) for process in root.iterfind("bpmn:process", NS)
-                for element, message in external_task_problems(process)]
-    if problems:
-        raise DeploymentError(problems)
+    refused = element_problems(root) + translate_expressions(root) + [
+        (element, message) for process in root.iterfind("bpmn:process", NS)
+        for element, message in external_task_problems(process)
+    ]
+    if refused:
+        raise DeploymentError([Problem(element_id, message) for element_id, message in refused])
     parser = ProcessParser()
     try:
         parser.add_bpmn_xml(root, filename=filename)
+        called_sources = add_called_processes(parser, root, called, parse_untrusted_xml)
         process_ids = [
             p.get("id") for p in root.iterfind("bpmn:process", NS) if p.get("isExecutable") == "true"
         ]
         if not process_ids:
             raise DeploymentError([Problem(None, "The file has no executable process.")])
-        return [_definition(parser, root, pid) for pid in process_ids]
+        definitions = [_definition(parser, root, pid, called_sources) for pid in process_ids]
+    except DeploymentError:
+        raise
+    except CalledProcessError as error:
+        raise DeploymentError([Problem(element_id, message) for element_id, message in error.problems]) from None
     except ValidationException as error:
         element_id = getattr(error, "id", None) or None
         raise DeploymentError([Problem(element_id, _spiff_message(error))]) from None
+    except Exception as error:  # any other parser failure is the file's problem, never a 500
+        detail = str(error).splitlines()[0][:300] if str(error) else "no detail"
+        raise DeploymentError([Problem(
+            _failing_element(error), f"{filename} could not be parsed ({type(error).__name__}): {detail}",
+        )]) from None
+    translated: set[int] = set()
+    problems = [p for d in definitions for p in translate_timers(d, translated)]
+    if problems:
+        raise DeploymentError(problems)
+    return definitions
+
+
+def timer_definitions(specs) -> list[tuple[str, object]]:
+    """(element id, timer event definition) for every timer in ``specs``, including the parts of a
+    multiple event."""
+    found = []
+    for spec in specs:
+        for task_spec in spec.task_specs.values():
+            definition = getattr(task_spec, "event_definition", None)
+            for candidate in getattr(definition, "event_definitions", None) or [definition]:
+                if task_spec.bpmn_id and isinstance(candidate, TimerEventDefinition):
+                    found.append((_timer_event_id(task_spec, candidate), candidate))
+    return found
+
+
+def _timer_event_id(task_spec, timer: TimerEventDefinition) -> str:
+    # Behind an event-based gateway the timer belongs to the gateway's task; name the timer event
+    # itself (SpiffWorkflow names the definition after the event's name, or its id) so a modeler can select it.
+    for output in getattr(task_spec, "outputs", []):
+        if timer.name in (output.bpmn_id, output.bpmn_name) and output.bpmn_id:
+            return output.bpmn_id
+    return task_spec.bpmn_id
+
+
+def translate_timers(definition: ProcessDefinition, translated: set[int]) -> list[Problem]:
+    """Rewrite each timer's expression into the checked sandbox form (see ``timer_expressions``).
+
+    Done once, on the parsed spec of a deployed version; the stored XML keeps what the owner wrote.
+    """
+    problems = []
+    for element_id, timer in timer_definitions([definition.spec, *definition.subprocess_specs.values()]):
+        if id(timer) in translated:  # a subprocess spec shared by two processes of one file
+            continue
+        translated.add(id(timer))
+        try:
+            timer.expression = timer_expressions.translate(timer_expressions.kind_of(timer), timer.expression)
+        except timer_expressions.TimerExpressionError as error:
+            problems.append(Problem(element_id, str(error)))
+    return problems
+
+
+def _failing_element(error: Exception) -> str | None:
+    node = getattr(error, "node", None)
+    return getattr(error, "id", None) or (node.get("id") if node is not None and hasattr(node, "get") else None)
 
 
 def _spiff_message(error: ValidationException) -> str:
@@ -133,11 +224,14 @@ def _spiff_message(error: ValidationException) -> str:
     return message[:500]
 
 
-def _definition(parser: ProcessParser, root: etree._Element, process_id: str) -> ProcessDefinition:
+def _definition(parser: ProcessParser, root: etree._Element, process_id: str,
+                called_sources: Mapping[str, str]) -> ProcessDefinition:
     spec = parser.get_spec(process_id)
     subprocess_specs = parser.get_subprocess_specs(process_id)
+    pass_through([spec, *subprocess_specs.values()])
     process = root.find(f"bpmn:process[@id='{process_id}']", NS)
     lanes = _lane_of_each_element(process)
+    generated = _generated_forms(process)
     flows = {f.get("id"): _flow(f) for f in process.iterfind(".//bpmn:sequenceFlow", NS)}
     return ProcessDefinition(
         process_id=process_id,
@@ -162,6 +256,9 @@ def _definition(parser: ProcessParser, root: etree._Element, process_id: str) ->
         message_forms=MappingProxyType(_message_forms(root, process)),
         message_catchers=MappingProxyType(_message_catchers([spec, *subprocess_specs.values()])),
         external_tasks=MappingProxyType(external_task_definitions(process)),
+        messages=MappingProxyType(_messages(root, process)),
+        generated_forms=MappingProxyType(generated),
+        called_sources=MappingProxyType(dict(called_sources)),
     )
 
 
@@ -188,6 +285,37 @@ def _message_forms(root: etree._Element, process: etree._Element) -> dict[str, s
     return forms
 
 
+def _generated_forms(process: etree._Element) -> dict[str, dict]:
+    forms = {}
+    for task in process.iterfind(".//bpmn:userTask", NS):
+        if task.get(f"{{{CAMUNDA_NS}}}formKey"):
+            continue
+        try:
+            forms[generated_key(task.get("id"))] = generated_form(task)
+        except GeneratedFormError as error:
+            raise DeploymentError([Problem(task.get("id"), str(error))]) from None
+    return forms
+
+
+def _messages(root: etree._Element, process: etree._Element) -> dict[str, MessageDefinition]:
+    names = {m.get("id"): m.get("name") for m in root.iterfind("bpmn:message", NS)}
+    messages: dict[str, MessageDefinition] = {}
+    for definition in process.iterfind(".//bpmn:messageEventDefinition", NS):
+        event = definition.getparent()
+        name = names.get(definition.get("messageRef"))
+        if not name or etree.QName(event).localname not in ("intermediateCatchEvent", "boundaryEvent"):
+            continue
+        properties = _camunda_properties(event)
+        groups = tuple(g.strip() for g in properties.get("candidateGroups", "").split(",") if g.strip())
+        known = messages.get(name)
+        messages[name] = MessageDefinition(
+            name, (known.label if known else None) or event.get("name") or name,
+            (known.form_key if known else None) or properties.get("formKey") or None,
+            (known.groups if known else ()) or groups or ("caseworker",),
+        )
+    return messages
+
+
 def _implicit_edges(process: etree._Element):
     for boundary in process.iterfind(".//bpmn:boundaryEvent", NS):
         yield boundary.get("attachedToRef"), boundary.get("id")
@@ -202,7 +330,7 @@ def _timers(process: etree._Element) -> dict[str, str]:
     """Each timer event's expression (timeDate, timeDuration or timeCycle), by element id."""
     timers = {}
     for definition in process.iterfind(".//bpmn:timerEventDefinition", NS):
-        expression = next((child.text or "").strip() for child in definition if child.text) if len(definition) else ""
+        expression = next(((child.text or "").strip() for child in definition if child.text), "")
         timers[definition.getparent().get("id")] = expression
     return timers
 
@@ -238,7 +366,7 @@ def _user_task(node: etree._Element, lanes: Mapping[str, str]) -> UserTaskDefini
         element_id=node.get("id"),
         name=node.get("name") or node.get("id"),
         lane=lanes.get(node.get("id")),
-        form_key=node.get(f"{{{CAMUNDA_NS}}}formKey"),
+        form_key=node.get(f"{{{CAMUNDA_NS}}}formKey") or generated_key(node.get("id")),
         candidate_groups=tuple(g.strip() for g in groups.split(",") if g.strip()),
         assignee=node.get(f"{{{CAMUNDA_NS}}}assignee"),
         due_date=node.get(f"{{{CAMUNDA_NS}}}dueDate"),

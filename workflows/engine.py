@@ -7,7 +7,7 @@ script engine back, so ``load`` sets ours every time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -23,6 +23,8 @@ from workflows import clock as clocks
 from workflows.definitions import ProcessDefinition
 from workflows.sandbox import make_script_engine
 from workflows.state import dump_state, load_state
+from workflows.timer_expressions import timer_functions
+from workflows.waiting_timers import WaitingTimer, move_timer, timer_instants, waiting_timers
 
 # A flow counts as taken once the element it leads to is reached. Catch events behind an
 # event-based gateway sit in MAYBE until one of them actually fires, so they are not counted early.
@@ -77,7 +79,7 @@ def sandbox_functions() -> dict[str, Any]:
     def start_of_day_utc(iso_date: str) -> str:
         return policy_calendar.iso_utc(policy_calendar.start_of_day(date.fromisoformat(iso_date)))
 
-    return {"add_months": add_months, "start_of_day_utc": start_of_day_utc}
+    return {"add_months": add_months, "start_of_day_utc": start_of_day_utc, **timer_functions()}
 
 
 class CaseEngine:
@@ -126,12 +128,21 @@ class CaseEngine:
         return self._advance(workflow, self._definition(workflow), run)
 
     def deliver_message(self, workflow: BpmnWorkflow, name: str, payload: Mapping[str, Any]) -> StepResult:
+        """Deliver message ``name`` to whatever in the case waits for it.
+
+        The payload's fields become variables in the case's data (as Camunda's correlation with process
+        variables does), and the whole payload is also kept under the message's name. SpiffWorkflow alone
+        would keep it only under a variable the catch event names, and drop it otherwise.
+        """
         if not self.waits_for_message(workflow, name):
             raise NoOneWaiting(name)
         event = BpmnEvent(MessageEventDefinition(name), payload={"payload": dict(payload), "result_var": name})
 
         def run() -> None:
             workflow.send_event(event)
+            for task in workflow.get_tasks(state=TaskState.WAITING | TaskState.READY):
+                if name in task.internal_data or event in task.internal_data.get("seen_events", ()):
+                    task.data.update(payload)
             workflow.do_engine_steps()
 
         return self._advance(workflow, self._definition(workflow), run)
@@ -204,7 +215,14 @@ class CaseEngine:
         return self._advance(workflow, self._definition(workflow), run)
 
     def next_timer_due(self, workflow: BpmnWorkflow) -> datetime | None:
-        return min(_timer_instants(workflow), default=None)
+        return min(timer_instants(workflow), default=None)
+
+    def waiting_timers(self, workflow: BpmnWorkflow) -> list[WaitingTimer]:
+        return waiting_timers(workflow, self._definition(workflow).element_names)
+
+    def move_timer(self, workflow: BpmnWorkflow, element_id: str, due: datetime) -> None:
+        """Make the waiting timer at ``element_id`` fall due at ``due`` (raises LookupError if none waits there)."""
+        move_timer(workflow, element_id, due)
 
     def current_data(self, workflow: BpmnWorkflow) -> dict[str, Any]:
         """The case's data now: what the waiting steps hold (or, once finished, what it ended with)."""
@@ -279,31 +297,3 @@ def _incoming_flow(definition: ProcessDefinition, task) -> str | None:
     if parent is None:
         return None
     return definition.flow_between(parent.task_spec.bpmn_id, task.task_spec.bpmn_id)
-
-
-def _timer_instants(workflow: BpmnWorkflow) -> Iterable[datetime]:
-    # READY as well as WAITING: do_engine_steps checks timers once more as it finishes, so a timer
-    # that fell due during a step is left READY but not run. Its (past) instant makes it due at once.
-    for task in workflow.get_tasks(state=TaskState.WAITING | TaskState.READY):
-        value = task.internal_data.get("event_value")
-        for text in _iso_values(value):
-            try:
-                instant = datetime.fromisoformat(text)
-            except ValueError:
-                continue
-            if instant.tzinfo is not None:
-                yield instant
-
-
-def _iso_values(value: Any) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        if "next" in value and value.get("cycles", 1) != 0:
-            yield value["next"]
-        else:
-            for inner in value.values():
-                yield from _iso_values(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from _iso_values(inner)

@@ -74,8 +74,8 @@ def _priority(text: str | None) -> int:
 
 
 def external_task_problems(process: etree._Element) -> list[tuple[str, str]]:
-    """(element id, message) for external elements that could never be worked, and service tasks that
-    are not external (the engine has no Java to run them with, so the case would wait for ever)."""
+    """(element id, message) for external elements that could never be worked. Service tasks that are not
+    external are refused, with the reason, by ``workflows.element_support``."""
     problems = []
     for definition in external_task_definitions(process).values():
         if not definition.topic:
@@ -83,10 +83,6 @@ def external_task_problems(process: etree._Element) -> list[tuple[str, str]]:
                                                     "to fetch it by."))
         elif len(definition.topic) > MAX_TOPIC:
             problems.append((definition.element_id, f"The topic is longer than {MAX_TOPIC} characters."))
-    for node in process.iter(f"{{{BPMN_NS}}}serviceTask"):
-        if not is_external(node):
-            problems.append((node.get("id"), "A service task runs here only as an external task: set "
-                                             "camunda:type=\"external\" and a camunda:topic for a worker to fetch."))
     for definition in external_task_definitions(process).values():
         carrier = _carrier(process.find(f".//*[@id='{definition.element_id}']"))
         raw = carrier.get(_PRIORITY)

@@ -9,6 +9,7 @@ form renderer, the validator and the deploy checks all read the same file.
 from __future__ import annotations
 
 import json
+import keyword
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
+
+from workflows.form_dialect import meta_schema, normalise
 
 FORM_KEY = re.compile(r"^[a-z0-9_]+$")
 DEFAULT_MAX_LENGTH = 10_000
@@ -31,6 +34,7 @@ WIDGETS = {
     "select": "string",
     "checkboxes": "array",
     "yes-no": "boolean",
+    "number": ("number", "integer"),
     # The answer is the reference the service gave the uploaded file (for example a stored letter's id).
     "file": "string",
 }
@@ -38,7 +42,8 @@ LOCAL_DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$"
 _YES_NO = {"yes": True, "true": True, "no": False, "false": False}
 # When jsonschema reports several problems with one field, the person should hear about the most
 # basic one first: a missing answer before a wrong type before a bad format.
-_PRIORITY = ("required", "type", "oneOf", "const", "minItems", "maxLength", "maxItems", "format", "pattern")
+_PRIORITY = ("required", "type", "oneOf", "const", "minItems", "maxLength", "maxItems", "format", "pattern",
+             "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
 
 
 class FormError(LookupError):
@@ -75,6 +80,7 @@ def _load(path: Path, mtime_ns: int) -> FormSchema:
 class FormSchema:
     def __init__(self, key: str, schema: Mapping[str, Any]) -> None:
         self.key = key
+        schema = normalise(schema, key)
         self.schema = _with_length_limits(schema)
         self.title: str = schema["title"]
         self.description: str = schema.get("description", "")
@@ -228,6 +234,12 @@ def _default_message(field: Mapping[str, Any], keyword: str, limit: Any) -> str:
     if keyword in ("minItems", "maxItems"):
         bound = "at least" if keyword == "minItems" else "no more than"
         return f"Select {bound} {limit} options for ‘{title}’"
+    if keyword in ("minimum", "exclusiveMinimum"):
+        return f"{title} must be {'more than' if keyword.startswith('exclusive') else 'at least'} {limit}"
+    if keyword in ("maximum", "exclusiveMaximum"):
+        return f"{title} must be {'less than' if keyword.startswith('exclusive') else 'at most'} {limit}"
+    if keyword == "multipleOf":
+        return f"{title} must be a multiple of {limit}"
     fixed = {
         "oneOf": f"Select one of the listed options for ‘{title}’",
         "const": f"Select one of the listed options for ‘{title}’",
@@ -284,8 +296,12 @@ def _with_length_limits(schema: Mapping[str, Any]) -> dict[str, Any]:
 _META = Draft202012Validator(Draft202012Validator.META_SCHEMA)
 
 
-def schema_problems(schema: Any) -> list[str]:
-    """Why ``schema`` is not a usable form: JSON Schema errors first, then our own conventions."""
+_DIALECT = Draft202012Validator(meta_schema())
+
+
+def schema_problems(schema: Any, key: str = "form") -> list[str]:
+    """Why ``schema`` is not a usable form: JSON Schema errors, then the published dialect
+    (``form_dialect.schema.json``), then what the renderer needs of the inferred widgets."""
     if not isinstance(schema, dict):
         return ["A form must be a JSON object"]
     problems = [
@@ -294,14 +310,14 @@ def schema_problems(schema: Any) -> list[str]:
     ]
     if problems:
         return problems
-    for key in ("title", "description"):
-        if not isinstance(schema.get(key), str) or not schema[key].strip():
-            problems.append(f"The form needs a {key}")
-    if schema.get("type") != "object" or schema.get("additionalProperties") is not False:
-        problems.append("A form must be 'type: object' with 'additionalProperties: false'")
-    fields = schema.get("properties")
-    if not isinstance(fields, dict) or not fields:
-        return [*problems, "A form needs at least one field under 'properties'"]
+    problems = [
+        f"Not in the supported form dialect: {e.message[:200]} at {'/'.join(map(str, e.absolute_path)) or 'the top'}"
+        for e in _DIALECT.iter_errors(schema)
+    ]
+    if problems:
+        return problems
+    schema = normalise(schema, key)
+    fields = schema["properties"]
     missing = [n for n in schema.get("required", []) if n not in fields]
     problems += [f"‘{n}’ is required but is not a field" for n in missing]
     for name, field in fields.items():
@@ -311,33 +327,27 @@ def schema_problems(schema: Any) -> list[str]:
 
 
 def _field_problems(name: str, field: Any, fields: dict, schema: dict) -> list[str]:
-    if not isinstance(field, dict):
-        return ["must be an object with a title, a description and an x-widget"]
     problems = []
-    if not FORM_KEY.fullmatch(name):
-        problems.append("field names use lower-case letters, digits and underscores")
-    for key in ("title", "description"):
-        if not isinstance(field.get(key), str) or not field[key].strip():
-            problems.append(f"needs a {key}")
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        problems.append("a Python keyword cannot be a field name (it could not be used in a condition)")
     widget = field.get("x-widget")
     if widget not in WIDGETS:
-        return [*problems, f"x-widget must be one of {', '.join(sorted(WIDGETS))}"]
-    if field.get("type") != WIDGETS[widget]:
-        problems.append(f"a {widget} field must have type {WIDGETS[widget]}")
+        return [*problems, f"no widget fits type {field.get('type')!r} here: add an x-widget "
+                           f"({', '.join(sorted(WIDGETS))}) or choices"]
+    expected = WIDGETS[widget] if isinstance(WIDGETS[widget], tuple) else (WIDGETS[widget],)
+    if field.get("type") not in expected:
+        problems.append(f"a {widget} field must have type {' or '.join(expected)}")
     if widget == "date" and field.get("format") != "date":
         problems.append("a date field needs 'format: date'")
     if widget == "datetime" and field.get("pattern") != LOCAL_DATETIME:
-        problems.append(f"a datetime field needs 'pattern: {LOCAL_DATETIME}'")
+        problems.append(f"a datetime field needs 'pattern: {LOCAL_DATETIME}' or 'format: date-time'")
     if widget in ("radios", "select") and not _choices(field):
-        problems.append("needs 'oneOf' choices, each with a const and a title")
+        problems.append("needs 'enum' or 'oneOf' choices, each with a const")
     if widget == "checkboxes" and (not _choices(field) or field.get("uniqueItems") is not True):
-        problems.append("needs 'items.oneOf' choices, each with a const and a title, and 'uniqueItems: true'")
+        problems.append("needs 'items.enum' or 'items.oneOf' choices, and 'uniqueItems: true'")
     for limit in ("x-not-future", "x-not-past"):
         if limit in field and (widget not in ("date", "datetime") or field[limit] is not True):
             problems.append(f"{limit} must be true, and only on a date or datetime field")
-    messages = field.get("x-messages", {})
-    if not isinstance(messages, dict) or not all(isinstance(v, str) for v in messages.values()):
-        problems.append("x-messages must map keywords to messages")
     if "x-reveal-when" in field:
         problems += _reveal_problems(name, field["x-reveal-when"], fields, schema)
     return problems

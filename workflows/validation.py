@@ -12,16 +12,16 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
+from workflows import timer_expressions
+from workflows.camunda_expressions import translate_expressions
 from workflows.definitions import NS, Problem, ProcessDefinition
 from workflows.due_dates import DueDateError, due_instant
 from workflows.sandbox import compile_problems
+from workflows.timer_expressions import TimerExpressionError
 
 # Every element whose text SpiffWorkflow evaluates as an expression.
 _EXPRESSIONS = (
     ("bpmn:conditionExpression", "eval", "condition"),
-    ("bpmn:timeDate", "eval", "timer date"),
-    ("bpmn:timeDuration", "eval", "timer duration"),
-    ("bpmn:timeCycle", "eval", "timer cycle"),
     ("bpmn:conditionalEventDefinition/bpmn:condition", "eval", "event condition"),
     ("bpmn:loopCardinality", "eval", "loop cardinality"),
     ("bpmn:completionCondition", "eval", "completion condition"),
@@ -29,16 +29,22 @@ _EXPRESSIONS = (
     ("bpmn:correlationPropertyRetrievalExpression/bpmn:messagePath", "eval", "correlation expression"),
     ("bpmn:correlationPropertyRetrievalExpression/bpmn:formalExpression", "eval", "correlation expression"),
 )
+# Timer bodies are compiled as translated (plain ISO values and ${…} become sandbox expressions).
+_TIMERS = (("bpmn:timeDate", "date"), ("bpmn:timeDuration", "duration"), ("bpmn:timeCycle", "cycle"))
 _MESSAGE_PAYLOAD = f"{{{NS['camunda']}}}expression"  # camunda:expression on a message event definition
 
 
 def expression_problems(root: etree._Element) -> list[Problem]:
-    problems: list[Problem] = []
+    """Compile every expression as it will run: ``${…}`` ones are translated first (``root`` is changed)."""
+    problems: list[Problem] = [Problem(element, message) for element, message in translate_expressions(root)]
     for path, mode, what in _EXPRESSIONS:
         for node in root.iterfind(f".//{path}", NS):
             owner = _owner_id(node)
             problems += [Problem(owner, f"The {what} does not compile safely: {p}")
                          for p in compile_problems((node.text or "").strip(), mode)]
+    for path, kind in _TIMERS:
+        for node in root.iterfind(f".//{path}", NS):
+            problems += _timer_problems(_owner_id(node), kind, node.text or "")
     for node in root.iterfind(".//bpmn:messageEventDefinition", NS):
         if node.get(_MESSAGE_PAYLOAD) is not None:
             problems += [Problem(_owner_id(node), f"The message payload does not compile safely: {p}")
@@ -48,6 +54,15 @@ def expression_problems(root: etree._Element) -> list[Problem]:
         problems += [Problem(node.get("id"), f"The script does not compile safely: {p}")
                      for p in compile_problems((script.text or "") if script is not None else "", "exec")]
     return problems
+
+
+def _timer_problems(owner: str | None, kind: str, text: str) -> list[Problem]:
+    try:
+        expression = timer_expressions.translate(kind, text)
+    except TimerExpressionError as error:
+        return [Problem(owner, str(error))]
+    return [Problem(owner, f"The timer {kind} does not compile safely: {p}")
+            for p in compile_problems(expression, "eval")]
 
 
 def _owner_id(node: etree._Element) -> str | None:
@@ -74,9 +89,7 @@ def user_task_problems(
             problems.append(Problem(None, f"The message {message!r} uses the form {key!r}, which does not exist."))
     for task in definition.user_tasks.values():
         label = f"The task {task.name!r}"
-        if not task.form_key:
-            problems.append(Problem(task.element_id, f"{label} has no form key."))
-        elif not form_exists(task.form_key):
+        if not form_exists(task.form_key):
             problems.append(Problem(task.element_id, f"{label} uses the form {task.form_key!r}, which does not exist."))
         unknown = [g for g in task.candidate_groups if g not in roles]
         if unknown:

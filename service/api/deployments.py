@@ -5,7 +5,7 @@ from flask import current_app, g
 from service.api import blueprint
 from service.api.bodies import json_object
 from service.auth.permissions import allow
-from service.casework.deploy import deploy
+from service.casework.deploy import deploy, deployed_lookup
 from service.casework.errors import FieldProblem, InvalidInput
 from service.dao import processes_dao
 from workflows.definitions import DeploymentError, parse_definitions
@@ -24,7 +24,7 @@ def deploy_bpmn():
     runtime = current_app.extensions["ubp"]
     content = body["bpmn"].encode("utf-8")
     try:
-        process_ids = [d.process_id for d in parse_definitions(content)]
+        process_ids = [d.process_id for d in parse_definitions(content, called=deployed_lookup(runtime.db))]
     except DeploymentError as error:
         return _refused(error)
     with runtime.db.reading() as session:

@@ -125,6 +125,27 @@ PATHS: dict[str, Any] = {
         "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("FormData")}}},
         "responses": _responses({"201": _json({"type": "object"}, "The appeal was recorded")},
                                 400, 404, 409, 413, 422)}},
+    "/cases/{reference}/messages/{name}": {"post": {
+        "operationId": "sendMessage", "summary": "Send a message the case is waiting for",
+        "description": "The body is the form the catch event names (empty if it names none). Its fields become "
+                       "variables in the case's data and the whole body is kept under the message's name. "
+                       "Roles: the catch event's candidateGroups property, caseworker if none.",
+        "parameters": [_path_param("reference", "The case reference"),
+                       _path_param("name", "The message name, as the diagram's bpmn:message names it")],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("FormData")}}},
+        "responses": _responses({"201": _json({"type": "object"}, "The message was delivered")},
+                                400, 403, 404, 409, 413, 422)}},
+    "/messages": {"post": {
+        "operationId": "correlateMessage", "summary": "Deliver a message to the case waiting for it, by business key",
+        "description": "Correlation as Camunda's POST /message: message_name and business_key (the case "
+                       "reference), with payload validated against the catch event's form.",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["message_name", "business_key"], "additionalProperties": False,
+            "properties": {"message_name": {"type": "string", "maxLength": 200},
+                           "business_key": {"type": "string", "maxLength": 40},
+                           "payload": _ref("FormData")}}}}},
+        "responses": _responses({"201": _json({"type": "object"}, "The message was delivered")},
+                                400, 403, 404, 409, 413, 422)}},
     "/tasks": {"get": {
         "operationId": "listTasks", "summary": "Open tasks held by a person or waiting for a group",
         "parameters": [_query("assignee", {"type": "string", "maxLength": 80}, "A username, or ‘me’"),

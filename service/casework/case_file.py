@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -37,7 +38,7 @@ from service.models import (
     ProcessVersion,
     Restriction,
 )
-from workflows.definitions import ProcessDefinition
+from workflows.definitions import MessageDefinition, ProcessDefinition
 from workflows.forms import FormSchema
 
 APPEAL_MESSAGE = "appeal_received"
@@ -69,6 +70,7 @@ class CaseSummary:
     version: ProcessVersion
     definition: ProcessDefinition
     waiting_elements: Sequence[str]
+    waiting_timers: Sequence[dict[str, Any]]  # as the instance row keeps them: element_id, name, kind, due
     incidents: Sequence[Incident]
     adjustments: Sequence[Adjustment]
     active_restrictions: Sequence[Restriction]
@@ -79,6 +81,14 @@ class CaseSummary:
     def appeal_possible(self) -> bool:
         """Whether the case is waiting for an appeal now (only then can one be recorded)."""
         return self.case.status == "open" and waits_for_message(self.definition, self.waiting_elements, APPEAL_MESSAGE)
+
+    @property
+    def waiting_messages(self) -> list[MessageDefinition]:
+        """The messages the case is waiting for now, in the diagram's order."""
+        if self.case.status != "open":
+            return []
+        return [m for name, m in self.definition.messages.items()
+                if waits_for_message(self.definition, self.waiting_elements, name)]
 
     def form_for(self, data: dict[str, Any]) -> FormSchema | None:
         return form_covering(self.version, data)
@@ -207,6 +217,7 @@ def _summary(session: Session, case: Case, instance: ProcessInstance, version: P
         version=version,
         definition=definition,
         waiting_elements=list(instance.waiting_elements or []),
+        waiting_timers=[{**t, "due": datetime.fromisoformat(t["due"])} for t in instance.waiting_timers or []],
         incidents=cases_dao.list_incidents(session, case.id),
         adjustments=cases_dao.list_adjustments(session, case.id),
         active_restrictions=cases_dao.list_active_restrictions(session, case.customer_id),

@@ -65,7 +65,7 @@ def _outcome(case: Case, opened) -> StepOutcome:
 
 
 @contextmanager
-def _diagram_problems() -> Iterator[None]:
+def diagram_problems() -> Iterator[None]:
     """Turn an engine failure into a message a person can act on; the transaction rolls back.
 
     Only the sandbox's and the engine's own messages are repeated. Any other error's text can
@@ -91,6 +91,13 @@ def _diagram_problems() -> Iterator[None]:
         ) from None
 
 
+def _not_waiting(message: str, label: str) -> str:
+    if message == "appeal_received":  # the policy's own words for its one message
+        return ("This case is not waiting for that now: an appeal can be recorded only while a restriction "
+                "is in force and no other appeal or extension letter is in progress. Nothing was saved.")
+    return f"This case is not waiting for ‘{label}’ now, so nothing was saved."
+
+
 class Casework:
     def __init__(self, db: Database, engine: CaseEngine, clock: Clock, provider: Provider) -> None:
         self.db = db
@@ -112,7 +119,7 @@ class Casework:
             data = validated(version, definition.start_form_key, form_data, london_date(now))
             customer = cases_dao.find_or_add_customer(session, data, now=now)
             reference = self._case_reference(session, now)
-            with _diagram_problems():
+            with diagram_problems():
                 workflow, step = self.engine.start(
                     definition, {**data, "case_reference": reference, "customer_reference": customer.reference}
                 )
@@ -173,7 +180,7 @@ class Casework:
                 workflow = self.engine.load(definition, instance.state)
                 open_before = {t.id for t in self.engine.ready_user_tasks(workflow)}
                 try:
-                    with _diagram_problems():
+                    with diagram_problems():
                         step = self.engine.complete_task(workflow, task_id, data)
                 except TaskNotReady:
                     raise Conflict(_ALREADY_DONE) from None
@@ -192,8 +199,10 @@ class Casework:
 
     # -- messages ----------------------------------------------------------------------------
 
-    def deliver_message(self, actor: Actor, case_reference: str, message: str, form_data: dict[str, Any]) -> None:
-        """Deliver a message (an appeal received) to the case it is meant for, validated against its form."""
+    def deliver_message(self, actor: Actor, case_reference: str, message: str, form_data: dict[str, Any]) -> str:
+        """Deliver a message (an appeal received, a customer's reply) to the case it is meant for, validated
+        against the form its catch event names; returns the case's reference. Only the groups the catch event
+        names (caseworkers, if it names none) may send it."""
         now = self.clock.now()
         try:
             with self.db.transaction() as session:
@@ -202,23 +211,26 @@ class Casework:
                     raise NotFound("There is no case with that reference.")
                 case = cases_dao.get_case_by_instance(session, instance.id)
                 version, definition = deployed_version(session, instance.process_version_id)
-                data = validated(version, definition.message_forms.get(message), form_data, london_date(now))
+                spec = definition.messages.get(message)
+                if spec is None:
+                    raise NotFound(f"This case's process has no message called {message[:80]!r}.")
+                if not actor.has_any_role(spec.groups):
+                    raise NotAllowed(f"Only {', '.join(spec.groups)} may send ‘{spec.label}’.")
+                data = validated(version, spec.form_key, form_data, london_date(now))
                 read_version = instance.lock_version
                 workflow = self.engine.load(definition, instance.state)
                 open_before = {t.id for t in self.engine.ready_user_tasks(workflow)}
                 try:
-                    with _diagram_problems():
+                    with diagram_problems():
                         step = self.engine.deliver_message(workflow, message, data)
                 except NoOneWaiting:
-                    raise Conflict(
-                        "This case is not waiting for that now: an appeal can be recorded only while a restriction "
-                        "is in force and no other appeal or extension letter is in progress. Nothing was saved."
-                    ) from None
+                    raise Conflict(_not_waiting(spec.name, spec.label)) from None
                 ctx = StepContext(session, self.engine, definition, instance, case, now, self.provider)
                 case_events.apply(ctx, actor, step, workflow)
                 save_step(ctx, workflow, step, [NewAuditEvent(
                     "message_received", actor.user_id, list(actor.roles), data={"message": message, "form": data},
                 )], read_version=read_version, open_before=open_before)
+                return instance.business_key
         except StaleInstance:
             raise Conflict(_CHANGED_MEANWHILE) from None
 

@@ -19,7 +19,9 @@ def definition_of(version: ProcessVersion) -> ProcessDefinition:
     with _lock:
         cached = _cache.get(version.id)
         if cached is None:
-            parsed = parse_definitions(version.bpmn_xml.encode(), filename=f"{version.process_id}.bpmn")
+            called = dict(version.called_processes or {})
+            parsed = parse_definitions(version.bpmn_xml.encode(), filename=f"{version.process_id}.bpmn",
+                                       called=lambda process_id, *_: called.get(process_id))
             cached = next(d for d in parsed if d.process_id == version.process_id)
             _cache[version.id] = cached
         return cached

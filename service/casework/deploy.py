@@ -37,21 +37,38 @@ class DeployOutcome:
     def message(self) -> str:
         parts = [
             f"{v.process_id} version {v.version} deployed" if v.created
-            else f"{v.process_id} is unchanged: version {v.version} already has this content, nothing was deployed"
+            else f"{v.process_id} is unchanged: the current version {v.version} already has this content, "
+            "nothing was deployed"
             for v in self.versions
         ]
         return "; ".join(parts) + "."
 
 
-def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str) -> list[ProcessDefinition]:
+def deployed_lookup(db: Database):
+    """How a deploy finds the processes a file's call activities name but do not define."""
+
+    def lookup(process_id: str, binding: str, number: str | None) -> str | None:
+        with db.reading() as session:
+            if binding == "version":
+                found = processes_dao.get_numbered_version(session, process_id, int(number)) if (
+                    number or "").isdigit() else None
+            else:
+                found = processes_dao.get_latest_version(session, process_id)
+            return found.bpmn_xml if found is not None else None
+
+    return lookup
+
+
+def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str, called=None) -> list[ProcessDefinition]:
     """Every server-side check a deployment must pass; raises DeploymentError listing all problems."""
-    definitions = parse_definitions(content, filename)
+    definitions = parse_definitions(content, filename, called)
     problems: list[Problem] = list(expression_problems(parse_untrusted_xml(content)))
     for key, schema in forms.items():
         problems += [Problem(None, f"The form {key!r}: {p}") for p in schema_problems(schema)]
     for definition in definitions:
         problems += user_task_problems(
-            definition, known_roles=ROLES, lane_roles=LANE_ROLES, form_exists=lambda key: key in forms
+            definition, known_roles=ROLES, lane_roles=LANE_ROLES,
+            form_exists=lambda key, d=definition: key in forms or key in d.generated_forms,
         )
         problems += guardrails.policy_problems(definition, case_events.known_case_events())
     if problems:
@@ -60,16 +77,20 @@ def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str) -> list[
 
 
 def forms_used(definition: ProcessDefinition, forms: Mapping[str, Any]) -> dict[str, Any]:
+    """The forms a version keeps: those its elements name, and those generated for tasks that name none."""
     keys = {t.form_key for t in definition.user_tasks.values() if t.form_key}
     keys.update(definition.message_forms.values())
     if definition.start_form_key:
         keys.add(definition.start_form_key)
-    return {key: forms[key] for key in sorted(keys) if key in forms}
+    available = {**forms, **definition.generated_forms}
+    return {key: available[key] for key in sorted(keys) if key in available}
 
 
-def content_hash(content: bytes, forms: Mapping[str, Any]) -> str:
+def content_hash(content: bytes, forms: Mapping[str, Any], called: Mapping[str, str] | None = None) -> str:
     digest = hashlib.sha256(content)
     digest.update(orjson.dumps(forms, option=orjson.OPT_SORT_KEYS))
+    if called:  # the same file bound to a changed called process is a new version
+        digest.update(orjson.dumps(dict(called), option=orjson.OPT_SORT_KEYS))
     return digest.hexdigest()
 
 
@@ -77,20 +98,22 @@ def deploy(
     db: Database, content: bytes, forms: Mapping[str, Any], *, filename: str, deployed_by_id: int | None,
     comment: str, now: datetime,
 ) -> DeployOutcome:
-    definitions = check_bpmn(content, forms, filename)
+    definitions = check_bpmn(content, forms, filename, deployed_lookup(db))
     deployed = []
     with db.transaction() as session:
         for definition in definitions:
             own_forms = forms_used(definition, forms)
-            digest = content_hash(content, own_forms)
-            existing = processes_dao.find_version_by_hash(session, definition.process_id, digest)
-            if existing is not None:
-                deployed.append(DeployedVersion(definition.process_id, existing.version, existing.id, False))
+            digest = content_hash(content, own_forms, definition.called_sources)
+            latest = processes_dao.get_latest_version(session, definition.process_id)
+            if latest is not None and latest.content_hash == digest:
+                deployed.append(DeployedVersion(definition.process_id, latest.version, latest.id, False))
                 continue
+            # An earlier version's content (a rollback) is deployed again as a new version, so it becomes current.
             version = processes_dao.add_version(session, ProcessVersion(
                 process_id=definition.process_id,
                 version=processes_dao.next_version_number(session, definition.process_id),
                 name=definition.name, content_hash=digest, bpmn_xml=content.decode("utf-8"), forms=own_forms,
+                called_processes=dict(definition.called_sources),
                 deployed_by_id=deployed_by_id, deployed_at=now, comment=comment,
             ))
             deployed.append(DeployedVersion(definition.process_id, version.version, version.id, True))

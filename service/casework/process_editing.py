@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.casework.actors import Actor
-from service.casework.deploy import DeployOutcome, check_bpmn, deploy
+from service.casework.deploy import DeployOutcome, check_bpmn, deploy, deployed_lookup
 from service.casework.errors import NotFound
 from service.dao import processes_dao
 from service.db import Database
@@ -86,10 +86,11 @@ def _over(latest: ProcessVersion | None, forms: Mapping[str, Any]) -> dict[str, 
 # -- the diagram ---------------------------------------------------------------------------------
 
 
-def validate_diagram(source: ProcessSource, content: bytes) -> list[Problem]:
+def validate_diagram(db: Database, source: ProcessSource, content: bytes) -> list[Problem]:
     """Every check a deployment of ``content`` would run, as a list (empty: it would deploy)."""
     try:
-        _require_process(source.process_id, [d.process_id for d in check_bpmn(content, source.forms, _name(source))])
+        checked = check_bpmn(content, source.forms, _name(source), deployed_lookup(db))
+        _require_process(source.process_id, [d.process_id for d in checked])
     except DeploymentError as error:
         return error.problems
     return []
@@ -98,7 +99,8 @@ def validate_diagram(source: ProcessSource, content: bytes) -> list[Problem]:
 def deploy_diagram(db: Database, source: ProcessSource, content: bytes, actor: Actor, comment: str, now: datetime
                    ) -> DeployOutcome:
     """Deploy from the modeler; raises DeploymentError naming each element that is wrong."""
-    _require_process(source.process_id, [d.process_id for d in parse_definitions(content, _name(source))])
+    parsed = parse_definitions(content, _name(source), deployed_lookup(db))
+    _require_process(source.process_id, [d.process_id for d in parsed])
     return deploy(db, content, source.forms, filename=_name(source), deployed_by_id=actor.user_id,
                   comment=comment, now=now)
 
@@ -106,7 +108,7 @@ def deploy_diagram(db: Database, source: ProcessSource, content: bytes, actor: A
 def deploy_upload(db: Database, content: bytes, filename: str, actor: Actor, comment: str, now: datetime
                   ) -> DeployOutcome:
     """Deploy a file made elsewhere (Camunda Modeler) with the forms its processes already have."""
-    process_ids = [d.process_id for d in parse_definitions(content, filename)]
+    process_ids = [d.process_id for d in parse_definitions(content, filename, deployed_lookup(db))]
     forms: dict[str, Any] = {}
     with db.reading() as session:
         for process_id in process_ids:
@@ -129,7 +131,7 @@ def save_draft(db: Database, source: ProcessSource, content: bytes, actor: Actor
             process_id=source.process_id, bpmn_xml=content.decode("utf-8"), forms=_edited(source, all_forms),
             saved_by_id=actor.user_id, saved_at=now, comment=comment,
         ))
-    return DraftSaved(draft, validate_diagram(_with_forms(source, all_forms), content))
+    return DraftSaved(draft, validate_diagram(db, _with_forms(source, all_forms), content))
 
 
 def _edited(source: ProcessSource, forms: Mapping[str, Any]) -> dict[str, Any]:

@@ -75,6 +75,7 @@ def save_step(
             "state": ctx.engine.dump(workflow),
             "status": "completed" if step.finished else "running",
             "next_timer_due": None if step.finished else ctx.engine.next_timer_due(workflow),
+            "waiting_timers": [] if step.finished else [t.as_json() for t in ctx.engine.waiting_timers(workflow)],
             "waiting_elements": waiting,
             "audit_seq": seq,
             "audit_head": head,

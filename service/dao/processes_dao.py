@@ -12,20 +12,18 @@ def get_version(session: Session, version_id: int) -> ProcessVersion | None:
     return session.get(ProcessVersion, version_id)
 
 
+def get_numbered_version(session: Session, process_id: str, number: int) -> ProcessVersion | None:
+    return session.scalar(
+        select(ProcessVersion).where(ProcessVersion.process_id == process_id, ProcessVersion.version == number)
+    )
+
+
 def get_latest_version(session: Session, process_id: str) -> ProcessVersion | None:
     return session.scalar(
         select(ProcessVersion)
         .where(ProcessVersion.process_id == process_id)
         .order_by(ProcessVersion.version.desc())
         .limit(1)
-    )
-
-
-def find_version_by_hash(session: Session, process_id: str, content_hash: str) -> ProcessVersion | None:
-    return session.scalar(
-        select(ProcessVersion).where(
-            ProcessVersion.process_id == process_id, ProcessVersion.content_hash == content_hash
-        )
     )
 
 

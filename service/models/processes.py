@@ -17,7 +17,8 @@ class ProcessVersion(Base):
     __tablename__ = "process_versions"
     __table_args__ = (
         UniqueConstraint("process_id", "version"),
-        UniqueConstraint("process_id", "content_hash"),
+        # Not unique: redeploying an earlier version's content makes a new version with the same hash.
+        Index("ix_process_versions_process_id_content_hash", "process_id", "content_hash"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -27,6 +28,8 @@ class ProcessVersion(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     bpmn_xml: Mapped[str] = mapped_column(Text)
     forms: Mapped[dict[str, Any]] = mapped_column(JsonText, default=dict)
+    # The BPMN of the deployed processes its call activities call, by process id, as bound at deploy.
+    called_processes: Mapped[dict[str, Any]] = mapped_column(JsonText, default=dict, server_default="{}")
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     deployed_at: Mapped[datetime]
     comment: Mapped[str] = mapped_column(Text, default="")
@@ -46,6 +49,8 @@ class ProcessInstance(Base):
     lock_version: Mapped[int] = mapped_column(default=1)
     next_timer_due: Mapped[datetime | None]
     waiting_elements: Mapped[list[Any]] = mapped_column(default=list)
+    # [{element_id, name, kind, due}] for each timer the case waits on, soonest first.
+    waiting_timers: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     audit_seq: Mapped[int] = mapped_column(default=0)
     audit_head: Mapped[str] = mapped_column(String(64), default="")
     timer_attempts: Mapped[int] = mapped_column(default=0)

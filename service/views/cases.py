@@ -12,6 +12,7 @@ from service.casework.errors import Conflict, InvalidInput
 from service.casework.timeline import version_form
 from service.views.helpers import flash_problem, runtime
 from service.views.schema_forms import error_summary, form_data, form_fields
+from workflows.forms import FormSchema
 
 blueprint = Blueprint("cases", __name__, url_prefix="/cases")
 STAFF = ("caseworker", "head_of_service", "executive")
@@ -48,17 +49,43 @@ def case(reference: str):
 @blueprint.route("/<reference>/appeal", methods=["GET", "POST"])
 @allow(*STAFF)
 def record_appeal(reference: str):
+    """The policy's appeal: one message among others, in the policy's own words."""
+    return _send(reference, APPEAL_MESSAGE, "Record an appeal received", "Record the appeal",
+                 "Appeal recorded. It is waiting for a Head of Service or Executive to hear it.",
+                 "An appeal can only be recorded while a restriction on this case is in force.")
+
+
+@blueprint.route("/<reference>/messages/<name>", methods=["GET", "POST"])
+@allow(*STAFF)
+def send_message(reference: str, name: str):
     summary = load_case_summary(runtime().db, reference)
-    form = version_form(summary.version, summary.definition.message_forms.get(APPEAL_MESSAGE))
-    if form is None or not summary.appeal_possible:
-        flash_problem("An appeal can only be recorded while a restriction on this case is in force.")
+    message = summary.definition.messages.get(name)
+    label = message.label if message else name
+    return _send(reference, name, f"Record ‘{label}’", "Record it", f"‘{label}’ recorded on the case.",
+                 f"This case is not waiting for ‘{label}’ now.", summary)
+
+
+def _send(reference: str, name: str, heading: str, submit: str, done: str, not_now: str, summary=None):
+    summary = summary or load_case_summary(runtime().db, reference)
+    message = next((m for m in summary.waiting_messages if m.name == name), None)
+    if message is None:
+        flash_problem(not_now)
         return redirect(url_for("cases.case", reference=summary.case.reference))
+    if not g.actor.has_any_role(message.groups):
+        flash_problem(f"Only {', '.join(message.groups)} may record ‘{message.label}’.")
+        return redirect(url_for("cases.case", reference=summary.case.reference))
+    form = version_form(summary.version, message.form_key) if message.form_key else _confirm_form(message.label)
 
     def save(data):
-        runtime().casework.deliver_message(g.actor, summary.case.reference, APPEAL_MESSAGE, data)
+        runtime().casework.deliver_message(g.actor, summary.case.reference, name, data)
 
-    return _add_to_case(summary, form, save, "Record an appeal received", "Record the appeal",
-                        "Appeal recorded. It is waiting for a Head of Service or Executive to hear it.")
+    return _add_to_case(summary, form, save, heading, submit, done)
+
+
+def _confirm_form(label: str) -> FormSchema:
+    """A message whose catch event names no form carries nothing: the page only confirms it arrived."""
+    return FormSchema("confirm", {"title": label, "type": "object", "properties": {},
+                                  "description": f"Confirm that ‘{label}’ has arrived. Nothing else is asked."})
 
 
 @blueprint.route("/<reference>/notes", methods=["GET", "POST"])

@@ -34,7 +34,7 @@ def modeler(process_id: str):
 @allow(OWNER)
 def validate(process_id: str):
     source, xml, _ = _posted(process_id)
-    problems = process_editing.validate_diagram(source, xml)
+    problems = process_editing.validate_diagram(runtime().db, source, xml)
     if problems:
         return _answer(False, "The diagram would not deploy yet: fix the problems listed.", problems)
     return _answer(True, "The diagram passes every check and can be deployed.")

@@ -111,7 +111,7 @@ def _question(name: str, spec: Mapping[str, Any], raw: MultiDict, error: str | N
     question = Question(name, widget, spec["title"], _hint(spec), error)
     if widget in ("date", "datetime"):
         question.parts = {p: raw.get(f"{name}-{p}", "") for p in ("day", "month", "year", "time")}
-    elif widget in ("text", "textarea", "file"):
+    elif widget in ("text", "textarea", "file", "number"):
         question.value = raw.get(name, "")
     else:
         chosen = set(raw.getlist(name))

@@ -1,14 +1,21 @@
-"""Timers, for administrators: what is scheduled to fire and when, and any that failed, with a retry."""
+"""Timers, for administrators: what is scheduled to fire and when, any that failed (with a retry), and
+moving a waiting timer's due date or firing it now, with a reason."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from service.auth.permissions import allow
+from service.casework.errors import CaseworkError
+from service.casework.timer_changes import fire_timer_now, move_timer
 from service.casework.timers import retry_now
 from service.dao import timers_dao
 from service.dao.instances_dao import StaleInstance
+from service.views.formatting import london_datetime
 from service.views.helpers import flash_problem, runtime
+from workflows.calendar import LONDON
 
 blueprint = Blueprint("timers", __name__, url_prefix="/admin/timers")
 
@@ -35,3 +42,47 @@ def retry(instance_id: int):
         else:
             flash_problem("That timer has not failed, or has fired since, so there was nothing to retry.")
     return redirect(url_for("timers.index"))
+
+
+@blueprint.route("/<int:instance_id>/<element_id>", methods=["GET", "POST"])
+@allow("admin")
+def change(instance_id: int, element_id: str):
+    with runtime().db.reading() as session:
+        timer = timers_dao.waiting_timer(session, instance_id, element_id)
+    if timer is None:
+        abort(404)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        errors = _change_timer(timer, request.form)
+        if not errors:
+            return redirect(url_for("timers.index"))
+    return render_template("timers/change.html", timer=timer, errors=errors, form=request.form), 422 if errors else 200
+
+
+def _change_timer(timer: timers_dao.WaitingTimerRow, form) -> dict[str, str]:
+    reason = form.get("reason", "").strip()
+    errors = {} if reason else {"reason": "Give the reason for the change: it is kept on the case's record."}
+    fire = form.get("action") == "fire"
+    due = None if fire else _london_instant(form.get("due", ""))
+    if not fire and due is None:
+        errors["due"] = "Enter the new due date and time, for example 31/01/2027 09:00."
+    if errors:
+        return errors
+    try:
+        if fire:
+            fire_timer_now(runtime().casework, g.actor, timer.instance_id, timer.element_id, reason)
+            flash(f"The timer ‘{timer.name}’ on {timer.case_reference} has fired.")
+        else:
+            move_timer(runtime().casework, g.actor, timer.instance_id, timer.element_id, due, reason)
+            flash(f"The timer ‘{timer.name}’ on {timer.case_reference} now falls due {london_datetime(due)}.")
+    except CaseworkError as problem:
+        flash_problem(problem.message)
+    return {}
+
+
+def _london_instant(text: str) -> datetime | None:
+    try:
+        local = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return local.replace(tzinfo=LONDON) if local.tzinfo is None else local

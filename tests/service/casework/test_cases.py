@@ -166,7 +166,7 @@ def test_a_start_still_running_does_not_hold_up_the_next_start(runtime, people, 
     deploy_fixture(runtime, "three_tasks.bpmn")
     casey = people["casey"]
     inside, release = threading.Event(), threading.Event()
-    real_diagram_problems = cases_module._diagram_problems
+    real_diagram_problems = cases_module.diagram_problems
 
     def held_on_the_first_start():
         if not inside.is_set():
@@ -174,7 +174,7 @@ def test_a_start_still_running_does_not_hold_up_the_next_start(runtime, people, 
             release.wait(timeout=60)
         return real_diagram_problems()
 
-    monkeypatch.setattr(cases_module, "_diagram_problems", held_on_the_first_start)
+    monkeypatch.setattr(cases_module, "diagram_problems", held_on_the_first_start)
     outcome = {}
 
     def first_start():

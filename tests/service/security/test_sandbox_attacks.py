@@ -328,7 +328,8 @@ def test_attacks_are_refused_by_the_deploy_command(app, runtime, tmp_path):
         (tmp_path / "forms" / f"{key}.json").write_text(json.dumps(schema))
     result = app.test_cli_runner().invoke(args=["deploy", "--bpmn-dir", str(tmp_path / "bpmn"),
                                                 "--forms-dir", str(tmp_path / "forms")])
-    assert result.exit_code != 0 and "Deployment refused." in result.output
+    assert result.exit_code != 0 and "attacks.bpmn: refused: " in result.output
+    assert "1 of 1 file(s) refused" in result.output
     for n in range(len(attacks)):
         assert f"Attack_{n}: The " in result.output and "does not compile safely" in result.output
     with runtime.db.reading() as session:

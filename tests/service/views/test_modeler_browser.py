@@ -103,7 +103,7 @@ def test_a_process_owner_adds_a_task_in_the_browser_and_deploys_it(sqlite_runtim
         page.click("#modeler-validate")
         page.wait_for_selector("#modeler-messages .govuk-error-summary")
         assert page.locator(f".djs-element.ubp-error[data-element-id='{task_id}']").count() == 1
-        assert "has no form key" in page.inner_text("#modeler-messages")
+        assert "has no candidate groups" in page.inner_text("#modeler-messages")
 
         page.evaluate(SELECT, task_id)
         _open_group(page, "general")

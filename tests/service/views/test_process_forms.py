@@ -63,12 +63,14 @@ def test_preview_shows_the_change_and_saves_nothing(owner, runtime):
 
 def test_a_form_that_breaks_the_conventions_is_explained_not_saved(owner, runtime):
     schema = _schema(owner.get(EDITOR))
-    del schema["description"]
     schema["properties"]["reason"] = {"type": "string", "title": "Reason", "x-widget": "fancy"}
     page = owner.post_page(EDITOR, {"schema": json.dumps(schema), "action": "save"}, status=422)
     problems = [text_of(li) for li in page.select(".govuk-error-summary__list li")]
-    assert "The form needs a description" in problems
-    assert any(p.startswith("Field ‘reason’: needs a description") for p in problems), problems
+    assert any(p.startswith("Not in the supported form dialect: 'fancy' is not one of") for p in problems), problems
+    schema["properties"]["reason"] = {"type": "integer", "title": "Reason", "x-widget": "yes-no"}
+    page = owner.post_page(EDITOR, {"schema": json.dumps(schema), "action": "save"}, status=422)
+    problems = [text_of(li) for li in page.select(".govuk-error-summary__list li")]
+    assert "Field ‘reason’: a yes-no field must have type boolean" in problems, problems
     assert page.title.get_text().startswith("Error: ")
     page = owner.post_page(EDITOR, {"schema": "{not json", "action": "preview"}, status=422)
     assert text_of(page.select_one(".govuk-error-summary__list li")).startswith("The form is not valid JSON")

@@ -64,7 +64,8 @@ def test_scheduled_timers_are_listed_soonest_first_in_london_time(client_request
     page = client_request.login("adam").get("/admin/timers")
     rows = page.select("#scheduled + table tbody tr")
     assert [text_of(row.select_one("td")) for row in rows] == [winter, summer]
-    assert text_of(rows[0]) == f"{winter} Restriction in force 31 January 2027 at midnight"
+    assert text_of(rows[0]).startswith(f"{winter} Restriction in force 31 January 2027 at midnight "
+                                       "End date reached (date): 31 January 2027 at midnight Change")
     assert rows[0].select_one("time")["datetime"] == "2027-01-31T00:00:00+00:00"
     assert rows[0].select_one("a")["href"] == f"/cases/{winter}"
     assert "No timer has failed." in text_of(page.main)
@@ -129,3 +130,75 @@ def test_a_failed_timer_shows_its_error_and_attempts_and_can_be_retried_now(
 def test_retrying_a_case_that_does_not_exist_changes_nothing(client_request, people):
     page = client_request.follow(client_request.login("adam").post("/admin/timers/999/retry"))
     assert "nothing to retry" in text_of(page.main)
+
+
+def test_each_waiting_timer_is_named_with_its_due_time_on_the_timers_page_and_the_case_page(
+    client_request, clock_process, people
+):
+    reference = _restricted_case(clock_process, people, "C-1", "2026-01-31")
+    page = client_request.login("adam").get("/admin/timers")
+    timers = page.select_one("#scheduled + table tbody tr .ubp-waiting-timers li")
+    assert text_of(timers).startswith("End date reached (date): 31 January 2027 at midnight")
+    case_page = client_request.login("casey").get(f"/cases/{reference}")
+    row = case_page.select_one("#timers + table tbody tr")
+    assert text_of(row) == "End date reached 31 January 2027 at midnight"
+    assert row.select_one("time")["datetime"] == "2027-01-31T00:00:00+00:00"
+
+
+def test_an_administrator_moves_a_timer_with_a_reason_and_it_is_on_the_record(client_request, clock_process, people):
+    runtime = clock_process
+    reference = _restricted_case(runtime, people, "C-1", "2026-01-31")
+    instance = _instance(runtime, reference)
+    path = f"/admin/timers/{instance.id}/Gateway_Wait"
+    client_request.login("adam")
+    form = client_request.get(path)
+    assert "31 January 2027 at midnight" in text_of(form.main)
+
+    refused = client_request.post_page(path, {"action": "move", "due": "2027-02-15T09:00", "reason": " "})
+    assert "Give the reason" in text_of(refused.select_one(".govuk-error-summary"))
+    refused = client_request.post_page(path, {"action": "move", "due": "soon", "reason": "Customer asked"})
+    assert "Enter the new due date" in text_of(refused.select_one(".govuk-error-summary"))
+    assert _instance(runtime, reference).next_timer_due == datetime(2027, 1, 31, tzinfo=UTC)
+
+    done = client_request.follow(client_request.post(path, {"action": "move", "due": "2027-07-15T09:00",
+                                                             "reason": "Extended by the panel"}))
+    assert "now falls due 15 July 2027 at 9am" in text_of(done.main)
+    moved = _instance(runtime, reference)
+    assert moved.next_timer_due == datetime(2027, 7, 15, 8, 0, tzinfo=UTC)  # London summer time
+    assert moved.waiting_timers[0]["due"] == "2027-07-15T08:00:00+00:00"
+    with runtime.db.reading() as session:
+        last = audit_dao.list_events(session, moved.id)[-1]
+    assert last.event_type == "timer_moved" and last.actor_id == people["adam"].user_id
+    assert last.data["reason"] == "Extended by the panel" and last.data["was_due"] == "2027-01-31T00:00:00+00:00"
+
+    runtime.clock.set(datetime(2027, 2, 1, tzinfo=UTC))
+    assert fire_due_batch(runtime.casework).claimed == 0  # the old date no longer fires it
+
+
+def test_an_administrator_fires_a_timer_now_and_the_case_moves_on(client_request, clock_process, people):
+    runtime = clock_process
+    reference = _restricted_case(runtime, people, "C-1", "2026-01-31")
+    instance = _instance(runtime, reference)
+    path = f"/admin/timers/{instance.id}/Gateway_Wait"
+    client_request.login("adam")
+    done = client_request.follow(client_request.post(path, {"action": "fire", "reason": "Ended early by agreement"}))
+    assert f"The timer ‘End date reached’ on {reference} has fired." in text_of(done.main)
+    fired = _instance(runtime, reference)
+    assert fired.status == "completed" and fired.next_timer_due is None and fired.waiting_timers == []
+    with runtime.db.reading() as session:
+        events = [e.event_type for e in audit_dao.list_events(session, fired.id)]
+    assert "timer_fired_now" in events
+    assert client_request.get(path, status=404)
+
+
+def test_only_administrators_may_change_a_timer(client, clock_process, people):
+    reference = _restricted_case(clock_process, people, "C-1", "2026-01-31")
+    path = f"/admin/timers/{_instance(clock_process, reference).id}/Gateway_Wait"
+    for username in ("casey", "hana", "audrey"):
+        assert sign_in(client, username).status_code == 302
+        assert client.get(path).status_code == 403
+        assert client.post(path, data={
+            "csrf_token": csrf_token_from(client.get("/sign-in").get_data(as_text=True)),
+            "action": "fire", "reason": "x",
+        }).status_code == 403
+    assert _instance(clock_process, reference).status == "running"
