@@ -19,7 +19,8 @@ HEAD = b"""<?xml version="1.0" encoding="UTF-8"?>
     </bpmn:userTask>
     <bpmn:sequenceFlow id="F0" sourceRef="Begin" targetRef="Task_First"/>
 """
-TAIL = b"""    <bpmn:userTask id="Task_Next" name="Next"><bpmn:incoming>F9</bpmn:incoming><bpmn:outgoing>F10</bpmn:outgoing>
+TAIL = b"""    <bpmn:userTask id="Task_Next" name="Next">
+      <bpmn:incoming>F9</bpmn:incoming><bpmn:outgoing>F10</bpmn:outgoing>
     </bpmn:userTask>
     <bpmn:endEvent id="End_Done"><bpmn:incoming>F10</bpmn:incoming></bpmn:endEvent>
     <bpmn:sequenceFlow id="F10" sourceRef="Task_Next" targetRef="End_Done"/>
@@ -27,8 +28,9 @@ TAIL = b"""    <bpmn:userTask id="Task_Next" name="Next"><bpmn:incoming>F9</bpmn
 </bpmn:definitions>
 """
 LOOP = b"""
-    <bpmn:scriptTask id="Script_Count" name="Count"><bpmn:incoming>F1</bpmn:incoming><bpmn:incoming>F_Again</bpmn:incoming>
-      <bpmn:outgoing>F2</bpmn:outgoing><bpmn:script>n = n + 1 if 'n' in globals_ else 1</bpmn:script></bpmn:scriptTask>
+    <bpmn:scriptTask id="Script_Count" name="Count">
+      <bpmn:incoming>F1</bpmn:incoming><bpmn:incoming>F_Again</bpmn:incoming>
+      <bpmn:outgoing>F2</bpmn:outgoing><bpmn:script>n = n + 1</bpmn:script></bpmn:scriptTask>
     <bpmn:exclusiveGateway id="Gateway_Again" default="F9"><bpmn:incoming>F2</bpmn:incoming>
       <bpmn:outgoing>F_Again</bpmn:outgoing><bpmn:outgoing>F9</bpmn:outgoing></bpmn:exclusiveGateway>
     <bpmn:sequenceFlow id="F1" sourceRef="Task_First" targetRef="Script_Count"/>
@@ -36,7 +38,7 @@ LOOP = b"""
     <bpmn:sequenceFlow id="F_Again" sourceRef="Gateway_Again" targetRef="Script_Count">
       <bpmn:conditionExpression>n &lt; 10 ** 9</bpmn:conditionExpression></bpmn:sequenceFlow>
     <bpmn:sequenceFlow id="F9" sourceRef="Gateway_Again" targetRef="Task_Next"/>
-""".replace(b"n = n + 1 if 'n' in globals_ else 1", b"n = n + 1")
+"""
 MULTI = b"""
     <bpmn:scriptTask id="Script_Many" name="Many"><bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F9</bpmn:outgoing>
       <bpmn:multiInstanceLoopCharacteristics isSequential="false">
@@ -52,7 +54,8 @@ CYCLE = b"""
       <bpmn:outgoing>F_Tick</bpmn:outgoing>
       <bpmn:timerEventDefinition><bpmn:timeCycle>"R/PT0S"</bpmn:timeCycle></bpmn:timerEventDefinition>
     </bpmn:boundaryEvent>
-    <bpmn:scriptTask id="Script_Tick" name="Tick"><bpmn:incoming>F_Tick</bpmn:incoming><bpmn:outgoing>F_Done</bpmn:outgoing>
+    <bpmn:scriptTask id="Script_Tick" name="Tick">
+      <bpmn:incoming>F_Tick</bpmn:incoming><bpmn:outgoing>F_Done</bpmn:outgoing>
       <bpmn:script>ticks = 1</bpmn:script></bpmn:scriptTask>
     <bpmn:endEvent id="End_Tick"><bpmn:incoming>F_Done</bpmn:incoming></bpmn:endEvent>
     <bpmn:sequenceFlow id="F1" sourceRef="Task_First" targetRef="Task_Wait"/>
