@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -58,15 +59,17 @@ class _TimerFailed(Exception):
     """A timer failed in a batch run without savepoints: the batch is rolled back and run with them."""
 
 
-def fire_due_batch(casework: Casework, batch_size: int = 50) -> SweepResult:
+def fire_due_batch(casework: Casework, batch_size: int = 50, progress: Callable[[], None] = lambda: None
+                   ) -> SweepResult:
+    """Fire up to ``batch_size`` due timers; ``progress()`` is called after each (the watchdog's sign of life)."""
     now = casework.clock.now()
     ids, parked = _count_attempts(casework, now, batch_size)
     if not ids:
         return SweepResult(0, parked)
     try:
-        result = _fire_batch(casework, ids, now, isolated=False)
+        result = _fire_batch(casework, ids, now, progress, isolated=False)
     except _TimerFailed:
-        result = _fire_batch(casework, ids, now, isolated=True)
+        result = _fire_batch(casework, ids, now, progress, isolated=True)
     return SweepResult(result.fired, result.failed + parked)
 
 
@@ -99,7 +102,8 @@ def _park_unfinished(session, instance: ProcessInstance, now: datetime) -> None:
                   details={"attempts": instance.timer_attempts, "parked": True, "waiting": instance.waiting_elements})
 
 
-def _fire_batch(casework: Casework, ids: list[int], now: datetime, *, isolated: bool) -> SweepResult:
+def _fire_batch(casework: Casework, ids: list[int], now: datetime, progress: Callable[[], None], *,
+                isolated: bool) -> SweepResult:
     fired = failed = 0
     with casework.db.transaction() as session:
         instances = instances_dao.claim_due_instances(session, now, len(ids), ids)
@@ -109,6 +113,7 @@ def _fire_batch(casework: Casework, ids: list[int], now: datetime, *, isolated: 
                 with session.begin_nested() if isolated else contextlib.nullcontext():
                     _fire_one(casework, session, instance, cases[instance.id], now)
                 fired += 1
+                progress()
             except OperationalError:
                 # The database, not the timer, is at fault (connection lost, lock time-out): give the
                 # whole batch back uncommitted rather than blame the case.
@@ -121,6 +126,7 @@ def _fire_batch(casework: Casework, ids: list[int], now: datetime, *, isolated: 
                 session.expire(instance)
                 _record_failure(session, instance, error, now)
                 failed += 1
+                progress()
     return SweepResult(fired, failed)
 
 
