@@ -15,13 +15,14 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import scenarios
+from bench import sandbox, scenarios
 from bench.environment import BenchEnvironment
 from bench.profile import print_profile, summarise_profile
 from bench.report import print_table, summary
 
-STEPS = ("engine_floor", "three_tasks", "lifecycle", "history", "storage", "timers_one_worker",
+STEPS = ("sandbox", "engine_floor", "three_tasks", "lifecycle", "history", "storage", "timers_one_worker",
          "timers_two_workers", "pgbench", "inbox")
+IN_PROCESS = {"sandbox"}
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -40,6 +41,11 @@ def main() -> None:
     args = parser.parse_args()
     wanted = set(args.only or STEPS)
     size = _sizes(args.quick)
+    if wanted <= IN_PROCESS:  # nothing to serve: skip the database and the server
+        results_only: dict = {"machine": _machine(), "date": datetime.now(UTC).isoformat(timespec="seconds")}
+        _step("sandbox bounds", results_only, "sandbox", lambda: sandbox.run_sandbox(size["floor_s"]))
+        print(json.dumps(results_only, indent=2))
+        return
     env = BenchEnvironment("sqlite" if args.sqlite else "postgresql")
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M%S")
     results: dict = {"backend": env.backend, "quick": args.quick,
@@ -75,6 +81,7 @@ def _measure(env: BenchEnvironment, size: dict, wanted: set[str], results: dict)
         if name in wanted:
             _step(title, results, name, run)
 
+    step("sandbox", "sandbox bounds", lambda: sandbox.run_sandbox(size["floor_s"]))
     step("engine_floor", "engine floor", lambda: scenarios.engine_floor(size["floor_s"]))
     step("three_tasks", "three-task process",
          lambda: scenarios.three_tasks(env, size["load_s"], size["concurrency"], size["runs"]))

@@ -3,6 +3,7 @@ anchor-audit | grant-app-role`` (also ``flask --app service ...``)."""
 
 from __future__ import annotations
 
+import functools
 import getpass
 import json
 import logging
@@ -199,21 +200,46 @@ def register_commands(app: Flask) -> None:
     @click.option("--once", is_flag=True, help="Fire what is due now, then exit.")
     @click.option("--batch-size", default=50, show_default=True, type=click.IntRange(1, 10_000),
                   help="Cases claimed and committed together.")
-    def worker_command(once: bool, batch_size: int) -> None:
-        """Run the timer worker until stopped (SIGTERM stops it gracefully)."""
+    @click.option("--watchdog/--no-watchdog", default=True, show_default=True,
+                  help="Run the worker in a child process that is restarted when it dies or makes no progress.")
+    def worker_command(once: bool, batch_size: int, watchdog: bool) -> None:
+        """Run the timer worker until stopped (SIGTERM stops it within seconds)."""
         from service.worker import Worker
+        from service.worker_supervisor import Supervisor
 
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-        # SpiffWorkflow logs every task state change at INFO: a dozen lines per timer fired.
-        logging.getLogger("spiff").setLevel(logging.WARNING)
+        _worker_logging()
         runtime = _runtime()
-        worker = Worker(runtime, poll_seconds=runtime.settings.worker_poll_seconds, batch_size=batch_size,
-                        anchor_every=runtime.settings.audit_anchor_every)
         if once:
+            worker = Worker(runtime, poll_seconds=runtime.settings.worker_poll_seconds, batch_size=batch_size)
             click.echo(f"Fired timers on {worker.run_once()} case(s).")
             return
-        worker.install_signal_handlers()
-        worker.run()
+        if watchdog:
+            runtime.db.engine.dispose()  # the watchdog itself needs no connection
+            Supervisor(functools.partial(run_worker, batch_size),
+                       stall_seconds=runtime.settings.worker_stall_seconds).run()
+        else:
+            run_worker(batch_size, lambda: None)
+
+
+def _worker_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # SpiffWorkflow logs every task state change at INFO: a dozen lines per timer fired.
+    logging.getLogger("spiff").setLevel(logging.WARNING)
+
+
+def run_worker(batch_size: int, progress) -> None:
+    """The timer worker until SIGTERM; in the watchdog's child process, or in this one."""
+    from service.app import create_app
+    from service.worker import Worker
+
+    _worker_logging()
+    app = create_app()
+    runtime = app.extensions["ubp"]
+    worker = Worker(runtime, poll_seconds=runtime.settings.worker_poll_seconds, batch_size=batch_size,
+                    anchor_every=runtime.settings.audit_anchor_every)
+    worker.on_progress = progress
+    worker.install_signal_handlers()
+    worker.run()
 
 
 def _create_app() -> Flask:

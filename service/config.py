@@ -67,6 +67,9 @@ class Settings:
     forms_dir: Path = ROOT / "forms"
     bpmn_dir: Path = ROOT / "bpmn"
     worker_poll_seconds: float = 3.0
+    # The watchdog restarts a worker that makes no progress for this long (WORKER_STALL_SECONDS): longer
+    # than a batch may take within its step budgets, so only a stuck worker is ever killed.
+    worker_stall_seconds: float = 300.0
     # How often the worker anchors the audit log (AUDIT_ANCHOR_MINUTES): events newer than the latest
     # anchor are protected by their case chain alone.
     audit_anchor_every: timedelta = timedelta(minutes=15)
@@ -111,6 +114,7 @@ class Settings:
             api_rate_limit=_env("API_RATE_LIMIT", cls.api_rate_limit),
             login_rate_limit=_env("LOGIN_RATE_LIMIT", cls.login_rate_limit),
             worker_poll_seconds=float(_env("WORKER_POLL_SECONDS", "3")),
+            worker_stall_seconds=float(_env("WORKER_STALL_SECONDS", "300")),
             audit_anchor_every=timedelta(minutes=float(_env("AUDIT_ANCHOR_MINUTES", "15"))),
             retention_policy=RetentionPolicy.from_json(_env("RETENTION_POLICY")),
             retention_sweep_every=timedelta(minutes=float(_env("RETENTION_SWEEP_MINUTES", "60"))),

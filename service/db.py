@@ -24,7 +24,13 @@ def _json_dumps(value: object) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
-def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+# No statement or lock wait may outlast a request's or a timer's step budget: a step that would wait
+# longer fails (and is rolled back) instead of holding its own locks and a worker while it waits.
+# Migrations pass None: a schema change on a large table may rightly take longer.
+STEP_TIMEOUTS = "-c statement_timeout=15000 -c lock_timeout=5000 -c idle_in_transaction_session_timeout=60000"
+
+
+def make_engine(url: str, *, pool_size: int = 5, timeouts: str | None = STEP_TIMEOUTS) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, json_serializer=_json_dumps, json_deserializer=orjson.loads)
@@ -41,7 +47,7 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         max_overflow=pool_size,
         pool_pre_ping=True,
         pool_timeout=10,
-        connect_args={"connect_timeout": 5},
+        connect_args={"connect_timeout": 5, **({"options": timeouts} if timeouts else {})},
     )
 
 

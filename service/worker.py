@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import socket
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from service import builtin_workers
 from service.casework.anchors import anchor_if_due
 from service.casework.retention import sweep as retention_sweep
 from service.casework.timers import fire_due_batch
+from service.dao import heartbeats_dao
 from service.db import DatabaseUnavailable
 from service.runtime import Runtime
 
@@ -29,6 +33,10 @@ class Worker:
         self.next_retention_sweep: datetime | None = None
         self.stopping = threading.Event()
         self.builtin_workers = builtin_workers.configured_workers(runtime.settings)
+        self.name = f"{socket.gethostname()}:{os.getpid()}"[:200]
+        self.handled = 0
+        # Called after every poll that got through: the watchdog's sign of life (see worker_supervisor).
+        self.on_progress: Callable[[], None] = lambda: None
 
     def stop(self, *_: object) -> None:
         self.stopping.set()
@@ -41,8 +49,10 @@ class Worker:
         """Fire batches until nothing is due. Returns how many instances were claimed."""
         claimed = 0
         while not self.stopping.is_set():
-            result = fire_due_batch(self.runtime.casework, self.batch_size)
+            result = fire_due_batch(self.runtime.casework, self.batch_size, lambda: self.on_progress())
             claimed += result.claimed
+            self.handled += result.claimed
+            self.on_progress()  # a batch is progress, even inside a long backlog
             if result.claimed:
                 log.info("fired timers on %d case(s), %d failed", result.fired, result.failed)
             if result.claimed < self.batch_size:
@@ -90,6 +100,7 @@ class Worker:
                 self.run_builtin_workers()
                 self.anchor_audit_if_due()
                 self.sweep_retention_if_due()
+                self.record_progress()
                 if failing:
                     log.info("recovered; timers are firing again")
                 failing, backoff = False, self.poll_seconds
@@ -102,6 +113,13 @@ class Worker:
             self.stopping.wait(backoff)
         # Logged here rather than in the signal handler, which may interrupt a log call mid-write.
         log.info("worker stopped")
+
+
+    def record_progress(self) -> None:
+        """Say that this worker got through a poll: for the watchdog, and in the database for /health/ready."""
+        self.on_progress()
+        with self.runtime.db.transaction() as session:
+            heartbeats_dao.beat(session, self.name, self.runtime.clock.now(), self.handled)
 
 
 def _longer(backoff: float) -> float:

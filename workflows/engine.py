@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+import orjson
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions import ErrorEventDefinition
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
@@ -20,6 +21,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from workflows import calendar as policy_calendar
 from workflows import clock as clocks
+from workflows.budget import BudgetExceeded, BudgetMeter, MeteredTasks, StepBudget
 from workflows.definitions import ProcessDefinition
 from workflows.sandbox import make_script_engine
 from workflows.state import dump_state, load_state
@@ -31,6 +33,9 @@ from workflows.waiting_timers import WaitingTimer, move_timer, timer_instants, w
 _REACHED = TaskState.WAITING | TaskState.READY | TaskState.STARTED | TaskState.COMPLETED
 _MAX_TIMER_ROUNDS = 20
 _WAITING = TaskState.WAITING | TaskState.READY | TaskState.STARTED
+
+
+__all__ = ["BudgetExceeded", "CaseEngine", "NoOneWaiting", "ReadyTask", "StepResult", "TaskNotReady"]
 
 
 class TaskNotReady(LookupError):
@@ -83,10 +88,11 @@ def sandbox_functions() -> dict[str, Any]:
 
 
 class CaseEngine:
-    def __init__(self, clock: clocks.Clock | None = None) -> None:
+    def __init__(self, clock: clocks.Clock | None = None, budget: StepBudget | None = None) -> None:
         if clock is not None:
             clocks.install(clock)
         self.script_engine = make_script_engine(sandbox_functions())
+        self.budget = budget or StepBudget()
         self._definitions: dict[int, ProcessDefinition] = {}
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -96,11 +102,16 @@ class CaseEngine:
         workflow = BpmnWorkflow(definition.spec, dict(definition.subprocess_specs), script_engine=self.script_engine)
         self._remember(workflow, definition)
         workflow.get_tasks(state=TaskState.READY)[0].data.update(data)
-        step = self._advance(workflow, definition, workflow.do_engine_steps)
+        step = self._advance(workflow, definition, lambda: _engine_steps(workflow))
         return workflow, step
 
     def dump(self, workflow: BpmnWorkflow) -> dict[str, Any]:
-        return dump_state(workflow)
+        """The state to store; BudgetExceeded if it is larger than one case may keep."""
+        state = dump_state(workflow)
+        size = len(orjson.dumps(state, option=orjson.OPT_NON_STR_KEYS, default=str))
+        if size > self.budget.max_state_bytes:
+            BudgetMeter(self.budget).check_state(size)
+        return state
 
     def load(self, definition: ProcessDefinition, state: Mapping[str, Any]) -> BpmnWorkflow:
         workflow = load_state(state, definition.spec, definition.subprocess_specs)
@@ -123,7 +134,7 @@ class CaseEngine:
         def run() -> None:
             task.data.update(data)
             task.run()
-            workflow.do_engine_steps()
+            _engine_steps(workflow)
 
         return self._advance(workflow, self._definition(workflow), run)
 
@@ -143,7 +154,7 @@ class CaseEngine:
             for task in workflow.get_tasks(state=TaskState.WAITING | TaskState.READY):
                 if name in task.internal_data or event in task.internal_data.get("seen_events", ()):
                     task.data.update(payload)
-            workflow.do_engine_steps()
+            _engine_steps(workflow)
 
         return self._advance(workflow, self._definition(workflow), run)
 
@@ -207,7 +218,7 @@ class CaseEngine:
             # was down past both a review date and an end date): keep going until none is.
             for _ in range(_MAX_TIMER_ROUNDS):
                 workflow.refresh_timers()
-                workflow.do_engine_steps()
+                _engine_steps(workflow)
                 due = self.next_timer_due(workflow)
                 if due is None or due > clocks.active().now():
                     break
@@ -272,8 +283,17 @@ class CaseEngine:
         return task
 
     def _advance(self, workflow: BpmnWorkflow, definition: ProcessDefinition, action) -> StepResult:
+        """Run ``action`` within the engine's step budget: BudgetExceeded stops it part-way (the
+        caller then discards the workflow, so nothing of the step is kept)."""
         before = {t.id: t.state for t in workflow.get_tasks()}
-        action()
+        meter = BudgetMeter(self.budget)
+        workflow.budget_meter = meter  # type: ignore[attr-defined]
+        _meter_tasks(workflow, meter)
+        try:
+            action()
+        finally:
+            workflow.budget_meter = None  # type: ignore[attr-defined]
+            _unmeter_tasks(workflow)
         completed: list[str] = []
         flows: list[str] = []
         for task in workflow.get_tasks():
@@ -288,6 +308,28 @@ class CaseEngine:
                 if flow:
                     flows.append(flow)
         return StepResult(completed, flows, workflow.is_completed())
+
+
+def _engine_steps(workflow: BpmnWorkflow) -> None:
+    meter: BudgetMeter = workflow.budget_meter  # type: ignore[attr-defined]
+
+    def ran(task) -> None:
+        meter.task_ran(task)
+        _meter_tasks(workflow, meter)  # a subprocess the task started keeps its own task table
+
+    workflow.do_engine_steps(did_complete_task=ran)
+
+
+def _meter_tasks(workflow: BpmnWorkflow, meter: BudgetMeter) -> None:
+    for owner in (workflow, *workflow.subprocesses.values()):
+        if type(owner.tasks) is not MeteredTasks:
+            owner.tasks = MeteredTasks(owner.tasks, meter)
+
+
+def _unmeter_tasks(workflow: BpmnWorkflow) -> None:
+    for owner in (workflow, *workflow.subprocesses.values()):
+        if type(owner.tasks) is MeteredTasks:
+            owner.tasks = dict(owner.tasks)
 
 
 def _incoming_flow(definition: ProcessDefinition, task) -> str | None:

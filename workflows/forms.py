@@ -11,16 +11,17 @@ from __future__ import annotations
 import json
 import keyword
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
+from workflows import patterns
 from workflows.form_dialect import meta_schema, normalise
 
 FORM_KEY = re.compile(r"^[a-z0-9_]+$")
@@ -85,7 +86,7 @@ class FormSchema:
         self.title: str = schema["title"]
         self.description: str = schema.get("description", "")
         self.fields: dict[str, dict[str, Any]] = self.schema["properties"]
-        self._validator = Draft202012Validator(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        self._validator = _FormValidator(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
     def validate(self, data: Mapping[str, Any], *, today: date) -> tuple[dict[str, Any], list[FieldError]]:
         """Clean task data from ``data``, and the errors to show (empty when the answers are good)."""
@@ -296,6 +297,16 @@ def _with_length_limits(schema: Mapping[str, Any]) -> dict[str, Any]:
 _META = Draft202012Validator(Draft202012Validator.META_SCHEMA)
 
 
+def _linear_pattern(validator: Any, pattern: str, instance: Any, _schema: Mapping[str, Any]
+                    ) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and not patterns.matches(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+# Draft 2020-12 with ``pattern`` matched by RE2 (see workflows.patterns): an answer can never freeze a worker.
+_FormValidator = validators.extend(Draft202012Validator, {"pattern": _linear_pattern})
+
+
 _DIALECT = Draft202012Validator(meta_schema())
 
 
@@ -323,6 +334,11 @@ def schema_problems(schema: Any, key: str = "form") -> list[str]:
     for name, field in fields.items():
         problems += [f"Field ‘{name}’: {p}" for p in _field_problems(name, field, fields, schema)]
     problems += _rule_problems(schema, fields)
+    for pattern in patterns.patterns_in(schema):
+        try:
+            patterns.compiled(pattern)
+        except patterns.PatternRefused as refused:
+            problems.append(str(refused)[0].upper() + str(refused)[1:])
     return problems
 
 

@@ -14,8 +14,9 @@ from SpiffWorkflow.exceptions import WorkflowException
 from service.casework import case_events, policy_records  # noqa: F401 - registers the policy's handlers
 from service.casework.actors import Actor, parse_actor_list, record_actor, refuse_excluded_actor
 from service.casework.definitions import definition_of, deployed_version
-from service.casework.errors import Conflict, NotAllowed, NotFound, ProcessProblem
+from service.casework.errors import Conflict, NotAllowed, NotFound, ProcessProblem, StepBudgetExceeded
 from service.casework.forms import validated
+from service.casework.incidents import open_incident_apart
 from service.casework.steps import StepContext, save_step
 from service.dao import cases_dao, instances_dao, processes_dao, references_dao, tasks_dao
 from service.dao.audit_dao import NewAuditEvent
@@ -24,6 +25,7 @@ from service.dao.tasks_dao import TaskConflict
 from service.db import Database
 from service.letters.context import Provider
 from service.models import Case, ProcessInstance
+from workflows.budget import BudgetExceeded
 from workflows.calendar import london_date
 from workflows.clock import Clock
 from workflows.engine import CaseEngine, ErrorNotCaught, NoOneWaiting, TaskNotReady
@@ -76,6 +78,11 @@ def diagram_problems() -> Iterator[None]:
         yield
     except (TaskNotReady, NoOneWaiting, ErrorNotCaught):
         raise  # not the diagram's fault: the callers answer these themselves
+    except BudgetExceeded as exceeded:
+        raise StepBudgetExceeded(
+            f"The process diagram was stopped: {exceeded.reason}. Nothing was saved. Please tell the process owner.",
+            exceeded.reason, exceeded.element_id,
+        ) from None
     except (WorkflowException, SandboxError) as error:
         cause = error.__cause__ if isinstance(error.__cause__, SandboxError) else error
         where = getattr(getattr(error, "task_spec", None), "bpmn_name", None) or "a step"
@@ -133,10 +140,11 @@ class Casework:
             ))
             ctx = StepContext(session, self.engine, definition, instance, case, now, self.provider)
             case_events.apply(ctx, actor, step, workflow)
-            opened = save_step(ctx, workflow, step, [NewAuditEvent(
-                "case_started", actor.user_id, list(actor.roles), element_id=None,
-                data={"process_version": version.version, "form": data},
-            )], read_version=1, open_before=set())
+            with diagram_problems():
+                opened = save_step(ctx, workflow, step, [NewAuditEvent(
+                    "case_started", actor.user_id, list(actor.roles), element_id=None,
+                    data={"process_version": version.version, "form": data},
+                )], read_version=1, open_before=set())
             return _outcome(case, opened)
 
     def _case_reference(self, session, now: datetime) -> str:
@@ -159,7 +167,25 @@ class Casework:
     # -- completing --------------------------------------------------------------------------
 
     def complete_task(self, actor: Actor, task_id: str, form_data: dict[str, Any]) -> StepOutcome:
-        """Complete a task the actor holds."""
+        """Complete a task the actor holds. A step that exceeds its budget is rolled back and recorded
+        as an incident on the case, in a transaction of its own."""
+        with self._budget_incidents(lambda session: getattr(tasks_dao.get_task(session, task_id), "instance_id", None)):
+            return self._complete_task(actor, task_id, form_data)
+
+    @contextmanager
+    def _budget_incidents(self, instance_id) -> Iterator[None]:
+        try:
+            yield
+        except StepBudgetExceeded as exceeded:
+            with self.db.transaction() as session:
+                found = instance_id(session)
+            if found is not None:
+                open_incident_apart(self.db, found, kind="step_budget", now=self.clock.now(),
+                                    element_id=exceeded.element_id or "",
+                                    message=f"A step was stopped: {exceeded.reason}. Nothing of it was saved.")
+            raise
+
+    def _complete_task(self, actor: Actor, task_id: str, form_data: dict[str, Any]) -> StepOutcome:
         now = self.clock.now()
         try:
             with self.db.transaction() as session:
@@ -189,10 +215,11 @@ class Casework:
                 if properties.get("recordsActor"):
                     record_actor(session, case.id, properties["recordsActor"], actor, now)
                 case_events.apply(ctx, actor, step, workflow)
-                opened = save_step(ctx, workflow, step, [NewAuditEvent(
-                    "task_completed", actor.user_id, list(actor.roles), task_id=task_id,
-                    element_id=task.element_id, data={"name": task.name, "form": data},
-                )], read_version=read_version, finished_task_id=task_id, open_before=open_before)
+                with diagram_problems():
+                    opened = save_step(ctx, workflow, step, [NewAuditEvent(
+                        "task_completed", actor.user_id, list(actor.roles), task_id=task_id,
+                        element_id=task.element_id, data={"name": task.name, "form": data},
+                    )], read_version=read_version, finished_task_id=task_id, open_before=open_before)
                 return _outcome(case, opened)
         except (StaleInstance, TaskConflict):
             raise Conflict(_CHANGED_MEANWHILE) from None
@@ -203,6 +230,12 @@ class Casework:
         """Deliver a message (an appeal received, a customer's reply) to the case it is meant for, validated
         against the form its catch event names; returns the case's reference. Only the groups the catch event
         names (caseworkers, if it names none) may send it."""
+        with self._budget_incidents(
+            lambda session: getattr(instances_dao.get_instance_by_key(session, case_reference), "id", None)
+        ):
+            return self._deliver_message(actor, case_reference, message, form_data)
+
+    def _deliver_message(self, actor: Actor, case_reference: str, message: str, form_data: dict[str, Any]) -> str:
         now = self.clock.now()
         try:
             with self.db.transaction() as session:
@@ -227,9 +260,10 @@ class Casework:
                     raise Conflict(_not_waiting(spec.name, spec.label)) from None
                 ctx = StepContext(session, self.engine, definition, instance, case, now, self.provider)
                 case_events.apply(ctx, actor, step, workflow)
-                save_step(ctx, workflow, step, [NewAuditEvent(
-                    "message_received", actor.user_id, list(actor.roles), data={"message": message, "form": data},
-                )], read_version=read_version, open_before=open_before)
+                with diagram_problems():
+                    save_step(ctx, workflow, step, [NewAuditEvent(
+                        "message_received", actor.user_id, list(actor.roles), data={"message": message, "form": data},
+                    )], read_version=read_version, open_before=open_before)
                 return instance.business_key
         except StaleInstance:
             raise Conflict(_CHANGED_MEANWHILE) from None

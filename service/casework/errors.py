@@ -42,6 +42,17 @@ class InvalidInput(CaseworkError):
 
 
 class ProcessProblem(CaseworkError):
-    """The diagram itself could not run this step (a broken or refused expression). Nothing was saved."""
+    """The diagram itself could not run this step (a broken or refused expression, an exceeded step
+    budget). Nothing was saved. 422: the request was understood and refused, and the person's answers
+    are kept so they can try again once the process owner has fixed the diagram."""
 
-    status = 500
+    status = 422
+
+
+class StepBudgetExceeded(ProcessProblem):
+    """The step did more engine work than one request may; ``reason`` and ``element_id`` say what."""
+
+    def __init__(self, message: str, reason: str, element_id: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.element_id = element_id

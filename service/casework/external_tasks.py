@@ -17,7 +17,7 @@ from typing import Any
 
 from service.casework import incidents
 from service.casework.actors import Actor
-from service.casework.cases import _diagram_problems
+from service.casework.cases import diagram_problems
 from service.casework.definitions import deployed_version
 from service.casework.errors import CaseworkError, Conflict, NotAllowed, NotFound, ProcessProblem
 from service.casework.steps import StepContext, save_step
@@ -213,7 +213,7 @@ def _step(casework, actor: Actor, task_id: str, worker_id: str, event_type: str,
             workflow = casework.engine.load(definition, instance.state)
             open_before = {t.id for t in casework.engine.ready_user_tasks(workflow)}
             try:
-                with _diagram_problems():
+                with diagram_problems():
                     step = advance(casework.engine, workflow)
             except TaskNotReady:
                 raise NotFound(_MISSING.format(id=task_id)) from None

@@ -58,17 +58,33 @@ def _state_update(columns: frozenset[str]):
     )
 
 
-def claim_due_instances(session: Session, now: datetime, limit: int) -> Sequence[ProcessInstance]:
-    """Due instances, locked for this transaction; on PostgreSQL rows another worker holds are skipped."""
+def claim_due_instances(session: Session, now: datetime, limit: int,
+                        ids: Sequence[int] | None = None) -> Sequence[ProcessInstance]:
+    """Due instances (of ``ids``, if given), locked for this transaction; on PostgreSQL rows another
+    worker holds are skipped."""
     query = (
         select(ProcessInstance)
         .where(ProcessInstance.next_timer_due <= now, ProcessInstance.status == "running")
         .order_by(ProcessInstance.next_timer_due)
         .limit(limit)
     )
+    if ids is not None:
+        query = query.where(ProcessInstance.id.in_(ids))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     return session.scalars(query).all()
+
+
+def count_timer_attempts(session: Session, instances: Sequence[ProcessInstance]) -> None:
+    """One more attempt on each instance's due timer, before it runs. The lock version is left alone:
+    this is the worker's bookkeeping, not a change a person's step should be refused for."""
+    if not instances:
+        return
+    table = ProcessInstance.__table__
+    session.execute(table.update().where(table.c.id.in_([i.id for i in instances]))
+                    .values(timer_attempts=table.c.timer_attempts + 1))
+    for instance in instances:
+        set_committed_value(instance, "timer_attempts", instance.timer_attempts + 1)
 
 
 def list_running_instances(session: Session, version_ids: Sequence[int]) -> Sequence[ProcessInstance]:

@@ -14,7 +14,7 @@ def run_migrations() -> None:
     if connectable is not None:
         _run(connectable)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    engine = make_engine(config.get_main_option("sqlalchemy.url"), timeouts=None)
     with engine.connect() as connection:
         _run(connection)
     engine.dispose()

@@ -13,10 +13,11 @@ from service.models.letters import Letter
 from service.models.people import ROLES, User
 from service.models.processes import ProcessDraft, ProcessInstance, ProcessVersion
 from service.models.tasks import HumanTask, HumanTaskGroup, TaskReassignment
+from service.models.workers import WorkerHeartbeat
 
 __all__ = [
     "ROLES", "AccessLogEntry", "Adjustment", "ApiToken", "AuditAnchor", "AuditAnchorHead", "AuditEvent", "Base", "Case",
     "CaseActor", "CaseNote", "Customer", "ExternalTask", "HumanTask", "HumanTaskGroup", "Incident", "Letter",
     "ProcessDraft", "ProcessIncident", "ProcessInstance", "ProcessVersion", "ReferenceCounter", "Restriction",
-    "TaskReassignment", "User",
+    "TaskReassignment", "User", "WorkerHeartbeat",
 ]

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from service.auth.permissions import allow
 from service.casework import letter_preview, translations
 from service.casework.case_file import load_task_file
-from service.casework.errors import Conflict, FieldProblem, InvalidInput, NotAllowed
+from service.casework.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, ProcessProblem
 from service.views.helpers import flash_problem, runtime
 from service.views.schema_forms import error_summary, form_data, form_fields
 from workflows.calendar import london_date
@@ -21,6 +21,7 @@ VIEWERS = ("caseworker", "head_of_service", "executive", "auditor")
 def task(task_id: str):
     file = load_task_file(runtime().db, task_id)
     problems = []
+    refused = False
     if request.method == "POST":
         if request.form.get("task_id") != task_id:
             abort(400)
@@ -28,6 +29,10 @@ def task(task_id: str):
             reference = runtime().casework.complete_task(g.actor, task_id, _answers(file, task_id)).reference
         except InvalidInput as invalid:
             problems = invalid.problems
+        except ProcessProblem as problem:
+            # The diagram, not the answers, is at fault: stay on the page with the answers as given.
+            flash_problem(problem.message)
+            refused = True
         except Conflict as conflict:
             flash_problem(conflict.message)
             return redirect(url_for("cases.case", reference=file.summary.case.reference))
@@ -46,7 +51,7 @@ def task(task_id: str):
         letter_preview.sends_a_letter(file.summary.definition, file.task.element_id)) else None
     page = render_template("tasks/task.html", file=file, questions=questions, now=runtime().clock.now(),
                            errors=error_summary(problems, questions), letter=letter, translation=translation)
-    return page, (422 if problems else 200)
+    return page, (422 if problems or refused else 200)
 
 
 def _answers(file, task_id: str) -> dict:

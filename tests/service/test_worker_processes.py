@@ -321,6 +321,7 @@ def test_sigterm_lets_the_worker_finish_its_batch_and_exit_cleanly(runtime, peop
     assert time.monotonic() - asked < 10
     finished = _completed(runtime, "S")
     assert finished % 200 == 0 and 0 < finished < 600, finished  # the batch in hand was finished, then it stopped
-    assert worker.fired() == finished and worker.lines[-1].endswith("worker stopped")
+    assert worker.fired() == finished and worker.lines[-1].endswith("watchdog stopped")
+    assert worker.lines[-2].endswith("worker stopped")  # it stopped itself: the watchdog did not have to kill it
     events = _timer_events_per_case(runtime, "S")
     assert sum(e.get("timer_fired", 0) for e in events.values()) == finished

@@ -88,8 +88,35 @@ class SandboxPolicy(RestrictingNodeTransformer):
             node.value = _call("_spread_", [node.value], node.value)
         return node
 
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        """Each operand is measured before C compares, hashes or searches it (see comparisons.py)."""
+        node = self.node_contents_visit(node)
+        operands = [node.left, *node.comparators]
+        for index, operand in enumerate(operands):
+            if isinstance(operand, ast.Constant):
+                continue  # its size is bounded by the source's
+            left_of = node.ops[index] if index < len(node.ops) else None
+            right_of = node.ops[index - 1] if index else None
+            if isinstance(right_of, ast.In | ast.NotIn):
+                operand = _call("_members_", [operand], operand)
+            if _compares(left_of) or _compares(right_of) and not isinstance(right_of, ast.In | ast.NotIn):
+                operand = _call("_comparable_", [operand], operand)
+            operands[index] = operand
+        node.left, node.comparators = operands[0], operands[1:]
+        return node
+
+    def visit_DictComp(self, node: ast.DictComp) -> ast.AST:
+        node = self.node_contents_visit(node)
+        if not isinstance(node.key, ast.Constant):
+            node.key = _call("_comparable_", [node.key], node.key)  # hashed in C
+        return node
+
     def visit_Dict(self, node: ast.Dict) -> ast.AST:
         node = self.node_contents_visit(node)
+        node.keys = [
+            key if key is None or isinstance(key, ast.Constant) else _call("_comparable_", [key], key)
+            for key in node.keys
+        ]
         node.values = [
             value if key is not None else _call("_spread_", [value], value)
             for key, value in zip(node.keys, node.values, strict=True)
@@ -101,6 +128,10 @@ class SandboxPolicy(RestrictingNodeTransformer):
         if node.arg is None:
             node.value = _call("_spread_", [node.value], node.value)
         return node
+
+
+def _compares(op: ast.cmpop | None) -> bool:
+    return op is not None and not isinstance(op, ast.Is | ast.IsNot)
 
 
 @dataclass(frozen=True)

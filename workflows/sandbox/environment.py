@@ -15,6 +15,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import BasePythonScriptEngineEnvironment, PythonScriptEngine
 
+from workflows.sandbox.comparisons import COMPARISONS
 from workflows.sandbox.compiler import Compiled, compile_sandboxed
 from workflows.sandbox.errors import SandboxError, refusal_for
 from workflows.sandbox.guards import GUARDS
@@ -24,7 +25,7 @@ from workflows.sandbox.safe_builtins import SAFE_BUILTINS
 from workflows.sandbox.sizes import measure
 
 # Applied last, so task data can never shadow a guard or the curated builtins.
-_SANDBOX_GLOBALS: dict[str, Any] = {**GUARDS, **OPERATORS, "__builtins__": SAFE_BUILTINS}
+_SANDBOX_GLOBALS: dict[str, Any] = {**GUARDS, **OPERATORS, **COMPARISONS, "__builtins__": SAFE_BUILTINS}
 
 
 class SandboxedEnvironment(BasePythonScriptEngineEnvironment):

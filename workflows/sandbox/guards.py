@@ -11,6 +11,7 @@ from typing import Any
 
 from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence
 
+from workflows.sandbox.comparisons import guarded_comparable, measured_call
 from workflows.sandbox.errors import SandboxError
 from workflows.sandbox.limits import Limits, current
 
@@ -39,6 +40,15 @@ ALLOWED_ATTRIBUTES: dict[type, frozenset[str]] = {
 }
 _COPIES = {str: _TEXT_COPIES, dict: frozenset({"copy"}), list: frozenset({"copy"})}
 _GROWERS = {dict: frozenset({"setdefault", "update"}), list: frozenset({"append", "insert"})}
+# Methods that compare or hash their arguments (and, for lists and tuples, every item) in C.
+_COMPARING = {
+    dict: frozenset({"get", "pop", "setdefault", "update"}),
+    list: frozenset({"index", "count", "remove", "sort"}),
+    tuple: frozenset({"index", "count"}),
+    str: frozenset({"startswith", "endswith"}),  # these take a tuple of candidates
+}
+_STRIPPERS = frozenset({"strip", "lstrip", "rstrip"})
+_MAX_STRIP_CHARS = 256  # each character of the text is looked up in these, in C
 _INDEXABLE = frozenset({dict, list, tuple, str})
 _WRITABLE = frozenset({dict, list})
 
@@ -54,6 +64,12 @@ def guarded_getattr(obj: Any, name: str) -> Any:
         return _joiner(obj, limits)
     if kind is list and name == "extend":
         return _extender(obj, limits)
+    if name in _COMPARING.get(kind, ()):
+        if kind is not dict:
+            guarded_comparable(obj)
+        return measured_call(getattr(obj, name))
+    if kind is str and name in _STRIPPERS:
+        return _stripper(obj, name, limits)
     if name in _COPIES.get(kind, ()):
         limits.allocate(len(obj))
     elif name in _GROWERS.get(kind, ()):
@@ -72,6 +88,18 @@ def _joiner(separator: str, limits: Limits):
     return join
 
 
+def _stripper(text: str, name: str, limits: Limits):
+    method = getattr(text, name)
+
+    def strip(chars: Any = None) -> str:
+        if type(chars) is str and len(chars) > _MAX_STRIP_CHARS:
+            raise SandboxError(f"{name}() takes at most {_MAX_STRIP_CHARS} characters to remove")
+        limits.allocate(len(text))
+        return method(chars)
+
+    return strip
+
+
 def _extender(target: list, limits: Limits):
     def extend(items: Any) -> None:
         items = items if type(items) in (list, tuple, str, dict) else list(items)
@@ -86,6 +114,8 @@ def _extender(target: list, limits: Limits):
 def guarded_getitem(obj: Any, key: Any) -> Any:
     if type(obj) not in _INDEXABLE:
         raise SandboxError("only lists, tuples, dictionaries and text can be indexed")
+    if type(key) is tuple:
+        guarded_comparable(key)  # hashed in C, item by item
     value = obj[key]
     if type(key) is slice:
         current().allocate(len(value))

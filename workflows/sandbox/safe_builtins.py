@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from workflows.sandbox.comparisons import measured_call
 from workflows.sandbox.errors import SandboxError
 from workflows.sandbox.limits import current
 from workflows.sandbox.sizes import footprint, measure
@@ -68,9 +69,10 @@ def bounded_round(number: Any, ndigits: Any = None) -> Any:
 
 SAFE_BUILTINS: dict[str, Any] = {
     "True": True, "False": False, "None": None,
-    "len": len, "min": min, "max": max, "any": any, "all": all, "bool": bool,
+    "len": len, "min": measured_call(min), "max": measured_call(max), "any": any, "all": all, "bool": bool,
     "enumerate": enumerate, "zip": zip,
     "abs": _charged(abs), "int": _charged(int), "float": float,
-    "list": _charged(list), "dict": _charged(dict), "tuple": _charged(tuple), "sorted": _charged(sorted),
+    "list": _charged(list), "dict": _charged(measured_call(dict)), "tuple": _charged(tuple),
+    "sorted": _charged(measured_call(sorted)),
     "sum": numeric_sum, "round": bounded_round, "str": measured_str, "range": capped_range,
 }

@@ -4,7 +4,7 @@ The case page and the timers page say which timer a case waits for and when it f
 the workflow; ``next_timer_due`` (the soonest of them) stays the worker's indexed claim column.
 
 Revision ID: 0020
-Revises: 0070
+Revises: 0071
 Create Date: 2026-12-02
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0020"
-down_revision = "0070"
+down_revision = "0071"
 branch_labels = None
 depends_on = None
 

@@ -213,7 +213,11 @@ RUN_TIME = [
     ("huge exponent", "10 ** 10 ** 9", "the result is too large"),
     ("task data repeated", "customer_name * 10 ** 9", "the result is too large"),
     ("huge list", "[0] * 10 ** 9", "the result is too large"),
-    ("nested blow-up", "[[y for y in range(1000)] for z in range(1000)]", "the expression repeated too many times"),
+    ("nested blow-up", "[[y for y in range(99_999)] for z in range(1000)]", "the expression repeated too many times"),
+    # One C-level operation over a shared structure of 10**10 items: refused from its size, not the clock.
+    ("shared rows compared", "[[0] * 100000] * 100000 == [[0] * 100000] * 100000", "too large to compare"),
+    ("shared rows searched", "[0] * 99999 + [1] in [[0] * 100000] * 100000", "too large to compare"),
+    ("shared rows sorted", "sorted([[0] * 100000] * 100000)", "too large to compare"),
     ("endless recursion", "(lambda f: f(f))(lambda f: f(f))", "the expression called itself too deeply"),
     ("exponential time", EXPONENTIAL, "the expression ran for too long"),
     ("task data as a number", "int(ni_note) > 0", "a value is not valid for this operation"),
@@ -310,11 +314,30 @@ def test_a_run_time_attack_through_the_api_answers_a_clear_error(runtime, people
     asked = time.monotonic()
     response = api.post(f"/tasks/{attack_case.id}/complete", json={"route": f"r{route}", "ni_note": "AB123456C"})
     assert time.monotonic() - asked < TIME_BOUND
-    assert response.status_code == 500
+    assert response.status_code == 422
     message = response.json["error"]["message"]
     assert "ran for too long" in message and "Nothing was saved" in message
     assert not any(secret in response.get_data(as_text=True) for secret in SECRETS)
     assert _saved(runtime)[0] == before[0] and _saved(runtime)[2] == before[2]
+
+
+def test_a_run_time_refusal_keeps_the_person_on_the_task_page_with_their_answers(runtime, people, attack_case,
+                                                                                   client):
+    from tests.service.conftest import csrf_token_from, sign_in
+
+    route = next(n for n, attempt in enumerate(RUN_ATTEMPTS) if attempt[0] == "shared rows compared")
+    before = _saved(runtime)
+    sign_in(client, "casey")
+    page = client.get(f"/tasks/{attack_case.id}")
+    answer = {"task_id": attack_case.id, "route": f"r{route}", "ni_note": "my careful note",
+              "csrf_token": csrf_token_from(page.get_data(as_text=True))}
+    response = client.post(f"/tasks/{attack_case.id}", data=answer)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "too large to compare" in html and "Nothing was saved" in html
+    assert 'value="my careful note"' in html and f'value="r{route}"' in html  # the answers are kept
+    assert "Traceback" not in html
+    assert _saved(runtime) == before
 
 
 def test_attacks_are_refused_by_the_deploy_command(app, runtime, tmp_path):
