@@ -11,14 +11,16 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 ubp
 WORKDIR /app
-COPY pyproject.toml ./
+# Build the wheel (which carries templates, forms, diagrams, assets and migrations) and install it;
+# the source tree is not kept, so the image runs the package exactly as it was built.
+COPY pyproject.toml README.md ./
 COPY workflows ./workflows
 COPY service ./service
-RUN pip install --no-cache-dir .
 COPY templates ./templates
 COPY forms ./forms
 COPY bpmn ./bpmn
 COPY --from=assets /app/service/static/dist ./service/static/dist
+RUN pip install --no-cache-dir . && rm -rf /app/*
 ENV UBP_ENV=production PYTHONUNBUFFERED=1
 USER ubp
 EXPOSE 8000

@@ -29,10 +29,17 @@ def load_forms(forms_dir: Path) -> dict[str, object]:
     return {path.stem: json.loads(path.read_text()) for path in sorted(forms_dir.glob("*.json"))}
 
 
+class NothingToDeploy(RuntimeError):
+    """A deployment folder holds no diagrams: deploying it would silently leave an empty system."""
+
+
 def deploy_directory(runtime, bpmn_dir: Path, forms_dir: Path, comment: str) -> list[str]:
+    diagrams = sorted(bpmn_dir.glob("*.bpmn"))
+    if not diagrams:
+        raise NothingToDeploy(f"No BPMN files (*.bpmn) in {bpmn_dir.resolve()}: nothing was deployed.")
     forms = load_forms(forms_dir)
     messages = []
-    for path in sorted(bpmn_dir.glob("*.bpmn")):
+    for path in diagrams:
         outcome = deploy(runtime.db, path.read_bytes(), forms, filename=path.name, deployed_by_id=None,
                          comment=comment, now=runtime.clock.now())
         messages.append(f"{path.name}: {outcome.message}")
@@ -57,6 +64,8 @@ def register_commands(app: Flask) -> None:
             for line in deploy_directory(runtime, bpmn_dir or runtime.settings.bpmn_dir,
                                          forms_dir or runtime.settings.forms_dir, comment):
                 click.echo(line)
+        except NothingToDeploy as error:
+            raise click.ClickException(str(error)) from None
         except DeploymentError as error:
             for problem in error.problems:
                 click.echo(f"  {problem.element_id or '-'}: {problem.message}", err=True)
@@ -171,8 +180,20 @@ def register_commands(app: Flask) -> None:
 
 def _create_app() -> Flask:
     from service.app import create_app
+    from service.environment import ConfigurationError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigurationError as error:
+        report_configuration_problems(error)
+        sys.exit(2)
+
+
+def report_configuration_problems(error) -> None:
+    """One line per problem on stderr: what an operator reads when the service refuses to start."""
+    click.echo("The service cannot start: the configuration has problems.", err=True)
+    for problem in error.problems:
+        click.echo(f"  {problem}", err=True)
 
 
 cli = FlaskGroup(create_app=_create_app, add_default_commands=False, add_version_option=False)

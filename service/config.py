@@ -1,25 +1,19 @@
-"""Configuration, only from the environment. Secrets are never defaults in production."""
+"""Configuration, only from the environment (checked in service/environment.py). Secrets are never
+defaults in production."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
 from service.casework.retention_policy import RetentionPolicy
+from service.resources import SOURCE_ROOT, resource_dir
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _env(name: str, default: str | None = None) -> str | None:
-    value = os.environ.get(name)
-    return value if value not in (None, "") else default
-
-
-def _flag(name: str, default: bool) -> bool:
-    value = _env(name)
-    return default if value is None else value.lower() in {"1", "true", "yes", "on"}
+# The source checkout, for tests and tools that run from it; the service itself finds its files
+# through service.resources, which also works from an installed wheel.
+ROOT = SOURCE_ROOT
+DEFAULT_DATABASE_URL = f"sqlite:///{Path('var').resolve() / 'ubp.sqlite3'}"
 
 
 @dataclass(frozen=True)
@@ -31,22 +25,41 @@ class Provider:
     website: str
 
 
+DEFAULT_PROVIDER = Provider(
+    name="Selwood Housing", address=("Bank House", "Bank Street", "Melksham", "SN12 6LE"),
+    telephone="0300 123 4567", email="customer.services@example.org", website="www.example.org",
+)
+
+
 @dataclass
 class Settings:
     environment: str = "production"
-    database_url: str = f"sqlite:///{ROOT / 'var' / 'ubp.sqlite3'}"
+    database_url: str = DEFAULT_DATABASE_URL
     secret_key: str | None = None
     secure_cookies: bool = True
     behind_tls: bool = False
     session_idle: timedelta = timedelta(minutes=30)
     session_absolute: timedelta = timedelta(hours=10)
+    # Sign-in attempts per client address, and per account whatever the address (one attacker cannot
+    # lock everyone out from one address; a spread-out guess at one account is still slowed).
     login_rate_limit: str = "10 per minute"
+    login_account_rate_limit: str = "20 per hour"
     api_rate_limit: str = "600 per minute"
+    # Where the rate-limit counters live: memory:// for one process, redis://… shared by several servers.
+    rate_limit_storage_url: str = "memory://"
+    # How many reverse proxies in front of the service set X-Forwarded-For/-Proto (0: none is trusted).
+    proxy_hops: int = 0
     max_request_bytes: int = 3 * 1024 * 1024
     db_pool_size: int = 5
-    forms_dir: Path = ROOT / "forms"
-    bpmn_dir: Path = ROOT / "bpmn"
+    forms_dir: Path = field(default_factory=lambda: resource_dir("forms"))
+    bpmn_dir: Path = field(default_factory=lambda: resource_dir("bpmn"))
     worker_poll_seconds: float = 3.0
+    # /health/ready fails when no worker has reported for this long.
+    worker_heartbeat_max_age: timedelta = timedelta(minutes=2)
+    # Bearer token that /metrics asks for (METRICS_TOKEN); without one, /metrics answers only loopback callers.
+    metrics_token: str | None = None
+    log_format: str = "json"
+    log_level: str = "INFO"
     # How often the worker anchors the audit log (AUDIT_ANCHOR_MINUTES): events newer than the latest
     # anchor are protected by their case chain alone.
     audit_anchor_every: timedelta = timedelta(minutes=15)
@@ -54,10 +67,7 @@ class Settings:
     # and how often the worker anonymises those past it (RETENTION_SWEEP_MINUTES).
     retention_policy: RetentionPolicy = field(default_factory=RetentionPolicy)
     retention_sweep_every: timedelta = timedelta(hours=1)
-    provider: Provider = field(default_factory=lambda: Provider(
-        name="Selwood Housing", address=("Bank House", "Bank Street", "Melksham", "SN12 6LE"),
-        telephone="0300 123 4567", email="customer.services@example.org", website="www.example.org",
-    ))
+    provider: Provider = field(default_factory=lambda: DEFAULT_PROVIDER)
 
     def letter_provider(self):
         from service.letters.context import Provider as LetterProvider
@@ -67,30 +77,38 @@ class Settings:
 
     @classmethod
     def from_environment(cls) -> Settings:
-        environment = _env("UBP_ENV", "production")
-        development = environment in {"development", "testing"}
-        settings = cls(
-            environment=environment,
-            database_url=_env("DATABASE_URL", cls.database_url),
-            secret_key=_env("SECRET_KEY"),
-            secure_cookies=_flag("SECURE_COOKIES", not development),
-            behind_tls=_flag("BEHIND_TLS", False),
-            db_pool_size=int(_env("DB_POOL_SIZE", "5")),
-            api_rate_limit=_env("API_RATE_LIMIT", cls.api_rate_limit),
-            login_rate_limit=_env("LOGIN_RATE_LIMIT", cls.login_rate_limit),
-            worker_poll_seconds=float(_env("WORKER_POLL_SECONDS", "3")),
-            audit_anchor_every=timedelta(minutes=float(_env("AUDIT_ANCHOR_MINUTES", "15"))),
-            retention_policy=RetentionPolicy.from_json(_env("RETENTION_POLICY")),
-            retention_sweep_every=timedelta(minutes=float(_env("RETENTION_SWEEP_MINUTES", "60"))),
+        """Settings from the environment; raises service.environment.ConfigurationError listing every problem."""
+        from service.environment import read_environment
+
+        env = read_environment()
+        default = DEFAULT_PROVIDER
+        return cls(
+            environment=env.ubp_env,
+            database_url=env.database_url or DEFAULT_DATABASE_URL,
+            secret_key=env.secret_key,
+            secure_cookies=env.secure_cookies if env.secure_cookies is not None else not env.development,
+            behind_tls=env.behind_tls,
+            db_pool_size=env.db_pool_size,
+            api_rate_limit=env.api_rate_limit,
+            login_rate_limit=env.login_rate_limit,
+            login_account_rate_limit=env.login_account_rate_limit,
+            rate_limit_storage_url=env.rate_limit_storage_url,
+            proxy_hops=env.proxy_hops,
+            forms_dir=env.forms_dir or resource_dir("forms"),
+            bpmn_dir=env.bpmn_dir or resource_dir("bpmn"),
+            worker_poll_seconds=env.worker_poll_seconds,
+            worker_heartbeat_max_age=timedelta(seconds=env.worker_heartbeat_max_age_seconds),
+            metrics_token=env.metrics_token,
+            log_format=env.log_format,
+            log_level=env.log_level,
+            audit_anchor_every=env.audit_anchor_every,
+            retention_policy=RetentionPolicy.from_json(env.retention_policy),
+            retention_sweep_every=env.retention_sweep_every,
+            provider=Provider(
+                name=env.provider_name or default.name,
+                address=tuple(env.provider_address.split("|")) if env.provider_address else default.address,
+                telephone=env.provider_telephone or default.telephone,
+                email=env.provider_email or default.email,
+                website=env.provider_website or default.website,
+            ),
         )
-        default = settings.provider
-        settings.provider = Provider(
-            name=_env("PROVIDER_NAME", default.name),
-            address=tuple(_env("PROVIDER_ADDRESS", "|".join(default.address)).split("|")),
-            telephone=_env("PROVIDER_TELEPHONE", default.telephone),
-            email=_env("PROVIDER_EMAIL", default.email),
-            website=_env("PROVIDER_WEBSITE", default.website),
-        )
-        if settings.secret_key is None:
-            raise RuntimeError("SECRET_KEY must be set in the environment (make run generates one under var/).")
-        return settings
