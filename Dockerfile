@@ -21,7 +21,7 @@ COPY forms ./forms
 COPY bpmn ./bpmn
 COPY --from=assets /app/service/static/dist ./service/static/dist
 RUN pip install --no-cache-dir . && rm -rf /app/*
-ENV UBP_ENV=production PYTHONUNBUFFERED=1
+ENV UBP_ENV=production PYTHONUNBUFFERED=1 PROMETHEUS_MULTIPROC_DIR=/tmp/ubp-metrics
 USER ubp
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "4", "--threads", "2", "service.wsgi:app"]
+CMD ["gunicorn", "-c", "python:service.gunicorn_conf", "service.wsgi:app"]

@@ -6,7 +6,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from service import api, errors, limits, request_text, security
+from service import api, errors, limits, observability, request_text, security
 from service.auth import sessions
 from service.cli import register_commands
 from service.config import Settings
@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.extensions["ubp"] = runtime or build_runtime(settings)
+    observability.init_app(app)  # first, so every request is timed and logged
     request_text.init_app(app)  # before CSRF protection reads the form
     csrf.init_app(app)
     app.before_request(sessions.load_actor)

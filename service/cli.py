@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import getpass
 import json
-import logging
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -18,6 +18,7 @@ from service.auth.passwords import hash_password
 from service.casework.deploy import deploy
 from service.dao import users_dao
 from service.models import ROLES
+from service.observability.logs import configure_logging
 from workflows.definitions import DeploymentError
 
 
@@ -165,10 +166,8 @@ def register_commands(app: Flask) -> None:
         """Run the timer worker until stopped (SIGTERM stops it gracefully)."""
         from service.worker import Worker
 
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-        # SpiffWorkflow logs every task state change at INFO: a dozen lines per timer fired.
-        logging.getLogger("spiff").setLevel(logging.WARNING)
         runtime = _runtime()
+        configure_logging(runtime.settings.log_format, runtime.settings.log_level)
         worker = Worker(runtime, poll_seconds=runtime.settings.worker_poll_seconds, batch_size=batch_size,
                         anchor_every=runtime.settings.audit_anchor_every)
         if once:
@@ -176,6 +175,23 @@ def register_commands(app: Flask) -> None:
             return
         worker.install_signal_handlers()
         worker.run()
+
+    @app.cli.command("worker-health")
+    @click.option("--max-age", type=click.FloatRange(min=1), default=None,
+                  help="Seconds (default: WORKER_HEARTBEAT_MAX_AGE_SECONDS).")
+    def worker_health_command(max_age: float | None) -> None:
+        """Exit 0 if a timer worker on this host reported recently (the container's health check)."""
+        from service import heartbeat
+
+        runtime = _runtime()
+        limit = timedelta(seconds=max_age) if max_age else runtime.settings.worker_heartbeat_max_age
+        beat = heartbeat.last_beat(runtime.db, heartbeat.TIMER_WORKER, this_host=True)
+        if beat is None:
+            raise click.ClickException("No timer worker on this host has reported yet.")
+        age = runtime.clock.now() - beat
+        if age > limit:
+            raise click.ClickException(f"The timer worker on this host last reported {age.total_seconds():.0f}s ago.")
+        click.echo(f"The timer worker on this host reported {age.total_seconds():.0f}s ago.")
 
 
 def _create_app() -> Flask:

@@ -7,10 +7,12 @@ import signal
 import threading
 from datetime import datetime, timedelta
 
+from service import heartbeat
 from service.casework.anchors import anchor_if_due
 from service.casework.retention import sweep as retention_sweep
 from service.casework.timers import fire_due_batch
 from service.db import DatabaseUnavailable
+from service.observability.metrics import TIMERS_FAILED, TIMERS_FIRED
 from service.runtime import Runtime
 
 log = logging.getLogger("ubp.worker")
@@ -27,6 +29,7 @@ class Worker:
         self.next_anchor: datetime | None = None
         self.next_retention_sweep: datetime | None = None
         self.stopping = threading.Event()
+        self.identity = heartbeat.identity(heartbeat.TIMER_WORKER, runtime.clock.now())
 
     def stop(self, *_: object) -> None:
         self.stopping.set()
@@ -41,6 +44,8 @@ class Worker:
         while not self.stopping.is_set():
             result = fire_due_batch(self.runtime.casework, self.batch_size)
             claimed += result.claimed
+            TIMERS_FIRED.inc(result.fired)
+            TIMERS_FAILED.inc(result.failed)
             if result.claimed:
                 log.info("fired timers on %d case(s), %d failed", result.fired, result.failed)
             if result.claimed < self.batch_size:
@@ -80,6 +85,8 @@ class Worker:
                 self.run_once()
                 self.anchor_audit_if_due()
                 self.sweep_retention_if_due()
+                # After a whole round: a worker stuck in a round (or cut off from the database) stops beating.
+                heartbeat.beat(self.runtime.db, self.identity, self.runtime.clock.now())
                 if failing:
                     log.info("recovered; timers are firing again")
                 failing, backoff = False, self.poll_seconds

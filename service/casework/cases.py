@@ -24,6 +24,7 @@ from service.dao.tasks_dao import TaskConflict
 from service.db import Database
 from service.letters.context import Provider
 from service.models import Case, ProcessInstance
+from service.observability.metrics import TASK_COMPLETIONS
 from workflows.calendar import london_date
 from workflows.clock import Clock
 from workflows.engine import CaseEngine, NoOneWaiting, TaskNotReady
@@ -186,9 +187,11 @@ class Casework:
                     "task_completed", actor.user_id, list(actor.roles), task_id=task_id,
                     element_id=task.element_id, data={"name": task.name, "form": data},
                 )], read_version=read_version, finished_task_id=task_id, open_before=open_before)
-                return _outcome(case, opened)
+                outcome = _outcome(case, opened)
         except (StaleInstance, TaskConflict):
             raise Conflict(_CHANGED_MEANWHILE) from None
+        TASK_COMPLETIONS.inc()  # counted once committed
+        return outcome
 
     # -- messages ----------------------------------------------------------------------------
 

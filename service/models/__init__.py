@@ -8,6 +8,7 @@ from service.models.casework import Adjustment, Incident, Restriction
 from service.models.counters import ReferenceCounter
 from service.models.customers import Customer
 from service.models.letters import Letter
+from service.models.operations import WorkerHeartbeat
 from service.models.people import ROLES, User
 from service.models.processes import ProcessDraft, ProcessInstance, ProcessVersion
 from service.models.tasks import HumanTask, HumanTaskGroup, TaskReassignment
@@ -16,4 +17,5 @@ __all__ = [
     "ROLES", "AccessLogEntry", "Adjustment", "ApiToken", "AuditAnchor", "AuditAnchorHead", "AuditEvent", "Base", "Case",
     "CaseActor", "CaseNote", "Customer", "HumanTask", "HumanTaskGroup", "Incident", "Letter", "ProcessDraft",
     "ProcessInstance", "ProcessVersion", "ReferenceCounter", "Restriction", "TaskReassignment", "User",
+    "WorkerHeartbeat",
 ]

@@ -14,16 +14,14 @@ import sys
 import sysconfig
 import time
 import urllib.request
-import uuid
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from service.config import ROOT
-from tests.conftest import POSTGRES_ADMIN_URL
+from tests.fresh_database import fresh_database
 
 pytestmark = pytest.mark.slow
 WAIT = 60.0
@@ -66,17 +64,8 @@ def test_the_wheel_carries_the_service_files(wheel: Path) -> None:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'installed.sqlite3'}"
-        return
-    if request.config.ubp_postgres_problem:
-        pytest.skip("PostgreSQL is unreachable")
-    name = f"ubp_wheel_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(request.param, tmp_path, request.config) as url:
+        yield url
 
 
 def _env(database_url: str) -> dict[str, str]:
