@@ -76,17 +76,21 @@ class Worker:
         if report.anonymised or report.failed:
             log.info("retention: anonymised %d case(s), %d could not be", len(report.anonymised), len(report.failed))
 
+    def run_round(self) -> None:
+        """One round of work, then the heartbeat: a worker stuck in a round, or cut off from the database,
+        stops beating and its health check fails."""
+        claimed = self.run_once()
+        self.anchor_audit_if_due()
+        self.sweep_retention_if_due()
+        heartbeat.beat(self.runtime.db, self.identity, self.runtime.clock.now(), details={"claimed": claimed})
+
     def run(self) -> None:
         backoff = self.poll_seconds
         failing = False
         log.info("worker started; polling every %.1fs, batches of %d", self.poll_seconds, self.batch_size)
         while not self.stopping.is_set():
             try:
-                self.run_once()
-                self.anchor_audit_if_due()
-                self.sweep_retention_if_due()
-                # After a whole round: a worker stuck in a round (or cut off from the database) stops beating.
-                heartbeat.beat(self.runtime.db, self.identity, self.runtime.clock.now())
+                self.run_round()
                 if failing:
                     log.info("recovered; timers are firing again")
                 failing, backoff = False, self.poll_seconds
