@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service import api, errors, limits, observability, request_text, security
 from service.auth import sessions
@@ -39,6 +40,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     ])
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    if settings.proxy_hops:
+        # Trust exactly this many proxies' X-Forwarded-For/-Proto/-Host: more would let a client choose
+        # its own address (and rate-limit bucket), fewer would put every client behind the proxy's address.
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.extensions["ubp"] = runtime or build_runtime(settings)
     observability.init_app(app)  # first, so every request is timed and logged
     request_text.init_app(app)  # before CSRF protection reads the form
