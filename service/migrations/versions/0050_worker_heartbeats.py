@@ -3,7 +3,7 @@
 /health/ready, the worker's own health check and the worker-lag metric read this table.
 
 Revision ID: 0050
-Revises: 0006
+Revises: 0070
 Create Date: 2026-12-02
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 import service.models.base
 
 revision = "0050"
-down_revision = "0006"
+down_revision = "0070"
 branch_labels = None
 depends_on = None
 

@@ -97,13 +97,13 @@ def test_readiness_fails_on_a_schema_behind_the_code(tmp_path, backend, request)
     from service.app import create_app
 
     with fresh_database(backend, tmp_path, request.config) as url:
-        upgrade(url, "0006")
+        upgrade(url, "0070")
         runtime = build_runtime(Settings(environment="testing", database_url=url, secret_key="k" * 40,
                                          secure_cookies=False))
         try:
             answered = create_app(runtime.settings, runtime).test_client().get("/health/ready")
             assert answered.status_code == 503
-            assert answered.json["migrations"].startswith("database at 0006; code expects ")
+            assert answered.json["migrations"].startswith("database at 0070; code expects ")
         finally:
             runtime.db.dispose()
 
