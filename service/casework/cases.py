@@ -17,6 +17,7 @@ from service.casework.definitions import definition_of, deployed_version
 from service.casework.errors import Conflict, NotAllowed, NotFound, ProcessProblem
 from service.casework.forms import validated
 from service.casework.steps import StepContext, save_step
+from service.casework.unreadable_state import load_workflow, reporting_unreadable_state
 from service.dao import cases_dao, instances_dao, processes_dao, references_dao, tasks_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.dao.instances_dao import StaleInstance
@@ -155,6 +156,10 @@ class Casework:
     def complete_task(self, actor: Actor, task_id: str, form_data: dict[str, Any]) -> StepOutcome:
         """Complete a task the actor holds."""
         now = self.clock.now()
+        with reporting_unreadable_state(self.db, now):
+            return self._complete_task(actor, task_id, form_data, now)
+
+    def _complete_task(self, actor: Actor, task_id: str, form_data: dict[str, Any], now: datetime) -> StepOutcome:
         try:
             with self.db.transaction() as session:
                 found = tasks_dao.get_task_with_instance_and_case(session, task_id)
@@ -171,7 +176,7 @@ class Casework:
                 refuse_excluded_actor(session, case.id, actor, parse_actor_list(properties.get("excludedActors")))
                 data = validated(version, task.form_key, form_data, london_date(now))
                 read_version = instance.lock_version
-                workflow = self.engine.load(definition, instance.state)
+                workflow = load_workflow(self.engine, definition, instance)
                 open_before = {t.id for t in self.engine.ready_user_tasks(workflow)}
                 try:
                     with _diagram_problems():
@@ -198,6 +203,11 @@ class Casework:
     def deliver_message(self, actor: Actor, case_reference: str, message: str, form_data: dict[str, Any]) -> None:
         """Deliver a message (an appeal received) to the case it is meant for, validated against its form."""
         now = self.clock.now()
+        with reporting_unreadable_state(self.db, now):
+            self._deliver_message(actor, case_reference, message, form_data, now)
+
+    def _deliver_message(self, actor: Actor, case_reference: str, message: str, form_data: dict[str, Any],
+                         now: datetime) -> None:
         try:
             with self.db.transaction() as session:
                 instance = instances_dao.get_instance_by_key(session, case_reference)
@@ -207,7 +217,7 @@ class Casework:
                 version, definition = deployed_version(session, instance.process_version_id)
                 data = validated(version, definition.message_forms.get(message), form_data, london_date(now))
                 read_version = instance.lock_version
-                workflow = self.engine.load(definition, instance.state)
+                workflow = load_workflow(self.engine, definition, instance)
                 open_before = {t.id for t in self.engine.ready_user_tasks(workflow)}
                 try:
                     with _diagram_problems():
@@ -232,7 +242,7 @@ class Casework:
         transaction (the worker's batch: see ``casework.timers``)."""
         _, definition = deployed_version(session, instance.process_version_id)
         read_version = instance.lock_version
-        workflow = self.engine.load(definition, instance.state)
+        workflow = load_workflow(self.engine, definition, instance)
         open_before = {t.id for t in self.engine.ready_user_tasks(workflow)}
         due = instance.next_timer_due
         step = self.engine.fire_due_timers(workflow)

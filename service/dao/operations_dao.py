@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.dao import heartbeats_dao
+from service.dao import heartbeats_dao, incidents_dao
 from service.models import AuditAnchor, HumanTask, ProcessInstance
 
 
@@ -25,6 +25,7 @@ class OperationalFigures:
     oldest_due_timer: datetime | None
     latest_anchor_at: datetime | None
     latest_beats: dict[str, datetime]
+    open_incidents: dict[str, int]
 
 
 def operational_figures(session: Session, now: datetime) -> OperationalFigures:
@@ -41,4 +42,5 @@ def operational_figures(session: Session, now: datetime) -> OperationalFigures:
         oldest_due_timer=session.scalar(select(func.min(ProcessInstance.next_timer_due)).where(due)),
         latest_anchor_at=session.scalar(select(func.max(AuditAnchor.at))),
         latest_beats=heartbeats_dao.latest_beats_by_kind(session),
+        open_incidents=incidents_dao.count_open_by_kind(session),
     )

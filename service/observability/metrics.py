@@ -18,6 +18,7 @@ from prometheus_client.registry import Collector
 
 from service.dao.operations_dao import OperationalFigures, operational_figures
 from service.db import Database
+from service.models.incidents import INCIDENT_KINDS
 
 PROCESS_METRICS = CollectorRegistry(auto_describe=True)
 
@@ -62,6 +63,10 @@ def _gauges(figures: OperationalFigures, now: datetime) -> Iterator[Metric]:
     if figures.latest_anchor_at is not None:
         anchor.add_metric([], (now - figures.latest_anchor_at).total_seconds())
     yield anchor
+    incidents = GaugeMetricFamily("ubp_open_incidents", "Open incidents on cases, by kind.", labels=["kind"])
+    for kind in INCIDENT_KINDS:
+        incidents.add_metric([kind], figures.open_incidents.get(kind, 0))
+    yield incidents
     beats = GaugeMetricFamily("ubp_worker_heartbeat_age_seconds", "Time since a worker of each kind last reported.",
                               labels=["kind"])
     for kind, at in sorted(figures.latest_beats.items()):
