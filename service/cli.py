@@ -1,12 +1,11 @@
-"""Command line: ``ubp migrate | deploy | seed-demo | create-user | worker | verify-audit | anchor-audit |
-grant-app-role`` (also ``flask --app service ...``)."""
+"""Command line: ``ubp migrate | deploy | seed-demo | create-user | worker | worker-health | verify-audit |
+anchor-audit | export-anchors | backup | restore | grant-app-role`` (also ``flask --app service ...``)."""
 
 from __future__ import annotations
 
 import getpass
 import json
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -16,6 +15,7 @@ from flask.cli import FlaskGroup
 from service import migrate as migrations
 from service.auth.passwords import hash_password
 from service.casework.deploy import deploy
+from service.cli_operations import register_operations_commands
 from service.dao import users_dao
 from service.models import ROLES
 from service.observability.logs import configure_logging
@@ -48,6 +48,8 @@ def deploy_directory(runtime, bpmn_dir: Path, forms_dir: Path, comment: str) -> 
 
 
 def register_commands(app: Flask) -> None:
+    register_operations_commands(app)
+
     @app.cli.command("migrate")
     def migrate_command() -> None:
         """Bring the database schema up to date."""
@@ -95,12 +97,25 @@ def register_commands(app: Flask) -> None:
             click.echo(line)
 
     @app.cli.command("verify-audit")
-    def verify_audit_command() -> None:
+    @click.option("--anchors", "anchor_file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+                  help="An anchor export (ubp backup / ubp export-anchors) the database must agree with.")
+    def verify_audit_command(anchor_file: Path | None) -> None:
         """Walk every case's audit chain and the anchors over them; report the first broken link of each."""
+        from service.casework.anchor_export import AnchorExportError, differences_from_export
         from service.casework.audit_verify import verify_all
 
+        exported_problems: list[str] = []
         with _runtime().db.reading() as session:
             report = verify_all(session)
+            if anchor_file is not None:
+                try:
+                    exported_problems = differences_from_export(session, json.loads(anchor_file.read_text()))
+                except (ValueError, AnchorExportError) as error:
+                    raise click.ClickException(f"{anchor_file}: {error}") from None
+        for problem in exported_problems:
+            click.echo(f"  DIFFERS FROM EXPORT: {problem}", err=True)
+        if exported_problems:
+            raise click.ClickException("The audit log does not match the anchors exported outside the database.")
         click.echo(f"Checked {report.events} events in {report.chains} case chains, and {report.anchors} anchors.")
         if report.latest_anchor is not None:
             latest = report.latest_anchor
@@ -176,22 +191,6 @@ def register_commands(app: Flask) -> None:
         worker.install_signal_handlers()
         worker.run()
 
-    @app.cli.command("worker-health")
-    @click.option("--max-age", type=click.FloatRange(min=1), default=None,
-                  help="Seconds (default: WORKER_HEARTBEAT_MAX_AGE_SECONDS).")
-    def worker_health_command(max_age: float | None) -> None:
-        """Exit 0 if a timer worker on this host reported recently (the container's health check)."""
-        from service import heartbeat
-
-        runtime = _runtime()
-        limit = timedelta(seconds=max_age) if max_age else runtime.settings.worker_heartbeat_max_age
-        beat = heartbeat.last_beat(runtime.db, heartbeat.TIMER_WORKER, this_host=True)
-        if beat is None:
-            raise click.ClickException("No timer worker on this host has reported yet.")
-        age = runtime.clock.now() - beat
-        if age > limit:
-            raise click.ClickException(f"The timer worker on this host last reported {age.total_seconds():.0f}s ago.")
-        click.echo(f"The timer worker on this host reported {age.total_seconds():.0f}s ago.")
 
 
 def _create_app() -> Flask:
