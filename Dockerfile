@@ -25,7 +25,7 @@ COPY bpmn ./bpmn
 COPY --from=assets /app/service/static/dist ./service/static/dist
 RUN pip install --no-cache-dir "hatchling>=1.27,<2" && pip install --no-cache-dir --no-deps --no-build-isolation . \
  && rm -rf /app/*
-ENV UBP_ENV=production PYTHONUNBUFFERED=1 PROMETHEUS_MULTIPROC_DIR=/tmp/ubp-metrics
+ENV UBP_ENV=production PYTHONUNBUFFERED=1 XDG_CACHE_HOME=/tmp/cache
 USER ubp
 EXPOSE 8000
 CMD ["gunicorn", "-c", "python:service.gunicorn_conf", "service.wsgi:app"]

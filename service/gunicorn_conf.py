@@ -5,8 +5,12 @@ Workers and threads come from gunicorn's own WEB_CONCURRENCY and GUNICORN_CMD_AR
 
 import os
 import shutil
+import tempfile
 
-from prometheus_client import multiprocess
+# Set here, in the master before anything imports prometheus_client (it picks its storage once, at
+# import), so every worker process writes its counters where /metrics, in whichever worker answers,
+# sums them. Only the web server's processes get it: the timer worker and the CLI count in memory.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="ubp-metrics-"))
 
 bind = "0.0.0.0:8000"
 worker_class = "gthread"
@@ -23,13 +27,13 @@ forwarded_allow_ips = ""
 
 
 def on_starting(server) -> None:
-    """Metrics from every worker process are summed through files in PROMETHEUS_MULTIPROC_DIR, emptied at start."""
-    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if folder:
-        shutil.rmtree(folder, ignore_errors=True)
-        os.makedirs(folder, exist_ok=True)
+    """Counters from an earlier run of the server must not be summed into this one's."""
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder, exist_ok=True)
 
 
 def child_exit(server, worker) -> None:
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        multiprocess.mark_process_dead(worker.pid)
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

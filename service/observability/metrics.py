@@ -1,8 +1,8 @@
 """Prometheus metrics: what each process counts, and the figures read from the database at scrape time.
 
-Counters and histograms live in the process that observes them. Under gunicorn with several worker
-processes, set PROMETHEUS_MULTIPROC_DIR (an empty folder, emptied at each start) so that every scrape
-sums all of them; otherwise a scrape sees the one process that answered. Database figures (open and
+Counters and histograms live in the process that observes them. Under gunicorn started with
+``-c python:service.gunicorn_conf``, PROMETHEUS_MULTIPROC_DIR is set and every scrape sums all the
+worker processes; otherwise a scrape sees the one process that answered. Database figures (open and
 overdue tasks, timers, heartbeats, anchors) are the same whichever process or server answers.
 """
 

@@ -8,6 +8,7 @@ migrations can only come from the wheel, which the test checks before anything e
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -103,14 +104,20 @@ def test_installed_wheel_migrates_deploys_seeds_and_serves(installed: Path, empt
     assert seeded.returncode == 0, seeded.stderr
 
     port = _free_port()
-    server = subprocess.Popen([str(installed / "python"), "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-                               "--workers", "1", "service.wsgi:app"], cwd=elsewhere, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # As the image runs it: the packaged gunicorn settings, two worker processes.
+    server = subprocess.Popen([str(installed / "python"), "-m", "gunicorn", "-c", "python:service.gunicorn_conf",
+                               "--bind", f"127.0.0.1:{port}", "--workers", "2", "service.wsgi:app"],
+                              cwd=elsewhere, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         page = _get_when_up(f"http://127.0.0.1:{port}/sign-in", server)
         assert "Sign in" in page
         manifest = _get_when_up(f"http://127.0.0.1:{port}/static/dist/manifest.json", server)
         assert "app.css" in manifest
+        # Counted once whichever of the two processes serves a page and whichever answers the scrape.
+        before = _sign_in_pages_counted(port, server)
+        for _ in range(6):
+            _get_when_up(f"http://127.0.0.1:{port}/sign-in", server)
+        assert _sign_in_pages_counted(port, server) == before + 6
     finally:
         server.terminate()
         server.wait(timeout=WAIT)
@@ -127,6 +134,14 @@ def test_deploy_from_an_empty_folder_fails_loudly(installed: Path, tmp_path: Pat
     assert "Traceback" not in refused.stderr
 
 
+def _sign_in_pages_counted(port: int, server: subprocess.Popen) -> float:
+    metrics = _get_when_up(f"http://127.0.0.1:{port}/metrics", server)
+    match = re.search(r'^ubp_http_requests_total\{method="GET",route="/sign-in",status="200"\} (\S+)$', metrics,
+                      re.MULTILINE)
+    assert match, metrics
+    return float(match.group(1))
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -139,7 +154,7 @@ def _get_when_up(url: str, server: subprocess.Popen) -> str:
         if server.poll() is not None:
             raise AssertionError(f"the server stopped: {server.stderr.read()}")
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:
+            with urllib.request.urlopen(url, timeout=60) as response:
                 return response.read().decode()
         except OSError:
             if time.monotonic() > deadline:
