@@ -22,7 +22,8 @@ from service.casework.retention_policy import RetentionPolicy, RetentionPolicyEr
 
 SECRET_MIN_LENGTH = 32
 Minutes = Annotated[float, Field(gt=0, le=60 * 24 * 366)]
-_SECRETS = {"secret_key", "metrics_token"}
+# Never repeated in a problem line: secrets, and URLs that may carry a password.
+_SECRETS = {"secret_key", "metrics_token", "database_url", "rate_limit_storage_url"}
 
 
 class ConfigurationError(RuntimeError):
