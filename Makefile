@@ -11,13 +11,22 @@ export DATABASE_URL ?= sqlite:///$(CURDIR)/var/ubp.sqlite3
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2
 BROWSER_PACKAGES := chromium
 
-.PHONY: run test lint audit bench deps assets clean
+.PHONY: run test lint audit bench deps assets clean lock
 
-$(BIN)/.installed: pyproject.toml
+# Exact versions from the lock file (requirements/development.txt; the image uses production.txt);
+# `make lock` recomputes both after a change to pyproject.toml's dependencies.
+$(BIN)/.installed: pyproject.toml requirements/development.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/pip install --quiet --upgrade 'pip<27'
+	$(BIN)/pip install --quiet -r requirements/development.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+LOCK := $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links
+lock: $(BIN)/.installed
+	$(BIN)/pip install --quiet 'pip-tools>=7.6,<8'
+	$(LOCK) --output-file=requirements/production.txt pyproject.toml
+	$(LOCK) --extra test --extra bench --output-file=requirements/development.txt pyproject.toml
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

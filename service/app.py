@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import api, engine_rest, errors, limits, request_text, security
+from service import api, engine_rest, errors, limits, observability, request_text, security
 from service.auth import sessions
 from service.cli import register_commands
-from service.config import ROOT, Settings
+from service.config import Settings
+from service.resources import STATIC, templates_dir
 from service.runtime import Runtime, build_runtime
 from service.views import formatting, register_blueprints, template_globals
 
@@ -20,7 +20,7 @@ csrf = CSRFProtect()
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
     settings = settings or (runtime.settings if runtime else Settings.from_environment())
-    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(Path(__file__).parent / "static"))
+    app = Flask(__name__, template_folder=str(templates_dir()), static_folder=str(STATIC))
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SETTINGS=settings,
@@ -35,12 +35,18 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     # GOV.UK macros import each other as "govuk_frontend_jinja/...", hence the prefix loader.
     app.jinja_loader = ChoiceLoader([
-        FileSystemLoader(str(ROOT / "templates")),
+        FileSystemLoader(str(templates_dir())),
         PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}),
     ])
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    if settings.proxy_hops:
+        # Trust exactly this many proxies' X-Forwarded-For/-Proto/-Host: more would let a client choose
+        # its own address (and rate-limit bucket), fewer would put every client behind the proxy's address.
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.extensions["ubp"] = runtime or build_runtime(settings)
+    observability.init_app(app)  # first, so every request is timed and logged
     request_text.init_app(app)  # before CSRF protection reads the form
     csrf.init_app(app)
     app.before_request(sessions.load_actor)

@@ -1,12 +1,11 @@
-"""Command line: ``ubp migrate | deploy | seed-demo | create-user | send-message | worker | verify-audit |
-anchor-audit | grant-app-role`` (also ``flask --app service ...``)."""
+"""Command line: ``ubp migrate | deploy | seed-demo | create-user | send-message | worker | worker-health |
+verify-audit | anchor-audit | export-anchors | backup | restore | grant-app-role`` (also ``flask --app service``)."""
 
 from __future__ import annotations
 
 import functools
 import getpass
 import json
-import logging
 import sys
 from pathlib import Path
 
@@ -17,8 +16,10 @@ from flask.cli import FlaskGroup
 from service import migrate as migrations
 from service.auth.passwords import hash_password
 from service.casework.deploy import deploy
+from service.cli_operations import register_operations_commands
 from service.dao import users_dao
 from service.models import ROLES
+from service.observability.logs import configure_logging
 from workflows.definitions import DeploymentError
 
 
@@ -56,6 +57,8 @@ def deploy_files(runtime, paths: list[Path], forms: dict[str, object], comment: 
 
 
 def register_commands(app: Flask) -> None:
+    register_operations_commands(app)
+
     @app.cli.command("migrate")
     def migrate_command() -> None:
         """Bring the database schema up to date."""
@@ -70,8 +73,11 @@ def register_commands(app: Flask) -> None:
         """Deploy every BPMN file in a folder, with the forms its tasks use."""
         runtime = _runtime()
         folder = bpmn_dir or runtime.settings.bpmn_dir
+        diagrams = sorted(folder.glob("*.bpmn"))
+        if not diagrams:
+            raise click.ClickException(f"No BPMN files (*.bpmn) in {folder.resolve()}: nothing was deployed.")
         forms = load_forms(forms_dir or runtime.settings.forms_dir)
-        results = deploy_files(runtime, sorted(folder.glob("*.bpmn")), forms, comment)
+        results = deploy_files(runtime, diagrams, forms, comment)
         for refused, line in results:
             click.echo(line, err=refused)
         refusals = sum(refused for refused, _ in results)
@@ -133,12 +139,25 @@ def register_commands(app: Flask) -> None:
             click.echo(line)
 
     @app.cli.command("verify-audit")
-    def verify_audit_command() -> None:
+    @click.option("--anchors", "anchor_file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+                  help="An anchor export (ubp backup / ubp export-anchors) the database must agree with.")
+    def verify_audit_command(anchor_file: Path | None) -> None:
         """Walk every case's audit chain and the anchors over them; report the first broken link of each."""
+        from service.casework.anchor_export import AnchorExportError, differences_from_export
         from service.casework.audit_verify import verify_all
 
+        exported_problems: list[str] = []
         with _runtime().db.reading() as session:
             report = verify_all(session)
+            if anchor_file is not None:
+                try:
+                    exported_problems = differences_from_export(session, json.loads(anchor_file.read_text()))
+                except (ValueError, AnchorExportError) as error:
+                    raise click.ClickException(f"{anchor_file}: {error}") from None
+        for problem in exported_problems:
+            click.echo(f"  DIFFERS FROM EXPORT: {problem}", err=True)
+        if exported_problems:
+            raise click.ClickException("The audit log does not match the anchors exported outside the database.")
         click.echo(f"Checked {report.events} events in {report.chains} case chains, and {report.anchors} anchors.")
         if report.latest_anchor is not None:
             latest = report.latest_anchor
@@ -207,8 +226,8 @@ def register_commands(app: Flask) -> None:
         from service.worker import Worker
         from service.worker_supervisor import Supervisor
 
-        _worker_logging()
         runtime = _runtime()
+        _worker_logging(runtime.settings)
         if once:
             worker = Worker(runtime, poll_seconds=runtime.settings.worker_poll_seconds, batch_size=batch_size)
             click.echo(f"Fired timers on {worker.run_once()} case(s).")
@@ -221,10 +240,8 @@ def register_commands(app: Flask) -> None:
             run_worker(batch_size, lambda: None)
 
 
-def _worker_logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    # SpiffWorkflow logs every task state change at INFO: a dozen lines per timer fired.
-    logging.getLogger("spiff").setLevel(logging.WARNING)
+def _worker_logging(settings) -> None:
+    configure_logging(settings.log_format, settings.log_level)
 
 
 def run_worker(batch_size: int, progress) -> None:
@@ -232,9 +249,9 @@ def run_worker(batch_size: int, progress) -> None:
     from service.app import create_app
     from service.worker import Worker
 
-    _worker_logging()
     app = create_app()
     runtime = app.extensions["ubp"]
+    _worker_logging(runtime.settings)
     worker = Worker(runtime, poll_seconds=runtime.settings.worker_poll_seconds, batch_size=batch_size,
                     anchor_every=runtime.settings.audit_anchor_every)
     worker.on_progress = progress
@@ -244,8 +261,20 @@ def run_worker(batch_size: int, progress) -> None:
 
 def _create_app() -> Flask:
     from service.app import create_app
+    from service.environment import ConfigurationError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigurationError as error:
+        report_configuration_problems(error)
+        sys.exit(2)
+
+
+def report_configuration_problems(error) -> None:
+    """One line per problem on stderr: what an operator reads when the service refuses to start."""
+    click.echo("The service cannot start: the configuration has problems.", err=True)
+    for problem in error.problems:
+        click.echo(f"  {problem}", err=True)
 
 
 cli = FlaskGroup(create_app=_create_app, add_default_commands=False, add_version_option=False)

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from service.auth.passwords import hash_password
-from service.config import ROOT
 from service.dao import users_dao
 from service.runtime import Runtime
 
@@ -25,7 +24,8 @@ DEMO_USERS = (
     ("auditor", "Ada Auditor", ("auditor",), "Internal Auditor"),
     ("admin", "Alex Admin", ("admin",), "System Administrator"),
 )
-PASSWORD_FILE = ROOT / "var" / "demo-password"
+# Relative to the working directory (the checkout for make run), never inside an installed package.
+PASSWORD_FILE = Path("var") / "demo-password"
 
 
 def demo_password(path: Path = PASSWORD_FILE) -> str:

@@ -31,8 +31,8 @@ def main() -> int:
     runtime.db.dispose()
     bin_dir = os.path.dirname(sys.executable)
     web = subprocess.Popen([  # noqa: S603 - fixed arguments, no user input
-        os.path.join(bin_dir, "gunicorn"), "--bind", ADDRESS, "--workers", "2", "--threads", "4",
-        "--worker-class", "gthread", "--access-logfile", "-", "service.wsgi:app",
+        os.path.join(bin_dir, "gunicorn"), "-c", "python:service.gunicorn_conf", "--bind", ADDRESS,
+        "--workers", "2", "--threads", "4", "service.wsgi:app",
     ])
     worker = subprocess.Popen([os.path.join(bin_dir, "ubp"), "worker"])  # noqa: S603 - fixed arguments
     children = (web, worker)

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import logging
-import os
 import signal
-import socket
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from service import builtin_workers
+from service import builtin_workers, heartbeat
 from service.casework.anchors import anchor_if_due
 from service.casework.retention import sweep as retention_sweep
 from service.casework.timers import fire_due_batch
-from service.dao import heartbeats_dao
 from service.db import DatabaseUnavailable
+from service.observability.metrics import TIMERS_FAILED, TIMERS_FIRED
 from service.runtime import Runtime
 
 log = logging.getLogger("ubp.worker")
@@ -33,9 +31,9 @@ class Worker:
         self.next_retention_sweep: datetime | None = None
         self.stopping = threading.Event()
         self.builtin_workers = builtin_workers.configured_workers(runtime.settings)
-        self.name = f"{socket.gethostname()}:{os.getpid()}"[:200]
+        self.identity = heartbeat.identity(heartbeat.TIMER_WORKER, runtime.clock.now())
         self.handled = 0
-        # Called after every poll that got through: the watchdog's sign of life (see worker_supervisor).
+        # Called after every batch and every round: the watchdog's sign of life (see worker_supervisor).
         self.on_progress: Callable[[], None] = lambda: None
 
     def stop(self, *_: object) -> None:
@@ -53,6 +51,8 @@ class Worker:
             claimed += result.claimed
             self.handled += result.claimed
             self.on_progress()  # a batch is progress, even inside a long backlog
+            TIMERS_FIRED.inc(result.fired)
+            TIMERS_FAILED.inc(result.failed)
             if result.claimed:
                 log.info("fired timers on %d case(s), %d failed", result.fired, result.failed)
             if result.claimed < self.batch_size:
@@ -90,17 +90,24 @@ class Worker:
         if report.anonymised or report.failed:
             log.info("retention: anonymised %d case(s), %d could not be", len(report.anonymised), len(report.failed))
 
+    def run_round(self) -> None:
+        """One round of work, then the heartbeat: a worker stuck in a round, or cut off from the database,
+        stops beating and its health check fails."""
+        claimed = self.run_once()
+        self.run_builtin_workers()
+        self.anchor_audit_if_due()
+        self.sweep_retention_if_due()
+        self.on_progress()
+        heartbeat.beat(self.runtime.db, self.identity, self.runtime.clock.now(),
+                       details={"claimed": claimed, "handled": self.handled})
+
     def run(self) -> None:
         backoff = self.poll_seconds
         failing = False
         log.info("worker started; polling every %.1fs, batches of %d", self.poll_seconds, self.batch_size)
         while not self.stopping.is_set():
             try:
-                self.run_once()
-                self.run_builtin_workers()
-                self.anchor_audit_if_due()
-                self.sweep_retention_if_due()
-                self.record_progress()
+                self.run_round()
                 if failing:
                     log.info("recovered; timers are firing again")
                 failing, backoff = False, self.poll_seconds
@@ -113,13 +120,6 @@ class Worker:
             self.stopping.wait(backoff)
         # Logged here rather than in the signal handler, which may interrupt a log call mid-write.
         log.info("worker stopped")
-
-
-    def record_progress(self) -> None:
-        """Say that this worker got through a poll: for the watchdog, and in the database for /health/ready."""
-        self.on_progress()
-        with self.runtime.db.transaction() as session:
-            heartbeats_dao.beat(session, self.name, self.runtime.clock.now(), self.handled)
 
 
 def _longer(backoff: float) -> float:

@@ -15,16 +15,13 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
-from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SPIFF_FORMAT
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-STATE_FORMAT = 1
+from workflows.state_migrations import CURRENT, IncompatibleStateError, UnmigratableState, upgrade_state
 
-
-class IncompatibleStateError(ValueError):
-    """Stored state was written by a serializer this code cannot read."""
+__all__ = ["IncompatibleStateError", "UnmigratableState", "dump_state", "load_state", "prune_history"]
 
 
 class _CompactWorkflowConverter(BpmnWorkflowConverter):
@@ -52,7 +49,8 @@ _converter = _CompactWorkflowConverter(BpmnWorkflow, _registry)
 
 def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
     prune_history(workflow)
-    return {"format": STATE_FORMAT, "spiff": SPIFF_FORMAT, "workflow": _converter.to_dict(workflow)}
+    # The version travels with the state: workflows/state_migrations.py moves older ones forward on load.
+    return {"format": CURRENT[0], "spiff": CURRENT[1], "workflow": _converter.to_dict(workflow)}
 
 
 _DONE = TaskState.COMPLETED | TaskState.CANCELLED
@@ -109,10 +107,7 @@ def prune_history(workflow: BpmnWorkflow) -> int:
 def load_state(
     state: Mapping[str, Any], spec: BpmnProcessSpec, subprocess_specs: Mapping[str, BpmnProcessSpec]
 ) -> BpmnWorkflow:
-    if state.get("format") != STATE_FORMAT or state.get("spiff") != SPIFF_FORMAT:
-        raise IncompatibleStateError(
-            f"state format {state.get('format')}/{state.get('spiff')} is not {STATE_FORMAT}/{SPIFF_FORMAT}"
-        )
+    state = upgrade_state(state)
     # restore() pops keys from what it is given: hand it a private shallow copy.
     workflow = dict(state["workflow"])
     workflow["tasks"] = _parents_first(workflow["tasks"], workflow["root"])

@@ -8,7 +8,7 @@ from service.auth.passwords import verify_password
 from service.auth.permissions import public
 from service.auth.sessions import sign_in, sign_out
 from service.dao import users_dao
-from service.limits import limiter
+from service.limits import account_key, limiter
 
 blueprint = Blueprint("auth", __name__)
 
@@ -17,9 +17,14 @@ def _login_limit() -> str:
     return current_app.config["SETTINGS"].login_rate_limit
 
 
+def _login_account_limit() -> str:
+    return current_app.config["SETTINGS"].login_account_rate_limit
+
+
 @blueprint.route("/sign-in", methods=["GET", "POST"])
 @public
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_account_limit, methods=["POST"], key_func=account_key)
 def login():
     error = None
     username = ""

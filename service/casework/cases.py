@@ -18,6 +18,7 @@ from service.casework.errors import Conflict, NotAllowed, NotFound, ProcessProbl
 from service.casework.forms import validated
 from service.casework.incidents import open_incident_apart
 from service.casework.steps import StepContext, save_step
+from service.casework.unreadable_state import load_workflow, reporting_unreadable_state
 from service.dao import cases_dao, instances_dao, processes_dao, references_dao, tasks_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.dao.instances_dao import StaleInstance
@@ -25,6 +26,7 @@ from service.dao.tasks_dao import TaskConflict
 from service.db import Database
 from service.letters.context import Provider
 from service.models import Case, ProcessInstance
+from service.observability.metrics import TASK_COMPLETIONS
 from workflows.budget import BudgetExceeded
 from workflows.calendar import london_date
 from workflows.clock import Clock
@@ -187,6 +189,10 @@ class Casework:
 
     def _complete_task(self, actor: Actor, task_id: str, form_data: dict[str, Any]) -> StepOutcome:
         now = self.clock.now()
+        with reporting_unreadable_state(self.db, now):
+            return self._complete_task_at(actor, task_id, form_data, now)
+
+    def _complete_task_at(self, actor: Actor, task_id: str, form_data: dict[str, Any], now: datetime) -> StepOutcome:
         try:
             with self.db.transaction() as session:
                 found = tasks_dao.get_task_with_instance_and_case(session, task_id)
@@ -203,7 +209,7 @@ class Casework:
                 refuse_excluded_actor(session, case.id, actor, parse_actor_list(properties.get("excludedActors")))
                 data = validated(version, task.form_key, form_data, london_date(now))
                 read_version = instance.lock_version
-                workflow = self.engine.load(definition, instance.state)
+                workflow = load_workflow(self.engine, definition, instance)
                 open_before = {t.id for t in self.engine.ready_user_tasks(workflow)}
                 try:
                     with diagram_problems():
@@ -220,9 +226,11 @@ class Casework:
                         "task_completed", actor.user_id, list(actor.roles), task_id=task_id,
                         element_id=task.element_id, data={"name": task.name, "form": data},
                     )], read_version=read_version, finished_task_id=task_id, open_before=open_before)
-                return _outcome(case, opened)
+                outcome = _outcome(case, opened)
         except (StaleInstance, TaskConflict):
             raise Conflict(_CHANGED_MEANWHILE) from None
+        TASK_COMPLETIONS.inc()  # counted once committed
+        return outcome
 
     # -- messages ----------------------------------------------------------------------------
 
@@ -237,6 +245,11 @@ class Casework:
 
     def _deliver_message(self, actor: Actor, case_reference: str, message: str, form_data: dict[str, Any]) -> str:
         now = self.clock.now()
+        with reporting_unreadable_state(self.db, now):
+            return self._deliver_message_at(actor, case_reference, message, form_data, now)
+
+    def _deliver_message_at(self, actor: Actor, case_reference: str, message: str, form_data: dict[str, Any],
+                            now: datetime) -> str:
         try:
             with self.db.transaction() as session:
                 instance = instances_dao.get_instance_by_key(session, case_reference)
@@ -251,7 +264,7 @@ class Casework:
                     raise NotAllowed(f"Only {', '.join(spec.groups)} may send ‘{spec.label}’.")
                 data = validated(version, spec.form_key, form_data, london_date(now))
                 read_version = instance.lock_version
-                workflow = self.engine.load(definition, instance.state)
+                workflow = load_workflow(self.engine, definition, instance)
                 open_before = {t.id for t in self.engine.ready_user_tasks(workflow)}
                 try:
                     with diagram_problems():
@@ -275,7 +288,7 @@ class Casework:
         transaction (the worker's batch: see ``casework.timers``)."""
         _, definition = deployed_version(session, instance.process_version_id)
         read_version = instance.lock_version
-        workflow = self.engine.load(definition, instance.state)
+        workflow = load_workflow(self.engine, definition, instance)
         open_before = {t.id for t in self.engine.ready_user_tasks(workflow)}
         due = instance.next_timer_due
         step = self.engine.fire_due_timers(workflow)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import and_, exists, func, or_, select, text
 from sqlalchemy.orm import Session
@@ -104,3 +105,10 @@ def missing_heads(session: Session) -> list[MissingHead]:
         .order_by(AuditAnchorHead.business_key, AuditAnchorHead.seq)
     )
     return [MissingHead(*row) for row in rows]
+
+
+def anchor_summaries(session: Session) -> list[tuple[int, datetime, int, str]]:
+    """Every anchor's (seq, at, case count, hash), oldest first: what is exported outside the database."""
+    rows = session.execute(select(AuditAnchor.seq, AuditAnchor.at, AuditAnchor.case_count, AuditAnchor.hash)
+                           .order_by(AuditAnchor.seq))
+    return [tuple(row) for row in rows]

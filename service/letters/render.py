@@ -13,8 +13,9 @@ import jinja2
 import weasyprint
 
 from service.letters.context import LetterContext, LetterKind
+from service.resources import templates_dir
 
-TEMPLATE_DIRECTORY = Path(__file__).resolve().parents[2] / "templates" / "letters"
+TEMPLATE_DIRECTORY = templates_dir() / "letters"
 
 _TEMPLATE_FOR_KIND = {
     LetterKind.DECISION: "decision.html",

@@ -10,10 +10,10 @@ from service.models.customers import Customer
 from service.models.external_tasks import ExternalTask
 from service.models.incidents import ProcessIncident
 from service.models.letters import Letter
+from service.models.operations import WorkerHeartbeat
 from service.models.people import ROLES, User
 from service.models.processes import ProcessDraft, ProcessInstance, ProcessVersion
 from service.models.tasks import HumanTask, HumanTaskGroup, TaskReassignment
-from service.models.workers import WorkerHeartbeat
 
 __all__ = [
     "ROLES", "AccessLogEntry", "Adjustment", "ApiToken", "AuditAnchor", "AuditAnchorHead", "AuditEvent", "Base", "Case",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
 
 from flask import Flask, current_app, g, request, url_for
 
-DIST = Path(__file__).resolve().parent.parent / "static" / "dist"
+from service.resources import STATIC
+
+DIST = STATIC / "dist"
 
 # (endpoint, label, roles that see it)
 NAVIGATION = (

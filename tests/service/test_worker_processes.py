@@ -56,6 +56,7 @@ class WorkerProcess:
             "SECRET_KEY": "test-secret-key-not-for-production",
             "UBP_ENV": "testing",
             "WORKER_POLL_SECONDS": "0.2",
+            "LOG_FORMAT": "text",
             "PYTHONUNBUFFERED": "1",
         }
         self.name = name
