@@ -40,7 +40,12 @@ class Settings:
     behind_tls: bool = False
     session_idle: timedelta = timedelta(minutes=30)
     session_absolute: timedelta = timedelta(hours=10)
+    # Failed sign-ins only (successes are not counted), per address; per account, the lockout below.
     login_rate_limit: str = "10 per minute"
+    lockout_after_failures: int = 5
+    lockout_for: timedelta = timedelta(minutes=15)
+    # Where staff reach the service, for links in emails and password reset links (PUBLIC_URL).
+    public_url: str = "http://127.0.0.1:5000"
     api_rate_limit: str = "600 per minute"
     max_request_bytes: int = 3 * 1024 * 1024
     db_pool_size: int = 5
@@ -58,6 +63,11 @@ class Settings:
         name="Selwood Housing", address=("Bank House", "Bank Street", "Melksham", "SN12 6LE"),
         telephone="0300 123 4567", email="customer.services@example.org", website="www.example.org",
     ))
+
+    def lockout(self):
+        from service.accounts.sign_in import Lockout
+
+        return Lockout(self.lockout_after_failures, self.lockout_for)
 
     def letter_provider(self):
         from service.letters.context import Provider as LetterProvider
@@ -78,6 +88,9 @@ class Settings:
             db_pool_size=int(_env("DB_POOL_SIZE", "5")),
             api_rate_limit=_env("API_RATE_LIMIT", cls.api_rate_limit),
             login_rate_limit=_env("LOGIN_RATE_LIMIT", cls.login_rate_limit),
+            lockout_after_failures=int(_env("LOCKOUT_AFTER_FAILURES", "5")),
+            lockout_for=timedelta(minutes=float(_env("LOCKOUT_MINUTES", "15"))),
+            public_url=_env("PUBLIC_URL", cls.public_url).rstrip("/"),
             worker_poll_seconds=float(_env("WORKER_POLL_SECONDS", "3")),
             audit_anchor_every=timedelta(minutes=float(_env("AUDIT_ANCHOR_MINUTES", "15"))),
             retention_policy=RetentionPolicy.from_json(_env("RETENTION_POLICY")),
