@@ -29,8 +29,7 @@ def _digest(token: str) -> str:
 
 def force_reset(db: Database, actor: Actor | None, user_id: int, now: datetime) -> str:
     """The person's password stops working and their sessions end; returns the link's secret."""
-    if actor is not None:
-        _require_admin(actor)
+    _require_admin(actor)
     token = secrets.token_urlsafe(32)
     with db.transaction() as session:
         user = _person(session, user_id)

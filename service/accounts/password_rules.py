@@ -22,7 +22,7 @@ def _denied() -> frozenset[str]:
 
 def _letters(text: str) -> str:
     """Case, digits, spaces and punctuation dropped: 'Password123!' and 'pass word' both read 'password'."""
-    return re.sub(r"[^a-z]", "", text.lower().replace("@", "a").replace("0", "o").replace("$", "s"))
+    return re.sub(r"[^a-z]", "", text.lower().replace("@", "a").replace("$", "s"))
 
 
 def password_problem(password: str, *, username: str = "", full_name: str = "") -> str | None:
@@ -48,12 +48,13 @@ def password_problem(password: str, *, username: str = "", full_name: str = "") 
 
 def _is_run(password: str, sequence: str) -> bool:
     compact = re.sub(r"\s", "", password)
-    return compact in sequence or compact in sequence[::-1]
+    looped = sequence * 3  # runs that wrap around: 1234567890123
+    return compact in looped or compact in looped[::-1]
 
 
 def _is_repeat_of_denied(letters: str) -> bool:
     denied = _denied()
-    if letters in denied:
+    if letters in denied or _only_denied_words(letters, denied):
         return True
     # 'passwordpassword', 'letmeinletmein': a denied word (or any short unit) repeated.
     for size in range(1, len(letters) // 2 + 1):
@@ -61,3 +62,12 @@ def _is_repeat_of_denied(letters: str) -> bool:
         if len(letters) % size == 0 and unit * (len(letters) // size) == letters and (size <= 4 or unit in denied):
             return True
     return False
+
+
+def _only_denied_words(letters: str, denied: frozenset[str]) -> bool:
+    """'welcometolondon', 'summermonday': nothing but common words run together."""
+    words = {word for word in denied if len(word) >= 2}
+    reachable = [True] + [False] * len(letters)
+    for end in range(1, len(letters) + 1):
+        reachable[end] = any(reachable[start] and letters[start:end] in words for start in range(max(0, end - 30), end))
+    return reachable[-1]

@@ -33,8 +33,9 @@ class NewPerson:
     password: str | None = None
 
 
-def _require_admin(actor: Actor) -> None:
-    if "admin" not in actor.roles:
+def _require_admin(actor: Actor | None) -> None:
+    """``actor`` None is the server's command line, run by whoever administers the server."""
+    if actor is not None and "admin" not in actor.roles:
         raise NotAllowed("Only administrators can manage staff accounts.")
 
 
@@ -46,9 +47,7 @@ def validate_roles(roles: list[str] | tuple[str, ...], field: str = "roles") -> 
 
 
 def create_person(db: Database, actor: Actor | None, person: NewPerson, now: datetime) -> User:
-    """``actor`` None means the command line, run by whoever administers the server."""
-    if actor is not None:
-        _require_admin(actor)
+    _require_admin(actor)
     username = person.username.strip().lower()
     problems = []
     if not _USERNAME.match(username):
@@ -78,13 +77,13 @@ def create_person(db: Database, actor: Actor | None, person: NewPerson, now: dat
     return user
 
 
-def deactivate(db: Database, actor: Actor, user_id: int, reason: str, now: datetime) -> User:
+def deactivate(db: Database, actor: Actor | None, user_id: int, reason: str, now: datetime) -> User:
     """A leaver: their sessions and API tokens stop at their next request, on every server, because
     each request reads the account's state from the database. Their name stays on past decisions."""
     _require_admin(actor)
     if not reason.strip():
         raise InvalidInput([FieldProblem("reason", "Enter why the account is being deactivated")])
-    if user_id == actor.user_id:
+    if actor is not None and user_id == actor.user_id:
         raise NotAllowed("You cannot deactivate your own account: ask another administrator.")
     with db.transaction() as session:
         user = _person(session, user_id)
@@ -96,12 +95,12 @@ def deactivate(db: Database, actor: Actor, user_id: int, reason: str, now: datet
         accounts_dao.end_sessions(session, user.id)
         revoked = session.execute(update(ApiToken).where(ApiToken.service_user_id == user.id,
                                                          ApiToken.revoked_at.is_(None)).values(revoked_at=now))
-        accounts_dao.record_event(session, user.id, "deactivated", actor_id=actor.user_id, now=now,
+        accounts_dao.record_event(session, user.id, "deactivated", actor_id=_id(actor), now=now,
                                   detail={"reason": reason.strip()[:500], "tokens_revoked": revoked.rowcount})
     return user
 
 
-def reactivate(db: Database, actor: Actor, user_id: int, now: datetime) -> User:
+def reactivate(db: Database, actor: Actor | None, user_id: int, now: datetime) -> User:
     _require_admin(actor)
     with db.transaction() as session:
         user = _person(session, user_id)
@@ -111,11 +110,11 @@ def reactivate(db: Database, actor: Actor, user_id: int, now: datetime) -> User:
         user.deactivated_at = None
         user.failed_sign_ins = 0
         user.locked_until = None
-        accounts_dao.record_event(session, user.id, "reactivated", actor_id=actor.user_id, now=now)
+        accounts_dao.record_event(session, user.id, "reactivated", actor_id=_id(actor), now=now)
     return user
 
 
-def change_roles(db: Database, actor: Actor, user_id: int, roles: list[str], now: datetime) -> User:
+def change_roles(db: Database, actor: Actor | None, user_id: int, roles: list[str], now: datetime) -> User:
     _require_admin(actor)
     problems = validate_roles(roles)
     if problems:
@@ -128,18 +127,18 @@ def change_roles(db: Database, actor: Actor, user_id: int, roles: list[str], now
             return user
         _refuse_losing_last_admin(session, user, remaining_roles=after)
         user.roles = after
-        accounts_dao.record_event(session, user.id, "roles_changed", actor_id=actor.user_id, now=now,
+        accounts_dao.record_event(session, user.id, "roles_changed", actor_id=_id(actor), now=now,
                                   detail={"from": before, "to": after})
     return user
 
 
-def unlock(db: Database, actor: Actor, user_id: int, now: datetime) -> User:
+def unlock(db: Database, actor: Actor | None, user_id: int, now: datetime) -> User:
     _require_admin(actor)
     with db.transaction() as session:
         user = _person(session, user_id)
         user.failed_sign_ins = 0
         user.locked_until = None
-        accounts_dao.record_event(session, user.id, "unlocked", actor_id=actor.user_id, now=now)
+        accounts_dao.record_event(session, user.id, "unlocked", actor_id=_id(actor), now=now)
     return user
 
 
