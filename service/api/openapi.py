@@ -174,7 +174,7 @@ PATHS: dict[str, Any] = {
 }
 
 
-PATHS.update(people_paths(_json, _ref, _responses, _path_param))
+PATHS.update(people_paths(_json, _ref, _responses, _path_param, _query))
 SCHEMAS.update(PEOPLE_SCHEMAS)
 
 

@@ -6,8 +6,10 @@ from typing import Any
 
 from service.models import ROLES
 
+STATUSES = ("active", "locked", "deactivated")
 
-def people_paths(json, ref, responses, path_param) -> dict[str, Any]:
+
+def people_paths(json, ref, responses, path_param, query) -> dict[str, Any]:
     username = path_param("username", "The person's username")
     person = ref("Person")
     link = json({"type": "object", "required": ["set_password_link"],
@@ -15,8 +17,9 @@ def people_paths(json, ref, responses, path_param) -> dict[str, Any]:
     return {
         "/people": {
             "get": {"operationId": "listPeople", "summary": "Every staff account (role: admin)",
+                    "parameters": [query("status", {"type": "string", "enum": list(STATUSES)}, "Only these")],
                     "responses": responses({"200": json({"type": "object", "required": ["items"], "properties": {
-                        "items": {"type": "array", "items": person}}}, "People")})},
+                        "items": {"type": "array", "items": person}}}, "People")}, 422)},
             "post": {"operationId": "createPerson", "summary": "Add a person; returns their one-time password link",
                      "requestBody": {"required": True, "content": {"application/json": {"schema": ref("NewPerson")}}},
                      "responses": responses({"201": json({"type": "object", "required": ["person"], "properties": {
@@ -52,7 +55,7 @@ PEOPLE_SCHEMAS: dict[str, Any] = {
     "Person": {"type": "object", "required": ["username", "full_name", "roles", "status"], "properties": {
         "username": {"type": "string"}, "full_name": {"type": "string"}, "email": {"type": "string"},
         "job_title": {"type": "string"}, "roles": {"type": "array", "items": {"type": "string"}},
-        "status": {"type": "string", "enum": ["active", "locked", "deactivated"]},
+        "status": {"type": "string", "enum": list(STATUSES)},
         "last_sign_in_at": {"type": ["string", "null"]}, "history": {"type": "array"}}},
     "NewPerson": {"type": "object", "required": ["username", "full_name", "roles"], "additionalProperties": False,
                   "properties": {"username": {"type": "string", "maxLength": 80},

@@ -8,7 +8,8 @@ from flask import current_app, g, url_for
 
 from service.accounts import directory, password_reset, people
 from service.api import blueprint
-from service.api.bodies import json_object
+from service.api.bodies import json_object, query_choice
+from service.api.openapi_people import STATUSES
 from service.auth.permissions import allow
 from service.casework.errors import FieldProblem, InvalidInput, NotFound
 from service.dao import users_dao
@@ -55,7 +56,9 @@ def _roles(body: dict[str, Any]) -> tuple[str, ...]:
 @blueprint.route("/people", methods=["GET"])
 @allow("admin")
 def list_people():
-    return {"items": [_person(user) for user in directory.list_people(_runtime().db)]}
+    wanted = query_choice("status", STATUSES)
+    listed = [_person(user) for user in directory.list_people(_runtime().db)]
+    return {"items": [person for person in listed if wanted in (None, person["status"])]}
 
 
 @blueprint.route("/people", methods=["POST"])

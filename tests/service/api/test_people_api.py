@@ -40,3 +40,10 @@ def test_bad_requests_get_clear_messages(api_as, people):
     assert api.get("/people/nobody").status_code == 404
     bad = api.post("/people", json={"username": "ok", "full_name": "Ok Person", "roles": "caseworker"})
     assert bad.status_code == 422
+
+
+def test_people_can_be_listed_by_status(api_as, people, runtime):
+    api = api_as("admin")
+    api.post("/people/cora/deactivate", json={"reason": "Left"})
+    assert [p["username"] for p in api.get("/people?status=deactivated").json["items"]] == ["cora"]
+    assert api.get("/people?status=gone").status_code == 422
