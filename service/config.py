@@ -31,6 +31,21 @@ class Provider:
     website: str
 
 
+@dataclass(frozen=True)
+class Mail:
+    """SMTP relay (SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_STARTTLS, SMTP_FROM) and an optional
+    Teams or other webhook (NOTIFY_WEBHOOK_URL). With no SMTP_HOST, notices are kept but marked undeliverable."""
+
+    host: str | None = None
+    port: int = 587
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = True
+    sender: str = "casework-notifications@localhost"
+    webhook_url: str | None = None
+    timeout_seconds: float = 10.0
+
+
 @dataclass
 class Settings:
     environment: str = "production"
@@ -46,6 +61,7 @@ class Settings:
     lockout_for: timedelta = timedelta(minutes=15)
     # Where staff reach the service, for links in emails and password reset links (PUBLIC_URL).
     public_url: str = "http://127.0.0.1:5000"
+    mail: Mail = field(default_factory=Mail)
     api_rate_limit: str = "600 per minute"
     max_request_bytes: int = 3 * 1024 * 1024
     db_pool_size: int = 5
@@ -95,6 +111,11 @@ class Settings:
             audit_anchor_every=timedelta(minutes=float(_env("AUDIT_ANCHOR_MINUTES", "15"))),
             retention_policy=RetentionPolicy.from_json(_env("RETENTION_POLICY")),
             retention_sweep_every=timedelta(minutes=float(_env("RETENTION_SWEEP_MINUTES", "60"))),
+        )
+        settings.mail = Mail(
+            host=_env("SMTP_HOST"), port=int(_env("SMTP_PORT", "587")), username=_env("SMTP_USERNAME"),
+            password=_env("SMTP_PASSWORD"), starttls=_flag("SMTP_STARTTLS", True),
+            sender=_env("SMTP_FROM", Mail.sender), webhook_url=_env("NOTIFY_WEBHOOK_URL"),
         )
         default = settings.provider
         settings.provider = Provider(

@@ -11,6 +11,7 @@ from service.casework.anchors import anchor_if_due
 from service.casework.retention import sweep as retention_sweep
 from service.casework.timers import fire_due_batch
 from service.db import DatabaseUnavailable
+from service.notifications.worker_step import notify_round
 from service.runtime import Runtime
 
 log = logging.getLogger("ubp.worker")
@@ -71,6 +72,18 @@ class Worker:
         if report.anonymised or report.failed:
             log.info("retention: anonymised %d case(s), %d could not be", len(report.anonymised), len(report.failed))
 
+    def send_notices(self) -> None:
+        """Notices after commit (see service/notifications): a failure is logged and tried at the next poll."""
+        try:
+            done = notify_round(self.runtime, self.runtime.clock.now())
+        except DatabaseUnavailable:
+            raise
+        except Exception:
+            log.exception("could not send notices; trying again at the next poll")
+            return
+        if done.sent:
+            log.info("notices: %d found, %d expanded, %d sent", done.found, done.expanded, done.sent)
+
     def run(self) -> None:
         backoff = self.poll_seconds
         failing = False
@@ -80,6 +93,7 @@ class Worker:
                 self.run_once()
                 self.anchor_audit_if_due()
                 self.sweep_retention_if_due()
+                self.send_notices()
                 if failing:
                     log.info("recovered; timers are firing again")
                 failing, backoff = False, self.poll_seconds

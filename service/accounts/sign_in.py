@@ -14,6 +14,7 @@ from service.auth.passwords import verify_password
 from service.dao import accounts_dao, users_dao
 from service.db import Database
 from service.models import User
+from service.notifications import outbox
 
 
 @dataclass(frozen=True)
@@ -53,4 +54,5 @@ def check_password(db: Database, username: str, password: str, now: datetime, lo
         accounts_dao.record_event(session, user.id, "locked", actor_id=None, now=now,
                                   detail={"until": user.locked_until.isoformat(),
                                           "failures": lockout.after_failures})
+        outbox.account_locked(session, user.id, now)
         return SignInResult(None, locked=True, just_locked=True)

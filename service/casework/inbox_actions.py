@@ -22,6 +22,7 @@ from service.dao import instances_dao, processes_dao, tasks_dao, users_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.dao.tasks_dao import TaskConflict
 from service.models import HumanTask, User
+from service.notifications import outbox
 from workflows.calendar import london_date
 from workflows.forms import FormSchema
 
@@ -89,6 +90,7 @@ def reassign(casework: Casework, actor: Actor, task_id: str, form_data: Mapping[
         to_user = people[data["assignee"]]
         _update(lambda: tasks_dao.reassign(session, task, to_user_id=to_user.id, by_user_id=actor.user_id,
                                            reason=data["reason"], now=now))
+        outbox.task_assigned(session, task, to_user.id, actor.user_id, now)
         _audit(session, task, NewAuditEvent(
             "task_reassigned", actor.user_id, list(actor.roles), task_id=task.id, element_id=task.element_id,
             data={"name": task.name, "from_user_id": task.assignee_id, "to_user_id": to_user.id,

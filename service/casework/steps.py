@@ -14,6 +14,7 @@ from service.dao import audit_dao, cases_dao, instances_dao, tasks_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.letters.context import Provider
 from service.models import Case, HumanTask, ProcessInstance
+from service.notifications import outbox
 from workflows.definitions import ProcessDefinition
 from workflows.due_dates import due_instant
 from workflows.engine import CaseEngine, StepResult
@@ -110,6 +111,7 @@ def _sync_task_rows(
             created_at=ctx.now,
         ))
     tasks_dao.add_tasks(ctx.session, opened)
+    outbox.tasks_opened(ctx.session, opened, ctx.now)
     return opened
 
 

@@ -8,13 +8,14 @@ from service.models.casework import Adjustment, Incident, Restriction
 from service.models.counters import ReferenceCounter
 from service.models.customers import Customer
 from service.models.letters import Letter
+from service.models.notifications import Delivery, Notification, NotificationSettings
 from service.models.people import ROLES, AccountEvent, PasswordReset, User
 from service.models.processes import ProcessDraft, ProcessInstance, ProcessVersion
 from service.models.tasks import HumanTask, HumanTaskGroup, TaskReassignment
 
 __all__ = [
     "ROLES", "AccessLogEntry", "AccountEvent", "Adjustment", "ApiToken", "AuditAnchor", "AuditAnchorHead",
-    "AuditEvent", "Base", "Case", "CaseActor", "CaseNote", "Customer", "HumanTask", "HumanTaskGroup", "Incident",
-    "Letter", "PasswordReset", "ProcessDraft", "ProcessInstance", "ProcessVersion", "ReferenceCounter",
-    "Restriction", "TaskReassignment", "User",
+    "AuditEvent", "Base", "Case", "CaseActor", "CaseNote", "Customer", "Delivery", "HumanTask", "HumanTaskGroup",
+    "Incident", "Letter", "Notification", "NotificationSettings", "PasswordReset", "ProcessDraft", "ProcessInstance",
+    "ProcessVersion", "ReferenceCounter", "Restriction", "TaskReassignment", "User",
 ]
