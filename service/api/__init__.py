@@ -34,7 +34,15 @@ def _caller() -> str:
 
 
 def init_app(app: Flask) -> None:
-    from service.api import cases, customers, deployments, docs, people, tasks  # noqa: F401 - registers the routes
+    from service.api import (  # noqa: F401 - registers the routes
+        cases,
+        customers,
+        deployments,
+        docs,
+        incidents,
+        people,
+        tasks,
+    )
     from service.app import csrf
 
     csrf.exempt(blueprint)

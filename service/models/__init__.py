@@ -7,6 +7,7 @@ from service.models.cases import Case, CaseActor, CaseNote
 from service.models.casework import Adjustment, Incident, Restriction
 from service.models.counters import ReferenceCounter
 from service.models.customers import Customer
+from service.models.incidents import ProcessIncident
 from service.models.letters import Letter
 from service.models.notifications import Delivery, Notification, NotificationSettings
 from service.models.people import ROLES, AccountEvent, PasswordReset, User
@@ -16,6 +17,6 @@ from service.models.tasks import HumanTask, HumanTaskGroup, TaskReassignment
 __all__ = [
     "ROLES", "AccessLogEntry", "AccountEvent", "Adjustment", "ApiToken", "AuditAnchor", "AuditAnchorHead",
     "AuditEvent", "Base", "Case", "CaseActor", "CaseNote", "Customer", "Delivery", "HumanTask", "HumanTaskGroup",
-    "Incident", "Letter", "Notification", "NotificationSettings", "PasswordReset", "ProcessDraft", "ProcessInstance",
-    "ProcessVersion", "ReferenceCounter", "Restriction", "TaskReassignment", "User",
+    "Incident", "Letter", "Notification", "NotificationSettings", "PasswordReset", "ProcessDraft", "ProcessIncident",
+    "ProcessInstance", "ProcessVersion", "ReferenceCounter", "Restriction", "TaskReassignment", "User",
 ]

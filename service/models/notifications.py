@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from service.models.base import Base
 
 NOTICE_KINDS = ("task_assigned", "group_task", "task_overdue", "review_due", "appeal_received", "incident_recorded",
-                "account_locked")
+                "process_incident", "account_locked")
 
 
 class Notification(Base):

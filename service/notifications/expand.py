@@ -12,7 +12,8 @@ from service.notifications.preferences import preferences_of
 from service.notifications.recipients import recipients
 
 # Notices also posted to the organisation's webhook (a Teams channel, say), when one is configured.
-WEBHOOK_KINDS = {"group_task", "task_overdue", "appeal_received", "incident_recorded", "review_due"}
+WEBHOOK_KINDS = {"group_task", "task_overdue", "appeal_received", "incident_recorded", "review_due",
+                 "process_incident"}
 
 
 def expand_notices(db: Database, now: datetime, *, webhook: bool, limit: int = 200) -> int:

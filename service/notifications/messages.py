@@ -18,6 +18,7 @@ _SUBJECTS = {
     "review_due": "Restriction review coming up on case {case}",
     "appeal_received": "Appeal received on case {case}",
     "incident_recorded": "Further incident recorded on case {case}",
+    "process_incident": "Incident on case {case}: the process needs attention",
     "account_locked": "Account locked: {person}",
 }
 _OPENINGS = {
@@ -27,6 +28,8 @@ _OPENINGS = {
     "review_due": "A restriction on case {case} comes up for review soon: it ends on {ends}.",
     "appeal_received": "An appeal has been received on case {case}.",
     "incident_recorded": "A further incident has been recorded on case {case}.",
+    "process_incident": "Something in the process of case {case} could not be done (an incident). "
+                        "An administrator can retry or resolve it; the case page shows it.",
     "account_locked": "The account of {person} was locked after repeated wrong passwords. "
                       "It unlocks by itself after a while, or you can unlock it on the people page.",
 }

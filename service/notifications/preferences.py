@@ -19,6 +19,7 @@ CHOOSABLE = {
     "review_due": "A restriction on a case I hold is coming up for review",
     "appeal_received": "An appeal is received on a case I hold",
     "incident_recorded": "A further incident is recorded on a case I hold",
+    "process_incident": "Something goes wrong in the process of a case I hold (an incident)",
 }
 GROUP_TASK_MODES = {"each": "One email for each new task", "digest": "One daily summary",
                     "off": "Do not tell me"}

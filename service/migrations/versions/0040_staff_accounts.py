@@ -2,7 +2,7 @@
 single sign-on identifiers, the account audit trail and one-time password reset links.
 
 Revision ID: 0040
-Revises: 0006
+Revises: 0070
 Create Date: 2026-12-02
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 import service.models.base
 
 revision = "0040"
-down_revision = "0006"
+down_revision = "0070"
 branch_labels = None
 depends_on = None
 

@@ -195,3 +195,23 @@ def test_notices_wait_in_the_outbox_with_the_step_until_the_worker_runs(three, e
         [notice] = session.scalars(select(Notification)).all()
         assert (notice.kind, notice.groups, notice.expanded_at) == ("group_task", ["caseworker"], None)
         assert session.scalar(select(func.count()).select_from(Delivery)) == 0
+
+
+def test_an_incident_in_the_process_tells_the_people_holding_the_case(three, smtp, emails, runtime):
+    from service.casework.incidents import open_incident_apart
+    from service.models import Case
+
+    reference = start_case(runtime, emails["casey"])
+    task = open_task(runtime, reference)
+    inbox_actions.claim(runtime.casework, emails["cora"], task.id)
+    notify_round(runtime, runtime.clock.now())
+    smtp.messages.clear()
+    with runtime.db.reading() as session:
+        instance_id = session.scalar(select(Case.instance_id).where(Case.reference == reference))
+    open_incident_apart(runtime.db, instance_id, kind="timer", message="The timer could not fire",
+                        now=runtime.clock.now())
+    notify_round(runtime, runtime.clock.now())
+    subject = f"Incident on case {reference}: the process needs attention"
+    assert smtp.subjects("casey@example.org") == [subject]  # the case's owner
+    assert smtp.subjects("cora@example.org") == [subject]  # holds a task on it
+    assert smtp.to("hana@example.org") == []
