@@ -46,7 +46,8 @@ def delete_case_entirely(runtime, reference: str) -> None:
         "DELETE FROM notification_deliveries WHERE notification_id IN "
         f"(SELECT id FROM notifications WHERE case_id = {case_id})",
         *(f"DELETE FROM {table} WHERE case_id = {case_id}" for table in (
-            "notifications", "human_tasks", "case_actors", "case_notes", "incidents", "adjustments", "restrictions", "letters")),
+            "notifications", "human_tasks", "case_actors", "case_notes", "incidents", "adjustments", "restrictions",
+            "letters")),
         f"DELETE FROM cases WHERE id = {case_id}",
         f"DELETE FROM audit_events WHERE instance_id = {instance_id}",
         f"DELETE FROM process_instances WHERE id = {instance_id}",
