@@ -108,6 +108,8 @@ def _sync_task_rows(
             assignee_id=assignee_id,
             claimed_at=ctx.now if assignee_id else None,
             due_at=due_instant(spec.due_date if spec else None, ctx.now),
+            priority=spec.priority_number if spec else 50,
+            follow_up_at=due_instant(spec.follow_up_date if spec else None, ctx.now),
             created_at=ctx.now,
         ))
     tasks_dao.add_tasks(ctx.session, opened)

@@ -12,11 +12,12 @@ from service.models.letters import Letter
 from service.models.notifications import Delivery, Notification, NotificationSettings
 from service.models.people import ROLES, AccountEvent, PasswordReset, User
 from service.models.processes import ProcessDraft, ProcessInstance, ProcessVersion
-from service.models.tasks import HumanTask, HumanTaskGroup, TaskReassignment
+from service.models.tasks import HumanTask, HumanTaskGroup, SavedInboxFilter, TaskReassignment
 
 __all__ = [
     "ROLES", "AccessLogEntry", "AccountEvent", "Adjustment", "ApiToken", "AuditAnchor", "AuditAnchorHead",
     "AuditEvent", "Base", "Case", "CaseActor", "CaseNote", "Customer", "Delivery", "HumanTask", "HumanTaskGroup",
     "Incident", "Letter", "Notification", "NotificationSettings", "PasswordReset", "ProcessDraft", "ProcessIncident",
-    "ProcessInstance", "ProcessVersion", "ReferenceCounter", "Restriction", "TaskReassignment", "User",
+    "ProcessInstance", "ProcessVersion", "ReferenceCounter", "Restriction", "SavedInboxFilter", "TaskReassignment",
+    "User",
 ]
