@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -46,6 +47,26 @@ class Mail:
     timeout_seconds: float = 10.0
 
 
+@dataclass(frozen=True)
+class SingleSignOn:
+    """OpenID Connect (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_SCOPES, OIDC_ROLES_CLAIM,
+    OIDC_ROLE_MAP, OIDC_CREATE_USERS, OIDC_NAME). Off unless an issuer is set."""
+
+    issuer: str | None = None
+    client_id: str = ""
+    client_secret: str = ""
+    scopes: str = "openid profile email"
+    # Entra ID puts app roles in "roles" (or group ids in "groups"); values are mapped to our roles.
+    roles_claim: str = "roles"
+    role_map: dict[str, str] = field(default_factory=dict)
+    create_users: bool = False
+    name: str = "your organisation's account"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.issuer and self.client_id)
+
+
 @dataclass
 class Settings:
     environment: str = "production"
@@ -62,6 +83,9 @@ class Settings:
     # Where staff reach the service, for links in emails and password reset links (PUBLIC_URL).
     public_url: str = "http://127.0.0.1:5000"
     mail: Mail = field(default_factory=Mail)
+    sso: SingleSignOn = field(default_factory=SingleSignOn)
+    # LOCAL_PASSWORDS=false: everyone signs in through single sign-on.
+    local_passwords: bool = True
     api_rate_limit: str = "600 per minute"
     max_request_bytes: int = 3 * 1024 * 1024
     db_pool_size: int = 5
@@ -117,6 +141,13 @@ class Settings:
             password=_env("SMTP_PASSWORD"), starttls=_flag("SMTP_STARTTLS", True),
             sender=_env("SMTP_FROM", Mail.sender), webhook_url=_env("NOTIFY_WEBHOOK_URL"),
         )
+        settings.sso = SingleSignOn(
+            issuer=_env("OIDC_ISSUER"), client_id=_env("OIDC_CLIENT_ID", ""),
+            client_secret=_env("OIDC_CLIENT_SECRET", ""), scopes=_env("OIDC_SCOPES", SingleSignOn.scopes),
+            roles_claim=_env("OIDC_ROLES_CLAIM", "roles"), role_map=json.loads(_env("OIDC_ROLE_MAP", "{}")),
+            create_users=_flag("OIDC_CREATE_USERS", False), name=_env("OIDC_NAME", SingleSignOn.name),
+        )
+        settings.local_passwords = _flag("LOCAL_PASSWORDS", True)
         default = settings.provider
         settings.provider = Provider(
             name=_env("PROVIDER_NAME", default.name),
