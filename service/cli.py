@@ -14,7 +14,6 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
 from service import migrate as migrations
-from service.auth.passwords import hash_password
 from service.casework.deploy import deploy
 from service.cli_operations import register_operations_commands
 from service.dao import users_dao
@@ -58,6 +57,10 @@ def deploy_files(runtime, paths: list[Path], forms: dict[str, object], comment: 
 
 def register_commands(app: Flask) -> None:
     register_operations_commands(app)
+
+    from service.cli_people import people_cli
+
+    app.cli.add_command(people_cli)
 
     @app.cli.command("migrate")
     def migrate_command() -> None:
@@ -121,13 +124,21 @@ def register_commands(app: Flask) -> None:
     @click.option("--name", "full_name", required=True)
     @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES))
     @click.option("--job-title", default="")
-    def create_user_command(username: str, full_name: str, roles: tuple[str, ...], job_title: str) -> None:
+    @click.option("--email", default="")
+    def create_user_command(username: str, full_name: str, roles: tuple[str, ...], job_title: str,
+                            email: str) -> None:
         """Create a staff account (the password is asked for, never passed on the command line)."""
-        password = getpass.getpass("Password (at least 12 characters): ")
+        from service.accounts.people import NewPerson, create_person
+        from service.casework.errors import InvalidInput
+
+        password = getpass.getpass("Password (at least 12 characters; three random words work well): ")
         runtime = _runtime()
-        with runtime.db.transaction() as session:
-            users_dao.add_user(session, username=username, full_name=full_name, password_hash=hash_password(password),
-                               roles=list(roles), job_title=job_title, now=runtime.clock.now())
+        try:
+            create_person(runtime.db, None, NewPerson(username=username, full_name=full_name, email=email,
+                                                      job_title=job_title, roles=roles, password=password),
+                          runtime.clock.now())
+        except InvalidInput as invalid:
+            raise click.ClickException("; ".join(problem.message for problem in invalid.problems)) from None
         click.echo(f"Created {username}.")
 
     @app.cli.command("seed-demo")

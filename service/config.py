@@ -31,6 +31,41 @@ DEFAULT_PROVIDER = Provider(
 )
 
 
+@dataclass(frozen=True)
+class Mail:
+    """SMTP relay (SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_STARTTLS, SMTP_FROM) and an optional
+    Teams or other webhook (NOTIFY_WEBHOOK_URL). With no SMTP_HOST, notices are kept but marked undeliverable."""
+
+    host: str | None = None
+    port: int = 587
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = True
+    sender: str = "casework-notifications@localhost"
+    webhook_url: str | None = None
+    timeout_seconds: float = 10.0
+
+
+@dataclass(frozen=True)
+class SingleSignOn:
+    """OpenID Connect (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_SCOPES, OIDC_ROLES_CLAIM,
+    OIDC_ROLE_MAP, OIDC_CREATE_USERS, OIDC_NAME). Off unless an issuer is set."""
+
+    issuer: str | None = None
+    client_id: str = ""
+    client_secret: str = ""
+    scopes: str = "openid profile email"
+    # Entra ID puts app roles in "roles" (or group ids in "groups"); values are mapped to our roles.
+    roles_claim: str = "roles"
+    role_map: dict[str, str] = field(default_factory=dict)
+    create_users: bool = False
+    name: str = "your organisation's account"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.issuer and self.client_id)
+
+
 @dataclass
 class Settings:
     environment: str = "production"
@@ -40,10 +75,18 @@ class Settings:
     behind_tls: bool = False
     session_idle: timedelta = timedelta(minutes=30)
     session_absolute: timedelta = timedelta(hours=10)
-    # Sign-in attempts per client address, and per account whatever the address (one attacker cannot
-    # lock everyone out from one address; a spread-out guess at one account is still slowed).
+    # Failed sign-ins only (successes are not counted), per address; per account, the lockout below.
     login_rate_limit: str = "10 per minute"
+    # And per account whatever the address (a spread-out guess at one account is still slowed).
     login_account_rate_limit: str = "20 per hour"
+    lockout_after_failures: int = 5
+    lockout_for: timedelta = timedelta(minutes=15)
+    # Where staff reach the service, for links in emails and password reset links (PUBLIC_URL).
+    public_url: str = "http://127.0.0.1:5000"
+    mail: Mail = field(default_factory=Mail)
+    sso: SingleSignOn = field(default_factory=SingleSignOn)
+    # LOCAL_PASSWORDS=false: everyone signs in through single sign-on.
+    local_passwords: bool = True
     api_rate_limit: str = "600 per minute"
     # Where the rate-limit counters live: memory:// for one process, redis://… shared by several servers.
     rate_limit_storage_url: str = "memory://"
@@ -63,14 +106,9 @@ class Settings:
     # The watchdog restarts a worker that makes no progress for this long (WORKER_STALL_SECONDS): longer
     # than a batch may take within its step budgets, so only a stuck worker is ever killed.
     worker_stall_seconds: float = 300.0
-    # Built-in workers (see service/builtin_workers): an SMTP server for the "email" topic, and the only
+    # Built-in workers (see service/builtin_workers): templates for the "email" topic, and the only
     # URLs the "http" topic may post to (HTTP_WORKER_TARGETS, JSON: {"name": "https://…"}).
-    smtp_host: str | None = None
-    smtp_port: int = 25
-    smtp_from: str = "casework@example.org"
-    smtp_username: str | None = None
-    smtp_password: str | None = None
-    smtp_starttls: bool = False
+    # SMTP for the email topic is ``mail`` above (the same relay as the notices).
     email_templates_dir: Path | None = None  # default: bpmn_dir; templates at <dir>/<process key>/email/<name>.txt
     http_targets: dict[str, str] = field(default_factory=dict)
     http_timeout_seconds: float = 10.0
@@ -83,6 +121,11 @@ class Settings:
     retention_policy: RetentionPolicy = field(default_factory=RetentionPolicy)
     retention_sweep_every: timedelta = timedelta(hours=1)
     provider: Provider = field(default_factory=lambda: DEFAULT_PROVIDER)
+
+    def lockout(self):
+        from service.accounts.sign_in import Lockout
+
+        return Lockout(self.lockout_after_failures, self.lockout_for)
 
     def letter_provider(self):
         from service.letters.context import Provider as LetterProvider
@@ -117,12 +160,16 @@ class Settings:
             log_format=env.log_format,
             log_level=env.log_level,
             worker_stall_seconds=env.worker_stall_seconds,
-            smtp_host=env.smtp_host,
-            smtp_port=env.smtp_port,
-            smtp_from=env.smtp_from,
-            smtp_username=env.smtp_username,
-            smtp_password=env.smtp_password,
-            smtp_starttls=env.smtp_starttls,
+            lockout_after_failures=env.lockout_after_failures,
+            lockout_for=timedelta(minutes=env.lockout_minutes),
+            public_url=env.public_url.rstrip("/"),
+            mail=Mail(host=env.smtp_host, port=env.smtp_port, username=env.smtp_username, password=env.smtp_password,
+                      starttls=env.smtp_starttls, sender=env.smtp_from, webhook_url=env.notify_webhook_url),
+            sso=SingleSignOn(issuer=env.oidc_issuer, client_id=env.oidc_client_id or "",
+                             client_secret=env.oidc_client_secret or "", scopes=env.oidc_scopes,
+                             roles_claim=env.oidc_roles_claim, role_map=env.oidc_role_map,
+                             create_users=env.oidc_create_users, name=env.oidc_name),
+            local_passwords=env.local_passwords,
             email_templates_dir=env.email_templates_dir,
             http_targets=http_targets(env.http_worker_targets),
             http_timeout_seconds=env.http_worker_timeout_seconds,

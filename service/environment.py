@@ -25,7 +25,8 @@ from service.casework.retention_policy import RetentionPolicy, RetentionPolicyEr
 SECRET_MIN_LENGTH = 32
 Minutes = Annotated[float, Field(gt=0, le=60 * 24 * 366)]
 # Never repeated in a problem line: secrets, and URLs that may carry a password.
-_SECRETS = {"secret_key", "metrics_token", "database_url", "rate_limit_storage_url", "smtp_password"}
+_SECRETS = {"secret_key", "metrics_token", "database_url", "rate_limit_storage_url", "smtp_password",
+            "oidc_client_secret"}
 
 
 class ConfigurationError(RuntimeError):
@@ -71,11 +72,25 @@ class EnvironmentSettings(BaseSettings):
     provider_website: str | None = None
     # Built-in workers (service/builtin_workers): SMTP for the "email" topic, allow-listed URLs for "http".
     smtp_host: str | None = None
-    smtp_port: Annotated[int, Field(ge=1, le=65535)] = 25
-    smtp_from: str = "casework@example.org"
+    smtp_port: Annotated[int, Field(ge=1, le=65535)] = 587
+    smtp_from: str = "casework-notifications@localhost"
     smtp_username: str | None = None
     smtp_password: str | None = None
-    smtp_starttls: bool = False
+    smtp_starttls: bool = True
+    notify_webhook_url: str | None = None
+    # Accounts and sign-in (service/accounts).
+    lockout_after_failures: Annotated[int, Field(ge=1, le=100)] = 5
+    lockout_minutes: Minutes = 15.0
+    public_url: str = "http://127.0.0.1:5000"
+    local_passwords: bool = True
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_scopes: str = "openid profile email"
+    oidc_roles_claim: str = "roles"
+    oidc_role_map: dict[str, str] = Field(default_factory=dict)
+    oidc_create_users: bool = False
+    oidc_name: str = "your organisation's account"
     email_templates_dir: Path | None = None
     http_worker_targets: str | None = None
     http_worker_timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 10.0

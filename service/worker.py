@@ -13,6 +13,7 @@ from service.casework.anchors import anchor_if_due
 from service.casework.retention import sweep as retention_sweep
 from service.casework.timers import fire_due_batch
 from service.db import DatabaseUnavailable
+from service.notifications.worker_step import notify_round
 from service.observability.metrics import TIMERS_FAILED, TIMERS_FIRED
 from service.runtime import Runtime
 
@@ -97,9 +98,22 @@ class Worker:
         self.run_builtin_workers()
         self.anchor_audit_if_due()
         self.sweep_retention_if_due()
+        self.send_notices()
         self.on_progress()
         heartbeat.beat(self.runtime.db, self.identity, self.runtime.clock.now(),
                        details={"claimed": claimed, "handled": self.handled})
+
+    def send_notices(self) -> None:
+        """Notices after commit (see service/notifications): a failure is logged and tried at the next poll."""
+        try:
+            done = notify_round(self.runtime, self.runtime.clock.now())
+        except DatabaseUnavailable:
+            raise
+        except Exception:
+            log.exception("could not send notices; trying again at the next poll")
+            return
+        if done.sent:
+            log.info("notices: %d found, %d expanded, %d sent", done.found, done.expanded, done.sent)
 
     def run(self) -> None:
         backoff = self.poll_seconds

@@ -60,6 +60,16 @@ class UserTaskDefinition:
     assignee: str | None
     due_date: str | None
     documentation: str | None
+    # camunda:priority (a whole number; Camunda's default is 50) and camunda:followUpDate (the same forms
+    # as the due date): the inbox sorts and shows both.
+    priority: str | None = None
+    follow_up_date: str | None = None
+
+    @property
+    def priority_number(self) -> int:
+        """Validated at deploy time to be a whole number from 0 to 1000."""
+        text = (self.priority or "").strip()
+        return int(text) if text.isdigit() else 50
     properties: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -370,6 +380,8 @@ def _user_task(node: etree._Element, lanes: Mapping[str, str]) -> UserTaskDefini
         candidate_groups=tuple(g.strip() for g in groups.split(",") if g.strip()),
         assignee=node.get(f"{{{CAMUNDA_NS}}}assignee"),
         due_date=node.get(f"{{{CAMUNDA_NS}}}dueDate"),
+        priority=node.get(f"{{{CAMUNDA_NS}}}priority"),
+        follow_up_date=node.get(f"{{{CAMUNDA_NS}}}followUpDate"),
         documentation=(documentation.text or "").strip() if documentation is not None else None,
         properties=MappingProxyType(_camunda_properties(node)),
     )

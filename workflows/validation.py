@@ -98,8 +98,13 @@ def user_task_problems(
             problems.append(Problem(
                 task.element_id, f"{label} is in no lane that maps to a role and has no candidate groups."
             ))
-        try:
-            due_instant(task.due_date, datetime(2026, 1, 1, tzinfo=UTC))
-        except DueDateError as error:
-            problems.append(Problem(task.element_id, str(error)))
+        for expression in (task.due_date, task.follow_up_date):
+            try:
+                due_instant(expression, datetime(2026, 1, 1, tzinfo=UTC))
+            except DueDateError as error:
+                problems.append(Problem(task.element_id, str(error)))
+        priority = (task.priority or "50").strip()
+        if not (priority.isdigit() and int(priority) <= 1000):
+            problems.append(Problem(task.element_id, f"{label} has a priority that is not a whole number from 0 to "
+                                                     "1000 (camunda:priority)."))
     return problems

@@ -34,7 +34,16 @@ def _caller() -> str:
 
 
 def init_app(app: Flask) -> None:
-    from service.api import cases, customers, deployments, docs, incidents, messages, tasks  # noqa: F401
+    from service.api import (  # noqa: F401 - registers the routes
+        cases,
+        customers,
+        deployments,
+        docs,
+        incidents,
+        messages,
+        people,
+        tasks,
+    )
     from service.app import csrf
 
     csrf.exempt(blueprint)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from service.api.openapi_people import PEOPLE_SCHEMAS, people_paths
+
 _ISO_INSTANT = {"type": "string", "format": "date-time"}
 _ISO_DATE = {"type": "string", "format": "date"}
 
@@ -207,6 +209,10 @@ PATHS: dict[str, Any] = {
                                  "201": _json({"type": "object"}, "A new version was deployed")},
                                 400, 413, 422)}},
 }
+
+
+PATHS.update(people_paths(_json, _ref, _responses, _path_param, _query))
+SCHEMAS.update(PEOPLE_SCHEMAS)
 
 
 def document(server_url: str) -> dict[str, Any]:

@@ -41,13 +41,13 @@ def list_tasks():
         if group is not None:
             if group not in ROLES:
                 raise InvalidInput([FieldProblem("group", "group must be one of: " + ", ".join(ROLES))])
-            query = inbox_dao.group_tasks_query([group], now, InboxFilters())
+            query = inbox_dao.group_tasks_query([group], now, InboxFilters(include_snoozed=True))
         else:
             user = (users_dao.get_user(session, g.actor.user_id) if assignee == "me"
                     else users_dao.get_user_by_username(session, assignee))
             if user is None:
                 raise NotFound("There is no such user.")
-            query = inbox_dao.my_tasks_query(user.id, now, InboxFilters())
+            query = inbox_dao.my_tasks_query(user.id, now, InboxFilters(include_snoozed=True))
         result = inbox_dao.page_of(session, query, page)
     return {"items": [representations.task(row.task, row.case_reference) for row in result.rows],
             "total": result.total, "page": result.page, "pages": result.pages}

@@ -1,4 +1,9 @@
-"""The signed-in person, from Flask's signed session cookie, with idle and absolute time-outs."""
+"""The signed-in person, from Flask's signed session cookie, with idle and absolute time-outs.
+
+The cookie also carries the account's session epoch. Every request reads the account from the
+database and compares: sign-out, a password change, a forced reset and deactivation raise the epoch,
+so every copy of every cookie issued before stops working at once, on every server.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from datetime import datetime
 from flask import current_app, g, session
 
 from service.casework.actors import Actor
-from service.dao import users_dao
+from service.dao import accounts_dao, users_dao
 from service.models import User
 
 
@@ -15,12 +20,17 @@ def sign_in(user: User, now: datetime) -> None:
     session.clear()  # a fresh session on sign-in: no fixation
     session.permanent = True
     session["uid"] = user.id
+    session["epoch"] = user.session_epoch
     session["started"] = now.timestamp()
     session["seen"] = now.timestamp()
 
 
 def sign_out() -> None:
+    uid = session.get("uid")
     session.clear()
+    if uid is not None and g.get("user") is not None:
+        with current_app.extensions["ubp"].db.transaction() as db_session:
+            accounts_dao.end_sessions(db_session, uid)
 
 
 def load_actor() -> None:
@@ -39,7 +49,7 @@ def load_actor() -> None:
         return
     with current_app.extensions["ubp"].db.reading() as db_session:
         user = users_dao.get_user(db_session, uid)
-    if user is None or not user.active:
+    if user is None or not user.active or user.is_service_account or session.get("epoch") != user.session_epoch:
         session.clear()
         return
     session["seen"] = now

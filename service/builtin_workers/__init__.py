@@ -88,7 +88,7 @@ def configured_workers(settings) -> list[BuiltinWorker]:
     from service.builtin_workers import email_worker, http_worker
 
     workers = []
-    if settings.smtp_host:
+    if settings.mail.host:
         workers.append(BuiltinWorker("email", "builtin-email", email_worker.send))
     if settings.http_targets:
         workers.append(BuiltinWorker("http", "builtin-http", http_worker.post))

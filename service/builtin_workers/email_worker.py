@@ -36,16 +36,17 @@ def send(runtime, task: LockedTask) -> dict[str, Any]:
                          retryable=False)
     subject, body = _render(_template_path(settings, task.process_key, name), data)
     message = EmailMessage()
-    message["From"] = settings.smtp_from
+    message["From"] = settings.mail.sender
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
     try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT) as smtp:
-            if settings.smtp_starttls:
+        mail = settings.mail
+        with smtplib.SMTP(mail.host, mail.port, timeout=SMTP_TIMEOUT) as smtp:
+            if mail.starttls:
                 smtp.starttls()
-            if settings.smtp_username:
-                smtp.login(settings.smtp_username, settings.smtp_password or "")
+            if mail.username:
+                smtp.login(mail.username, mail.password or "")
             refused = smtp.send_message(message)
     except smtplib.SMTPRecipientsRefused:
         raise WorkFailed("The mail server refused the address", retryable=False) from None

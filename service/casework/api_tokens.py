@@ -19,7 +19,9 @@ from service.casework.errors import FieldProblem, InvalidInput, NotAllowed, NotF
 from service.db import Database
 from service.models import ROLES, ApiToken, User
 
-API_ROLES = tuple(r for r in ROLES if r != "admin")
+# An admin token manages people (an HR or identity system's leaver feed); tokens themselves are
+# issued only on the admin pages.
+API_ROLES = ROLES
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,8 @@ def actor_for_token(db: Database, token: str, now: datetime) -> Actor | None:
     parts = token.split("_", 2)
     if len(parts) != 3 or parts[0] != "ubp" or len(parts[1]) != 8:
         return None
-    # Read through on every request (one indexed row): a revocation holds on every process of every
-    # server from the moment it commits, which no per-process cache can promise.
+    # Looked up in the database on every request (one indexed read, no cache), so a revoked token or a
+    # deactivated account stops working at once on every server.
     return _look_up(db, parts[1], _digest(token), now)
 
 

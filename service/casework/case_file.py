@@ -111,6 +111,7 @@ class CaseFile:
     open_tasks: list[tuple[HumanTask, str | None]]
     letters: Sequence[Letter]
     process_incidents: Sequence[ProcessIncident]  # what the engine could not do, open first
+    owner: str = ""  # the named single point of contact
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def load_case_file(db: Database, reference: str) -> CaseFile:
         actors = cases_dao.list_actors(session, case.id)
         notes = cases_dao.list_notes(session, case.id)
         names = users_dao.names_by_id(session, [
-            case.opened_by_id, *(e.actor_id for e in events), *(t.assignee_id for t in tasks),
+            case.opened_by_id, case.owner_id, *(e.actor_id for e in events), *(t.assignee_id for t in tasks),
             *(t.completed_by_id for t in tasks), *(a.user_id for a in actors), *(n.author_id for n in notes),
             *((e.data or {}).get("to_user_id") for e in events),
         ])
@@ -149,6 +150,7 @@ def load_case_file(db: Database, reference: str) -> CaseFile:
             restrictions=cases_dao.list_restrictions_of_case(session, case.id),
             notes=[(n, names.get(n.author_id, "")) for n in notes],
             open_tasks=[(t, names.get(t.assignee_id)) for t in tasks if t.status == "open"],
+            owner=names.get(case.owner_id, ""),
             letters=letters_dao.list_letters_of_case(session, case.id),
             process_incidents=incidents_dao.of_instance(session, instance.id),
         )

@@ -20,6 +20,7 @@ from service.casework.steps import StepContext
 from service.dao import cases_dao, instances_dao, processes_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.models import Case, CaseNote, ProcessVersion
+from service.notifications import outbox
 from workflows.calendar import london_date
 from workflows.forms import FormSchema
 
@@ -72,6 +73,7 @@ def add_incident(casework: Casework, actor: Actor, reference: str, form_data: Ma
         definition = definition_of(version)
         ctx = StepContext(session, casework.engine, definition, instance, case, now, casework.provider)
         case_events.record_incident(ctx, actor, data)
+        outbox.on_case(session, "incident_recorded", case.id, now, by_user_id=actor.user_id)
         record_on_case(session, instance, [NewAuditEvent(
             "incident_added", actor.user_id, list(actor.roles), data={"form": data},
         )], now)

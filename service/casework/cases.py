@@ -26,6 +26,7 @@ from service.dao.tasks_dao import TaskConflict
 from service.db import Database
 from service.letters.context import Provider
 from service.models import Case, ProcessInstance
+from service.notifications import outbox
 from service.observability.metrics import TASK_COMPLETIONS
 from workflows.budget import BudgetExceeded
 from workflows.calendar import london_date
@@ -138,7 +139,7 @@ class Casework:
             ))
             case = cases_dao.add_case(session, Case(
                 reference=reference, instance_id=instance.id, customer_id=customer.id, status="open",
-                opened_by_id=actor.user_id, opened_at=now,
+                opened_by_id=actor.user_id, owner_id=actor.user_id, opened_at=now,
             ))
             ctx = StepContext(session, self.engine, definition, instance, case, now, self.provider)
             case_events.apply(ctx, actor, step, workflow)
@@ -273,6 +274,8 @@ class Casework:
                     raise Conflict(_not_waiting(spec.name, spec.label)) from None
                 ctx = StepContext(session, self.engine, definition, instance, case, now, self.provider)
                 case_events.apply(ctx, actor, step, workflow)
+                if message == "appeal_received":  # the policy's one message (case_file.APPEAL_MESSAGE)
+                    outbox.on_case(session, "appeal_received", case.id, now, by_user_id=actor.user_id)
                 with diagram_problems():
                     save_step(ctx, workflow, step, [NewAuditEvent(
                         "message_received", actor.user_id, list(actor.roles), data={"message": message, "form": data},

@@ -28,7 +28,7 @@ def load_inbox(db: Database, actor: Actor, now: datetime, tab: str, filters: Inb
         "groups": inbox_dao.group_tasks_query(actor.roles, now, filters),
     }
     with db.reading() as session:
-        shown = inbox_dao.page_of(session, queries[tab], page)
+        shown = inbox_dao.page_of(session, queries[tab], page, filters.sort)
         counts = {name: shown.total if name == tab else inbox_dao.count(session, query)
                   for name, query in queries.items()}
         return Inbox(tab=tab, page=shown, counts=counts, task_names=_task_names(session))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -22,7 +23,8 @@ from service.dao import instances_dao, processes_dao, tasks_dao, users_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.dao.tasks_dao import TaskConflict
 from service.models import HumanTask, User
-from workflows.calendar import london_date
+from service.notifications import outbox
+from workflows.calendar import london_date, start_of_day
 from workflows.forms import FormSchema
 
 REASSIGNERS = ("head_of_service", "executive")
@@ -68,6 +70,27 @@ def unclaim(casework: Casework, actor: Actor, task_id: str) -> HumanTask:
         return task
 
 
+def snooze(casework: Casework, actor: Actor, task_id: str, until: str) -> HumanTask:
+    """Set the follow-up date of a task the actor holds: it leaves their list until that morning."""
+    now = casework.clock.now()
+    today = london_date(now)
+    try:
+        day = date.fromisoformat(until.strip())
+    except ValueError:
+        raise InvalidInput([FieldProblem("follow_up", "Enter the follow-up date as a real date")]) from None
+    if not today < day <= today + timedelta(days=365):
+        raise InvalidInput([FieldProblem("follow_up", "Enter a follow-up date after today and within a year")])
+    with casework.db.transaction() as session:
+        task = _open_task(session, task_id)
+        if task.assignee_id != actor.user_id:
+            raise NotAllowed("You can only snooze a task you hold.")
+        task.follow_up_at = start_of_day(day)
+        _audit(session, task, NewAuditEvent("task_snoozed", actor.user_id, list(actor.roles), task_id=task.id,
+                                            element_id=task.element_id,
+                                            data={"name": task.name, "follow_up": day.isoformat()}), now)
+        return task
+
+
 def reassignment(casework: Casework, actor: Actor, task_id: str) -> Reassignment:
     _require_reassigner(actor)
     with casework.db.reading() as session:
@@ -89,6 +112,7 @@ def reassign(casework: Casework, actor: Actor, task_id: str, form_data: Mapping[
         to_user = people[data["assignee"]]
         _update(lambda: tasks_dao.reassign(session, task, to_user_id=to_user.id, by_user_id=actor.user_id,
                                            reason=data["reason"], now=now))
+        outbox.task_assigned(session, task, to_user.id, actor.user_id, now)
         _audit(session, task, NewAuditEvent(
             "task_reassigned", actor.user_id, list(actor.roles), task_id=task.id, element_id=task.element_id,
             data={"name": task.name, "from_user_id": task.assignee_id, "to_user_id": to_user.id,

@@ -33,6 +33,7 @@ from service.dao.instances_dao import StaleInstance
 from service.db import Database
 from service.models import ProcessIncident, ProcessInstance
 from service.models.incidents import INCIDENT_KINDS
+from service.notifications import outbox
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,8 @@ def open_incident(
         message=message, details=details, status="open", occurrences=1, opened_at=now, last_seen_at=now,
         resolution="",
     ))
+    if case is not None:
+        outbox.on_case(session, "process_incident", case.id, now, by_user_id=actor.user_id if actor else None)
     log.warning("incident %d opened on %s: %s at %s: %s", incident.id, instance.business_key, kind,
                 element_id or "-", message)
     _chain(session, instance, NewAuditEvent(

@@ -15,6 +15,7 @@ from service.dao import audit_dao, cases_dao, instances_dao, tasks_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.letters.context import Provider
 from service.models import Case, HumanTask, ProcessInstance
+from service.notifications import outbox
 from workflows.definitions import ProcessDefinition
 from workflows.due_dates import due_instant
 from workflows.engine import CaseEngine, StepResult
@@ -115,9 +116,12 @@ def _sync_task_rows(
             assignee_id=assignee_id,
             claimed_at=ctx.now if assignee_id else None,
             due_at=due_instant(spec.due_date if spec else None, ctx.now),
+            priority=spec.priority_number if spec else 50,
+            follow_up_at=due_instant(spec.follow_up_date if spec else None, ctx.now),
             created_at=ctx.now,
         ))
     tasks_dao.add_tasks(ctx.session, opened)
+    outbox.tasks_opened(ctx.session, opened, ctx.now)
     return opened
 
 

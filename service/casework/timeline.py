@@ -94,6 +94,8 @@ _WHAT = {
         "Recorded an appeal received" if d.get("message") == "appeal_received" else f"Recorded ‘{d.get('message')}’"
     ),
     "note_added": lambda d, n, p: "Added a note",
+    "task_snoozed": lambda d, n, p: f"Snoozed ‘{d.get('name')}’ until {d.get('follow_up')}",
+    "owner_changed": lambda d, n, p: f"Made {d.get('to_name', 'someone else')} the case owner: {d.get('reason', '')}",
     "timer_fired": lambda d, n, p: f"A date in the policy was reached{_reached(d, p)}",
     "timer_failed": lambda d, n, p: "A scheduled step could not run and will be tried again",
     "incident_opened": lambda d, n, p: f"An incident was opened: {d.get('message', '')}",

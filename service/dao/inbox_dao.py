@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, literal, literal_column, select
+from sqlalchemy import Select, and_, func, literal, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from service.models import Case, Customer, HumanTask, HumanTaskGroup
@@ -23,6 +23,12 @@ class InboxFilters:
     customer: str | None = None
     case_reference: str | None = None
     overdue_only: bool = False
+    # Tasks snoozed to a later follow-up date are left out of "my tasks" until then, unless asked for.
+    include_snoozed: bool = False
+    sort: str = "due"
+
+
+SORTS = ("due", "follow_up", "priority", "created", "case")
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,8 @@ def _query(now: datetime, filters: InboxFilters, *task_conditions) -> InboxQuery
         conditions.append(HumanTask.name == filters.task_name)
     if filters.overdue_only:
         conditions.append(HumanTask.due_at < now)
+    if not filters.include_snoozed:
+        conditions.append(or_(HumanTask.follow_up_at.is_(None), HumanTask.follow_up_at <= now))
     if filters.case_reference:
         case_conditions.append(Case.reference == filters.case_reference.strip().upper())
     if filters.customer:
@@ -106,13 +114,24 @@ def group_tasks_query(roles: Sequence[str], now: datetime, filters: InboxFilters
     return _query(now, filters, _claimable_by(roles))
 
 
-def page_of(session: Session, query: InboxQuery, page: int) -> InboxPage:
+def _order(sort: str) -> tuple:
+    # "due" (soonest first, undated last) is the order of the partial indexes on open tasks, so the
+    # default page is read straight from an index; the other orders sort the matching open tasks.
+    by_due = (HumanTask.due_at.asc().nulls_last(), HumanTask.created_at, HumanTask.id)
+    return {
+        "due": by_due,
+        "follow_up": (HumanTask.follow_up_at.asc().nulls_last(), *by_due),
+        "priority": (HumanTask.priority.desc(), *by_due),
+        "created": (HumanTask.created_at, HumanTask.id),
+        "case": (Case.reference, *by_due),
+    }.get(sort, by_due)
+
+
+def page_of(session: Session, query: InboxQuery, page: int, sort: str = "due") -> InboxPage:
     total = count(session, query)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    # Soonest due first, undated last: the order of the partial indexes on open tasks, so a page is
-    # read straight from an index instead of sorting every open task.
-    ordered = query.rows().order_by(HumanTask.due_at.asc().nulls_last(), HumanTask.created_at, HumanTask.id)
+    ordered = query.rows().order_by(*_order(sort))
     result = session.execute(ordered.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return InboxPage([InboxRow(*row) for row in result], total, page, pages)
 

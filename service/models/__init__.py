@@ -10,14 +10,16 @@ from service.models.customers import Customer
 from service.models.external_tasks import ExternalTask
 from service.models.incidents import ProcessIncident
 from service.models.letters import Letter
+from service.models.notifications import Delivery, Notification, NotificationSettings
 from service.models.operations import WorkerHeartbeat
-from service.models.people import ROLES, User
+from service.models.people import ROLES, AccountEvent, PasswordReset, User
 from service.models.processes import ProcessDraft, ProcessInstance, ProcessVersion
-from service.models.tasks import HumanTask, HumanTaskGroup, TaskReassignment
+from service.models.tasks import HumanTask, HumanTaskGroup, SavedInboxFilter, TaskReassignment
 
 __all__ = [
-    "ROLES", "AccessLogEntry", "Adjustment", "ApiToken", "AuditAnchor", "AuditAnchorHead", "AuditEvent", "Base", "Case",
-    "CaseActor", "CaseNote", "Customer", "ExternalTask", "HumanTask", "HumanTaskGroup", "Incident", "Letter",
-    "ProcessDraft", "ProcessIncident", "ProcessInstance", "ProcessVersion", "ReferenceCounter", "Restriction",
+    "ROLES", "AccessLogEntry", "AccountEvent", "Adjustment", "ApiToken", "AuditAnchor", "AuditAnchorHead",
+    "AuditEvent", "Base", "Case", "CaseActor", "CaseNote", "Customer", "Delivery", "ExternalTask", "HumanTask",
+    "HumanTaskGroup", "Incident", "Letter", "Notification", "NotificationSettings", "PasswordReset", "ProcessDraft",
+    "ProcessIncident", "ProcessInstance", "ProcessVersion", "ReferenceCounter", "Restriction", "SavedInboxFilter",
     "TaskReassignment", "User", "WorkerHeartbeat",
 ]

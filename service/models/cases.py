@@ -25,6 +25,9 @@ class Case(Base):
     outcome: Mapped[str | None] = mapped_column(String(60))
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     opened_at: Mapped[datetime]
+    # The named single point of contact for the customer (one of the policy's interventions); the
+    # person who opened the case until someone else is named.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     closed_at: Mapped[datetime | None]
     legal_hold: Mapped[bool] = mapped_column(default=False)
     legal_hold_reason: Mapped[str | None] = mapped_column(Text)

@@ -8,28 +8,78 @@ from service.auth.permissions import allow
 from service.casework import inbox_actions
 from service.casework.errors import CaseworkError, InvalidInput
 from service.casework.inbox import TABS, load_inbox, load_overdue
-from service.dao.inbox_dao import InboxFilters
+from service.dao import saved_filters_dao
+from service.dao.inbox_dao import SORTS, InboxFilters
 from service.views.helpers import flash_problem, runtime
 from service.views.schema_forms import error_summary, form_data, form_fields
 
 blueprint = Blueprint("inbox", __name__, url_prefix="/tasks")
 STAFF = ("caseworker", "head_of_service", "executive")
 MANAGERS = inbox_actions.REASSIGNERS
+_FILTER_KEYS = ("tab", "task_name", "customer", "case_reference", "overdue", "snoozed", "sort")
 
 
 @blueprint.route("")
 @allow(*STAFF)
 def inbox():
     tab = request.args.get("tab") if request.args.get("tab") in TABS else "mine"
+    sort = request.args.get("sort", "due")
     filters = InboxFilters(
         task_name=request.args.get("task_name") or None,
         customer=request.args.get("customer") or None,
         case_reference=request.args.get("case_reference") or None,
         overdue_only=request.args.get("overdue") == "yes",
+        include_snoozed=request.args.get("snoozed") == "yes",
+        sort=sort if sort in SORTS else "due",
     )
     now = runtime().clock.now()
     page = load_inbox(runtime().db, g.actor, now, tab, filters, request.args.get("page", 1, type=int))
-    return render_template("inbox/inbox.html", inbox=page, filters=filters, now=now, query=_query(tab, filters))
+    with runtime().db.reading() as session:
+        saved = saved_filters_dao.list_for(session, g.actor.user_id)
+    return render_template("inbox/inbox.html", inbox=page, filters=filters, now=now, query=_query(tab, filters),
+                           sorts=SORTS, saved=saved)
+
+
+@blueprint.route("/filters", methods=["POST"])
+@allow(*STAFF)
+def save_filter():
+    name = " ".join(request.form.get("name", "").split())[:80]
+    wanted = {key: request.form.get(key, "")[:200] for key in _FILTER_KEYS if request.form.get(key)}
+    if not name:
+        flash_problem("Enter a name for the filter, so you can find it again.")
+        return redirect(url_for("inbox.inbox", **wanted))
+    with runtime().db.transaction() as session:
+        saved_filters_dao.save(session, g.actor.user_id, name, wanted, runtime().clock.now())
+    flash(f"Saved the filter ‘{name}’.")
+    return redirect(url_for("inbox.inbox", **wanted))
+
+
+@blueprint.route("/filters/<int:filter_id>/delete", methods=["POST"])
+@allow(*STAFF)
+def delete_filter(filter_id: int):
+    with runtime().db.transaction() as session:
+        removed = saved_filters_dao.remove(session, g.actor.user_id, filter_id)
+    if removed:
+        flash("The saved filter has been deleted.")
+    else:
+        flash_problem("That saved filter was not found, so nothing was deleted.")
+    return redirect(url_for("inbox.inbox"))
+
+
+@blueprint.route("/<task_id>/snooze", methods=["POST"])
+@allow(*STAFF)
+def snooze(task_id: str):
+    until = request.form.get("follow_up", "")[:20]
+    try:
+        task = inbox_actions.snooze(runtime().casework, g.actor, task_id, until)
+    except InvalidInput as invalid:
+        flash_problem(invalid.problems[0].message)
+        return redirect(url_for("tasks.task", task_id=task_id))
+    except CaseworkError as error:
+        flash_problem(error.message)
+        return redirect(url_for("tasks.task", task_id=task_id))
+    flash(f"‘{task.name}’ is snoozed: it comes back to your list on {until}.")
+    return redirect(url_for("inbox.inbox"))
 
 
 @blueprint.route("/overdue")
@@ -86,7 +136,9 @@ def reassign(task_id: str):
 def _query(tab: str, filters: InboxFilters) -> dict[str, str]:
     """The tab and filters as URL parameters, so the tabs and pages keep them."""
     query = {"tab": tab, "task_name": filters.task_name, "customer": filters.customer,
-             "case_reference": filters.case_reference, "overdue": "yes" if filters.overdue_only else None}
+             "case_reference": filters.case_reference, "overdue": "yes" if filters.overdue_only else None,
+             "snoozed": "yes" if filters.include_snoozed else None,
+             "sort": filters.sort if filters.sort != "due" else None}
     return {name: value for name, value in query.items() if value}
 
 

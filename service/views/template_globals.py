@@ -14,6 +14,9 @@ DIST = STATIC / "dist"
 # (endpoint, label, roles that see it)
 NAVIGATION = (
     ("inbox.inbox", "Tasks", ("caseworker", "head_of_service", "executive")),
+    ("caseload.mine", "My cases", ("caseworker", "head_of_service", "executive")),
+    ("caseload.team", "Team cases", ("head_of_service", "executive")),
+    ("caseload.workload", "Workload", ("head_of_service", "executive")),
     ("cases.record_incident", "Record an incident", ("caseworker",)),
     ("customers.search", "Customers", ("caseworker", "head_of_service", "executive", "auditor")),
     ("processes.index", "Processes", ("process_owner",)),

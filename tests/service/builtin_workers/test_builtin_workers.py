@@ -7,6 +7,7 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from email import message_from_bytes
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -86,7 +87,7 @@ def hms() -> Iterator[Hms]:
 @pytest.fixture
 def notify(runtime, smtp, hms):
     deploy_fixture(runtime, "notify_tenant.bpmn")
-    runtime.settings.smtp_host, runtime.settings.smtp_port = "127.0.0.1", smtp[0].port
+    runtime.settings.mail = replace(runtime.settings.mail, host="127.0.0.1", port=smtp[0].port, starttls=False)
     runtime.settings.email_templates_dir = FIXTURES / "email"
     runtime.settings.http_targets = {"hms": hms.url}
     return runtime
@@ -134,7 +135,7 @@ def test_the_email_worker_sends_the_template_and_the_http_worker_posts_to_the_al
 
 def test_an_smtp_server_that_is_down_is_retried_with_back_off_then_becomes_an_incident(runtime, people, notify, smtp):
     reference = _start(runtime, people)
-    runtime.settings.smtp_port = _closed_port()
+    runtime.settings.mail = replace(runtime.settings.mail, port=_closed_port())
     retries = runtime.settings.builtin_worker_retries
     for attempt in range(retries + 1):
         assert _work(runtime) == 1, attempt
@@ -192,5 +193,5 @@ def test_the_worker_process_runs_the_configured_built_in_workers(runtime, people
     worker.run_builtin_workers()
     assert len(smtp[1].messages) == 1 and len(hms.received) == 1
     assert _case(runtime, reference).status == "closed"
-    runtime.settings.smtp_host, runtime.settings.http_targets = None, {}
+    runtime.settings.mail, runtime.settings.http_targets = replace(runtime.settings.mail, host=None), {}
     assert Worker(runtime, poll_seconds=1).builtin_workers == []

@@ -43,8 +43,11 @@ def delete_case_entirely(runtime, reference: str) -> None:
         runtime,
         f"DELETE FROM human_task_groups WHERE task_id IN ({tasks})",
         f"DELETE FROM task_reassignments WHERE task_id IN ({tasks})",
+        "DELETE FROM notification_deliveries WHERE notification_id IN "
+        f"(SELECT id FROM notifications WHERE case_id = {case_id})",
         *(f"DELETE FROM {table} WHERE case_id = {case_id}" for table in (
-            "human_tasks", "case_actors", "case_notes", "incidents", "adjustments", "restrictions", "letters")),
+            "notifications", "human_tasks", "case_actors", "case_notes", "incidents", "adjustments", "restrictions",
+            "letters")),
         f"DELETE FROM cases WHERE id = {case_id}",
         f"DELETE FROM audit_events WHERE instance_id = {instance_id}",
         f"DELETE FROM process_instances WHERE id = {instance_id}",

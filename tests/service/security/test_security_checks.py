@@ -66,7 +66,7 @@ def _rules(app, method: str) -> list[Rule]:
 
 def _sign_in_as(client, user_id: int, now) -> None:
     with client.session_transaction() as session:
-        session.update(uid=user_id, started=now.timestamp(), seen=now.timestamp())
+        session.update(uid=user_id, epoch=0, started=now.timestamp(), seen=now.timestamp())
 
 
 def assert_security_headers(response, *, hsts: bool = False) -> None:

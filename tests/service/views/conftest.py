@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from service.models import Case, HumanTask
+from service.models import Case, HumanTask, User
 from tests.service.conftest import deploy_fixture
 
 _ID_REFERENCES = ("aria-describedby", "aria-labelledby", "aria-controls", "data-aria-controls")
@@ -32,9 +32,13 @@ class ClientRequest:
         now = self.runtime.clock.now().timestamp()
         with self.client.session_transaction() as session:
             session.clear()
-            session.update(uid=self.people[username].user_id, started=now, seen=now)
+            session.update(uid=self.people[username].user_id, epoch=self._epoch(username), started=now, seen=now)
         self._csrf = None
         return self
+
+    def _epoch(self, username: str) -> int:
+        with self.runtime.db.reading() as session:
+            return session.get(User, self.people[username].user_id).session_epoch
 
     def get(self, path: str, status: int = 200, **query) -> BeautifulSoup:
         response = self.client.get(path, query_string=query or None)

@@ -1,0 +1,1 @@
+"""Staff accounts: administration, password rules, sign-in with lockout, one-time reset links."""

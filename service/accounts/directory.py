@@ -1,0 +1,67 @@
+"""What the people pages show: each person with roles, last sign-in and status, and an account's trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from service.casework.errors import NotFound
+from service.dao import accounts_dao, users_dao
+from service.db import Database
+from service.models import AccountEvent, User
+
+EVENT_WORDS = {
+    "created": "Account created",
+    "deactivated": "Deactivated",
+    "reactivated": "Reactivated",
+    "roles_changed": "Roles changed",
+    "groups_changed": "Groups changed",
+    "unlocked": "Unlocked",
+    "locked": "Locked after repeated wrong passwords",
+    "password_reset_forced": "Password reset forced; one-time link issued",
+    "password_set_from_link": "Password set with a one-time link",
+    "password_changed": "Password changed",
+    "signed_in_sso": "First signed in with single sign-on",
+    "sso_roles_refreshed": "Roles refreshed from single sign-on",
+}
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    at: datetime
+    what: str
+    by: str
+    detail: dict
+
+
+def status_of(user: User, now: datetime) -> str:
+    if not user.active:
+        return "Deactivated"
+    if user.locked_until is not None and user.locked_until > now:
+        return "Locked"
+    return "Active"
+
+
+def list_people(db: Database) -> list[User]:
+    with db.reading() as session:
+        return list(accounts_dao.list_people(session))
+
+
+def locked_people(db: Database, now: datetime) -> list[User]:
+    with db.reading() as session:
+        return list(accounts_dao.list_locked(session, now))
+
+
+def person_with_trail(db: Database, user_id: int) -> tuple[User, list[TrailEntry]]:
+    with db.reading() as session:
+        user = users_dao.get_user(session, user_id)
+        if user is None or user.is_service_account:
+            raise NotFound("There is no such person.")
+        events = accounts_dao.list_events(session, user_id)
+        names = users_dao.names_by_id(session, (event.actor_id for event in events))
+    return user, [_entry(event, names) for event in events]
+
+
+def _entry(event: AccountEvent, names: dict[int, str]) -> TrailEntry:
+    by = names.get(event.actor_id, "") if event.actor_id else "The system"
+    return TrailEntry(event.at, EVENT_WORDS.get(event.event_type, event.event_type), by, dict(event.detail))

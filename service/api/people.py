@@ -1,0 +1,110 @@
+"""People administration over the API (role: admin), for an identity or HR system's leaver feed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g, url_for
+
+from service.accounts import directory, password_reset, people
+from service.api import blueprint
+from service.api.bodies import json_object, query_choice
+from service.api.openapi_people import STATUSES
+from service.auth.permissions import allow
+from service.casework.errors import FieldProblem, InvalidInput, NotFound
+from service.dao import users_dao
+from service.models import User
+
+
+def _runtime():
+    return current_app.extensions["ubp"]
+
+
+def _person(user: User) -> dict[str, Any]:
+    now = _runtime().clock.now()
+    return {"username": user.username, "full_name": user.full_name, "email": user.email,
+            "job_title": user.job_title, "roles": sorted(user.roles), "status": directory.status_of(user, now).lower(),
+            "last_sign_in_at": user.last_sign_in_at.isoformat() if user.last_sign_in_at else None}
+
+
+def _user_id(username: str) -> int:
+    with _runtime().db.reading() as session:
+        user = users_dao.get_user_by_username(session, username[:80])
+    if user is None or user.is_service_account:
+        raise NotFound("There is no such person.")
+    return user.id
+
+
+def _link(token: str) -> str:
+    return f"{_runtime().settings.public_url}{url_for('auth.set_password', token=token)}"
+
+
+def _text(body: dict[str, Any], name: str, required: bool = False) -> str:
+    value = body.get(name, "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise InvalidInput([FieldProblem(name, f"{name} must be {'a non-empty' if required else 'a'} string")])
+    return value
+
+
+def _roles(body: dict[str, Any]) -> tuple[str, ...]:
+    roles = body.get("roles")
+    if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+        raise InvalidInput([FieldProblem("roles", "roles must be a list of role names")])
+    return tuple(roles[:20])
+
+
+@blueprint.route("/people", methods=["GET"])
+@allow("admin")
+def list_people():
+    wanted = query_choice("status", STATUSES)
+    listed = [_person(user) for user in directory.list_people(_runtime().db)]
+    return {"items": [person for person in listed if wanted in (None, person["status"])]}
+
+
+@blueprint.route("/people", methods=["POST"])
+@allow("admin")
+def create_person():
+    body = json_object({"username", "full_name", "email", "job_title", "roles"})
+    new = people.NewPerson(username=_text(body, "username", True), full_name=_text(body, "full_name", True),
+                           email=_text(body, "email"), job_title=_text(body, "job_title"), roles=_roles(body))
+    user = people.create_person(_runtime().db, g.actor, new, _runtime().clock.now())
+    token = password_reset.force_reset(_runtime().db, g.actor, user.id, _runtime().clock.now())
+    return {"person": _person(user), "set_password_link": _link(token)}, 201
+
+
+@blueprint.route("/people/<username>", methods=["GET"])
+@allow("admin")
+def get_person(username: str):
+    user, trail = directory.person_with_trail(_runtime().db, _user_id(username))
+    return {**_person(user), "history": [
+        {"at": entry.at.isoformat(), "what": entry.what, "by": entry.by, "detail": entry.detail} for entry in trail]}
+
+
+@blueprint.route("/people/<username>/deactivate", methods=["POST"])
+@allow("admin")
+def deactivate_person(username: str):
+    body = json_object({"reason"})
+    user = people.deactivate(_runtime().db, g.actor, _user_id(username), _text(body, "reason", True),
+                             _runtime().clock.now())
+    return _person(user)
+
+
+@blueprint.route("/people/<username>/reactivate", methods=["POST"])
+@allow("admin")
+def reactivate_person(username: str):
+    return _person(people.reactivate(_runtime().db, g.actor, _user_id(username), _runtime().clock.now()))
+
+
+@blueprint.route("/people/<username>/roles", methods=["PUT"])
+@allow("admin")
+def set_roles(username: str):
+    body = json_object({"roles"})
+    return _person(people.change_roles(_runtime().db, g.actor, _user_id(username), list(_roles(body)),
+                                       _runtime().clock.now()))
+
+
+@blueprint.route("/people/<username>/password-reset", methods=["POST"])
+@allow("admin")
+def force_password_reset(username: str):
+    token = password_reset.force_reset(_runtime().db, g.actor, _user_id(username), _runtime().clock.now())
+    return {"set_password_link": _link(token)}

@@ -1,0 +1,99 @@
+"""``ubp people list | deactivate | reactivate | set-roles | reset-password | unlock | history``:
+people administration from the server's command line (run by whoever administers the server, so
+the account trail records the change as made by "the system")."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from service.accounts import directory, password_reset, people
+from service.casework.errors import CaseworkError
+from service.dao import users_dao
+from service.models import ROLES
+
+people_cli = AppGroup("people", help="Staff accounts: list, deactivate, reactivate, roles, password resets.")
+
+# The command line acts with the server administrator's authority: account events name no person.
+_SERVER_ADMIN = None
+
+
+def _runtime():
+    return current_app.extensions["ubp"]
+
+
+def _user_id(username: str) -> int:
+    with _runtime().db.reading() as session:
+        user = users_dao.get_user_by_username(session, username)
+    if user is None or user.is_service_account:
+        raise click.ClickException(f"There is no person with the username {username!r}.")
+    return user.id
+
+
+def _run(change):
+    try:
+        return change()
+    except CaseworkError as refused:
+        problems = getattr(refused, "problems", None)
+        raise click.ClickException(problems[0].message if problems else refused.message) from None
+
+
+@people_cli.command("list")
+def list_command() -> None:
+    """Everyone, with roles, last sign-in and status."""
+    now = _runtime().clock.now()
+    for user in directory.list_people(_runtime().db):
+        last = user.last_sign_in_at.isoformat(timespec="minutes") if user.last_sign_in_at else "never"
+        click.echo(f"{user.username:20} {directory.status_of(user, now):12} {','.join(user.roles):40} "
+                   f"last signed in {last}  {user.full_name}")
+
+
+@people_cli.command("deactivate")
+@click.argument("username")
+@click.option("--reason", required=True, help="Why (kept on the account's trail).")
+def deactivate_command(username: str, reason: str) -> None:
+    """A leaver: their sessions end at once on every server."""
+    _run(lambda: people.deactivate(_runtime().db, _SERVER_ADMIN, _user_id(username), reason, _runtime().clock.now()))
+    click.echo(f"Deactivated {username}.")
+
+
+@people_cli.command("reactivate")
+@click.argument("username")
+def reactivate_command(username: str) -> None:
+    _run(lambda: people.reactivate(_runtime().db, _SERVER_ADMIN, _user_id(username), _runtime().clock.now()))
+    click.echo(f"Reactivated {username}.")
+
+
+@people_cli.command("set-roles")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES))
+def set_roles_command(username: str, roles: tuple[str, ...]) -> None:
+    _run(lambda: people.change_roles(_runtime().db, _SERVER_ADMIN, _user_id(username), list(roles),
+                                     _runtime().clock.now()))
+    click.echo(f"{username} now has: {', '.join(sorted(set(roles)))}.")
+
+
+@people_cli.command("unlock")
+@click.argument("username")
+def unlock_command(username: str) -> None:
+    _run(lambda: people.unlock(_runtime().db, _SERVER_ADMIN, _user_id(username), _runtime().clock.now()))
+    click.echo(f"Unlocked {username}.")
+
+
+@people_cli.command("reset-password")
+@click.argument("username")
+def reset_password_command(username: str) -> None:
+    """The password stops working at once; prints a one-time link to set a new one."""
+    token = _run(lambda: password_reset.force_reset(_runtime().db, None, _user_id(username), _runtime().clock.now()))
+    click.echo(f"{_runtime().settings.public_url}/set-password/{token}")
+    click.echo(f"The link works once, within {int(password_reset.LINK_LIFETIME.total_seconds() // 3600)} hours.")
+
+
+@people_cli.command("history")
+@click.argument("username")
+def history_command(username: str) -> None:
+    """The account's audit trail, newest first."""
+    _, trail = directory.person_with_trail(_runtime().db, _user_id(username))
+    for entry in trail:
+        click.echo(f"{entry.at.isoformat(timespec='seconds')}  {entry.what}  by {entry.by or '-'}  {entry.detail}")

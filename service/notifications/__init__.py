@@ -1,0 +1,1 @@
+"""Notifications: the outbox written with each step, and the worker that sends them after commit."""

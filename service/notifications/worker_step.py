@@ -1,0 +1,27 @@
+"""One round of notification work for the worker: find overdue tasks and coming reviews, work out
+recipients, send what is due. Each part commits on its own, so one failing never blocks the others."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from service.notifications.expand import expand_notices
+from service.notifications.scans import write_overdue_notices, write_review_notices
+from service.notifications.sender import send_due
+
+
+@dataclass(frozen=True)
+class NoticeRound:
+    found: int
+    expanded: int
+    sent: int
+
+
+def notify_round(runtime, now: datetime) -> NoticeRound:
+    found = write_overdue_notices(runtime.db, now) + write_review_notices(runtime.db, now)
+    expanded = expand_notices(runtime.db, now, webhook=bool(runtime.settings.mail.webhook_url))
+    sent = 0
+    while batch := send_due(runtime.db, runtime.settings, now):
+        sent += batch
+    return NoticeRound(found, expanded, sent)

@@ -1,0 +1,32 @@
+"""A person's own settings: which notices they receive, and how new tasks for their groups reach them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from service.auth.permissions import signed_in
+from service.casework.errors import InvalidInput
+from service.notifications.preferences import CHOOSABLE, GROUP_TASK_MODES, preferences_of, save_preferences
+from service.views.helpers import runtime
+
+blueprint = Blueprint("account", __name__, url_prefix="/account")
+
+
+@blueprint.route("/notifications", methods=["GET", "POST"])
+@signed_in
+def notifications():
+    problems = {}
+    if request.method == "POST":
+        try:
+            with runtime().db.transaction() as session:
+                save_preferences(session, g.actor.user_id, request.form.getlist("kinds")[:len(CHOOSABLE)],
+                                 request.form.get("group_tasks", "")[:20], request.form.get("digest_time", "")[:5])
+        except InvalidInput as invalid:
+            problems = {problem.field: problem.message for problem in invalid.problems}
+        else:
+            flash("Your notification settings are saved.")
+            return redirect(url_for("account.notifications"))
+    with runtime().db.reading() as session:
+        chosen = preferences_of(session, g.actor.user_id)
+    return render_template("account/notifications.html", chosen=chosen, kinds=CHOOSABLE, modes=GROUP_TASK_MODES,
+                           problems=problems, email=g.user.email), (422 if problems else 200)

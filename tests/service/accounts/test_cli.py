@@ -1,0 +1,39 @@
+"""``ubp people ...`` on the server's command line."""
+
+from __future__ import annotations
+
+from service.accounts import directory
+
+
+def test_people_commands_change_accounts_and_say_what_they_did(app, people, runtime):
+    cli = app.test_cli_runner()
+    listed = cli.invoke(args=["people", "list"])
+    assert listed.exit_code == 0 and "casey" in listed.output and "Active" in listed.output
+    done = cli.invoke(args=["people", "deactivate", "casey", "--reason", "Left"])
+    assert done.exit_code == 0, done.output
+    _, trail = directory.person_with_trail(runtime.db, people["casey"].user_id)
+    assert trail[0].what == "Deactivated" and trail[0].by == "The system"
+    assert cli.invoke(args=["people", "reactivate", "casey"]).exit_code == 0
+    assert cli.invoke(args=["people", "set-roles", "casey", "--role", "auditor"]).exit_code == 0
+    link = cli.invoke(args=["people", "reset-password", "casey"])
+    assert link.exit_code == 0 and "/set-password/" in link.output
+    history = cli.invoke(args=["people", "history", "casey"])
+    assert "Password reset forced" in history.output
+
+
+def test_people_commands_refuse_clearly(app, people):
+    cli = app.test_cli_runner()
+    missing = cli.invoke(args=["people", "deactivate", "nobody", "--reason", "x"])
+    assert missing.exit_code != 0 and "There is no person with the username 'nobody'" in missing.output
+    last_admin = cli.invoke(args=["people", "deactivate", "adam", "--reason", "x"])
+    assert last_admin.exit_code != 0 and "last active administrator" in last_admin.output
+
+
+def test_create_user_applies_the_password_rules(app, people, monkeypatch):
+    cli = app.test_cli_runner()
+    monkeypatch.setattr("getpass.getpass", lambda prompt: "aaaaaaaaaaaa")
+    weak = cli.invoke(args=["create-user", "rita", "--name", "Rita Reviewer", "--role", "caseworker"])
+    assert weak.exit_code != 0 and "repeated" in weak.output
+    monkeypatch.setattr("getpass.getpass", lambda prompt: "pebble orchard violin")
+    made = cli.invoke(args=["create-user", "rita", "--name", "Rita Reviewer", "--role", "caseworker"])
+    assert made.exit_code == 0, made.output
