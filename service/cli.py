@@ -1,4 +1,4 @@
-"""Command line: ``ubp migrate | deploy | seed-demo | create-user | worker | verify-audit | anchor-audit |
+"""Command line: ``ubp migrate | deploy | seed-demo | create-user | group ... | worker | verify-audit | anchor-audit |
 grant-app-role`` (also ``flask --app service ...``)."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from flask.cli import FlaskGroup
 from service import migrate as migrations
 from service.auth.passwords import hash_password
 from service.casework.deploy import deploy
+from service.cli_groups import register_group_commands
 from service.dao import users_dao
 from service.models import ROLES
 from workflows.definitions import DeploymentError
@@ -75,6 +76,8 @@ def register_commands(app: Flask) -> None:
             users_dao.add_user(session, username=username, full_name=full_name, password_hash=hash_password(password),
                                roles=list(roles), job_title=job_title, now=runtime.clock.now())
         click.echo(f"Created {username}.")
+
+    register_group_commands(app)
 
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from service.casework.cases import Casework
 from service.config import Settings
 from service.db import Database
+from service.packs import installed as installed_packs
 from workflows import clock as clocks
 from workflows.engine import CaseEngine
 
@@ -21,6 +22,7 @@ class Runtime:
 
 
 def build_runtime(settings: Settings, clock: clocks.Clock | None = None) -> Runtime:
+    installed_packs.install()
     clock = clock or clocks.SystemClock()
     db = Database(settings.database_url, pool_size=settings.db_pool_size)
     engine = CaseEngine(clock)

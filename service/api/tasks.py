@@ -8,12 +8,12 @@ from service.api import blueprint, representations
 from service.api.bodies import json_object, query_int, query_text
 from service.auth.permissions import allow
 from service.casework import inbox_actions
+from service.casework.actors import TASK_WORKER
 from service.casework.errors import FieldProblem, InvalidInput, NotFound
 from service.dao import inbox_dao, users_dao
 from service.dao.inbox_dao import InboxFilters
-from service.models import ROLES
 
-STAFF = ("caseworker", "head_of_service", "executive")
+STAFF = (TASK_WORKER,)
 _TASK_ID = re.compile(r"^[0-9a-f-]{36}$")
 
 
@@ -39,8 +39,9 @@ def list_tasks():
     now = runtime.clock.now()
     with runtime.db.reading() as session:
         if group is not None:
-            if group not in ROLES:
-                raise InvalidInput([FieldProblem("group", "group must be one of: " + ", ".join(ROLES))])
+            if group not in g.actor.group_names:
+                raise InvalidInput([FieldProblem("group", "group must be one of yours: "
+                                                          + ", ".join(g.actor.group_names))])
             query = inbox_dao.group_tasks_query([group], now, InboxFilters())
         else:
             user = (users_dao.get_user(session, g.actor.user_id) if assignee == "me"

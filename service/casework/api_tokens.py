@@ -17,10 +17,13 @@ from sqlalchemy import select
 
 from service.casework.actors import Actor
 from service.casework.errors import FieldProblem, InvalidInput, NotAllowed, NotFound
+from service.dao import groups_dao
 from service.db import Database
 from service.models import ROLES, ApiToken, User
 
-API_ROLES = tuple(r for r in ROLES if r != "admin")
+# A token may hold "admin" (a people system that keeps groups in step), but never issues tokens: that
+# needs an administrator signed in to the pages (``issue_token`` checks the session's actor).
+API_ROLES = ROLES
 
 
 @dataclass(frozen=True)
@@ -94,11 +97,13 @@ def _look_up(db: Database, prefix: str, digest: str, now: datetime) -> Actor | N
         record, account = found
         if record.revoked_at is not None or not account.active or not hmac.compare_digest(record.token_hash, digest):
             return None
+        # A token acts with its own roles (not the account's) and in the groups its account was put in.
+        groups = tuple(groups_dao.group_names_of_user(session, account.id))
     if record.last_used_at is None or (now - record.last_used_at).total_seconds() > 300:
         # Noted at most every five minutes, so that the request path stays read-only.
         with db.transaction() as session:
             session.get(ApiToken, record.id).last_used_at = now
-    return Actor(account.id, tuple(record.roles), account.full_name)
+    return Actor(account.id, tuple(record.roles), account.full_name, groups)
 
 
 def revoke_token(db: Database, actor: Actor, token_id: int, now: datetime) -> None:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import orjson
 
 from service.casework import case_events, guardrails
-from service.casework.lanes import LANE_ROLES
 from service.dao import processes_dao
 from service.db import Database
-from service.models import ROLES, ProcessVersion
+from service.models import ProcessVersion
+from service.packs.registry import pack_for
+from service.people.groups import ensure_groups
+from service.people.offers import offer_warnings
 from workflows.definitions import DeploymentError, Problem, ProcessDefinition, parse_definitions
 from workflows.forms import schema_problems
 from workflows.validation import expression_problems, user_task_problems
@@ -32,6 +34,8 @@ class DeployedVersion:
 @dataclass(frozen=True)
 class DeployOutcome:
     versions: list[DeployedVersion]
+    # Things the process owner should fix that do not stop the deploy (a group no one is in...).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def message(self) -> str:
@@ -40,7 +44,10 @@ class DeployOutcome:
             else f"{v.process_id} is unchanged: version {v.version} already has this content, nothing was deployed"
             for v in self.versions
         ]
-        return "; ".join(parts) + "."
+        message = "; ".join(parts) + "."
+        if self.warnings:
+            message += " Warning: " + " ".join(self.warnings)
+        return message
 
 
 def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str) -> list[ProcessDefinition]:
@@ -50,9 +57,7 @@ def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str) -> list[
     for key, schema in forms.items():
         problems += [Problem(None, f"The form {key!r}: {p}") for p in schema_problems(schema)]
     for definition in definitions:
-        problems += user_task_problems(
-            definition, known_roles=ROLES, lane_roles=LANE_ROLES, form_exists=lambda key: key in forms
-        )
+        problems += user_task_problems(definition, form_exists=lambda key: key in forms)
         problems += guardrails.policy_problems(definition, case_events.known_case_events())
     if problems:
         raise DeploymentError(problems)
@@ -78,9 +83,12 @@ def deploy(
     comment: str, now: datetime,
 ) -> DeployOutcome:
     definitions = check_bpmn(content, forms, filename)
-    deployed = []
+    deployed, warnings = [], []
     with db.transaction() as session:
         for definition in definitions:
+            pack = pack_for(definition.process_id)
+            ensure_groups(session, pack.groups if pack else (), now)
+            warnings += offer_warnings(session, definition)
             own_forms = forms_used(definition, forms)
             digest = content_hash(content, own_forms)
             existing = processes_dao.find_version_by_hash(session, definition.process_id, digest)
@@ -94,4 +102,4 @@ def deploy(
                 deployed_by_id=deployed_by_id, deployed_at=now, comment=comment,
             ))
             deployed.append(DeployedVersion(definition.process_id, version.version, version.id, True))
-    return DeployOutcome(deployed)
+    return DeployOutcome(deployed, warnings)

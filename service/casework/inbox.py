@@ -25,7 +25,7 @@ class Inbox:
 def load_inbox(db: Database, actor: Actor, now: datetime, tab: str, filters: InboxFilters, page: int) -> Inbox:
     queries = {
         "mine": inbox_dao.my_tasks_query(actor.user_id, now, filters),
-        "groups": inbox_dao.group_tasks_query(actor.roles, now, filters),
+        "groups": inbox_dao.group_tasks_query(actor.group_names, now, filters, actor.user_id),
     }
     with db.reading() as session:
         shown = inbox_dao.page_of(session, queries[tab], page)

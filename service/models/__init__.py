@@ -7,13 +7,15 @@ from service.models.cases import Case, CaseActor, CaseNote
 from service.models.casework import Adjustment, Incident, Restriction
 from service.models.counters import ReferenceCounter
 from service.models.customers import Customer
+from service.models.groups import Group, GroupMember
 from service.models.letters import Letter
 from service.models.people import ROLES, User
 from service.models.processes import ProcessDraft, ProcessInstance, ProcessVersion
-from service.models.tasks import HumanTask, HumanTaskGroup, TaskReassignment
+from service.models.tasks import HumanTask, HumanTaskGroup, HumanTaskUser, TaskReassignment
 
 __all__ = [
     "ROLES", "AccessLogEntry", "Adjustment", "ApiToken", "AuditAnchor", "AuditAnchorHead", "AuditEvent", "Base", "Case",
-    "CaseActor", "CaseNote", "Customer", "HumanTask", "HumanTaskGroup", "Incident", "Letter", "ProcessDraft",
+    "CaseActor", "CaseNote", "Customer", "Group", "GroupMember", "HumanTask", "HumanTaskGroup", "HumanTaskUser",
+    "Incident", "Letter", "ProcessDraft",
     "ProcessInstance", "ProcessVersion", "ReferenceCounter", "Restriction", "TaskReassignment", "User",
 ]

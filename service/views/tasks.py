@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 
 from service.auth.permissions import allow
 from service.casework import letter_preview, translations
+from service.casework.actors import TASK_WORKER
 from service.casework.case_file import load_task_file
 from service.casework.errors import Conflict, FieldProblem, InvalidInput, NotAllowed
 from service.views.helpers import flash_problem, runtime
@@ -13,7 +14,7 @@ from service.views.schema_forms import error_summary, form_data, form_fields
 from workflows.calendar import london_date
 
 blueprint = Blueprint("tasks", __name__, url_prefix="/tasks")
-VIEWERS = ("caseworker", "head_of_service", "executive", "auditor")
+VIEWERS = (TASK_WORKER, "auditor")
 
 
 @blueprint.route("/<task_id>", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 
 Every operation is fuzzed with data that fits its schema and with data that does not, and once
 more with the path naming a real case or task (random references only ever find nothing). The
-token holds every role but admin, and the policy process is deployed, so requests reach the
+token holds every role, and the policy process is deployed, so requests reach the
 handlers rather than stopping at a 403. Examples are bounded and derandomized: the same cases run
 in every CI run, in well under a minute; the count is printed.
 

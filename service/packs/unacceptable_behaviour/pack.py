@@ -1,0 +1,32 @@
+"""What the Unacceptable Behaviour Policy registers with the platform.
+
+Most of the policy's code still lives in ``service/casework/`` (moving it is a later, quiet-house
+step); this is the pack's interface, and new policy code goes beside it.
+"""
+
+from __future__ import annotations
+
+from service.packs.registry import GroupSeed, Pack
+
+PROCESS_ID = "unacceptable_behaviour"
+
+# The policy's lanes are named after jobs in its own words.
+LANE_GROUPS = {
+    "Caseworker": ("caseworker",),
+    "Head of Service or Executive": ("head_of_service", "executive"),
+    "Independent reviewer": ("head_of_service", "executive"),
+}
+
+PACK = Pack(
+    name="unacceptable_behaviour",
+    process_ids=(PROCESS_ID,),
+    title="Unacceptable behaviour",
+    groups=(
+        GroupSeed("caseworker", "Caseworkers", "Record incidents and run cases day to day."),
+        GroupSeed("head_of_service", "Heads of Service", "Approve formal action and hear appeals."),
+        GroupSeed("executive", "Executives", "Approve formal action and hear appeals."),
+    ),
+    lane_groups=LANE_GROUPS,
+    uses_customers=True,
+    reference_prefix="UB",
+)
