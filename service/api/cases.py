@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import re
-
 from flask import current_app, g, url_for
 
 from service.api import blueprint, representations
 from service.api.bodies import json_object, query_choice, query_int, query_text
 from service.auth.permissions import allow
+from service.cases.starting import REFERENCE
 from service.casework import access_log
 from service.casework.cases import POLICY_PROCESS
 from service.casework.contact_rules import permitted_contact
@@ -14,7 +13,7 @@ from service.casework.errors import NotFound
 from service.dao import audit_dao, cases_dao, tasks_dao
 
 CASE_READERS = ("caseworker", "head_of_service", "executive", "auditor")
-_REFERENCE = re.compile(r"^UB-\d{4}-\d{4,8}$")
+_REFERENCE = REFERENCE
 
 
 def _runtime():

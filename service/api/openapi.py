@@ -172,6 +172,20 @@ PATHS: dict[str, Any] = {
         "responses": _responses({"200": _json({"type": "object"}, "Unchanged: identical content already deployed"),
                                  "201": _json({"type": "object"}, "A new version was deployed")},
                                 400, 413, 422)}},
+    "/processes": {"get": {
+        "operationId": "listStartableProcesses", "summary": "The processes this token may start a case of",
+        "responses": _responses({"200": _json({"type": "object", "required": ["items"], "properties": {
+            "items": {"type": "array", "items": {"type": "object", "properties": {
+                "process_id": {"type": "string"}, "name": {"type": "string"},
+                "version": {"type": "integer"}}}}}}, "The processes")})}},
+    "/processes/{process_id}/cases": {"post": {
+        "operationId": "startCase", "summary": "Start a case of a process (who may: the process's starter groups)",
+        "parameters": [_path_param("process_id", "The process id in its BPMN file")],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("FormData")}}},
+        "responses": _responses({"201": _json({"type": "object", "required": ["reference"], "properties": {
+            "reference": {"type": "string"}, "links": {"type": "object"},
+            "next_tasks": {"type": "array", "items": _ref("NextTask")}}}, "Started")},
+            400, 404, 413, 422, 500)}},
     "/groups": {
         "get": {"operationId": "listGroups", "summary": "Every group, with how many people are in it (role: admin)",
                 "responses": _responses({"200": _json({"type": "object", "required": ["items"], "properties": {

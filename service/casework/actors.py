@@ -34,6 +34,7 @@ class Actor:
     # The groups the person is a member of (service/people/groups.py); a role also counts as the
     # group of the same name, so ``has_any_role("caseworker")`` admits members of that group too.
     groups: tuple[str, ...] = ()
+    username: str = ""
 
     def has_any_role(self, roles: tuple[str, ...] | list[str]) -> bool:
         return any(role in self.roles or role in self.groups or (role == TASK_WORKER and self.works_tasks)

@@ -103,7 +103,7 @@ def _look_up(db: Database, prefix: str, digest: str, now: datetime) -> Actor | N
         # Noted at most every five minutes, so that the request path stays read-only.
         with db.transaction() as session:
             session.get(ApiToken, record.id).last_used_at = now
-    return Actor(account.id, tuple(record.roles), account.full_name, groups)
+    return Actor(account.id, tuple(record.roles), account.full_name, groups, account.username)
 
 
 def revoke_token(db: Database, actor: Actor, token_id: int, now: datetime) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from service.cases.starting import prefix_problem
 from service.casework import case_events, guardrails
 from service.dao import processes_dao
 from service.db import Database
@@ -58,6 +59,9 @@ def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str) -> list[
         problems += [Problem(None, f"The form {key!r}: {p}") for p in schema_problems(schema)]
     for definition in definitions:
         problems += user_task_problems(definition, form_exists=lambda key: key in forms)
+        bad_prefix = prefix_problem(definition)
+        if bad_prefix:
+            problems.append(Problem(None, bad_prefix))
         problems += guardrails.policy_problems(definition, case_events.known_case_events())
     if problems:
         raise DeploymentError(problems)

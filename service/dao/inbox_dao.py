@@ -29,8 +29,8 @@ class InboxFilters:
 class InboxRow:
     task: HumanTask
     case_reference: str
-    customer_name: str
-    customer_reference: str
+    customer_name: str | None  # None: the case's process has no customers
+    customer_reference: str | None
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class InboxQuery:
         return (
             select(HumanTask, Case.reference, Customer.name, Customer.reference)
             .join(Case, Case.id == HumanTask.case_id)
-            .join(Customer, Customer.id == Case.customer_id)
+            .outerjoin(Customer, Customer.id == Case.customer_id)
             .where(HumanTask.status == OPEN, *self.task_conditions, *self.case_conditions)
         )
 
@@ -65,7 +65,8 @@ class InboxQuery:
         """Just the task ids: no join unless a filter needs the case or the customer."""
         query = select(HumanTask.id).where(HumanTask.status == OPEN, *self.task_conditions)
         if self.case_conditions:
-            query = (query.join(Case, Case.id == HumanTask.case_id).join(Customer, Customer.id == Case.customer_id)
+            query = (query.join(Case, Case.id == HumanTask.case_id)
+                     .outerjoin(Customer, Customer.id == Case.customer_id)
                      .where(*self.case_conditions))
         return query
 

@@ -34,6 +34,11 @@ class Pack:
     start_endpoint: str | None = None
     # Templates included on the case page and the task page's case summary, in order.
     case_panels: tuple[str, ...] = ()
+    # The pack's own case page, used instead of the platform's generic one (the policy's, until its
+    # panels are cut out of it into ``case_panels``).
+    case_page: str | None = None
+    # Who may read the pack's cases (roles or groups); empty: anyone who works on tasks, and auditors.
+    case_readers: tuple[str, ...] = ()
     # Whether cases of this pack have a customer record (made from the start form).
     uses_customers: bool = False
     # The reference prefix when the process declares none (``caseReferencePrefix`` property).

@@ -53,7 +53,8 @@ class GroupPage:
 
 def actor_of(session: Session, user: User) -> Actor:
     """The acting person as every permission check sees them: roles from the account, groups from data."""
-    return Actor(user.id, tuple(user.roles), user.full_name, tuple(groups_dao.group_names_of_user(session, user.id)))
+    return Actor(user.id, tuple(user.roles), user.full_name, tuple(groups_dao.group_names_of_user(session, user.id)),
+                 user.username)
 
 
 def create_group(

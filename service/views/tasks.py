@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from service.auth.permissions import allow
+from service.cases import reading
 from service.casework import letter_preview, translations
 from service.casework.actors import TASK_WORKER
 from service.casework.case_file import load_task_file
@@ -20,7 +21,8 @@ VIEWERS = (TASK_WORKER, "auditor")
 @blueprint.route("/<task_id>", methods=["GET", "POST"])
 @allow(*VIEWERS)
 def task(task_id: str):
-    file = load_task_file(runtime().db, task_id)
+    file = load_task_file(runtime().db, task_id, g.actor)
+    reading.refuse_unless_may_read(g.actor, file.summary.version.process_id)
     problems = []
     if request.method == "POST":
         if request.form.get("task_id") != task_id:

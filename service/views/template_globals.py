@@ -8,12 +8,15 @@ from pathlib import Path
 
 from flask import Flask, current_app, g, request, url_for
 
+from service.casework.actors import TASK_WORKER
+
 DIST = Path(__file__).resolve().parent.parent / "static" / "dist"
 
 # (endpoint, label, roles that see it)
 NAVIGATION = (
-    ("inbox.inbox", "Tasks", ("caseworker", "head_of_service", "executive")),
+    ("inbox.inbox", "Tasks", (TASK_WORKER,)),
     ("cases.record_incident", "Record an incident", ("caseworker",)),
+    ("starting.index", "Start a case", (TASK_WORKER,)),
     ("customers.search", "Customers", ("caseworker", "head_of_service", "executive", "auditor")),
     ("processes.index", "Processes", ("process_owner",)),
     ("audit.index", "Audit", ("auditor",)),

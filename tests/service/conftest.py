@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,15 @@ from service.casework.api_tokens import issue_token
 from service.casework.deploy import deploy
 from service.cli import deploy_directory, load_forms
 from service.dao import users_dao
+from service.packs import registry
+from service.packs.unacceptable_behaviour.pack import PACK as POLICY_PACK
 
 FIXTURES = Path(__file__).parent.parent / "workflows" / "fixtures"
+# The small test diagrams stand in for the policy in most page tests (customers, its case page, UB-
+# references), so they are registered as a pack shaped like the policy's. A process with no pack is
+# tested with the ASB report (tests/packs) and the diagrams in tests/service/cases.
+FIXTURE_PACK = replace(POLICY_PACK, name="test_fixtures", process_ids=("three_tasks", "restriction_clock"),
+                       wording={}, start_endpoint=None)
 TEST_PASSWORD = "correct horse battery staple"
 _HASH = hash_password(TEST_PASSWORD)
 
@@ -25,6 +33,13 @@ PEOPLE = {
     "audrey": ("Audrey Auditor", ["auditor"]),
     "adam": ("Adam Admin", ["admin"]),
 }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fixture_pack():
+    registry.register(FIXTURE_PACK)
+    yield
+    registry.unregister(FIXTURE_PACK.name)
 
 
 @pytest.fixture

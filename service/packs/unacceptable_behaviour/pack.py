@@ -29,4 +29,16 @@ PACK = Pack(
     lane_groups=LANE_GROUPS,
     uses_customers=True,
     reference_prefix="UB",
+    start_endpoint="cases.record_incident",
+    case_page="cases/case.html",
+    case_panels=("packs/unacceptable_behaviour/summary_panel.html",),
+    case_readers=("caseworker", "head_of_service", "executive", "auditor"),
+    wording={
+        "start_label": "Record an incident",
+        "start_hint": "An incident of unacceptable behaviour by a customer towards staff.",
+        "start_refused": "Only caseworkers can record an incident.",
+        "message_refused": "This case is not waiting for that now: an appeal can be recorded only while a "
+                           "restriction is in force and no other appeal or extension letter is in progress. "
+                           "Nothing was saved.",
+    },
 )
