@@ -61,14 +61,16 @@ def create_group(
     db: Database, actor: Actor | None, *, name: str, label: str, description: str, now: datetime
 ) -> GroupSummary:
     _refuse_unless_admin(actor)
+    # Lengths are judged on what was sent, before trimming, as the API documents them.
+    too_long = {"label": len(label) > 200, "description": len(description) > 2000}
     name, label, description = name.strip(), label.strip(), description.strip()
     problems = []
     if not NAME.match(name):
         problems.append(FieldProblem("name", f"Enter a group name: {NAME_RULE}"))
-    if not label or len(label) > 200:
+    if not label or too_long["label"]:
         problems.append(FieldProblem("label", "Enter what the group is called, such as Anti-social behaviour team "
                                               "(200 characters at most)"))
-    if len(description) > 2000:
+    if too_long["description"]:
         problems.append(FieldProblem("description", "The description must be 2,000 characters at most"))
     if problems:
         raise InvalidInput(problems)
