@@ -34,7 +34,16 @@ def _caller() -> str:
 
 
 def init_app(app: Flask) -> None:
-    from service.api import cases, customers, deployments, docs, groups, starting, tasks  # noqa: F401 - registers the routes
+    from service.api import (  # noqa: F401 - registers the routes
+        cases,
+        customers,
+        deployments,
+        docs,
+        groups,
+        incidents,
+        starting,
+        tasks,
+    )
     from service.app import csrf
 
     csrf.exempt(blueprint)

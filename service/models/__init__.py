@@ -8,6 +8,7 @@ from service.models.casework import Adjustment, Incident, Restriction
 from service.models.counters import ReferenceCounter
 from service.models.customers import Customer
 from service.models.groups import Group, GroupMember
+from service.models.incidents import ProcessIncident
 from service.models.letters import Letter
 from service.models.people import ROLES, User
 from service.models.processes import ProcessDraft, ProcessInstance, ProcessVersion
@@ -16,6 +17,6 @@ from service.models.tasks import HumanTask, HumanTaskGroup, HumanTaskUser, TaskR
 __all__ = [
     "ROLES", "AccessLogEntry", "Adjustment", "ApiToken", "AuditAnchor", "AuditAnchorHead", "AuditEvent", "Base", "Case",
     "CaseActor", "CaseNote", "Customer", "Group", "GroupMember", "HumanTask", "HumanTaskGroup", "HumanTaskUser",
-    "Incident", "Letter", "ProcessDraft",
-    "ProcessInstance", "ProcessVersion", "ReferenceCounter", "Restriction", "TaskReassignment", "User",
+    "Incident", "Letter", "ProcessDraft", "ProcessIncident", "ProcessInstance", "ProcessVersion", "ReferenceCounter",
+    "Restriction", "TaskReassignment", "User",
 ]

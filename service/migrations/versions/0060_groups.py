@@ -5,7 +5,7 @@ The policy's three staff roles become the first groups (same names), so diagrams
 member (see service/people/groups.py), so no account needs changing here.
 
 Revision ID: 0060
-Revises: 0006
+Revises: 0070
 Create Date: 2026-12-02
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql
 import service.models.base
 
 revision = "0060"
-down_revision = "0006"
+down_revision = "0070"
 branch_labels = None
 depends_on = None
 
