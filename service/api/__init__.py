@@ -35,6 +35,7 @@ def _caller() -> str:
 
 def init_app(app: Flask) -> None:
     from service.api import (  # noqa: F401 - registers the routes
+        case_messages,
         cases,
         customers,
         deployments,

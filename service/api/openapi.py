@@ -202,6 +202,14 @@ PATHS: dict[str, Any] = {
             "reference": {"type": "string"}, "links": {"type": "object"},
             "next_tasks": {"type": "array", "items": _ref("NextTask")}}}, "Started")},
             400, 404, 413, 422, 500)}},
+    "/cases/{reference}/messages/{name}": {"post": {
+        "operationId": "deliverMessage", "summary": "Tell a case that a message it waits for has arrived",
+        "parameters": [_path_param("reference", "The case reference"), _path_param("name", "The BPMN message name")],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("FormData")}}},
+        "responses": _responses({"201": _json({"type": "object", "required": ["reference", "recorded"],
+                                               "properties": {"reference": {"type": "string"},
+                                                              "recorded": {"type": "string"}}}, "Recorded")},
+                                400, 404, 409, 413, 422, 500)}},
     "/groups": {
         "get": {"operationId": "listGroups", "summary": "Every group, with how many people are in it (role: admin)",
                 "responses": _responses({"200": _json({"type": "object", "required": ["items"], "properties": {

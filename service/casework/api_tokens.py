@@ -44,8 +44,9 @@ def issue_token(db: Database, actor: Actor, name: str, roles: list[str], now: da
         problems.append(FieldProblem(
             "name", "Enter the name of the system that will use the token (120 characters at most)"
         ))
-    if not roles or any(role not in API_ROLES for role in roles):
-        problems.append(FieldProblem("roles", "Select at least one role for the token"))
+    # No role at all is allowed: such a token works only in the groups an administrator puts its account in.
+    if any(role not in API_ROLES for role in roles):
+        problems.append(FieldProblem("roles", "Select only the roles listed"))
     if problems:
         raise InvalidInput(problems)
     prefix = secrets.token_hex(4)
