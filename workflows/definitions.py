@@ -94,6 +94,8 @@ class ProcessDefinition:
     starter_users: tuple[str, ...] = ()
     # The process's own ``camunda:properties`` (a case reference prefix, a retention class...).
     properties: Mapping[str, str] = field(default_factory=dict)
+    # End event id -> its ``camunda:properties`` (what an outcome keeps, e.g. a retention period).
+    end_event_properties: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def flow_between(self, source: str, target: str) -> str | None:
         return self.flow_by_ends.get((source, target))
@@ -163,6 +165,9 @@ def _definition(parser: CamundaParser, root: etree._Element, process_id: str) ->
         starter_groups=_names(process.get(f"{{{CAMUNDA_NS}}}candidateStarterGroups")),
         starter_users=_names(process.get(f"{{{CAMUNDA_NS}}}candidateStarterUsers")),
         properties=MappingProxyType(_camunda_properties(process)),
+        end_event_properties=MappingProxyType({
+            e.get("id"): MappingProxyType(_camunda_properties(e)) for e in process.iterfind(".//bpmn:endEvent", NS)
+        }),
     )
 
 

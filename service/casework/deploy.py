@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from service.cases.retention import retention_problems
 from service.cases.starting import prefix_problem
 from service.casework import case_events, guardrails
 from service.dao import processes_dao
@@ -62,6 +63,7 @@ def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str) -> list[
         bad_prefix = prefix_problem(definition)
         if bad_prefix:
             problems.append(Problem(None, bad_prefix))
+        problems += [Problem(None, message) for message in retention_problems(definition)]
         problems += guardrails.policy_problems(definition, case_events.known_case_events())
     if problems:
         raise DeploymentError(problems)

@@ -43,8 +43,11 @@ class Pack:
     uses_customers: bool = False
     # The reference prefix when the process declares none (``caseReferencePrefix`` property).
     reference_prefix: str | None = None
-    # Outcome -> retention class; the platform's retention policy maps classes to periods.
-    retention_classes: Mapping[str, str] = field(default_factory=dict)
+    # Whether the pack's cases are kept by the configurable RETENTION_POLICY (the policy's outcomes and
+    # behaviours); otherwise a case is kept for its process's ``retentionPeriod`` (see cases.retention).
+    retention_by_policy: bool = False
+    # Whether the compliance report and the policy figures read this pack's cases (its rules are the policy's).
+    compliance_report: bool = False
     # Extra deploy checks: (definition, known case events) -> problems, run for the pack's processes.
     deploy_checks: tuple[Callable[..., list[Any]], ...] = ()
     # Words the platform's pages may show for this pack's cases (e.g. "start_label": "Record an incident").
@@ -74,6 +77,11 @@ def pack_for(process_id: str | None) -> Pack | None:
 
 def packs() -> Mapping[str, Pack]:
     return MappingProxyType(dict(_BY_NAME))
+
+
+def process_ids_where(flag: str) -> tuple[str, ...]:
+    """Every registered process whose pack sets ``flag`` (a boolean field of Pack)."""
+    return tuple(p for pack in _BY_NAME.values() if getattr(pack, flag) for p in pack.process_ids)
 
 
 def unregister(name: str) -> None:

@@ -28,6 +28,8 @@ PACK = Pack(
     ),
     lane_groups=LANE_GROUPS,
     uses_customers=True,
+    compliance_report=True,
+    retention_by_policy=True,
     reference_prefix="UB",
     start_endpoint="cases.record_incident",
     case_page="cases/case.html",
