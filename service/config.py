@@ -54,6 +54,11 @@ class Settings:
     # and how often the worker anonymises those past it (RETENTION_SWEEP_MINUTES).
     retention_policy: RetentionPolicy = field(default_factory=RetentionPolicy)
     retention_sweep_every: timedelta = timedelta(hours=1)
+    # What the pages call the service and say it is for (SERVICE_NAME, SERVICE_DESCRIPTION): the
+    # platform's own words are generic; an installation names itself.
+    service_name: str = "Unacceptable behaviour cases"
+    service_description: str = ("Start cases, work the tasks each process gives you step by step, and see what "
+                                "happened on every case.")
     provider: Provider = field(default_factory=lambda: Provider(
         name="Selwood Housing", address=("Bank House", "Bank Street", "Melksham", "SN12 6LE"),
         telephone="0300 123 4567", email="customer.services@example.org", website="www.example.org",
@@ -82,6 +87,8 @@ class Settings:
             audit_anchor_every=timedelta(minutes=float(_env("AUDIT_ANCHOR_MINUTES", "15"))),
             retention_policy=RetentionPolicy.from_json(_env("RETENTION_POLICY")),
             retention_sweep_every=timedelta(minutes=float(_env("RETENTION_SWEEP_MINUTES", "60"))),
+            service_name=_env("SERVICE_NAME", cls.service_name),
+            service_description=_env("SERVICE_DESCRIPTION", cls.service_description),
         )
         default = settings.provider
         settings.provider = Provider(
