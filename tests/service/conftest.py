@@ -9,7 +9,7 @@ from service.auth.passwords import hash_password
 from service.casework.actors import Actor
 from service.casework.api_tokens import issue_token
 from service.casework.deploy import deploy
-from service.cli import deploy_directory, load_forms
+from service.cli import load_forms
 from service.dao import users_dao
 from service.packs import registry
 from service.packs.unacceptable_behaviour.pack import PACK as POLICY_PACK
@@ -53,15 +53,30 @@ def people(runtime) -> dict[str, Actor]:
     return actors
 
 
+def deploy_process_file(runtime, filename: str, comment: str = "tests"):
+    """One diagram of bpmn/, with the forms of forms/ (as ``ubp deploy`` deploys each file)."""
+    path = runtime.settings.bpmn_dir / filename
+    return deploy(runtime.db, path.read_bytes(), load_forms(runtime.settings.forms_dir), filename=filename,
+                  deployed_by_id=None, comment=comment, now=runtime.clock.now())
+
+
 def deploy_policy(runtime):
-    """The policy diagram and forms as they are in bpmn/ and forms/."""
-    deploy_directory(runtime, runtime.settings.bpmn_dir, runtime.settings.forms_dir, "tests")
+    """The policy diagram and forms as they are in bpmn/ and forms/ (the policy alone: the tests that
+    count versions or read the process list mean the policy's)."""
+    deploy_process_file(runtime, "unacceptable_behaviour.bpmn")
     return runtime
 
 
 @pytest.fixture
 def policy(runtime):
     return deploy_policy(runtime)
+
+
+@pytest.fixture
+def asb_report(policy):
+    """The policy and the anti-social behaviour report, a second process with no pack."""
+    deploy_process_file(policy, "asb_report.bpmn")
+    return policy
 
 
 class ApiClient:

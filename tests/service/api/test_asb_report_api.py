@@ -17,7 +17,7 @@ REPORT = {"what_happened": "Loud music every night after midnight.", "happened_o
 
 
 @pytest.fixture
-def asb_system(client, runtime, people, policy):
+def asb_system(client, runtime, people, asb_report):
     """The ASB team's own system: a token whose account an administrator put in the team's group."""
     groups.create_group(runtime.db, people["adam"], name="asb-team", label="Anti-social behaviour team",
                         description="", now=runtime.clock.now())
@@ -77,7 +77,7 @@ def test_every_ending_through_the_api(asb_system, api_as, runtime):
     assert asb_system.get(f"/cases/{third}").json["outcome"] == "Closed: no evidence received"
 
 
-def test_who_may_start_and_read(asb_system, api_as, policy):
+def test_who_may_start_and_read(asb_system, api_as):
     outsider = api_as("process_owner")
     assert outsider.get("/processes").json["items"] == []
     assert outsider.post("/processes/asb_report/cases", json=REPORT).status_code == 403

@@ -23,7 +23,7 @@ REPORT = {"what_happened": "Loud music.", "happened_on": "2026-03-01", "location
           "reported_by": "Sam Neighbour"}
 
 
-def test_only_policy_cases_are_counted_by_the_compliance_report(runtime, people, policy):
+def test_only_policy_cases_are_counted_by_the_compliance_report(runtime, people, asb_report):
     casey = people["casey"]
     runtime.casework.start_case(casey, samples.incident(), process_id="unacceptable_behaviour")
     asb = runtime.casework.start_case(casey, REPORT, process_id="asb_report")
@@ -34,7 +34,7 @@ def test_only_policy_cases_are_counted_by_the_compliance_report(runtime, people,
     assert figures.open_cases == 1
 
 
-def test_customers_and_references_follow_the_process(runtime, people, policy):
+def test_customers_and_references_follow_the_process(runtime, people, asb_report):
     casey = people["casey"]
     policy_case = runtime.casework.start_case(casey, samples.incident(), process_id="unacceptable_behaviour")
     runtime.casework.start_case(casey, REPORT, process_id="asb_report")
@@ -52,7 +52,7 @@ def _finish(runtime, actor, reference: str, answers: list[dict]) -> None:
         runtime.casework.complete_task(actor, task.id, data)
 
 
-def test_a_process_without_the_policys_rules_is_kept_for_its_own_periods(runtime, people, policy):
+def test_a_process_without_the_policys_rules_is_kept_for_its_own_periods(runtime, people, asb_report):
     groups.create_group(runtime.db, people["adam"], name="asb-team", label="Anti-social behaviour team",
                         description="", now=runtime.clock.now())
     groups.add_member(runtime.db, people["adam"], "asb-team", "casey", runtime.clock.now())

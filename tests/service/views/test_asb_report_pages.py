@@ -27,7 +27,7 @@ REPORT = as_posted("asb_report", {
 
 
 @pytest.fixture
-def asb(runtime, people, policy):
+def asb(runtime, people, asb_report):
     """The ASB team as an administrator sets it up: a group named like the diagram's lane, and Tess in it."""
     with runtime.db.transaction() as session:
         user = users_dao.add_user(session, username="tess", full_name="Tess Team", roles=[], job_title="ASB officer",

@@ -23,7 +23,7 @@ def test_the_service_and_provider_names_come_from_configuration(client_request):
     assert "Unacceptable Behaviour Policy" not in text_of(page)
 
 
-def test_the_process_pages_speak_of_processes_not_the_policy(client_request, policy):
+def test_the_process_pages_speak_of_processes_not_the_policy(client_request, asb_report):
     page = client_request.login("owen").get("/processes")
     assert "policy’s safeguards" not in text_of(page)
     modeler = client_request.get("/processes/asb_report/modeler", version=1)
