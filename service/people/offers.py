@@ -62,8 +62,10 @@ def offer_warnings(session: Session, definition: ProcessDefinition) -> list[str]
             where = f"is in the lane {task.lane!r}, which matches no group," if task.lane else "names no group"
             warnings.append(f"The task {task.name!r} {where} so no one will be offered it: "
                             "name candidate groups, or create a group called like the lane.")
+    for group in definition.starter_groups:
+        groups_used.setdefault(group, []).append("starting a case")
     for group in groups_with_nobody(session, groups_used):
-        tasks = ", ".join(repr(name) for name in groups_used[group])
+        tasks = ", ".join(repr(name) if name != "starting a case" else name for name in groups_used[group])
         known = groups_dao.get_group_by_name(session, group) is not None
         what = "has no members" if known else "does not exist yet"
         warnings.append(f"The group {group!r} {what}: {tasks} will wait until an administrator "
