@@ -1,5 +1,6 @@
-"""Command line: ``ubp migrate | deploy | seed-demo | create-user | send-message | worker | worker-health |
-verify-audit | anchor-audit | export-anchors | backup | restore | grant-app-role`` (also ``flask --app service``)."""
+"""Command line: ``ubp migrate | deploy | seed-demo | create-user | group ... | people ... | send-message |
+worker | worker-health | verify-audit | anchor-audit | export-anchors | backup | restore | grant-app-role``
+(also ``flask --app service``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from flask.cli import FlaskGroup
 
 from service import migrate as migrations
 from service.casework.deploy import deploy
+from service.cli_groups import register_group_commands
 from service.cli_operations import register_operations_commands
 from service.dao import users_dao
 from service.models import ROLES
@@ -140,6 +142,8 @@ def register_commands(app: Flask) -> None:
         except InvalidInput as invalid:
             raise click.ClickException("; ".join(problem.message for problem in invalid.problems)) from None
         click.echo(f"Created {username}.")
+
+    register_group_commands(app)
 
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:

@@ -120,6 +120,11 @@ class Settings:
     # and how often the worker anonymises those past it (RETENTION_SWEEP_MINUTES).
     retention_policy: RetentionPolicy = field(default_factory=RetentionPolicy)
     retention_sweep_every: timedelta = timedelta(hours=1)
+    # What the pages call the service and say it is for (SERVICE_NAME, SERVICE_DESCRIPTION): the
+    # platform's own words are generic; an installation names itself.
+    service_name: str = "Unacceptable behaviour cases"
+    service_description: str = ("Start cases, work the tasks each process gives you step by step, and see what "
+                                "happened on every case.")
     provider: Provider = field(default_factory=lambda: DEFAULT_PROVIDER)
 
     def lockout(self):
@@ -177,6 +182,8 @@ class Settings:
             audit_anchor_every=env.audit_anchor_every,
             retention_policy=RetentionPolicy.from_json(env.retention_policy),
             retention_sweep_every=env.retention_sweep_every,
+            service_name=env.service_name,
+            service_description=env.service_description,
             provider=Provider(
                 name=env.provider_name or default.name,
                 address=tuple(env.provider_address.split("|")) if env.provider_address else default.address,

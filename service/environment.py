@@ -70,6 +70,9 @@ class EnvironmentSettings(BaseSettings):
     provider_telephone: str | None = None
     provider_email: str | None = None
     provider_website: str | None = None
+    service_name: str = "Unacceptable behaviour cases"
+    service_description: str = ("Start cases, work the tasks each process gives you step by step, and see what "
+                                "happened on every case.")
     # Built-in workers (service/builtin_workers): SMTP for the "email" topic, allow-listed URLs for "http".
     smtp_host: str | None = None
     smtp_port: Annotated[int, Field(ge=1, le=65535)] = 587

@@ -8,6 +8,7 @@ from service.casework import external_tasks, timers  # noqa: F401 - register how
 from service.casework.cases import Casework
 from service.config import Settings
 from service.db import Database
+from service.packs import installed as installed_packs
 from workflows import clock as clocks
 from workflows.engine import CaseEngine
 
@@ -22,6 +23,7 @@ class Runtime:
 
 
 def build_runtime(settings: Settings, clock: clocks.Clock | None = None) -> Runtime:
+    installed_packs.install()
     clock = clock or clocks.SystemClock()
     db = Database(settings.database_url, pool_size=settings.db_pool_size)
     engine = CaseEngine(clock)

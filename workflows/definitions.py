@@ -71,6 +71,7 @@ class UserTaskDefinition:
         text = (self.priority or "").strip()
         return int(text) if text.isdigit() else 50
     properties: Mapping[str, str] = field(default_factory=dict)
+    candidate_users: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,16 @@ class ProcessDefinition:
     generated_forms: Mapping[str, Mapping] = field(default_factory=dict)
     # The XML of deployed processes this file's call activities call, by process id, as parsed with it.
     called_sources: Mapping[str, str] = field(default_factory=dict)
+    # Lane name -> the groups a lane's ``candidateGroups`` property names (a lane may name none: the
+    # service then looks for a group called like the lane).
+    lane_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Who may start a case: ``camunda:candidateStarterGroups`` / ``camunda:candidateStarterUsers``.
+    starter_groups: tuple[str, ...] = ()
+    starter_users: tuple[str, ...] = ()
+    # The process's own ``camunda:properties`` (a case reference prefix, a retention class...).
+    properties: Mapping[str, str] = field(default_factory=dict)
+    # End event id -> its ``camunda:properties`` (what an outcome keeps, e.g. a retention period).
+    end_event_properties: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def flow_between(self, source: str, target: str) -> str | None:
         return self.flow_by_ends.get((source, target))
@@ -269,7 +280,28 @@ def _definition(parser: ProcessParser, root: etree._Element, process_id: str,
         messages=MappingProxyType(_messages(root, process)),
         generated_forms=MappingProxyType(generated),
         called_sources=MappingProxyType(dict(called_sources)),
+        lane_groups=MappingProxyType(_lane_groups(process)),
+        starter_groups=_names(process.get(f"{{{CAMUNDA_NS}}}candidateStarterGroups")),
+        starter_users=_names(process.get(f"{{{CAMUNDA_NS}}}candidateStarterUsers")),
+        properties=MappingProxyType(_camunda_properties(process)),
+        end_event_properties=MappingProxyType({
+            e.get("id"): MappingProxyType(_camunda_properties(e)) for e in process.iterfind(".//bpmn:endEvent", NS)
+        }),
     )
+
+
+def _names(value: str | None) -> tuple[str, ...]:
+    """A comma-separated camunda attribute (groups, users) as a tuple, blanks dropped."""
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+def _lane_groups(process: etree._Element) -> dict[str, tuple[str, ...]]:
+    found = {}
+    for lane in process.iterfind(".//bpmn:lane", NS):
+        named = _names(_camunda_properties(lane).get("candidateGroups"))
+        if named:
+            found[lane.get("name") or lane.get("id")] = named
+    return found
 
 
 def _message_catchers(specs: list[BpmnProcessSpec]) -> dict[str, frozenset[str]]:
@@ -370,20 +402,20 @@ def _lane_of_each_element(process: etree._Element) -> dict[str, str]:
 
 
 def _user_task(node: etree._Element, lanes: Mapping[str, str]) -> UserTaskDefinition:
-    groups = node.get(f"{{{CAMUNDA_NS}}}candidateGroups") or ""
     documentation = node.find("bpmn:documentation", NS)
     return UserTaskDefinition(
         element_id=node.get("id"),
         name=node.get("name") or node.get("id"),
         lane=lanes.get(node.get("id")),
         form_key=node.get(f"{{{CAMUNDA_NS}}}formKey") or generated_key(node.get("id")),
-        candidate_groups=tuple(g.strip() for g in groups.split(",") if g.strip()),
+        candidate_groups=_names(node.get(f"{{{CAMUNDA_NS}}}candidateGroups")),
         assignee=node.get(f"{{{CAMUNDA_NS}}}assignee"),
         due_date=node.get(f"{{{CAMUNDA_NS}}}dueDate"),
         priority=node.get(f"{{{CAMUNDA_NS}}}priority"),
         follow_up_date=node.get(f"{{{CAMUNDA_NS}}}followUpDate"),
         documentation=(documentation.text or "").strip() if documentation is not None else None,
         properties=MappingProxyType(_camunda_properties(node)),
+        candidate_users=_names(node.get(f"{{{CAMUNDA_NS}}}candidateUsers")),
     )
 
 

@@ -7,7 +7,7 @@ modeler can highlight it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from lxml import etree
@@ -73,14 +73,9 @@ def _owner_id(node: etree._Element) -> str | None:
     return node.get("id") if node is not None else None
 
 
-def user_task_problems(
-    definition: ProcessDefinition,
-    *,
-    known_roles: Iterable[str],
-    lane_roles: Mapping[str, tuple[str, ...]],
-    form_exists: Callable[[str], bool],
-) -> list[Problem]:
-    roles = set(known_roles)
+def user_task_problems(definition: ProcessDefinition, *, form_exists: Callable[[str], bool]) -> list[Problem]:
+    """Problems that stop a deployment. Who does a task is only checked for being said at all: whether
+    the groups and people it names exist is the service's business (a warning, not a refusal)."""
     problems: list[Problem] = []
     if definition.start_form_key and not form_exists(definition.start_form_key):
         problems.append(Problem(None, f"The start form {definition.start_form_key!r} does not exist."))
@@ -91,13 +86,9 @@ def user_task_problems(
         label = f"The task {task.name!r}"
         if not form_exists(task.form_key):
             problems.append(Problem(task.element_id, f"{label} uses the form {task.form_key!r}, which does not exist."))
-        unknown = [g for g in task.candidate_groups if g not in roles]
-        if unknown:
-            problems.append(Problem(task.element_id, f"{label} names unknown candidate groups: {', '.join(unknown)}."))
-        if not task.candidate_groups and task.lane not in lane_roles:
-            problems.append(Problem(
-                task.element_id, f"{label} is in no lane that maps to a role and has no candidate groups."
-            ))
+        if not task.candidate_groups and not task.candidate_users and not task.lane:
+            problems.append(Problem(task.element_id, f"{label} is offered to no one: "
+                                                     "give it candidate groups or users, or put it in a lane."))
         for expression in (task.due_date, task.follow_up_date):
             try:
                 due_instant(expression, datetime(2026, 1, 1, tzinfo=UTC))

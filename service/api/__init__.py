@@ -39,9 +39,11 @@ def init_app(app: Flask) -> None:
         customers,
         deployments,
         docs,
+        groups,
         incidents,
         messages,
         people,
+        starting,
         tasks,
     )
     from service.app import csrf

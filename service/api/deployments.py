@@ -39,7 +39,7 @@ def deploy_bpmn():
     except DeploymentError as error:
         return _refused(error)
     status = 201 if any(v.created for v in outcome.versions) else 200
-    return {"message": outcome.message, "versions": [
+    return {"message": outcome.message, "warnings": outcome.warnings, "versions": [
         {"process_id": v.process_id, "version": v.version, "created": v.created} for v in outcome.versions
     ]}, status
 

@@ -15,16 +15,17 @@ from flask import current_app, g
 from service.api import blueprint
 from service.api.bodies import json_object
 from service.auth.permissions import allow
+from service.cases.starting import REFERENCE
+from service.casework.actors import TASK_WORKER
 from service.casework.errors import FieldProblem, InvalidInput, NotFound
 
-# The service checks the message's own groups; these are the roles that can ever send one.
-SENDERS = ("caseworker", "head_of_service", "executive")
-_REFERENCE = re.compile(r"^UB-\d{4}-\d{4,8}$")
+# The service checks the message's own groups; anyone who works tasks may try.
+SENDERS = (TASK_WORKER,)
 _MESSAGE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,199}$")
 
 
 def _deliver(reference: str, name: str, payload: dict) -> tuple[dict, int]:
-    if not _REFERENCE.match(reference):
+    if not REFERENCE.match(reference):
         raise NotFound("There is no case with that reference.")
     if not _MESSAGE_NAME.match(name):
         raise NotFound("There is no message with that name.")

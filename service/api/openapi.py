@@ -59,6 +59,9 @@ SCHEMAS: dict[str, Any] = {
         "closed_at": {"oneOf": [_ISO_INSTANT, {"type": "null"}]},
         "customer": {"type": "object", "properties": {"reference": {"type": "string"}, "name": {"type": "string"}}},
     }},
+    "Group": {"type": "object", "required": ["name", "label"], "properties": {
+        "name": {"type": "string"}, "label": {"type": "string"}, "description": {"type": "string"},
+        "member_count": {"type": "integer"}}},
     "Restriction": {"type": "object", "required": ["kind", "status", "starts_on", "ends_on", "permitted_contact"],
                     "properties": {"kind": {"type": "string"}, "status": {"type": "string"}, "starts_on": _ISO_DATE,
                                    "ends_on": _ISO_DATE,
@@ -208,6 +211,50 @@ PATHS: dict[str, Any] = {
         "responses": _responses({"200": _json({"type": "object"}, "Unchanged: identical content already deployed"),
                                  "201": _json({"type": "object"}, "A new version was deployed")},
                                 400, 413, 422)}},
+    "/processes": {"get": {
+        "operationId": "listStartableProcesses", "summary": "The processes this token may start a case of",
+        "responses": _responses({"200": _json({"type": "object", "required": ["items"], "properties": {
+            "items": {"type": "array", "items": {"type": "object", "properties": {
+                "process_id": {"type": "string"}, "name": {"type": "string"},
+                "version": {"type": "integer"}}}}}}, "The processes")})}},
+    "/processes/{process_id}/cases": {"post": {
+        "operationId": "startCase", "summary": "Start a case of a process (who may: the process's starter groups)",
+        "parameters": [_path_param("process_id", "The process id in its BPMN file")],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("FormData")}}},
+        "responses": _responses({"201": _json({"type": "object", "required": ["reference"], "properties": {
+            "reference": {"type": "string"}, "links": {"type": "object"},
+            "next_tasks": {"type": "array", "items": _ref("NextTask")}}}, "Started")},
+            400, 404, 413, 422, 500)}},
+    "/groups": {
+        "get": {"operationId": "listGroups", "summary": "Every group, with how many people are in it (role: admin)",
+                "responses": _responses({"200": _json({"type": "object", "required": ["items"], "properties": {
+                    "items": {"type": "array", "items": _ref("Group")}}}, "The groups")})},
+        "post": {"operationId": "createGroup", "summary": "Create a group (role: admin)",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "required": ["name", "label"], "additionalProperties": False, "properties": {
+                         "name": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]{0,79}$"},
+                         "label": {"type": "string", "maxLength": 200},
+                         "description": {"type": "string", "maxLength": 2000}}}}}},
+                 "responses": _responses({"201": _json(_ref("Group"), "Created")}, 400, 413, 422)}},
+    "/groups/{name}": {"get": {
+        "operationId": "getGroup", "summary": "A group and who is in it (role: admin)",
+        "parameters": [_path_param("name", "The group's name, as diagrams write it")],
+        "responses": _responses({"200": _json({"type": "object", "required": ["name", "members"], "properties": {
+            "name": {"type": "string"}, "label": {"type": "string"}, "description": {"type": "string"},
+            "members": {"type": "array", "items": {"type": "object", "properties": {
+                "username": {"type": "string"}, "full_name": {"type": "string"},
+                "by_role": {"type": "boolean"}}}}}}, "The group")}, 404)}},
+    "/groups/{name}/members": {"post": {
+        "operationId": "addGroupMember", "summary": "Put someone in a group (role: admin)",
+        "parameters": [_path_param("name", "The group's name")],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["username"], "additionalProperties": False,
+            "properties": {"username": {"type": "string", "maxLength": 80}}}}}},
+        "responses": _responses({"201": _json({"type": "object"}, "Added")}, 400, 404, 409, 413, 422)}},
+    "/groups/{name}/members/{username}": {"delete": {
+        "operationId": "removeGroupMember", "summary": "Take someone out of a group (role: admin)",
+        "parameters": [_path_param("name", "The group's name"), _path_param("username", "Their username")],
+        "responses": _responses({"200": _json({"type": "object"}, "Taken out")}, 404, 409)}},
 }
 
 

@@ -8,12 +8,11 @@ from service.api import blueprint, representations
 from service.api.bodies import json_object, query_int, query_text
 from service.auth.permissions import allow
 from service.casework import inbox_actions
-from service.casework.errors import FieldProblem, InvalidInput, NotFound
-from service.dao import inbox_dao, users_dao
-from service.dao.inbox_dao import InboxFilters
-from service.models import ROLES
+from service.casework.actors import TASK_WORKER
+from service.casework.errors import NotFound
+from service.casework.inbox import load_task_list
 
-STAFF = ("caseworker", "head_of_service", "executive")
+STAFF = (TASK_WORKER,)
 _TASK_ID = re.compile(r"^[0-9a-f-]{36}$")
 
 
@@ -32,23 +31,8 @@ def _task_id(task_id: str) -> str:
 def list_tasks():
     """Tasks held by a person (``assignee=me`` or a username) or waiting for a group (``group=caseworker``)."""
     runtime = _runtime()
-    page = query_int("page", 1)
-    assignee, group = query_text("assignee", 80), query_text("group", 40)
-    if (assignee is None) == (group is None):
-        raise InvalidInput([FieldProblem("assignee", "Give either assignee (a username or ‘me’) or group")])
-    now = runtime.clock.now()
-    with runtime.db.reading() as session:
-        if group is not None:
-            if group not in ROLES:
-                raise InvalidInput([FieldProblem("group", "group must be one of: " + ", ".join(ROLES))])
-            query = inbox_dao.group_tasks_query([group], now, InboxFilters(include_snoozed=True))
-        else:
-            user = (users_dao.get_user(session, g.actor.user_id) if assignee == "me"
-                    else users_dao.get_user_by_username(session, assignee))
-            if user is None:
-                raise NotFound("There is no such user.")
-            query = inbox_dao.my_tasks_query(user.id, now, InboxFilters(include_snoozed=True))
-        result = inbox_dao.page_of(session, query, page)
+    result = load_task_list(runtime.db, g.actor, runtime.clock.now(), assignee=query_text("assignee", 80),
+                            group=query_text("group", 40), page=query_int("page", 1))
     return {"items": [representations.task(row.task, row.case_reference) for row in result.rows],
             "total": result.total, "page": result.page, "pages": result.pages}
 

@@ -11,9 +11,9 @@ from datetime import datetime
 
 from flask import current_app, g, session
 
-from service.casework.actors import Actor
 from service.dao import accounts_dao, users_dao
 from service.models import User
+from service.people.groups import actor_of
 
 
 def sign_in(user: User, now: datetime) -> None:
@@ -49,9 +49,10 @@ def load_actor() -> None:
         return
     with current_app.extensions["ubp"].db.reading() as db_session:
         user = users_dao.get_user(db_session, uid)
-    if user is None or not user.active or user.is_service_account or session.get("epoch") != user.session_epoch:
+        actor = actor_of(db_session, user) if user is not None and user.active else None
+    if (actor is None or user.is_service_account or session.get("epoch") != user.session_epoch):
         session.clear()
         return
     session["seen"] = now
     g.user = user
-    g.actor = Actor(user.id, tuple(user.roles), user.full_name)
+    g.actor = actor

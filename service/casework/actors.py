@@ -11,6 +11,12 @@ from sqlalchemy.orm import Session
 from service.casework.errors import NotAllowed
 from service.models import CaseActor
 
+# The platform's own roles: what they let a person do is fixed in code. Every other role or group a
+# person holds is work: it offers them tasks.
+PLATFORM_ROLES = ("process_owner", "auditor", "admin")
+# A permission any route may name: "works on tasks", held by anyone in a group that can be offered work.
+TASK_WORKER = "task_worker"
+
 _ROLE_WORDS = {
     "proposer": "proposed the formal action",
     "approver": "approved the formal action",
@@ -25,9 +31,27 @@ class Actor:
     user_id: int
     roles: tuple[str, ...]
     name: str = ""
+    # The groups the person is a member of (service/people/groups.py); a role also counts as the
+    # group of the same name, so ``has_any_role("caseworker")`` admits members of that group too.
+    groups: tuple[str, ...] = ()
+    username: str = ""
 
     def has_any_role(self, roles: tuple[str, ...] | list[str]) -> bool:
-        return any(role in self.roles for role in roles)
+        return any(role in self.roles or role in self.groups or (role == TASK_WORKER and self.works_tasks)
+                   for role in roles)
+
+    @property
+    def works_tasks(self) -> bool:
+        return any(name not in PLATFORM_ROLES for name in (*self.roles, *self.groups))
+
+    @property
+    def group_names(self) -> tuple[str, ...]:
+        """Every group name that offers the person work: their groups and their roles."""
+        return tuple(dict.fromkeys((*self.groups, *self.roles)))
+
+    def is_offered(self, candidate_groups, candidate_user_ids=()) -> bool:
+        """Whether a task offered to these groups and these people is offered to this person."""
+        return self.user_id in candidate_user_ids or self.has_any_role(list(candidate_groups))
 
 
 def parse_actor_list(value: str | None) -> list[str]:

@@ -56,7 +56,7 @@ def refusals(session: Session, case: Case) -> list[str]:
         reasons.append(f"{case.reference} is still open: it can be anonymised only once it has closed.")
     if case.legal_hold:
         reasons.append(f"{case.reference} is on legal hold ({case.legal_hold_reason or 'no reason given'}).")
-    for restriction in cases_dao.list_active_restrictions(session, case.customer_id):
+    for restriction in cases_dao.list_active_restrictions(session, case.customer_id) if case.customer_id else []:
         case_reference = cases_dao.get_case(session, restriction.case_id).reference
         reasons.append(f"A restriction on this customer is in force until {_day(restriction.ends_on)} "
                        f"(case {case_reference}).")
@@ -147,6 +147,8 @@ def _redact_audit_events(session: Session, instance: ProcessInstance, now: datet
 
 
 def _release_customer(session: Session, case: Case, now: datetime) -> None:
+    if case.customer_id is None:
+        return  # a process with no customers: nothing to release
     customer = cases_dao.get_customer(session, case.customer_id)
     if data_protection_dao.count_cases_kept(session, customer.id, other_than=case.id):
         stand_in = data_protection_dao.add_customer(session, Customer(

@@ -16,11 +16,12 @@ from sqlalchemy import select
 
 from service.casework.actors import Actor
 from service.casework.errors import FieldProblem, InvalidInput, NotAllowed, NotFound
+from service.dao import groups_dao
 from service.db import Database
 from service.models import ROLES, ApiToken, User
 
-# An admin token manages people (an HR or identity system's leaver feed); tokens themselves are
-# issued only on the admin pages.
+# An admin token manages people and groups (an HR or identity system's leaver feed), but never issues
+# tokens: that needs an administrator signed in to the pages (``issue_token`` checks the session's actor).
 API_ROLES = ROLES
 
 
@@ -42,8 +43,9 @@ def issue_token(db: Database, actor: Actor, name: str, roles: list[str], now: da
         problems.append(FieldProblem(
             "name", "Enter the name of the system that will use the token (120 characters at most)"
         ))
-    if not roles or any(role not in API_ROLES for role in roles):
-        problems.append(FieldProblem("roles", "Select at least one role for the token"))
+    # No role at all is allowed: such a token works only in the groups an administrator puts its account in.
+    if any(role not in API_ROLES for role in roles):
+        problems.append(FieldProblem("roles", "Select only the roles listed"))
     if problems:
         raise InvalidInput(problems)
     prefix = secrets.token_hex(4)
@@ -84,11 +86,13 @@ def _look_up(db: Database, prefix: str, digest: str, now: datetime) -> Actor | N
         record, account = found
         if record.revoked_at is not None or not account.active or not hmac.compare_digest(record.token_hash, digest):
             return None
+        # A token acts with its own roles (not the account's) and in the groups its account was put in.
+        groups = tuple(groups_dao.group_names_of_user(session, account.id))
     if record.last_used_at is None or (now - record.last_used_at).total_seconds() > 300:
         # Noted at most every five minutes, so that the request path stays read-only.
         with db.transaction() as session:
             session.get(ApiToken, record.id).last_used_at = now
-    return Actor(account.id, tuple(record.roles), account.full_name)
+    return Actor(account.id, tuple(record.roles), account.full_name, groups, account.username)
 
 
 def revoke_token(db: Database, actor: Actor, token_id: int, now: datetime) -> None:

@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service.cases.waiting import messages_waited_for
+from service.casework.actors import Actor
 from service.casework.case_records import CUSTOMER_QUESTIONS
 from service.casework.definitions import definition_of
 from service.casework.errors import NotFound
@@ -38,6 +40,7 @@ from service.models import (
     ProcessVersion,
     Restriction,
 )
+from service.packs.registry import pack_for
 from workflows.definitions import MessageDefinition, ProcessDefinition
 from workflows.forms import FormSchema
 
@@ -66,7 +69,7 @@ class CaseSummary:
     """What anyone acting on a case needs beside them: the panel on every task page."""
 
     case: Case
-    customer: Customer
+    customer: Customer | None  # None: the case's process has no customers
     version: ProcessVersion
     definition: ProcessDefinition
     waiting_elements: Sequence[str]
@@ -76,6 +79,8 @@ class CaseSummary:
     active_restrictions: Sequence[Restriction]
     decisions: list[Decision]
     incident_form: FormSchema | None
+    # The pack's panels for the task page's case summary (templates with a ``panel(summary)`` macro).
+    panels: tuple[str, ...] = ()
 
     @property
     def appeal_possible(self) -> bool:
@@ -105,6 +110,8 @@ class CaseFile:
     summary: CaseSummary
     instance: ProcessInstance
     people: list[tuple[str, str]]
+    waiting_messages: list[str]
+    next_timer_due: datetime | None
     timeline: list[TimelineEntry]
     restrictions: Sequence[Restriction]
     notes: list[tuple[CaseNote, str]]
@@ -121,6 +128,8 @@ class TaskFile:
     form: FormSchema | None
     instructions: str
     assignee: str | None
+    # Whether the task is offered to the person reading it (its groups, or them by name).
+    offered_to_you: bool = False
 
 
 def load_case_file(db: Database, reference: str) -> CaseFile:
@@ -139,9 +148,13 @@ def load_case_file(db: Database, reference: str) -> CaseFile:
             *((e.data or {}).get("to_user_id") for e in events),
         ])
         summary = _summary(session, case, instance, version, definition, tasks, names)
+        is_open = case.status == "open"
         return CaseFile(
             summary=summary,
             instance=instance,
+            waiting_messages=messages_waited_for(definition, instance.waiting_elements or []) if is_open else [],
+            # The worker keeps the instance's next due timer in this column (the case waits on it).
+            next_timer_due=instance.next_timer_due if is_open else None,
             people=[(names.get(case.opened_by_id, ""), ROLE_WORDS["opener"])] + [
                 (names.get(a.user_id, ""), ROLE_WORDS.get(a.role, a.role.replace("_", " ").capitalize()))
                 for a in actors
@@ -156,7 +169,7 @@ def load_case_file(db: Database, reference: str) -> CaseFile:
         )
 
 
-def load_task_file(db: Database, task_id: str) -> TaskFile:
+def load_task_file(db: Database, task_id: str, actor: Actor | None = None) -> TaskFile:
     with db.reading() as session:
         task = tasks_dao.get_task(session, task_id)
         if task is None:
@@ -174,6 +187,8 @@ def load_task_file(db: Database, task_id: str) -> TaskFile:
             form=version_form(version, task.form_key),
             instructions=(spec.documentation or "") if spec else "",
             assignee=names.get(task.assignee_id),
+            offered_to_you=actor is not None and actor.is_offered(
+                task.candidate_groups, tasks_dao.candidate_user_ids(session, task.id)),
         )
 
 
@@ -213,19 +228,21 @@ def form_covering(version: ProcessVersion, data: dict[str, Any]) -> FormSchema |
 
 def _summary(session: Session, case: Case, instance: ProcessInstance, version: ProcessVersion,
              definition: ProcessDefinition, tasks: Sequence[HumanTask], names: dict[int, str]) -> CaseSummary:
+    pack = pack_for(version.process_id)
     return CaseSummary(
         case=case,
-        customer=cases_dao.get_customer(session, case.customer_id),
+        customer=cases_dao.get_customer(session, case.customer_id) if case.customer_id else None,
         version=version,
         definition=definition,
         waiting_elements=list(instance.waiting_elements or []),
         waiting_timers=[{**t, "due": datetime.fromisoformat(t["due"])} for t in instance.waiting_timers or []],
         incidents=cases_dao.list_incidents(session, case.id),
         adjustments=cases_dao.list_adjustments(session, case.id),
-        active_restrictions=cases_dao.list_active_restrictions(session, case.customer_id),
+        active_restrictions=cases_dao.list_active_restrictions(session, case.customer_id) if case.customer_id else [],
         decisions=[
             Decision(t, names.get(t.completed_by_id, ""), version_form(version, t.form_key))
             for t in reversed(tasks) if t.status == "completed"
         ],
         incident_form=version_form(version, definition.start_form_key),
+        panels=pack.case_panels if pack else (),
     )

@@ -10,6 +10,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from service.cases.reading import refuse_unless_may_read
 from service.casework import case_events
 from service.casework.actors import Actor
 from service.casework.audit_trail import record_on_case
@@ -24,7 +25,6 @@ from service.notifications import outbox
 from workflows.calendar import london_date
 from workflows.forms import FormSchema
 
-STAFF_ROLES = ("caseworker", "head_of_service", "executive")
 CUSTOMER_QUESTIONS = frozenset({"new_customer", "customer_reference", "customer_name"})
 
 NOTE_FORM = FormSchema("case_note", {
@@ -55,7 +55,8 @@ def add_note(casework: Casework, actor: Actor, reference: str, form_data: Mappin
     now = casework.clock.now()
     data = _validated(NOTE_FORM, form_data, now)
     with casework.db.transaction() as session:
-        case, instance, _ = _open_case(session, reference)
+        case, instance, version = _open_case(session, reference)
+        refuse_unless_may_read(actor, version.process_id)
         session.add(CaseNote(case_id=case.id, author_id=actor.user_id, text=data["text"],
                              evidence_reference=data.get("evidence_reference"), created_at=now))
         event = NewAuditEvent("note_added", actor.user_id, list(actor.roles), data=data)
@@ -106,8 +107,9 @@ def _names_in(rule: Mapping[str, Any]) -> set[str]:
 
 
 def _require_staff(actor: Actor) -> None:
-    if not actor.has_any_role(STAFF_ROLES):
-        raise NotAllowed("Only caseworkers, Heads of Service and the Executive Team can add to a case.")
+    """Anyone who works on cases (a staff role or any group), never an auditor or an administrator only."""
+    if not actor.works_tasks:
+        raise NotAllowed("Only people who work on cases can add to a case.")
 
 
 def _validated(form: FormSchema, form_data: Mapping[str, Any], now) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from SpiffWorkflow.exceptions import WorkflowException
 
+from service.cases.starting import reference_prefix, refuse_unless_may_start
 from service.casework import case_events, policy_records  # noqa: F401 - registers the policy's handlers
 from service.casework.actors import Actor, parse_actor_list, record_actor, refuse_excluded_actor
 from service.casework.definitions import definition_of, deployed_version
@@ -28,6 +29,7 @@ from service.letters.context import Provider
 from service.models import Case, ProcessInstance
 from service.notifications import outbox
 from service.observability.metrics import TASK_COMPLETIONS
+from service.packs.registry import pack_for
 from workflows.budget import BudgetExceeded
 from workflows.calendar import london_date
 from workflows.clock import Clock
@@ -118,28 +120,30 @@ class Casework:
     # -- starting --------------------------------------------------------------------------
 
     def start_case(self, actor: Actor, form_data: dict[str, Any], process_id: str = POLICY_PROCESS) -> StartedCase:
-        if not actor.has_any_role(("caseworker",)):
-            raise NotAllowed("Only caseworkers can record an incident.")
         now = self.clock.now()
+        pack = pack_for(process_id)
         with self.db.transaction() as session:
             version = processes_dao.get_latest_version(session, process_id)
             if version is None:
-                raise NotFound("The policy process has not been deployed yet.")
+                raise NotFound("That process has not been deployed yet.")
             definition = definition_of(version)
+            refuse_unless_may_start(actor, definition, pack)
             data = validated(version, definition.start_form_key, form_data, london_date(now))
-            customer = cases_dao.find_or_add_customer(session, data, now=now)
-            reference = self._case_reference(session, now)
+            # Only a pack that uses customers gets customer records: no empty customers for other processes.
+            customer = cases_dao.find_or_add_customer(session, data, now=now) if pack and pack.uses_customers else None
+            reference = self._case_reference(session, now, reference_prefix(definition, pack))
+            start_data = {**data, "case_reference": reference}
+            if customer is not None:
+                start_data["customer_reference"] = customer.reference
             with diagram_problems():
-                workflow, step = self.engine.start(
-                    definition, {**data, "case_reference": reference, "customer_reference": customer.reference}
-                )
+                workflow, step = self.engine.start(definition, start_data)
             instance = instances_dao.add_instance(session, ProcessInstance(
                 business_key=reference, process_version_id=version.id, status="running",
                 state={}, lock_version=1, created_at=now, updated_at=now, waiting_elements=[],
             ))
             case = cases_dao.add_case(session, Case(
-                reference=reference, instance_id=instance.id, customer_id=customer.id, status="open",
-                opened_by_id=actor.user_id, owner_id=actor.user_id, opened_at=now,
+                reference=reference, instance_id=instance.id, customer_id=customer.id if customer else None,
+                status="open", opened_by_id=actor.user_id, owner_id=actor.user_id, opened_at=now,
             ))
             ctx = StepContext(session, self.engine, definition, instance, case, now, self.provider)
             case_events.apply(ctx, actor, step, workflow)
@@ -150,7 +154,7 @@ class Casework:
                 )], read_version=1, open_before=set())
             return _outcome(case, opened)
 
-    def _case_reference(self, session, now: datetime) -> str:
+    def _case_reference(self, session, now: datetime, prefix: str) -> str:
         """The next case reference, taken once the incident has passed validation.
 
         On PostgreSQL it is taken in a short transaction of its own: the counter's row lock then lasts
@@ -159,7 +163,7 @@ class Casework:
         references stay unique and in order. On SQLite the start's own transaction already holds the
         database's only write lock, and a second writer would wait for it, so the number is taken there.
         """
-        prefix = f"UB-{now.year}"
+        prefix = f"{prefix}-{now.year}"
         if self.db.is_postgres:
             with self.db.transaction() as own:
                 number = references_dao.next_reference_number(own, prefix)

@@ -15,6 +15,7 @@ from typing import Any
 from service.dao import compliance_dao
 from service.db import Database
 from service.models import Case, CaseActor, HumanTask, Letter, Restriction, User
+from service.packs.registry import process_ids_where
 from workflows.calendar import LONDON, add_months, start_of_day
 
 HEADS = ("head_of_service", "executive")
@@ -228,7 +229,7 @@ def check_all_cases(db: Database, now: datetime, grace: timedelta, rules: Sequen
     cases = 0
     with db.reading() as session:
         users = compliance_dao.users_by_id(session)
-        for batch in compliance_dao.case_batches(session):
+        for batch in compliance_dao.case_batches(session, process_ids_where("compliance_report")):
             cases += len(batch)
             for records in _records(session, batch, users, now, grace):
                 for result in results:

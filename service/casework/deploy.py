@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import orjson
 
+from service.cases.retention import retention_problems
+from service.cases.starting import prefix_problem
 from service.casework import case_events, guardrails
-from service.casework.lanes import LANE_ROLES
 from service.dao import processes_dao
 from service.db import Database
-from service.models import ROLES, ProcessVersion
+from service.models import ProcessVersion
+from service.packs.registry import pack_for
+from service.people.groups import ensure_groups
+from service.people.offers import offer_warnings
 from workflows.definitions import DeploymentError, Problem, ProcessDefinition, parse_definitions
 from workflows.forms import schema_problems
 from workflows.validation import expression_problems, user_task_problems
@@ -32,6 +36,8 @@ class DeployedVersion:
 @dataclass(frozen=True)
 class DeployOutcome:
     versions: list[DeployedVersion]
+    # Things the process owner should fix that do not stop the deploy (a group no one is in...).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def message(self) -> str:
@@ -41,7 +47,10 @@ class DeployOutcome:
             "nothing was deployed"
             for v in self.versions
         ]
-        return "; ".join(parts) + "."
+        message = "; ".join(parts) + "."
+        if self.warnings:
+            message += " Warning: " + " ".join(self.warnings)
+        return message
 
 
 def deployed_lookup(db: Database):
@@ -67,9 +76,12 @@ def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str, called=N
         problems += [Problem(None, f"The form {key!r}: {p}") for p in schema_problems(schema)]
     for definition in definitions:
         problems += user_task_problems(
-            definition, known_roles=ROLES, lane_roles=LANE_ROLES,
-            form_exists=lambda key, d=definition: key in forms or key in d.generated_forms,
+            definition, form_exists=lambda key, d=definition: key in forms or key in d.generated_forms,
         )
+        bad_prefix = prefix_problem(definition)
+        if bad_prefix:
+            problems.append(Problem(None, bad_prefix))
+        problems += [Problem(None, message) for message in retention_problems(definition)]
         problems += guardrails.policy_problems(definition, case_events.known_case_events())
     if problems:
         raise DeploymentError(problems)
@@ -99,9 +111,12 @@ def deploy(
     comment: str, now: datetime,
 ) -> DeployOutcome:
     definitions = check_bpmn(content, forms, filename, deployed_lookup(db))
-    deployed = []
+    deployed, warnings = [], []
     with db.transaction() as session:
         for definition in definitions:
+            pack = pack_for(definition.process_id)
+            ensure_groups(session, pack.groups if pack else (), now)
+            warnings += offer_warnings(session, definition)
             own_forms = forms_used(definition, forms)
             digest = content_hash(content, own_forms, definition.called_sources)
             latest = processes_dao.get_latest_version(session, definition.process_id)
@@ -117,4 +132,4 @@ def deploy(
                 deployed_by_id=deployed_by_id, deployed_at=now, comment=comment,
             ))
             deployed.append(DeployedVersion(definition.process_id, version.version, version.id, True))
-    return DeployOutcome(deployed)
+    return DeployOutcome(deployed, warnings)

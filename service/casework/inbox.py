@@ -7,6 +7,7 @@ from datetime import datetime
 
 from service.casework.actors import Actor
 from service.casework.definitions import deployed_version
+from service.casework.errors import FieldProblem, InvalidInput, NotFound
 from service.dao import inbox_dao, processes_dao, users_dao
 from service.dao.inbox_dao import InboxFilters, InboxPage, InboxRow
 from service.db import Database
@@ -25,7 +26,7 @@ class Inbox:
 def load_inbox(db: Database, actor: Actor, now: datetime, tab: str, filters: InboxFilters, page: int) -> Inbox:
     queries = {
         "mine": inbox_dao.my_tasks_query(actor.user_id, now, filters),
-        "groups": inbox_dao.group_tasks_query(actor.roles, now, filters),
+        "groups": inbox_dao.group_tasks_query(actor.group_names, now, filters, actor.user_id),
     }
     with db.reading() as session:
         shown = inbox_dao.page_of(session, queries[tab], page, filters.sort)
@@ -48,3 +49,23 @@ def load_overdue(db: Database, now: datetime) -> list[tuple[InboxRow, str | None
         rows = inbox_dao.overdue_tasks(session, now)
         names = users_dao.names_by_id(session, [r.task.assignee_id for r in rows])
     return [(row, names.get(row.task.assignee_id)) for row in rows]
+
+
+def load_task_list(db: Database, actor: Actor, now: datetime, *, assignee: str | None, group: str | None,
+                   page: int) -> InboxPage:
+    """The API's task list: one person's tasks (``assignee``: a username or ``me``), or a group's unclaimed
+    tasks (``group``: one of the caller's own groups)."""
+    if (assignee is None) == (group is None):
+        raise InvalidInput([FieldProblem("assignee", "Give either assignee (a username or ‘me’) or group")])
+    if group is not None and group not in actor.group_names:
+        raise InvalidInput([FieldProblem("group", "group must be one of yours: " + ", ".join(actor.group_names))])
+    with db.reading() as session:
+        if group is not None:
+            query = inbox_dao.group_tasks_query([group], now, InboxFilters())
+        else:
+            user = (users_dao.get_user(session, actor.user_id) if assignee == "me"
+                    else users_dao.get_user_by_username(session, assignee))
+            if user is None:
+                raise NotFound("There is no such user.")
+            query = inbox_dao.my_tasks_query(user.id, now, InboxFilters())
+        return inbox_dao.page_of(session, query, page)

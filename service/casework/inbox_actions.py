@@ -1,6 +1,7 @@
 """Who holds a task: claiming, giving back and reassigning, each audited on the case.
 
-A task can be claimed only by someone in one of its candidate groups who is not barred from it
+A task can be claimed only by someone it is offered to (one of its candidate groups, or named as a
+candidate user) who is not barred from it
 by the policy's separation of duties (an approver is never the proposer; an appeal is heard by
 someone outside the decision). Only a Head of Service or Executive reassigns, with a reason.
 """
@@ -24,6 +25,7 @@ from service.dao.audit_dao import NewAuditEvent
 from service.dao.tasks_dao import TaskConflict
 from service.models import HumanTask, User
 from service.notifications import outbox
+from service.people.groups import members_of_any
 from workflows.calendar import london_date, start_of_day
 from workflows.forms import FormSchema
 
@@ -49,7 +51,7 @@ def claim(casework: Casework, actor: Actor, task_id: str) -> HumanTask:
             return task
         if task.assignee_id is not None:
             raise Conflict(_TAKEN)
-        if not actor.has_any_role(task.candidate_groups):
+        if not actor.is_offered(task.candidate_groups, tasks_dao.candidate_user_ids(session, task.id)):
             raise NotAllowed("This task is for another group, so you cannot pick it up.")
         refuse_excluded_actor(session, task.case_id, actor, _excluded(session, task))
         _update(lambda: tasks_dao.claim(session, task.id, user_id=actor.user_id, now=now))
@@ -151,7 +153,10 @@ def _eligible(session: Session, task: HumanTask) -> list[User]:
     """People in the task's groups who are not barred from it by the separation of duties."""
     excluded = _excluded(session, task)
     eligible = []
-    for user in users_dao.list_active_users_holding(session, task.candidate_groups):
+    named = tasks_dao.candidate_user_ids(session, task.id)
+    offered = members_of_any(session, task.candidate_groups)
+    offered += [u for u in users_dao.list_users(session) if u.id in named and u.active and u not in offered]
+    for user in sorted(offered, key=lambda u: u.full_name):
         try:
             refuse_excluded_actor(session, task.case_id, Actor(user.id, tuple(user.roles)), excluded)
         except NotAllowed:

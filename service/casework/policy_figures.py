@@ -9,6 +9,7 @@ from statistics import median
 
 from service.dao import compliance_dao
 from service.db import Database
+from service.packs.registry import process_ids_where
 from workflows.calendar import london_date
 
 APPEAL_FORM = "appeal_decision"
@@ -37,7 +38,7 @@ class PolicyFigures:
 
 def policy_figures(db: Database, now: datetime) -> PolicyFigures:
     with db.reading() as session:
-        by_stage = compliance_dao.open_cases_by_stage(session)
+        by_stage = compliance_dao.open_cases_by_stage(session, process_ids_where("compliance_report"))
         days = [
             (date.fromisoformat(letter["letter_date"]) - london_date(incident_at)).days
             for incident_at, letter in compliance_dao.first_incident_and_decision(session)

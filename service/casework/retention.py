@@ -16,14 +16,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service.cases.retention import process_retention
 from service.casework.anonymisation import anonymise_case
 from service.casework.cases import Casework
-from service.casework.definitions import definition_of
+from service.casework.definitions import definition_of, deployed_version
 from service.casework.errors import Conflict
 from service.casework.retention_policy import VIOLENCE, CaseFacts, Retention, RetentionPolicy
 from service.dao import cases_dao, data_protection_dao, processes_dao
 from service.db import Database, DatabaseUnavailable
 from service.models import Case
+from service.packs.registry import pack_for
 from workflows.calendar import london_date, start_of_day
 
 log = logging.getLogger(__name__)
@@ -54,15 +56,27 @@ def retention_schedule(db: Database, policy: RetentionPolicy) -> list[ScheduledC
     """Every closed case not yet anonymised, soonest due first."""
     with db.reading() as session:
         cases = data_protection_dao.list_closed_cases_kept(session)
-        facts = case_facts(session, [c.id for c in cases])
+        versions = {}
+        for chunk in _chunks([c.id for c in cases]):
+            versions |= data_protection_dao.version_ids_of_cases(session, chunk)
+        definitions = {vid: deployed_version(session, vid)[1] for vid in set(versions.values())}
+        by_policy = [c for c in cases if _kept_by_policy(definitions[versions[c.id]])]
+        facts = case_facts(session, [c.id for c in by_policy])
         restricted: set[int] = set()
-        for chunk in _chunks(sorted({c.customer_id for c in cases})):
+        for chunk in _chunks(sorted({c.customer_id for c in cases if c.customer_id})):
             restricted |= cases_dao.restricted_customer_ids(session, chunk)
     scheduled = [
-        ScheduledCase(case, policy.retention(facts[case.id], london_date(case.closed_at)), _held_by(case, restricted))
+        ScheduledCase(case, policy.retention(facts[case.id], london_date(case.closed_at)) if case.id in facts
+                      else process_retention(definitions[versions[case.id]], case.outcome, london_date(case.closed_at)),
+                      _held_by(case, restricted))
         for case in cases
     ]
     return sorted(scheduled, key=lambda s: (s.retention.due_on, s.case.reference))
+
+
+def _kept_by_policy(definition) -> bool:
+    pack = pack_for(definition.process_id)
+    return pack is not None and pack.retention_by_policy
 
 
 def _held_by(case: Case, restricted: set[int]) -> str | None:

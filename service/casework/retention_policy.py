@@ -72,11 +72,13 @@ def _plural(number: int, unit: str) -> str:
 @dataclass(frozen=True)
 class Rule:
     name: str
-    kind: str  # "outcome" or "behaviour"
+    kind: str  # "outcome" or "behaviour"; "process" for a process's own period (cases.retention)
     period: Period
 
     @property
     def description(self) -> str:
+        if self.kind == "process":
+            return self.name
         if self.kind == "outcome":
             return OUTCOMES[self.name]
         if self.name == VIOLENCE:

@@ -16,6 +16,7 @@ from service.dao.audit_dao import NewAuditEvent
 from service.letters.context import Provider
 from service.models import Case, HumanTask, ProcessInstance
 from service.notifications import outbox
+from service.people.offers import offer_for
 from workflows.definitions import ProcessDefinition
 from workflows.due_dates import due_instant
 from workflows.engine import CaseEngine, StepResult
@@ -97,12 +98,14 @@ def _sync_task_rows(
         open_ids = tasks_dao.list_open_task_ids(ctx.session, ctx.instance.id) if ctx.instance.id else set()
     open_ids.discard(finished_task_id)
     tasks_dao.mark_cancelled(ctx.session, open_ids - ready.keys(), now=ctx.now)
-    opened = []
+    opened, offered_to_people = [], {}
     for task_id, ready_task in ready.items():
         if task_id in open_ids:
             continue
         spec = ctx.definition.user_tasks.get(ready_task.element_id)
-        assignee_id = preassigned_user_id(ctx.session, spec)
+        offer = offer_for(ctx.session, ctx.definition, spec)
+        offered_to_people[task_id] = offer.user_ids
+        assignee_id = preassigned_user_id(ctx.session, spec, offer)
         opened.append(HumanTask(
             id=task_id,
             instance_id=ctx.instance.id,
@@ -111,7 +114,8 @@ def _sync_task_rows(
             name=ready_task.name,
             lane=ready_task.lane,
             form_key=spec.form_key if spec else None,
-            candidate_groups=list(spec.candidate_groups) if spec else [],
+            candidate_groups=list(offer.groups),
+            candidate_users=list(offer.usernames),
             status="open",
             assignee_id=assignee_id,
             claimed_at=ctx.now if assignee_id else None,
@@ -120,7 +124,7 @@ def _sync_task_rows(
             follow_up_at=due_instant(spec.follow_up_date if spec else None, ctx.now),
             created_at=ctx.now,
         ))
-    tasks_dao.add_tasks(ctx.session, opened)
+    tasks_dao.add_tasks(ctx.session, opened, offered_to_people)
     outbox.tasks_opened(ctx.session, opened, ctx.now)
     return opened
 

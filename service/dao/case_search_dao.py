@@ -48,7 +48,7 @@ def _query(filters: CaseFilters) -> Select:
     query = (
         select(Case.reference, Customer.reference, Customer.name, Case.status, Case.stage, Case.opened_at,
                Case.closed_at, Case.outcome, ProcessVersion.process_id, ProcessVersion.version)
-        .join(Customer, Customer.id == Case.customer_id)
+        .outerjoin(Customer, Customer.id == Case.customer_id)
         .join(ProcessInstance, ProcessInstance.id == Case.instance_id)
         .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
     )

@@ -151,7 +151,7 @@ def restricted_customer_ids(session: Session, customer_ids: Sequence[int]) -> se
 def page_of_cases(
     session: Session, *, status: str | None, customer_reference: str | None, page: int, size: int
 ) -> tuple[list[tuple[Case, Customer]], int]:
-    query = select(Case, Customer).join(Customer, Customer.id == Case.customer_id)
+    query = select(Case, Customer).outerjoin(Customer, Customer.id == Case.customer_id)
     if status:
         query = query.where(Case.status == status)
     if customer_reference:

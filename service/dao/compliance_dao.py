@@ -8,13 +8,35 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
-from service.models import Adjustment, Case, CaseActor, HumanTask, Incident, Letter, Restriction, User
+from service.models import (
+    Adjustment,
+    Case,
+    CaseActor,
+    HumanTask,
+    Incident,
+    Letter,
+    ProcessInstance,
+    ProcessVersion,
+    Restriction,
+    User,
+)
 
 
-def case_batches(session: Session, batch: int = 500) -> Iterator[Sequence[Case]]:
+def _of_processes(process_ids: Sequence[str]):
+    """Cases whose instance runs a version of one of these processes."""
+    return Case.instance_id.in_(
+        select(ProcessInstance.id).join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
+        .where(ProcessVersion.process_id.in_(list(process_ids)))
+    )
+
+
+def case_batches(session: Session, process_ids: Sequence[str], batch: int = 500) -> Iterator[Sequence[Case]]:
+    """The cases of these processes only (the report's rules are one pack's), a batch at a time."""
     last_id = 0
     while True:
-        cases = session.scalars(select(Case).where(Case.id > last_id).order_by(Case.id).limit(batch)).all()
+        cases = session.scalars(
+            select(Case).where(Case.id > last_id, _of_processes(process_ids)).order_by(Case.id).limit(batch)
+        ).all()
         if not cases:
             return
         yield cases
@@ -58,9 +80,10 @@ def users_by_id(session: Session) -> dict[int, User]:
 
 # -- figures -----------------------------------------------------------------------------------
 
-def open_cases_by_stage(session: Session) -> list[tuple[str, int]]:
+def open_cases_by_stage(session: Session, process_ids: Sequence[str]) -> list[tuple[str, int]]:
     return list(session.execute(
-        select(Case.stage, func.count()).where(Case.status == "open").group_by(Case.stage)
+        select(Case.stage, func.count()).where(Case.status == "open", _of_processes(process_ids))
+        .group_by(Case.stage)
         .order_by(func.count().desc(), Case.stage)
     ))
 

@@ -118,3 +118,14 @@ def list_access_entries(session: Session, customer_reference: str,
     return session.scalars(
         select(AccessLogEntry).where(or_(*about)).order_by(AccessLogEntry.at, AccessLogEntry.id)
     ).all()
+
+
+def version_ids_of_cases(session: Session, case_ids: Sequence[int]) -> dict[int, int]:
+    """Case id -> the process version its instance runs."""
+    if not case_ids:
+        return {}
+    rows = session.execute(
+        select(Case.id, ProcessInstance.process_version_id)
+        .join(ProcessInstance, ProcessInstance.id == Case.instance_id).where(Case.id.in_(list(case_ids)))
+    )
+    return {case_id: version_id for case_id, version_id in rows}

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Select, and_, func, literal, literal_column, or_, select
 from sqlalchemy.orm import Session
 
-from service.models import Case, Customer, HumanTask, HumanTaskGroup
+from service.models import Case, Customer, HumanTask, HumanTaskGroup, HumanTaskUser
 
 PAGE_SIZE = 25
 # Counting every open task of a large organisation costs more than showing a page of them; counts
@@ -35,8 +35,8 @@ SORTS = ("due", "follow_up", "priority", "created", "case")
 class InboxRow:
     task: HumanTask
     case_reference: str
-    customer_name: str
-    customer_reference: str
+    customer_name: str | None  # None: the case's process has no customers
+    customer_reference: str | None
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class InboxQuery:
         return (
             select(HumanTask, Case.reference, Customer.name, Customer.reference)
             .join(Case, Case.id == HumanTask.case_id)
-            .join(Customer, Customer.id == Case.customer_id)
+            .outerjoin(Customer, Customer.id == Case.customer_id)
             .where(HumanTask.status == OPEN, *self.task_conditions, *self.case_conditions)
         )
 
@@ -71,7 +71,8 @@ class InboxQuery:
         """Just the task ids: no join unless a filter needs the case or the customer."""
         query = select(HumanTask.id).where(HumanTask.status == OPEN, *self.task_conditions)
         if self.case_conditions:
-            query = (query.join(Case, Case.id == HumanTask.case_id).join(Customer, Customer.id == Case.customer_id)
+            query = (query.join(Case, Case.id == HumanTask.case_id)
+                     .outerjoin(Customer, Customer.id == Case.customer_id)
                      .where(*self.case_conditions))
         return query
 
@@ -93,25 +94,36 @@ def _query(now: datetime, filters: InboxFilters, *task_conditions) -> InboxQuery
     return InboxQuery(tuple(conditions), tuple(case_conditions))
 
 
-def _claimable_by(roles: Sequence[str]):
-    """Unclaimed, and offered to one of ``roles``. The group test is a scalar subquery with LIMIT 1, which
-    the planner runs per task as it walks the index in inbox order: a page or a capped count stops
-    after a few probes, where a semi-join would first hash every group row of every task."""
+def _claimable_by(groups: Sequence[str], user_id: int | None):
+    """Unclaimed, and offered to one of ``groups`` or to ``user_id`` by name. Each test is a scalar
+    subquery with LIMIT 1, which the planner runs per task as it walks the index in inbox order: a page
+    or a capped count stops after a few probes, where a semi-join would first hash every group row of
+    every task."""
     offered = (
         select(literal(1))
-        .where(HumanTaskGroup.task_id == HumanTask.id, HumanTaskGroup.group_name.in_(list(roles)))
+        .where(HumanTaskGroup.task_id == HumanTask.id, HumanTaskGroup.group_name.in_(list(groups)))
         .limit(1)
         .scalar_subquery()
     )
-    return and_(HumanTask.assignee_id.is_(None), offered.is_not(None))
+    if user_id is None:
+        return and_(HumanTask.assignee_id.is_(None), offered.is_not(None))
+    named = (
+        select(literal(1))
+        .where(HumanTaskUser.task_id == HumanTask.id, HumanTaskUser.user_id == user_id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return and_(HumanTask.assignee_id.is_(None), or_(offered.is_not(None), named.is_not(None)))
 
 
 def my_tasks_query(user_id: int, now: datetime, filters: InboxFilters) -> InboxQuery:
     return _query(now, filters, HumanTask.assignee_id == user_id)
 
 
-def group_tasks_query(roles: Sequence[str], now: datetime, filters: InboxFilters) -> InboxQuery:
-    return _query(now, filters, _claimable_by(roles))
+def group_tasks_query(groups: Sequence[str], now: datetime, filters: InboxFilters,
+                      user_id: int | None = None) -> InboxQuery:
+    """Unclaimed tasks offered to these groups, and (``user_id``) to that person by name."""
+    return _query(now, filters, _claimable_by(groups, user_id))
 
 
 def _order(sort: str) -> tuple:

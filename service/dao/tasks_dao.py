@@ -7,13 +7,14 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from service.models import Case, HumanTask, HumanTaskGroup, ProcessInstance, TaskReassignment
+from service.models import Case, HumanTask, HumanTaskGroup, HumanTaskUser, ProcessInstance, TaskReassignment
 
 # The write path's statements, built once (see add_tasks).
 _TASKS = HumanTask.__table__
 _TASK_COLUMNS = tuple(column.key for column in _TASKS.columns)
 _INSERT_TASK = _TASKS.insert()
 _INSERT_GROUP = HumanTaskGroup.__table__.insert()
+_INSERT_USER = HumanTaskUser.__table__.insert()
 _TASK_WITH_INSTANCE_AND_CASE = (
     select(HumanTask, ProcessInstance, Case)
     .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
@@ -50,8 +51,9 @@ def list_tasks_of_case(session: Session, case_id: int) -> Sequence[HumanTask]:
     ).all()
 
 
-def add_tasks(session: Session, tasks: Iterable[HumanTask]) -> None:
-    """Insert task rows and their group rows with one statement each (no unit-of-work bookkeeping)."""
+def add_tasks(session: Session, tasks: Iterable[HumanTask], user_ids: dict[str, Iterable[int]] | None = None) -> None:
+    """Insert task rows, their group rows and (``user_ids``: task id -> the people it is offered to by
+    name) their user rows, with one statement each (no unit-of-work bookkeeping)."""
     tasks = list(tasks)
     if not tasks:
         return
@@ -62,6 +64,14 @@ def add_tasks(session: Session, tasks: Iterable[HumanTask]) -> None:
     groups = [{"task_id": task.id, "group_name": group} for task in tasks for group in task.candidate_groups]
     if groups:
         connection.execute(_INSERT_GROUP, groups)
+    users = [{"task_id": task_id, "user_id": user_id}
+             for task_id, ids in (user_ids or {}).items() for user_id in set(ids)]
+    if users:
+        connection.execute(_INSERT_USER, users)
+
+
+def candidate_user_ids(session: Session, task_id: str) -> set[int]:
+    return set(session.scalars(select(HumanTaskUser.user_id).where(HumanTaskUser.task_id == task_id)))
 
 
 def get_task_with_instance_and_case(session: Session, task_id: str):

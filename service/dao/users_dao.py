@@ -52,8 +52,10 @@ def names_by_id(session: Session, user_ids: Iterable[int | None]) -> dict[int, s
     return {user_id: name for user_id, name in rows}
 
 
-def list_active_users_holding(session: Session, roles: Iterable[str]) -> list[User]:
-    """Active people holding any of ``roles`` (roles are a JSON list, so they are matched here)."""
-    wanted = set(roles)
-    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name)).all()
-    return [u for u in users if wanted & set(u.roles) and not getattr(u, "is_service_account", False)]
+def ids_by_username(session: Session, usernames: Iterable[str]) -> dict[str, int]:
+    """Active accounts among ``usernames``: how a task named for people finds them."""
+    wanted = {name for name in usernames if name}
+    if not wanted:
+        return {}
+    rows = session.execute(select(User.username, User.id).where(User.username.in_(wanted), User.active.is_(True)))
+    return {username: user_id for username, user_id in rows}

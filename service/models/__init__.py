@@ -8,18 +8,19 @@ from service.models.casework import Adjustment, Incident, Restriction
 from service.models.counters import ReferenceCounter
 from service.models.customers import Customer
 from service.models.external_tasks import ExternalTask
+from service.models.groups import Group, GroupMember
 from service.models.incidents import ProcessIncident
 from service.models.letters import Letter
 from service.models.notifications import Delivery, Notification, NotificationSettings
 from service.models.operations import WorkerHeartbeat
 from service.models.people import ROLES, AccountEvent, PasswordReset, User
 from service.models.processes import ProcessDraft, ProcessInstance, ProcessVersion
-from service.models.tasks import HumanTask, HumanTaskGroup, SavedInboxFilter, TaskReassignment
+from service.models.tasks import HumanTask, HumanTaskGroup, HumanTaskUser, SavedInboxFilter, TaskReassignment
 
 __all__ = [
     "ROLES", "AccessLogEntry", "AccountEvent", "Adjustment", "ApiToken", "AuditAnchor", "AuditAnchorHead",
-    "AuditEvent", "Base", "Case", "CaseActor", "CaseNote", "Customer", "Delivery", "ExternalTask", "HumanTask",
-    "HumanTaskGroup", "Incident", "Letter", "Notification", "NotificationSettings", "PasswordReset", "ProcessDraft",
-    "ProcessIncident", "ProcessInstance", "ProcessVersion", "ReferenceCounter", "Restriction", "SavedInboxFilter",
-    "TaskReassignment", "User", "WorkerHeartbeat",
+    "AuditEvent", "Base", "Case", "CaseActor", "CaseNote", "Customer", "Delivery", "ExternalTask", "Group",
+    "GroupMember", "HumanTask", "HumanTaskGroup", "HumanTaskUser", "Incident", "Letter", "Notification",
+    "NotificationSettings", "PasswordReset", "ProcessDraft", "ProcessIncident", "ProcessInstance", "ProcessVersion",
+    "ReferenceCounter", "Restriction", "SavedInboxFilter", "TaskReassignment", "User", "WorkerHeartbeat",
 ]

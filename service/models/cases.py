@@ -19,7 +19,8 @@ class Case(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), unique=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    # Only for a process whose pack uses customers (the policy's); other cases have none.
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     stage: Mapped[str] = mapped_column(String(300), default="")
     outcome: Mapped[str | None] = mapped_column(String(60))

@@ -37,6 +37,8 @@ class HumanTask(Base):
     lane: Mapped[str | None] = mapped_column(String(200))
     form_key: Mapped[str | None] = mapped_column(String(200))
     candidate_groups: Mapped[list[Any]] = mapped_column(default=list)
+    # Usernames named by camunda:candidateUsers, as written (for display); the inbox reads the rows below.
+    candidate_users: Mapped[list[Any]] = mapped_column(default=list)
     status: Mapped[str] = mapped_column(String(20), default="open")
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     due_at: Mapped[datetime | None]
@@ -58,6 +60,16 @@ class HumanTaskGroup(Base):
 
     task_id: Mapped[str] = mapped_column(ForeignKey("human_tasks.id"), primary_key=True)
     group_name: Mapped[str] = mapped_column(String(80), primary_key=True)
+
+
+class HumanTaskUser(Base):
+    """People a task is offered to by name (``camunda:candidateUsers``), whatever their groups."""
+
+    __tablename__ = "human_task_users"
+    __table_args__ = (Index("ix_human_task_users_user", "user_id", "task_id"),)
+
+    task_id: Mapped[str] = mapped_column(ForeignKey("human_tasks.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
 
 
 class TaskReassignment(Base):

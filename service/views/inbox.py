@@ -6,6 +6,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 
 from service.auth.permissions import allow
 from service.casework import inbox_actions
+from service.casework.actors import TASK_WORKER
 from service.casework.errors import CaseworkError, InvalidInput
 from service.casework.inbox import TABS, load_inbox, load_overdue
 from service.dao import saved_filters_dao
@@ -14,7 +15,7 @@ from service.views.helpers import flash_problem, runtime
 from service.views.schema_forms import error_summary, form_data, form_fields
 
 blueprint = Blueprint("inbox", __name__, url_prefix="/tasks")
-STAFF = ("caseworker", "head_of_service", "executive")
+STAFF = (TASK_WORKER,)
 MANAGERS = inbox_actions.REASSIGNERS
 _FILTER_KEYS = ("tab", "task_name", "customer", "case_reference", "overdue", "snoozed", "sort")
 

@@ -64,7 +64,7 @@ def deploy(process_id: str):
         return _answer(False, "The diagram was not deployed.", error.problems, status=422)
     deployed = next(v for v in outcome.versions if v.process_id == process_id)
     flash(outcome.message)
-    return _answer(True, outcome.message,
+    return _answer(True, outcome.message, warnings=outcome.warnings,
                    redirect=url_for("processes.version", process_id=process_id, number=deployed.version))
 
 
@@ -81,10 +81,12 @@ def _posted(process_id: str) -> tuple[process_editing.ProcessSource, bytes, str]
     return _source(process_id), body["xml"].encode("utf-8"), (comment if isinstance(comment, str) else "")[:1000]
 
 
-def _answer(ok: bool, message: str, problems: list[Problem] = (), *, redirect: str | None = None, status: int = 200):
+def _answer(ok: bool, message: str, problems: list[Problem] = (), *, redirect: str | None = None, status: int = 200,
+            warnings: list[str] = ()):
     return jsonify({
         "ok": ok,
         "message": message,
         "errors": [{"element_id": p.element_id, "message": p.message} for p in problems],
+        "warnings": list(warnings),
         "redirect": redirect,
     }), status

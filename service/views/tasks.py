@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from service.auth.permissions import allow
+from service.cases import reading
 from service.casework import letter_preview, translations
+from service.casework.actors import TASK_WORKER
 from service.casework.case_file import load_task_file
 from service.casework.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, ProcessProblem
 from service.views.helpers import flash_problem, runtime
@@ -13,13 +15,14 @@ from service.views.schema_forms import error_summary, form_data, form_fields
 from workflows.calendar import london_date
 
 blueprint = Blueprint("tasks", __name__, url_prefix="/tasks")
-VIEWERS = ("caseworker", "head_of_service", "executive", "auditor")
+VIEWERS = (TASK_WORKER, "auditor")
 
 
 @blueprint.route("/<task_id>", methods=["GET", "POST"])
 @allow(*VIEWERS)
 def task(task_id: str):
-    file = load_task_file(runtime().db, task_id)
+    file = load_task_file(runtime().db, task_id, g.actor)
+    reading.refuse_unless_may_read(g.actor, file.summary.version.process_id)
     problems = []
     refused = False
     if request.method == "POST":

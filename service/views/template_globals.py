@@ -7,17 +7,19 @@ from functools import lru_cache
 
 from flask import Flask, current_app, g, request, url_for
 
+from service.casework.actors import TASK_WORKER
 from service.resources import STATIC
 
 DIST = STATIC / "dist"
 
 # (endpoint, label, roles that see it)
 NAVIGATION = (
-    ("inbox.inbox", "Tasks", ("caseworker", "head_of_service", "executive")),
-    ("caseload.mine", "My cases", ("caseworker", "head_of_service", "executive")),
+    ("inbox.inbox", "Tasks", (TASK_WORKER,)),
+    ("caseload.mine", "My cases", (TASK_WORKER,)),
     ("caseload.team", "Team cases", ("head_of_service", "executive")),
     ("caseload.workload", "Workload", ("head_of_service", "executive")),
     ("cases.record_incident", "Record an incident", ("caseworker",)),
+    ("starting.index", "Start a case", (TASK_WORKER,)),
     ("customers.search", "Customers", ("caseworker", "head_of_service", "executive", "auditor")),
     ("processes.index", "Processes", ("process_owner",)),
     ("audit.index", "Audit", ("auditor",)),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -8,10 +9,17 @@ from service.auth.passwords import hash_password
 from service.casework.actors import Actor
 from service.casework.api_tokens import issue_token
 from service.casework.deploy import deploy
-from service.cli import deploy_directory, load_forms
+from service.cli import load_forms
 from service.dao import users_dao
+from service.packs import registry
+from service.packs.unacceptable_behaviour.pack import PACK as POLICY_PACK
 
 FIXTURES = Path(__file__).parent.parent / "workflows" / "fixtures"
+# The small test diagrams stand in for the policy in most page tests (customers, its case page, UB-
+# references), so they are registered as a pack shaped like the policy's. A process with no pack is
+# tested with the ASB report (tests/packs) and the diagrams in tests/service/cases.
+FIXTURE_PACK = replace(POLICY_PACK, name="test_fixtures", process_ids=("three_tasks", "restriction_clock"),
+                       wording={}, start_endpoint=None)
 TEST_PASSWORD = "correct horse battery staple"
 _HASH = hash_password(TEST_PASSWORD)
 
@@ -27,6 +35,13 @@ PEOPLE = {
 }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fixture_pack():
+    registry.register(FIXTURE_PACK)
+    yield
+    registry.unregister(FIXTURE_PACK.name)
+
+
 @pytest.fixture
 def people(runtime) -> dict[str, Actor]:
     actors = {}
@@ -38,15 +53,30 @@ def people(runtime) -> dict[str, Actor]:
     return actors
 
 
+def deploy_process_file(runtime, filename: str, comment: str = "tests"):
+    """One diagram of bpmn/, with the forms of forms/ (as ``ubp deploy`` deploys each file)."""
+    path = runtime.settings.bpmn_dir / filename
+    return deploy(runtime.db, path.read_bytes(), load_forms(runtime.settings.forms_dir), filename=filename,
+                  deployed_by_id=None, comment=comment, now=runtime.clock.now())
+
+
 def deploy_policy(runtime):
-    """The policy diagram and forms as they are in bpmn/ and forms/."""
-    deploy_directory(runtime, runtime.settings.bpmn_dir, runtime.settings.forms_dir, "tests")
+    """The policy diagram and forms as they are in bpmn/ and forms/ (the policy alone: the tests that
+    count versions or read the process list mean the policy's)."""
+    deploy_process_file(runtime, "unacceptable_behaviour.bpmn")
     return runtime
 
 
 @pytest.fixture
 def policy(runtime):
     return deploy_policy(runtime)
+
+
+@pytest.fixture
+def asb_report(policy):
+    """The policy and the anti-social behaviour report, a second process with no pack."""
+    deploy_process_file(policy, "asb_report.bpmn")
+    return policy
 
 
 class ApiClient:

@@ -7,11 +7,10 @@ from collections.abc import Callable
 from lxml import etree
 
 from service.casework.inbox_actions import claim
-from service.cli import deploy_directory
 from service.config import ROOT
 from service.dao import instances_dao
 from service.models import ProcessInstance
-from tests.service.conftest import FIXTURES, deploy_fixture
+from tests.service.conftest import FIXTURES, deploy_fixture, deploy_process_file
 from tests.service.views.conftest import open_task, start_case
 from workflows.definitions import CAMUNDA_NS, NS
 
@@ -31,7 +30,7 @@ assert "Task_Extra" in THREE_TASKS_WITH_EXTRA
 
 
 def deploy_policy(runtime) -> None:
-    deploy_directory(runtime, runtime.settings.bpmn_dir, runtime.settings.forms_dir, "Policy as written")
+    deploy_process_file(runtime, f"{POLICY}.bpmn", "Policy as written")
 
 
 def policy_xml() -> bytes:

@@ -2,7 +2,7 @@
 
 Every operation is fuzzed with data that fits its schema and with data that does not, and once
 more with the path naming a real case or task (random references only ever find nothing). The
-token holds every role but admin, and the policy process is deployed, so requests reach the
+token holds every role, and the policy process is deployed, so requests reach the
 handlers rather than stopping at a 403. Examples are bounded and derandomized: the same cases run
 in every CI run, in well under a minute; the count is printed.
 
@@ -38,7 +38,9 @@ def real_ids(policy, api_as):
 
 def _strategies(operation, headers: dict[str, str], real_ids: dict[str, str]):
     yield operation.as_strategy(GenerationMode.POSITIVE, headers=headers)
-    yield operation.as_strategy(GenerationMode.NEGATIVE, headers=headers)
+    if len(operation.path_parameters) or len(operation.query) or len(operation.body):
+        # An operation that takes nothing (a plain list) has no wrong data to send.
+        yield operation.as_strategy(GenerationMode.NEGATIVE, headers=headers)
     named = {p.name for p in operation.path_parameters}
     if named:
         fixed = {name: value for name, value in real_ids.items() if name in named}

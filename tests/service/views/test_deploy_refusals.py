@@ -62,6 +62,13 @@ def _unknown_lane(root):
     element(root, "Lane_Caseworker").set("name", "Caretakers")
 
 
+def _offered_to_no_one(root):
+    set_camunda(root, "Task_AssessIncident", "candidateGroups", None)
+    for ref in root.iterfind(".//{*}flowNodeRef"):
+        if ref.text == "Task_AssessIncident":
+            ref.getparent().remove(ref)
+
+
 def _unsafe_condition(root):
     condition = root.find(".//{*}sequenceFlow[@id='Flow_SevereCase']/{*}conditionExpression")
     condition.text = "__import__('os').system('id') == 0"
@@ -85,9 +92,8 @@ REFUSALS = {
     "adjustments bypassed": (_adjustments_bypassed, "Task_ProposeFormalAction",
                              "A formal proposal can be reached without the reasonable adjustments step."),
     "missing form": (_missing_form, "Task_AssessIncident", "uses the form 'assess_everything', which does not exist"),
-    "unknown candidate group": (_unknown_candidate_group, "Task_AssessIncident",
-                                "names unknown candidate groups: caretakers"),
-    "unknown lane": (_unknown_lane, "Task_AssessIncident", "is in no lane that maps to a role"),
+    "offered to no one": (_offered_to_no_one, "Task_AssessIncident",
+                          "is offered to no one: give it candidate groups or users, or put it in a lane"),
     "unsafe expression": (_unsafe_condition, "Flow_SevereCase", "The condition does not compile safely"),
     "approval assigned in advance": (_approval_named_in_advance, "Task_ApproveProposal",
                                      "The approval must not name an assignee"),
@@ -151,4 +157,20 @@ def test_an_unsafe_or_broken_file_is_refused_with_a_clear_message(owner, runtime
 def test_the_policy_as_written_deploys(owner, runtime):
     answer = _deploy(owner, edited(lambda root: element(root, "Task_AssessIncident").set("name", "Assess it")))
     assert answer.status_code == 200 and answer.json["ok"], answer.json
+    assert _version_count(runtime) == 2
+
+
+WARNINGS = {
+    "a group that does not exist": (_unknown_candidate_group, "The group 'caretakers' does not exist yet"),
+    "a lane that names no group": (_unknown_lane, "is in the lane 'Caretakers', which matches no group"),
+}
+
+
+@pytest.mark.parametrize("case", list(WARNINGS))
+def test_a_group_or_lane_no_one_is_in_deploys_with_a_warning_for_the_process_owner(owner, runtime, case):
+    change, warning = WARNINGS[case]
+    answer = _deploy(owner, edited(change))
+    assert answer.status_code == 200 and answer.json["ok"], answer.json
+    assert any(warning in text for text in answer.json["warnings"]), answer.json["warnings"]
+    assert warning in answer.json["message"]
     assert _version_count(runtime) == 2

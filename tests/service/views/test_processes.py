@@ -119,6 +119,7 @@ def test_validate_answers_with_each_problem_on_its_element(client_request, polic
     good = post_json(client_request, f"/processes/{POLICY}/modeler/validate", {"xml": policy_xml().decode()})
     assert good.status_code == 200 and good.json == {
         "ok": True, "message": "The diagram passes every check and can be deployed.", "errors": [], "redirect": None,
+        "warnings": [],
     }
     broken = edited(lambda root: set_camunda(root, "Task_AssessIncident", "formKey", "no_such_form")).decode()
     bad = post_json(client_request, f"/processes/{POLICY}/modeler/validate", {"xml": broken})
@@ -143,7 +144,7 @@ def test_deploying_from_the_modeler_makes_a_version_and_leads_to_it(client_reque
     answer = post_json(client_request, f"/processes/{POLICY}/modeler/deploy",
                        {"xml": renamed_assessment(), "comment": "Renamed"})
     assert answer.json == {"ok": True, "message": f"{POLICY} version 2 deployed.", "errors": [],
-                           "redirect": f"/processes/{POLICY}/versions/2"}
+                           "redirect": f"/processes/{POLICY}/versions/2", "warnings": []}
     page = client_request.get(answer.json["redirect"])
     assert f"{POLICY} version 2 deployed." in text_of(page.select_one(".govuk-notification-banner--success"))
     assert versions(policy)[1].deployed_by_id == client_request.people["owen"].user_id
@@ -161,7 +162,7 @@ def test_the_modeler_keeps_the_process_it_was_opened_for(client_request, policy)
 
 def test_drafts_are_kept_listed_and_reopened(client_request, policy):
     client_request.login("owen")
-    broken = edited(lambda root: set_camunda(root, "Task_AssessIncident", "candidateGroups", "caretakers")).decode()
+    broken = edited(lambda root: set_camunda(root, "Task_AssessIncident", "formKey", "assess_everything")).decode()
     answer = post_json(client_request, f"/processes/{POLICY}/modeler/drafts", {"xml": broken, "comment": "WIP"})
     assert answer.status_code == 200 and answer.json["ok"]
     assert answer.json["message"].endswith("It would not deploy yet:")

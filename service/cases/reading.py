@@ -1,0 +1,55 @@
+"""Who may read a case: a pack may narrow it (the policy's cases hold customers' details)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from service.casework.actors import TASK_WORKER, Actor
+from service.casework.errors import NotAllowed, NotFound
+from service.dao import cases_dao, instances_dao, processes_dao, tasks_dao
+from service.db import Database
+from service.models import Case, Customer, HumanTask, Restriction
+from service.packs.registry import pack_for
+
+GENERIC_CASE_PAGE = "cases/generic_case.html"
+
+
+def refuse_unless_may_read(actor: Actor, process_id: str) -> None:
+    pack = pack_for(process_id)
+    readers = pack.case_readers if pack and pack.case_readers else (TASK_WORKER, "auditor")
+    if not actor.has_any_role(readers):
+        raise NotAllowed("You cannot see cases of this process.")
+
+
+def case_page_template(process_id: str) -> str:
+    pack = pack_for(process_id)
+    return pack.case_page if pack and pack.case_page else GENERIC_CASE_PAGE
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """One case as the API shows it: read in one session, after the reader's right to see it is checked."""
+
+    case: Case
+    process_id: str
+    customer: Customer | None
+    restrictions: Sequence[Restriction]
+    open_tasks: list[HumanTask]
+
+
+def load_case_record(db: Database, actor: Actor, reference: str) -> CaseRecord:
+    with db.reading() as session:
+        case = cases_dao.get_case_by_reference(session, reference.strip().upper())
+        if case is None:
+            raise NotFound("There is no case with that reference.")
+        instance = instances_dao.get_instance(session, case.instance_id)
+        process_id = processes_dao.get_version(session, instance.process_version_id).process_id
+        refuse_unless_may_read(actor, process_id)
+        return CaseRecord(
+            case=case,
+            process_id=process_id,
+            customer=cases_dao.get_customer(session, case.customer_id) if case.customer_id else None,
+            restrictions=cases_dao.list_restrictions_of_case(session, case.id),
+            open_tasks=[t for t in tasks_dao.list_tasks_of_case(session, case.id) if t.status == "open"],
+        )

@@ -1,0 +1,91 @@
+"""The lookup tables through which a pack tells the platform what its process needs.
+
+In the style of SpiffWorkflow's parser and serializer registries: the platform never imports a pack;
+it asks ``pack_for(process_id)`` and gets a ``Pack`` (or ``None``: a process with no pack runs on the
+platform's generic pages alone). Each field is optional; the platform's default applies when unset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+
+@dataclass(frozen=True)
+class GroupSeed:
+    """A group the pack's diagrams name, made (empty) when one of its processes is deployed."""
+
+    name: str
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    process_ids: tuple[str, ...]
+    title: str = ""
+    groups: tuple[GroupSeed, ...] = ()
+    # Lane name -> groups, for the pack's own lane names (a lane may also carry a candidateGroups property).
+    lane_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The endpoint of the pack's own start page (else the platform's generic start form).
+    start_endpoint: str | None = None
+    # Templates included on the case page and the task page's case summary, in order.
+    case_panels: tuple[str, ...] = ()
+    # The pack's own case page, used instead of the platform's generic one (the policy's, until its
+    # panels are cut out of it into ``case_panels``).
+    case_page: str | None = None
+    # Who may read the pack's cases (roles or groups); empty: anyone who works on tasks, and auditors.
+    case_readers: tuple[str, ...] = ()
+    # Whether cases of this pack have a customer record (made from the start form).
+    uses_customers: bool = False
+    # The reference prefix when the process declares none (``caseReferencePrefix`` property).
+    reference_prefix: str | None = None
+    # Whether the pack's cases are kept by the configurable RETENTION_POLICY (the policy's outcomes and
+    # behaviours); otherwise a case is kept for its process's ``retentionPeriod`` (see cases.retention).
+    retention_by_policy: bool = False
+    # Whether the compliance report and the policy figures read this pack's cases (its rules are the policy's).
+    compliance_report: bool = False
+    # Extra deploy checks: (definition, known case events) -> problems, run for the pack's processes.
+    deploy_checks: tuple[Callable[..., list[Any]], ...] = ()
+    # Words the platform's pages may show for this pack's cases (e.g. "start_label": "Record an incident").
+    wording: Mapping[str, str] = field(default_factory=dict)
+
+
+_BY_PROCESS: dict[str, Pack] = {}
+_BY_NAME: dict[str, Pack] = {}
+
+
+def register(pack: Pack) -> None:
+    """Add (or replace, so that registering twice is harmless) a pack and its processes."""
+    old = _BY_NAME.get(pack.name)
+    for process_id in old.process_ids if old else ():
+        _BY_PROCESS.pop(process_id, None)
+    clash = [p for p in pack.process_ids if p in _BY_PROCESS]
+    if clash:
+        raise ValueError(f"The process {clash[0]!r} already belongs to the pack {_BY_PROCESS[clash[0]].name!r}.")
+    _BY_NAME[pack.name] = pack
+    for process_id in pack.process_ids:
+        _BY_PROCESS[process_id] = pack
+
+
+def pack_for(process_id: str | None) -> Pack | None:
+    return _BY_PROCESS.get(process_id or "")
+
+
+def packs() -> Mapping[str, Pack]:
+    return MappingProxyType(dict(_BY_NAME))
+
+
+def process_ids_where(flag: str) -> tuple[str, ...]:
+    """Every registered process whose pack sets ``flag`` (a boolean field of Pack)."""
+    return tuple(p for pack in _BY_NAME.values() if getattr(pack, flag) for p in pack.process_ids)
+
+
+def unregister(name: str) -> None:
+    """For tests that register a pack of their own."""
+    old = _BY_NAME.pop(name, None)
+    for process_id in old.process_ids if old else ():
+        _BY_PROCESS.pop(process_id, None)

@@ -1,0 +1,1 @@
+"""The Unacceptable Behaviour Policy as a pack: the first process on the platform."""

@@ -1,0 +1,46 @@
+"""What the Unacceptable Behaviour Policy registers with the platform.
+
+Most of the policy's code still lives in ``service/casework/`` (moving it is a later, quiet-house
+step); this is the pack's interface, and new policy code goes beside it.
+"""
+
+from __future__ import annotations
+
+from service.packs.registry import GroupSeed, Pack
+
+PROCESS_ID = "unacceptable_behaviour"
+
+# The policy's lanes are named after jobs in its own words.
+LANE_GROUPS = {
+    "Caseworker": ("caseworker",),
+    "Head of Service or Executive": ("head_of_service", "executive"),
+    "Independent reviewer": ("head_of_service", "executive"),
+}
+
+PACK = Pack(
+    name="unacceptable_behaviour",
+    process_ids=(PROCESS_ID,),
+    title="Unacceptable behaviour",
+    groups=(
+        GroupSeed("caseworker", "Caseworkers", "Record incidents and run cases day to day."),
+        GroupSeed("head_of_service", "Heads of Service", "Approve formal action and hear appeals."),
+        GroupSeed("executive", "Executives", "Approve formal action and hear appeals."),
+    ),
+    lane_groups=LANE_GROUPS,
+    uses_customers=True,
+    compliance_report=True,
+    retention_by_policy=True,
+    reference_prefix="UB",
+    start_endpoint="cases.record_incident",
+    case_page="cases/case.html",
+    case_panels=("packs/unacceptable_behaviour/summary_panel.html",),
+    case_readers=("caseworker", "head_of_service", "executive", "auditor"),
+    wording={
+        "start_label": "Record an incident",
+        "start_hint": "An incident of unacceptable behaviour by a customer towards staff.",
+        "start_refused": "Only caseworkers can record an incident.",
+        "message_refused": "This case is not waiting for that now: an appeal can be recorded only while a "
+                           "restriction is in force and no other appeal or extension letter is in progress. "
+                           "Nothing was saved.",
+    },
+)

@@ -1,0 +1,1 @@
+"""People and groups: who works which task is data an administrator keeps."""

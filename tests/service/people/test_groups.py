@@ -1,0 +1,85 @@
+"""Groups are data: an administrator creates them and puts people in them; a role counts as its group."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.casework.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from service.dao import users_dao
+from service.people import groups
+
+
+def _create(runtime, actor, name="asb-team", label="Anti-social behaviour team"):
+    return groups.create_group(runtime.db, actor, name=name, label=label, description="Hears ASB reports",
+                               now=runtime.clock.now())
+
+
+def test_an_administrator_creates_a_group_and_puts_people_in_it(runtime, people):
+    _create(runtime, people["adam"])
+    groups.add_member(runtime.db, people["adam"], "asb-team", "owen", runtime.clock.now())
+    page = groups.load_group(runtime.db, "asb-team")
+    assert (page.label, [(m.username, m.by_role) for m in page.members]) == (
+        "Anti-social behaviour team", [("owen", False)])
+    listed = {g.name: g.member_count for g in groups.list_groups(runtime.db)}
+    assert listed["asb-team"] == 1
+    with runtime.db.reading() as session:
+        actor = groups.actor_of(session, users_dao.get_user_by_username(session, "owen"))
+    assert actor.groups == ("asb-team",) and actor.has_any_role(["asb-team"]) and actor.works_tasks
+    groups.remove_member(runtime.db, people["adam"], "asb-team", "owen")
+    assert groups.load_group(runtime.db, "asb-team").members == []
+
+
+def test_the_policy_roles_are_groups_whose_members_hold_the_role(runtime, people, policy):
+    # Deploying the policy made its groups (its pack names them), empty but for the role holders.
+    listed = {g.name: g.member_count for g in groups.list_groups(runtime.db)}
+    assert listed == {"caseworker": 2, "head_of_service": 2, "executive": 1}
+    page = groups.load_group(runtime.db, "caseworker")
+    assert [(m.username, m.by_role) for m in page.members] == [("casey", True), ("cora", True)]
+    with pytest.raises(Conflict, match="because they hold that role"):
+        groups.remove_member(runtime.db, people["adam"], "caseworker", "casey")
+    # A person added to a staff group gets that group's work and pages, without the role.
+    groups.add_member(runtime.db, people["adam"], "caseworker", "owen", runtime.clock.now())
+    with runtime.db.reading() as session:
+        owen = groups.actor_of(session, users_dao.get_user_by_username(session, "owen"))
+        assert owen.has_any_role(["caseworker"]) and "process_owner" in owen.roles
+        assert [u.username for u in groups.members_of_any(session, ["caseworker"])] == ["casey", "cora", "owen"]
+
+
+def test_bad_names_and_duplicates_are_refused_with_the_field_named(runtime, people):
+    with pytest.raises(InvalidInput) as refused:
+        groups.create_group(runtime.db, people["adam"], name="ASB Team", label=" ", description="",
+                            now=runtime.clock.now())
+    assert {p.field for p in refused.value.problems} == {"name", "label"}
+    _create(runtime, people["adam"])
+    with pytest.raises(InvalidInput, match="problem") as duplicate:
+        _create(runtime, people["adam"], label="Another")
+    assert duplicate.value.problems[0].message == "There is already a group called asb-team"
+    with pytest.raises(InvalidInput):
+        groups.add_member(runtime.db, people["adam"], "asb-team", "nobody", runtime.clock.now())
+    groups.add_member(runtime.db, people["adam"], "asb-team", "owen", runtime.clock.now())
+    with pytest.raises(Conflict, match="already in"):
+        groups.add_member(runtime.db, people["adam"], "asb-team", "owen", runtime.clock.now())
+    with pytest.raises(NotFound):
+        groups.add_member(runtime.db, people["adam"], "no-such-group", "owen", runtime.clock.now())
+    with pytest.raises(NotFound):
+        groups.remove_member(runtime.db, people["adam"], "asb-team", "casey")
+
+
+def test_only_an_administrator_changes_groups(runtime, people):
+    for who in ("casey", "owen", "audrey", "hana"):
+        with pytest.raises(NotAllowed):
+            _create(runtime, people[who])
+    _create(runtime, people["adam"])
+    with pytest.raises(NotAllowed):
+        groups.add_member(runtime.db, people["hana"], "asb-team", "hana", runtime.clock.now())
+    assert groups.load_group(runtime.db, "asb-team").members == []
+
+
+def test_groups_with_nobody_counts_only_active_people(runtime, people):
+    _create(runtime, people["adam"])
+    groups.add_member(runtime.db, people["adam"], "asb-team", "owen", runtime.clock.now())
+    with runtime.db.transaction() as session:
+        assert groups.groups_with_nobody(session, ["asb-team", "caseworker", "ghosts"]) == ["ghosts"]
+        users_dao.get_user_by_username(session, "owen").active = False
+    with runtime.db.reading() as session:
+        assert groups.groups_with_nobody(session, ["asb-team", "executive"]) == ["asb-team"]
