@@ -13,14 +13,15 @@ from typing import Any
 from service.casework import case_events
 from service.casework.actors import Actor
 from service.casework.audit_trail import record_on_case
+from service.casework.case_dates import case_dates
 from service.casework.cases import Casework
 from service.casework.definitions import definition_of
-from service.casework.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
+from service.casework.errors import Conflict, NotAllowed, NotFound
+from service.casework.forms import validated_by
 from service.casework.steps import StepContext
 from service.dao import cases_dao, instances_dao, processes_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.models import Case, CaseNote, ProcessVersion
-from workflows.calendar import london_date
 from workflows.forms import FormSchema
 
 STAFF_ROLES = ("caseworker", "head_of_service", "executive")
@@ -52,7 +53,7 @@ _incident_forms: dict[tuple[int, str], FormSchema] = {}
 def add_note(casework: Casework, actor: Actor, reference: str, form_data: Mapping[str, Any]) -> None:
     _require_staff(actor)
     now = casework.clock.now()
-    data = _validated(NOTE_FORM, form_data, now)
+    data = validated_by(NOTE_FORM, form_data, now)
     with casework.db.transaction() as session:
         case, instance, _ = _open_case(session, reference)
         session.add(CaseNote(case_id=case.id, author_id=actor.user_id, text=data["text"],
@@ -68,7 +69,7 @@ def add_incident(casework: Casework, actor: Actor, reference: str, form_data: Ma
     now = casework.clock.now()
     with casework.db.transaction() as session:
         case, instance, version = _open_case(session, reference)
-        data = _validated(incident_form(version), form_data, now)
+        data = validated_by(incident_form(version), form_data, now, lambda: case_dates(session, case, now))
         definition = definition_of(version)
         ctx = StepContext(session, casework.engine, definition, instance, case, now, casework.provider)
         case_events.record_incident(ctx, actor, data)
@@ -108,11 +109,6 @@ def _require_staff(actor: Actor) -> None:
         raise NotAllowed("Only caseworkers, Heads of Service and the Executive Team can add to a case.")
 
 
-def _validated(form: FormSchema, form_data: Mapping[str, Any], now) -> dict[str, Any]:
-    data, errors = form.validate(form_data, today=london_date(now))
-    if errors:
-        raise InvalidInput([FieldProblem(e.field, e.message) for e in errors])
-    return data
 
 
 def _open_case(session, reference: str) -> tuple[Case, Any, ProcessVersion]:

@@ -13,6 +13,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 
 from service.casework import case_events, policy_records  # noqa: F401 - registers the policy's handlers
 from service.casework.actors import Actor, parse_actor_list, record_actor, refuse_excluded_actor
+from service.casework.case_dates import case_dates
 from service.casework.definitions import definition_of, deployed_version
 from service.casework.errors import Conflict, NotAllowed, NotFound, ProcessProblem
 from service.casework.forms import validated
@@ -24,7 +25,6 @@ from service.dao.tasks_dao import TaskConflict
 from service.db import Database
 from service.letters.context import Provider
 from service.models import Case, ProcessInstance
-from workflows.calendar import london_date
 from workflows.clock import Clock
 from workflows.engine import CaseEngine, NoOneWaiting, TaskNotReady
 from workflows.sandbox import SandboxError
@@ -109,7 +109,7 @@ class Casework:
             if version is None:
                 raise NotFound("The policy process has not been deployed yet.")
             definition = definition_of(version)
-            data = validated(version, definition.start_form_key, form_data, london_date(now))
+            data = validated(version, definition.start_form_key, form_data, now)
             customer = cases_dao.find_or_add_customer(session, data, now=now)
             reference = self._case_reference(session, now)
             with _diagram_problems():
@@ -168,7 +168,7 @@ class Casework:
                 spec = definition.user_tasks.get(task.element_id)
                 properties = spec.properties if spec else {}
                 refuse_excluded_actor(session, case.id, actor, parse_actor_list(properties.get("excludedActors")))
-                data = validated(version, task.form_key, form_data, london_date(now))
+                data = validated(version, task.form_key, form_data, now, lambda: case_dates(session, case, now))
                 read_version = instance.lock_version
                 workflow = self.engine.load(definition, instance.state)
                 open_before = {t.id for t in self.engine.ready_user_tasks(workflow)}
@@ -202,7 +202,8 @@ class Casework:
                     raise NotFound("There is no case with that reference.")
                 case = cases_dao.get_case_by_instance(session, instance.id)
                 version, definition = deployed_version(session, instance.process_version_id)
-                data = validated(version, definition.message_forms.get(message), form_data, london_date(now))
+                data = validated(version, definition.message_forms.get(message), form_data, now,
+                                 lambda: case_dates(session, case, now))
                 read_version = instance.lock_version
                 workflow = self.engine.load(definition, instance.state)
                 open_before = {t.id for t in self.engine.ready_user_tasks(workflow)}

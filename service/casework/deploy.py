@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 
-from service.casework import case_events, guardrails
+from service.casework import case_events, date_rules, guardrails
 from service.casework.lanes import LANE_ROLES
 from service.dao import processes_dao
 from service.db import Database
@@ -49,6 +49,8 @@ def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str) -> list[
     problems: list[Problem] = list(expression_problems(parse_untrusted_xml(content)))
     for key, schema in forms.items():
         problems += [Problem(None, f"The form {key!r}: {p}") for p in schema_problems(schema)]
+        if isinstance(schema, dict):
+            problems += [Problem(None, f"The form {key!r}: {p}") for p in date_rules.rule_problems(schema)]
     for definition in definitions:
         problems += user_task_problems(
             definition, known_roles=ROLES, lane_roles=LANE_ROLES, form_exists=lambda key: key in forms
