@@ -75,3 +75,15 @@ def end_restrictions(restrictions: Sequence[Restriction], status: str, now: date
     for restriction in restrictions:
         restriction.status = status
         restriction.ended_at = now
+
+
+def in_force(restriction: Restriction, today: date) -> bool:
+    """A restriction ends at the start of its end date, whatever the state of the review or the timer."""
+    return restriction.status == "active" and restriction.starts_on <= today < restriction.ends_on
+
+
+def shown_status(restriction: Restriction, today: date) -> str:
+    """The register's status as staff should read it: an active row past its end date has ended."""
+    if restriction.status == "active" and today >= restriction.ends_on:
+        return "expired"
+    return restriction.status
