@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from service.casework import timers  # noqa: F401 - registers how timer incidents are retried
 from service.casework.cases import Casework
 from service.config import Settings
 from service.db import Database

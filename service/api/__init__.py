@@ -34,7 +34,7 @@ def _caller() -> str:
 
 
 def init_app(app: Flask) -> None:
-    from service.api import cases, customers, deployments, docs, tasks  # noqa: F401 - registers the routes
+    from service.api import cases, customers, deployments, docs, incidents, tasks  # noqa: F401 - registers the routes
     from service.app import csrf
 
     csrf.exempt(blueprint)

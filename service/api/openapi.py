@@ -75,6 +75,12 @@ SCHEMAS: dict[str, Any] = {
         "data": {"type": "object"},
     }},
 }
+SCHEMAS["ProcessIncident"] = {"type": "object", "required": ["id", "kind", "message", "status"], "properties": {
+    "id": {"type": "integer"}, "case_reference": {"type": "string"}, "kind": {"type": "string"},
+    "element_id": {"type": ["string", "null"]}, "message": {"type": "string"},
+    "status": {"type": "string", "enum": ["open", "resolved"]}, "occurrences": {"type": "integer"},
+    "opened_at": _ISO_INSTANT, "last_seen_at": _ISO_INSTANT, "resolved_at": {"oneOf": [_ISO_INSTANT, {"type": "null"}]},
+    "resolution": {"type": ["string", "null"]}}}
 SCHEMAS["NextTask"] = {"type": "object", "required": ["id", "name", "assigned_to_you"], "properties": {
     "id": {"type": "string"}, "name": {"type": "string"}, "assigned_to_you": {"type": "boolean"}}}
 SCHEMAS["CaseDetail"] = {"allOf": [_ref("Case"), {"type": "object", "properties": {
@@ -160,6 +166,16 @@ PATHS: dict[str, Any] = {
             "conditions": {"type": "array", "items": {"type": "string"}}, "channel": {"type": "string"},
             "date": _ISO_DATE, "emergency": {"type": "boolean"}, "customer_reference": {"type": "string"},
             "restrictions": {"type": "array", "items": _ref("Restriction")}}}, "The answer")}, 404, 422)}},
+    "/incidents": {"get": {
+        "operationId": "listIncidents", "summary": "What running cases could not do (roles: admin, auditor)",
+        "parameters": [_query("status", {"type": "string", "enum": ["open", "resolved"]}, "Default: open"),
+                       _query("kind", {"type": "string", "enum": ["timer", "external_task", "script", "step_budget",
+                                                                  "state_migration", "message"]}, "Filter by kind"),
+                       _query("page", {"type": "integer", "minimum": 1, "maximum": 10000}, "Page number"),
+                       _query("page_size", {"type": "integer", "minimum": 1, "maximum": 100}, "Page size")],
+        "responses": _responses({"200": _json({"type": "object", "required": ["items", "total"], "properties": {
+            "items": {"type": "array", "items": _ref("ProcessIncident")}, "total": {"type": "integer"},
+            "page": {"type": "integer"}, "pages": {"type": "integer"}}}, "A page of incidents")}, 422)}},
     "/deployments": {"post": {
         "operationId": "deployBpmn", "summary": "Deploy a BPMN diagram (role: process_owner)",
         "requestBody": {"required": True, "content": {"application/json": {"schema": {

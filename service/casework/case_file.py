@@ -13,7 +13,16 @@ from service.casework.definitions import definition_of
 from service.casework.errors import NotFound
 from service.casework.messages import waits_for_message
 from service.casework.timeline import TimelineEntry, case_timeline, version_form
-from service.dao import audit_dao, cases_dao, instances_dao, letters_dao, processes_dao, tasks_dao, users_dao
+from service.dao import (
+    audit_dao,
+    cases_dao,
+    incidents_dao,
+    instances_dao,
+    letters_dao,
+    processes_dao,
+    tasks_dao,
+    users_dao,
+)
 from service.db import Database
 from service.models import (
     Adjustment,
@@ -23,6 +32,7 @@ from service.models import (
     HumanTask,
     Incident,
     Letter,
+    ProcessIncident,
     ProcessInstance,
     ProcessVersion,
     Restriction,
@@ -90,6 +100,7 @@ class CaseFile:
     notes: list[tuple[CaseNote, str]]
     open_tasks: list[tuple[HumanTask, str | None]]
     letters: Sequence[Letter]
+    process_incidents: Sequence[ProcessIncident]  # what the engine could not do, open first
 
 
 @dataclass(frozen=True)
@@ -129,6 +140,7 @@ def load_case_file(db: Database, reference: str) -> CaseFile:
             notes=[(n, names.get(n.author_id, "")) for n in notes],
             open_tasks=[(t, names.get(t.assignee_id)) for t in tasks if t.status == "open"],
             letters=letters_dao.list_letters_of_case(session, case.id),
+            process_incidents=incidents_dao.of_instance(session, instance.id),
         )
 
 

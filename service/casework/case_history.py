@@ -17,9 +17,18 @@ from service.casework.case_file import form_covering
 from service.casework.definitions import definition_of
 from service.casework.errors import NotFound
 from service.casework.timeline import case_timeline
-from service.dao import audit_dao, cases_dao, history_dao, instances_dao, processes_dao, tasks_dao, users_dao
+from service.dao import (
+    audit_dao,
+    cases_dao,
+    history_dao,
+    incidents_dao,
+    instances_dao,
+    processes_dao,
+    tasks_dao,
+    users_dao,
+)
 from service.db import Database
-from service.models import AuditEvent, Case, Customer, Letter, ProcessInstance, ProcessVersion
+from service.models import AuditEvent, Case, Customer, Letter, ProcessIncident, ProcessInstance, ProcessVersion
 from workflows.forms import FormSchema
 
 # Events whose answers became the case's data. A further incident's answers are kept on its own
@@ -65,6 +74,7 @@ class CaseHistory:
     data: list[DataSection]
     letters: Sequence[Letter]
     names: Mapping[int, str]
+    process_incidents: Sequence[ProcessIncident] = ()
 
     @property
     def data_steps(self) -> list[HistoryEvent]:
@@ -88,6 +98,7 @@ def load_case_history(db: Database, reference: str, at_seq: int | None = None) -
             *(letter.sent_by_id for letter in letters),
         ])
         customer = cases_dao.get_customer(session, case.customer_id)
+        process_incidents = incidents_dao.of_instance(session, instance.id)
     entries = list(reversed(case_timeline(events, names, version, definition, {t.id: t.form_key for t in tasks})))
     history = [
         HistoryEvent(e.seq, e.occurred_at, entry.who, tuple(e.actor_roles), entry.what, entry.task_name, entry.detail,
@@ -101,6 +112,7 @@ def load_case_history(db: Database, reference: str, at_seq: int | None = None) -
         path=[definition.element_names.get(e, e) for e in completed],
         current=[definition.element_names.get(e, e) for e in instance.waiting_elements or []],
         at_seq=shown, data=_data_after(events[:shown], history, version), letters=letters, names=names,
+        process_incidents=process_incidents,
     )
 
 

@@ -96,6 +96,12 @@ _WHAT = {
     "note_added": lambda d, n, p: "Added a note",
     "timer_fired": lambda d, n, p: f"A date in the policy was reached{_reached(d, p)}",
     "timer_failed": lambda d, n, p: "A scheduled step could not run and will be tried again",
+    "incident_opened": lambda d, n, p: f"An incident was opened: {d.get('message', '')}",
+    "incident_retried": lambda d, n, p: "An administrator retried an incident" + (
+        " with new data" if d.get("new_data") else ""),
+    "incident_resolved": lambda d, n, p: (
+        "An incident was resolved" if d.get("resolution") == "resolved"
+        else "An incident cleared itself: the step it was about has since run"),
     "case_closed": lambda d, n, p: "Closed the case" + (f": {d['outcome']}" if d.get("outcome") else ""),
 }
 _DETAIL = {

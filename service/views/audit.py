@@ -31,7 +31,7 @@ from service.dao import (
     processes_dao,
     users_dao,
 )
-from service.views.helpers import runtime
+from service.views.helpers import filter_args, page_links, runtime
 
 blueprint = Blueprint("audit", __name__, url_prefix="/audit")
 AUDITOR = ("auditor",)
@@ -69,8 +69,8 @@ def cases():
     }
     pages = max(1, -(-total // PAGE_SIZE))
     return render_template("audit/cases.html", asked=asked, rows=rows, total=total, options=options,
-                           statuses=STATUSES, pagination=_pagination("audit.cases", page, pages),
-                           csv_url=url_for("audit.cases_csv", **_filter_args()))
+                           statuses=STATUSES, pagination=page_links("audit.cases", page, pages),
+                           csv_url=url_for("audit.cases_csv", **filter_args()))
 
 
 @blueprint.route("/cases.csv")
@@ -180,7 +180,7 @@ def access_log_page():
         users = users_dao.list_users(session)
     pages = max(1, -(-total // PAGE_SIZE))
     return render_template("audit/access_log.html", asked=asked, entries=entries, total=total, users=users,
-                           kinds=access_log.KINDS, pagination=_pagination("audit.access_log_page", page, pages))
+                           kinds=access_log.KINDS, pagination=page_links("audit.access_log_page", page, pages))
 
 
 def _version(session, version_id: int):
@@ -192,26 +192,3 @@ def _version(session, version_id: int):
 
 def _page() -> int:
     return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-
-
-def _filter_args() -> dict[str, str]:
-    return {k: v for k, v in request.args.items() if k != "page" and v}
-
-
-def _pagination(endpoint: str, page: int, pages: int) -> dict | None:
-    """The GOV.UK pagination component's arguments, keeping the filters in every link."""
-    if pages <= 1:
-        return None
-    args = _filter_args()
-    items = []
-    for number in range(1, pages + 1):
-        if number in (1, pages) or abs(number - page) <= 1:
-            items.append({"number": number, "href": url_for(endpoint, **args, page=number), "current": number == page})
-        elif abs(number - page) == 2:
-            items.append({"ellipsis": True})
-    return {
-        "items": items,
-        "previous": {"href": url_for(endpoint, **args, page=page - 1)} if page > 1 else None,
-        "next": {"href": url_for(endpoint, **args, page=page + 1)} if page < pages else None,
-        "landmarkLabel": "Pages of results",
-    }

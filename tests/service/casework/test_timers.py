@@ -163,7 +163,7 @@ def test_a_failing_timer_is_recorded_on_its_case_retried_with_back_off_and_never
     assert instance.status == "running"
     assert instance.timer_attempts == 1 and "the letter service is down" in instance.timer_error
     assert instance.next_timer_due == due + retry_delay(1)
-    assert _event_types(runtime, failing)[-1] == "timer_failed"
+    assert _event_types(runtime, failing)[-2:] == ["timer_failed", "incident_opened"]
     assert "timer_fired" not in _event_types(runtime, failing)
 
     assert fire_due_batch(runtime.casework).claimed == 0  # backing off
