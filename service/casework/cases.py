@@ -13,6 +13,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 
 from service.casework import case_events, policy_records  # noqa: F401 - registers the policy's handlers
 from service.casework.actors import Actor, parse_actor_list, record_actor, refuse_excluded_actor
+from service.casework.appeals import APPEAL_MESSAGE, refuse_second_appeal
 from service.casework.case_dates import case_dates
 from service.casework.definitions import definition_of, deployed_version
 from service.casework.errors import Conflict, NotAllowed, NotFound, ProcessProblem
@@ -201,6 +202,8 @@ class Casework:
                 if instance is None:
                     raise NotFound("There is no case with that reference.")
                 case = cases_dao.get_case_by_instance(session, instance.id)
+                if message == APPEAL_MESSAGE:
+                    refuse_second_appeal(session, case)
                 version, definition = deployed_version(session, instance.process_version_id)
                 data = validated(version, definition.message_forms.get(message), form_data, now,
                                  lambda: case_dates(session, case, now))

@@ -24,6 +24,15 @@ def latest_decision_letter(session: Session, case_id: int) -> dict[str, Any] | N
     ).first()
 
 
+def latest_decision_letter_sent_at(session: Session, case_id: int) -> datetime | None:
+    return session.scalars(
+        select(Letter.sent_at)
+        .where(Letter.case_id == case_id, Letter.status == "sent", Letter.kind.in_(ANNOUNCING_LETTERS),
+               Letter.translation_of_id.is_(None))
+        .order_by(Letter.sent_at.desc(), Letter.id.desc()).limit(1)
+    ).first()
+
+
 def completed_task_answers(session: Session, case_id: int) -> Sequence[tuple[datetime, dict[str, Any]]]:
     """(completed at, answers) of every completed task on the case, oldest first."""
     rows = session.execute(
