@@ -14,15 +14,16 @@ from service.cases.reading import refuse_unless_may_read
 from service.casework import case_events
 from service.casework.actors import Actor
 from service.casework.audit_trail import record_on_case
+from service.casework.case_dates import case_dates
 from service.casework.cases import Casework
 from service.casework.definitions import definition_of
-from service.casework.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
+from service.casework.errors import Conflict, NotAllowed, NotFound
+from service.casework.forms import validated_by
 from service.casework.steps import StepContext
 from service.dao import cases_dao, instances_dao, processes_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.models import Case, CaseNote, ProcessVersion
 from service.notifications import outbox
-from workflows.calendar import london_date
 from workflows.forms import FormSchema
 
 CUSTOMER_QUESTIONS = frozenset({"new_customer", "customer_reference", "customer_name"})
@@ -53,7 +54,7 @@ _incident_forms: dict[tuple[int, str], FormSchema] = {}
 def add_note(casework: Casework, actor: Actor, reference: str, form_data: Mapping[str, Any]) -> None:
     _require_staff(actor)
     now = casework.clock.now()
-    data = _validated(NOTE_FORM, form_data, now)
+    data = validated_by(NOTE_FORM, form_data, now)
     with casework.db.transaction() as session:
         case, instance, version = _open_case(session, reference)
         refuse_unless_may_read(actor, version.process_id)
@@ -70,7 +71,7 @@ def add_incident(casework: Casework, actor: Actor, reference: str, form_data: Ma
     now = casework.clock.now()
     with casework.db.transaction() as session:
         case, instance, version = _open_case(session, reference)
-        data = _validated(incident_form(version), form_data, now)
+        data = validated_by(incident_form(version), form_data, now, lambda: case_dates(session, case, now))
         definition = definition_of(version)
         ctx = StepContext(session, casework.engine, definition, instance, case, now, casework.provider)
         case_events.record_incident(ctx, actor, data)
@@ -112,11 +113,6 @@ def _require_staff(actor: Actor) -> None:
         raise NotAllowed("Only people who work on cases can add to a case.")
 
 
-def _validated(form: FormSchema, form_data: Mapping[str, Any], now) -> dict[str, Any]:
-    data, errors = form.validate(form_data, today=london_date(now))
-    if errors:
-        raise InvalidInput([FieldProblem(e.field, e.message) for e in errors])
-    return data
 
 
 def _open_case(session, reference: str) -> tuple[Case, Any, ProcessVersion]:

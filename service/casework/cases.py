@@ -14,6 +14,8 @@ from SpiffWorkflow.exceptions import WorkflowException
 from service.cases.starting import reference_prefix, refuse_unless_may_start
 from service.casework import case_events, policy_records  # noqa: F401 - registers the policy's handlers
 from service.casework.actors import Actor, parse_actor_list, record_actor, refuse_excluded_actor
+from service.casework.appeals import APPEAL_MESSAGE, refuse_second_appeal
+from service.casework.case_dates import case_dates
 from service.casework.definitions import definition_of, deployed_version
 from service.casework.errors import Conflict, NotAllowed, NotFound, ProcessProblem, StepBudgetExceeded
 from service.casework.forms import validated
@@ -31,7 +33,6 @@ from service.notifications import outbox
 from service.observability.metrics import TASK_COMPLETIONS
 from service.packs.registry import pack_for
 from workflows.budget import BudgetExceeded
-from workflows.calendar import london_date
 from workflows.clock import Clock
 from workflows.engine import CaseEngine, ErrorNotCaught, NoOneWaiting, TaskNotReady
 from workflows.sandbox import SandboxError
@@ -128,7 +129,7 @@ class Casework:
                 raise NotFound("That process has not been deployed yet.")
             definition = definition_of(version)
             refuse_unless_may_start(actor, definition, pack)
-            data = validated(version, definition.start_form_key, form_data, london_date(now))
+            data = validated(version, definition.start_form_key, form_data, now)
             # Only a pack that uses customers gets customer records: no empty customers for other processes.
             customer = cases_dao.find_or_add_customer(session, data, now=now) if pack and pack.uses_customers else None
             reference = self._case_reference(session, now, reference_prefix(definition, pack))
@@ -212,7 +213,7 @@ class Casework:
                 spec = definition.user_tasks.get(task.element_id)
                 properties = spec.properties if spec else {}
                 refuse_excluded_actor(session, case.id, actor, parse_actor_list(properties.get("excludedActors")))
-                data = validated(version, task.form_key, form_data, london_date(now))
+                data = validated(version, task.form_key, form_data, now, lambda: case_dates(session, case, now))
                 read_version = instance.lock_version
                 workflow = load_workflow(self.engine, definition, instance)
                 open_before = {t.id for t in self.engine.ready_user_tasks(workflow)}
@@ -261,13 +262,15 @@ class Casework:
                 if instance is None:
                     raise NotFound("There is no case with that reference.")
                 case = cases_dao.get_case_by_instance(session, instance.id)
+                if message == APPEAL_MESSAGE:
+                    refuse_second_appeal(session, case)
                 version, definition = deployed_version(session, instance.process_version_id)
                 spec = definition.messages.get(message)
                 if spec is None:
                     raise NotFound(f"This case's process has no message called {message[:80]!r}.")
                 if not actor.has_any_role(spec.groups):
                     raise NotAllowed(f"Only {', '.join(spec.groups)} may send ‘{spec.label}’.")
-                data = validated(version, spec.form_key, form_data, london_date(now))
+                data = validated(version, spec.form_key, form_data, now, lambda: case_dates(session, case, now))
                 read_version = instance.lock_version
                 workflow = load_workflow(self.engine, definition, instance)
                 open_before = {t.id for t in self.engine.ready_user_tasks(workflow)}

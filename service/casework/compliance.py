@@ -12,14 +12,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from service.casework.compliance_letters import (
+    FORMS_READ,
+    appeal_never_ends_later,
+    internal_details_kept_out,
+    letter_dated_after_approval,
+    one_appeal_per_decision,
+)
+from service.casework.compliance_records import CaseRecords, decision_letters, letter_date
 from service.dao import compliance_dao
 from service.db import Database
-from service.models import Case, CaseActor, HumanTask, Letter, Restriction, User
+from service.models import Case, Letter, Restriction, User
 from service.packs.registry import process_ids_where
 from workflows.calendar import LONDON, add_months, start_of_day
 
-HEADS = ("head_of_service", "executive")
-DECISION_LETTERS = ("decision", "extension")
 DECISION = ("proposer", "approver", "letter_sender", "review_decider")
 # The four things the policy says a decision letter must tell the customer, and where the stored
 # letter keeps each (the data it was rendered from).
@@ -32,36 +38,6 @@ LETTER_ELEMENTS = {
 ASSESSMENT, POLICE, SAFEGUARDING = "assess_incident", "police_referral", "safeguarding_alert"
 # Time the worker may take to lift a restriction once its end date starts, beyond its poll interval.
 LIFTING_ALLOWANCE = timedelta(minutes=1)
-
-
-@dataclass(frozen=True)
-class CaseRecords:
-    case: Case
-    actors: Sequence[CaseActor]
-    restrictions: Sequence[Restriction]
-    letters: Sequence[Letter]  # sent letters only
-    adjustments_at: Sequence[datetime]
-    tasks: Sequence[HumanTask]
-    users: Mapping[int, User]
-    now: datetime
-    lifting_grace: timedelta
-
-    def holders(self, *roles: str) -> set[int]:
-        return {a.user_id for a in self.actors if a.role in roles}
-
-    def first_at(self, role: str) -> datetime | None:
-        return min((a.at for a in self.actors if a.role == role), default=None)
-
-    def name(self, user_id: int) -> str:
-        user = self.users.get(user_id)
-        return user.full_name if user else f"user {user_id}"
-
-    def is_head(self, user_id: int) -> bool:
-        user = self.users.get(user_id)
-        return bool(user and user.has_role(*HEADS))
-
-    def completed(self, form_key: str) -> list[HumanTask]:
-        return [t for t in self.tasks if t.form_key == form_key and t.status == "completed"]
 
 
 # -- the rules ---------------------------------------------------------------------------------
@@ -89,7 +65,7 @@ def decision_letter_before_restriction(records: CaseRecords) -> list[str] | None
     for start in sorted({r.starts_on for r in imposed}):
         letter = _announcing_letter(records, start)
         if letter is None:
-            dated = ", ".join(sorted(_letter_date(x).isoformat() for x in _decision_letters(records))) or "none sent"
+            dated = ", ".join(sorted(letter_date(x).isoformat() for x in decision_letters(records))) or "none sent"
             problems.append(f"a restriction started on {start.isoformat()} with no decision letter of that date "
                             f"(decision letters: {dated})")
             continue
@@ -112,8 +88,8 @@ def ends_twelve_months_after_the_letter(records: CaseRecords) -> list[str] | Non
             expected = date.fromisoformat(varied.rendered_from["restriction_end"])
             said = f"the date the appeal outcome letter gave ({expected.isoformat()})"
         else:
-            expected = add_months(_letter_date(letter), 12)
-            said = f"12 months after the letter of {_letter_date(letter).isoformat()} ({expected.isoformat()})"
+            expected = add_months(letter_date(letter), 12)
+            said = f"12 months after the letter of {letter_date(letter).isoformat()} ({expected.isoformat()})"
         if restriction.ends_on != expected:
             problems.append(f"a restriction ends on {restriction.ends_on.isoformat()}, not {said}")
     return problems if applied else None
@@ -192,6 +168,13 @@ RULES = (
          adjustments_before_proposal),
     Rule("police-referral", "Police involved where a crime was suspected", police_referral_where_crime_suspected),
     Rule("safeguarding-alert", "Safeguarding alert raised where there was a concern", safeguarding_alert_where_concern),
+    Rule("letter-after-approval", "Decision letter dated on or after the day the action was approved",
+         letter_dated_after_approval),
+    Rule("appeal-not-longer", "An appeal never makes a restriction end later", appeal_never_ends_later),
+    Rule("internal-details", "Staff-only details (police, safeguarding, approver's reasons) kept out of letters",
+         internal_details_kept_out),
+    Rule("one-appeal", "Each decision appealed at most once (the appeal is the final internal stage)",
+         one_appeal_per_decision),
 )
 
 
@@ -248,13 +231,17 @@ def _records(session, cases: Sequence[Case], users: Mapping[int, User], now: dat
     actors = _by_case(compliance_dao.actors_of(session, ids))
     restrictions = _by_case(compliance_dao.restrictions_of(session, ids))
     letters = _by_case(compliance_dao.sent_letters_of(session, ids))
-    tasks = _by_case(compliance_dao.tasks_with_forms(session, ids, (ASSESSMENT, POLICE, SAFEGUARDING)))
+    tasks = _by_case(compliance_dao.tasks_with_forms(session, ids, (ASSESSMENT, *FORMS_READ)))
+    incidents: dict[int, list[dict[str, Any]]] = {}
+    for case_id, details in compliance_dao.incident_details(session, ids):
+        incidents.setdefault(case_id, []).append(details or {})
     adjustments: dict[int, list[datetime]] = {}
     for case_id, at in compliance_dao.adjustment_times(session, ids):
         adjustments.setdefault(case_id, []).append(at)
     return [
         CaseRecords(case, actors.get(case.id, []), restrictions.get(case.id, []), letters.get(case.id, []),
-                    adjustments.get(case.id, []), tasks.get(case.id, []), users, now, grace)
+                    adjustments.get(case.id, []), tasks.get(case.id, []), users, now, grace,
+                    incidents.get(case.id, []))
         for case in cases
     ]
 
@@ -266,16 +253,8 @@ def _by_case(rows: Sequence[Any]) -> dict[int, list[Any]]:
     return grouped
 
 
-def _letter_date(letter: Letter) -> date:
-    return date.fromisoformat(letter.rendered_from["letter_date"])
-
-
-def _decision_letters(records: CaseRecords) -> list[Letter]:
-    return [x for x in records.letters if x.kind in DECISION_LETTERS and x.translation_of_id is None]
-
-
 def _announcing_letter(records: CaseRecords, start: date) -> Letter | None:
-    return next((x for x in _decision_letters(records) if _letter_date(x) == start), None)
+    return next((x for x in decision_letters(records) if letter_date(x) == start), None)
 
 
 def _varied_by(records: CaseRecords, restriction: Restriction) -> Letter | None:
@@ -288,7 +267,9 @@ def _varied_by(records: CaseRecords, restriction: Restriction) -> Letter | None:
 
 
 def _referral(records: CaseRecords, flag: str, form_key: str, breach: str) -> list[str] | None:
-    flagged = any((t.data or {}).get(flag) in (True, "yes") for t in records.completed(ASSESSMENT))
+    # Flagged at any stage: when an incident was recorded, or at the assessment.
+    answers = [*records.incident_details, *((t.data or {}) for t in records.completed(ASSESSMENT))]
+    flagged = any(a.get(flag) in (True, "yes") for a in answers)
     if not flagged:
         return None
     done = records.completed(form_key)

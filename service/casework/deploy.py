@@ -12,7 +12,7 @@ import orjson
 
 from service.cases.retention import retention_problems
 from service.cases.starting import prefix_problem
-from service.casework import case_events, guardrails
+from service.casework import case_events, date_rules, guardrails
 from service.dao import processes_dao
 from service.db import Database
 from service.models import ProcessVersion
@@ -74,6 +74,8 @@ def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str, called=N
     problems: list[Problem] = list(expression_problems(parse_untrusted_xml(content)))
     for key, schema in forms.items():
         problems += [Problem(None, f"The form {key!r}: {p}") for p in schema_problems(schema)]
+        if isinstance(schema, dict):
+            problems += [Problem(None, f"The form {key!r}: {p}") for p in date_rules.rule_problems(schema)]
     for definition in definitions:
         problems += user_task_problems(
             definition, form_exists=lambda key, d=definition: key in forms or key in d.generated_forms,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
+from service.casework.date_rules import CaseDates, date_problems, named_rules
 from service.casework.errors import FieldProblem, InvalidInput, NotFound
 from service.models import ProcessVersion
+from workflows.calendar import london_date
 from workflows.forms import FormSchema
 
 _schemas: dict[tuple[int, str], FormSchema] = {}
@@ -23,14 +26,29 @@ def form_schema(version: ProcessVersion, form_key: str) -> FormSchema:
     return schema
 
 
-def validated(version: ProcessVersion, form_key: str | None, data: dict[str, Any], today: date) -> dict[str, Any]:
+def validated(version: ProcessVersion, form_key: str | None, data: dict[str, Any], now: datetime,
+              dates: Callable[[], CaseDates] | None = None) -> dict[str, Any]:
+    """Clean answers, or InvalidInput with every problem. ``dates`` reads the case's own dates; it is
+    called only when the form names a date rule (most steps do not, and the read costs queries)."""
     if form_key is None:
         if data:
             raise InvalidInput([FieldProblem("", "This step does not take any information.")])
         return {}
-    cleaned, errors = form_schema(version, form_key).validate(data, today=today)
-    if errors:
-        raise InvalidInput([FieldProblem(e.field, e.message) for e in errors])
+    return validated_by(form_schema(version, form_key), data, now, dates)
+
+
+def validated_by(form: FormSchema, data: Any, now: datetime,
+                 dates: Callable[[], CaseDates] | None = None) -> dict[str, Any]:
+    """The one validation every path uses: the schema's checks, then the case's date rules."""
+    cleaned, errors = form.validate(data, today=london_date(now))
+    found = {e.field: e.message for e in errors}
+    if named_rules(form.fields):
+        facts = dates() if dates else CaseDates(now)
+        for field, message in date_problems(form.fields, cleaned, facts):
+            found.setdefault(field, message)
+    if found:
+        order = [*form.fields, *(e.field for e in errors)]
+        raise InvalidInput([FieldProblem(f, found[f]) for f in dict.fromkeys(order) if f in found])
     return cleaned
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -20,7 +20,7 @@ from service.casework.restrictions import new_restrictions, terms_from
 from service.dao import cases_dao, users_dao
 from service.letters.context import LetterContext, Provider
 from service.models import Case, Restriction
-from workflows.calendar import add_months
+from workflows.calendar import add_months, london_date
 
 OUTCOMES = {"uphold": "upheld", "overturn": "overturned", "vary": "varied"}
 
@@ -66,7 +66,8 @@ def appeal_outcome_letter(session: Session, case: Case, provider: Provider, data
     end = max((r.ends_on for r in shown), default=letter_date)
     ending, starting, previous_end = [], [], None
     if outcome == "overturned":
-        end = max(letter_date, start + timedelta(days=1))  # lifted when the appeal was decided
+        # Lifted the moment the appeal was decided: that day is the day it ended.
+        end = max((london_date(r.ended_at) for r in shown if r.ended_at), default=letter_date)
     elif outcome == "varied":
         new_end = date.fromisoformat(data["appeal_new_end_date"]) if data.get("appeal_end_date_changed") else end
         previous_end = end if new_end != end else None

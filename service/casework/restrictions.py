@@ -22,8 +22,8 @@ INTERVENTIONS: dict[str, tuple[str | None, str]] = {
     ),
     "restricted_contact": ("contact_limits", "Contact us only as follows: {}."),
     "nominated_representative": ("representative_arrangement", "A representative acts for you: {}."),
-    "police_involvement": ("police_involvement_details", "We have involved the police: {}."),
-    "safeguarding_alert": ("authority_alert_details", "We have alerted the local authority: {}."),
+    "police_involvement": ("police_involvement_details", "We have involved the police."),
+    "safeguarding_alert": ("authority_alert_details", "We have alerted the local authority or another authority."),
     "tenancy_action": ("tenancy_action_details", "We are considering action about your tenancy: {}."),
 }
 LETTER_KINDS = {
@@ -39,10 +39,17 @@ LETTER_KINDS = {
 CHANNEL_WORDS = {"email": "email", "letter": "letter", "telephone": "telephone"}
 
 
+# Interventions whose details are for staff only (police references, safeguarding referrals): the
+# register keeps them, but a letter to the customer says only that the step was taken.
+INTERNAL_DETAILS = frozenset({"police_involvement", "safeguarding_alert"})
+
+
 def describe(kind: str, details: Mapping[str, Any]) -> str:
     """The restriction in words addressed to the customer (the letters' wording)."""
     field, sentence = INTERVENTIONS.get(kind, (None, "{}"))
-    value = str(details.get(field) or "").strip().rstrip(".")
+    if kind in INTERNAL_DETAILS:
+        field = None
+    value = str(details.get(field) or "").strip().rstrip(".") if field else ""
     if kind == "single_communication_method":
         value = CHANNEL_WORDS.get(value, value)
     words = sentence.format(value) if value else sentence.split(":")[0].rstrip(" {}.") + "."
@@ -75,3 +82,15 @@ def end_restrictions(restrictions: Sequence[Restriction], status: str, now: date
     for restriction in restrictions:
         restriction.status = status
         restriction.ended_at = now
+
+
+def in_force(restriction: Restriction, today: date) -> bool:
+    """A restriction ends at the start of its end date, whatever the state of the review or the timer."""
+    return restriction.status == "active" and restriction.starts_on <= today < restriction.ends_on
+
+
+def shown_status(restriction: Restriction, today: date) -> str:
+    """The register's status as staff should read it: an active row past its end date has ended."""
+    if restriction.status == "active" and today >= restriction.ends_on:
+        return "expired"
+    return restriction.status

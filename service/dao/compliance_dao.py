@@ -74,6 +74,12 @@ def tasks_with_forms(session: Session, case_ids: Sequence[int], form_keys: Itera
     ).all()
 
 
+def incident_details(session: Session, case_ids: Sequence[int]) -> Sequence[tuple[int, dict]]:
+    return session.execute(
+        select(Incident.case_id, Incident.details).where(Incident.case_id.in_(case_ids)).order_by(Incident.id)
+    ).all()
+
+
 def users_by_id(session: Session) -> dict[int, User]:
     return {user.id: user for user in session.scalars(select(User))}
 

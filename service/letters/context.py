@@ -200,7 +200,10 @@ class LetterContext:
             # A datetime would serialise with a time and not round-trip as a date.
             if value is not None and type(value) is not datetime.date:
                 raise ValueError(f"{name} must be a datetime.date, got {value!r}")
-        if self.restriction_end <= self.restriction_start:
+        # A restriction overturned on appeal the day it started ended that same day.
+        lifted_at_once = self.appeal_outcome is AppealOutcome.OVERTURNED
+        if self.restriction_end < self.restriction_start or (
+                self.restriction_end == self.restriction_start and not lifted_at_once):
             raise ValueError("restriction_end must be after restriction_start")
         if self.appeal_deadline is not None and self.appeal_deadline <= self.letter_date:
             raise ValueError("appeal_deadline must be after letter_date")

@@ -121,8 +121,17 @@ def _question(name: str, spec: Mapping[str, Any], raw: MultiDict, error: str | N
     return question
 
 
+# Said on the form itself, so whoever types knows who will read it.
+IN_LETTER = "This goes into the letter to the customer."
+INTERNAL = "Kept on the case record only: it never goes into a letter to the customer."
+
+
 def _hint(spec: Mapping[str, Any]) -> str:
     hint = spec.get("description", "")
+    if spec.get("x-in-letter") is True:
+        hint = f"{hint} {IN_LETTER}".strip()
+    elif spec.get("x-internal") is True:
+        hint = f"{hint} {INTERNAL}".strip()
     example = _EXAMPLES.get(spec["x-widget"])
     if example:
         hint = f"{_ISO_EXAMPLE.sub('', hint).strip()} {example}".strip()

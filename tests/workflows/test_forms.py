@@ -192,18 +192,13 @@ def test_date_times_must_be_real(value):
 
 
 def test_dates_that_cannot_be_in_the_future():
-    assert errors_of("incident_recorded", incident(occurred_at="2026-03-03T00:00")) == {
-        "occurred_at": "The date of the incident must be today or in the past"
+    # The incident's and the letters' dates are held by the policy's date rules instead (with today's
+    # date in the message): tests/service/casework/test_date_rules.py.
+    data = {"police_reference": "CAD-1", "police_referred_on": "2026-03-03"}
+    assert errors_of("police_referral", data) == {
+        "police_referred_on": "The date you referred it must be today or in the past"
     }
-    assert errors_of("incident_recorded", incident(occurred_at="2026-03-02T23:59")) == {}
-    assert errors_of(
-        "decision_letter",
-        {
-            "letter_contents": ["decision", "why", "what_it_means", "how_to_appeal", "end_date", "agreed_format"],
-            "letter_sent_on": "2026-03-03",
-            "letter_sent_by": "post",
-        },
-    ) == {"letter_sent_on": "The date of the letter must be today or in the past"}
+    assert errors_of("police_referral", {**data, "police_referred_on": "2026-03-02"}) == {}
 
 
 def test_a_new_end_date_cannot_be_in_the_past():

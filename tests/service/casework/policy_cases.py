@@ -29,7 +29,8 @@ def isolated_case(runtime, caseworker, name: str, **incident) -> Journey:
 def restriction_case(runtime, people, customer_reference: str, *, letter_on: str = "2026-03-02") -> Journey:
     """A severe case with a restriction from the decision letter, left in force."""
     casey, hana = people["casey"], people["hana"]
-    started = runtime.casework.start_case(casey, samples.incident(customer_reference=customer_reference))
+    started = runtime.casework.start_case(casey, samples.incident(customer_reference=customer_reference,
+                                                                  occurred_at=f"{letter_on}T09:05"))
     journey = Journey(runtime, started.reference)
     journey.do(casey, "Task_AssessIncident", samples.assessment("severe"))
     journey.do(casey, "Task_OfferAdjustments", samples.adjustments("formal_action_needed"))

@@ -41,7 +41,8 @@ def test_cases_run_through_the_policy_keep_every_rule(policy, people):
     assert _broken(report) == {}
     checked = {r.rule.key: r.checked for r in report.results}
     assert checked == {"approval": 2, "decision-letter": 2, "twelve-months": 2, "independent-appeal": 1,
-                       "lifted-on-time": 1, "adjustments-first": 2, "police-referral": 1, "safeguarding-alert": 1}
+                       "lifted-on-time": 1, "adjustments-first": 2, "police-referral": 1, "safeguarding-alert": 1,
+                       "letter-after-approval": 2, "appeal-not-longer": 1, "internal-details": 2, "one-appeal": 1}
 
 
 def test_an_approver_who_proposed_the_action_is_flagged(policy, people):

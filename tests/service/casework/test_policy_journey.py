@@ -92,7 +92,8 @@ def test_nobody_in_the_decision_hears_the_appeal_and_an_upheld_appeal_keeps_the_
     journey = _to_restriction(policy, people, "2026-03-02")
     policy.clock.set(datetime(2026, 5, 1, 10, 0, tzinfo=UTC))
     policy.casework.deliver_message(people["casey"], journey.reference, "appeal_received",
-                                    samples.appeal_received("2026-05-01"))
+                                    samples.appeal_received(
+        "2026-05-01", appeal_late_reason="The customer was in hospital until the end of April."))
     hearing = journey.open_task()
     with pytest.raises(NotAllowed):
         inbox_actions.claim(policy.casework, people["hana"], hearing.id)  # approved the decision

@@ -139,7 +139,7 @@ def test_a_case_whose_customer_has_other_cases_is_unlinked_and_the_customer_kept
         customer_reference = cases_dao.get_customer(session, reference.customer_id).reference
     policy.clock.set(datetime(2027, 6, 1, 9, 0, tzinfo=UTC))
     later = policy.casework.start_case(people["casey"], samples.incident(
-        customer_reference=customer_reference)).reference
+        customer_reference=customer_reference, occurred_at="2027-06-01T08:00")).reference
     assert _sweep(policy).anonymised == [first.reference]
     with policy.db.reading() as session:
         anonymised = cases_dao.get_case_by_reference(session, first.reference)
