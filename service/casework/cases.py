@@ -11,7 +11,7 @@ from typing import Any
 
 from SpiffWorkflow.exceptions import WorkflowException
 
-from service.casework import case_events, policy_records  # noqa: F401 - registers the policy's handlers
+from service.casework import case_events, incidents, policy_records  # noqa: F401 - registers the policy's handlers
 from service.casework.actors import Actor, parse_actor_list, record_actor, refuse_excluded_actor
 from service.casework.definitions import definition_of, deployed_version
 from service.casework.errors import Conflict, NotAllowed, NotFound, ProcessProblem
@@ -154,12 +154,14 @@ class Casework:
     def complete_task(self, actor: Actor, task_id: str, form_data: dict[str, Any]) -> StepOutcome:
         """Complete a task the actor holds."""
         now = self.clock.now()
+        failing_at: tuple[int, str] | None = None
         try:
             with self.db.transaction() as session:
                 found = tasks_dao.get_task_with_instance_and_case(session, task_id)
                 if found is None:
                     raise NotFound("There is no such task.")
                 task, instance, case = found
+                failing_at = (instance.id, task.element_id)
                 if task.status != "open":
                     raise Conflict(_ALREADY_DONE)
                 if task.assignee_id != actor.user_id:
@@ -189,17 +191,28 @@ class Casework:
                 return _outcome(case, opened)
         except (StaleInstance, TaskConflict):
             raise Conflict(_CHANGED_MEANWHILE) from None
+        except ProcessProblem as problem:
+            self._record_process_problem(failing_at, problem, now)
+            raise
+
+    def _record_process_problem(self, where: tuple[int, str] | None, problem: ProcessProblem, now: datetime) -> None:
+        """The step rolled back and the person was told; an incident tells the administrators too."""
+        if where is not None:
+            incidents.open_incident_apart(self.db, where[0], kind="script", element_id=where[1], now=now,
+                                          message=problem.message)
 
     # -- messages ----------------------------------------------------------------------------
 
     def deliver_message(self, actor: Actor, case_reference: str, message: str, form_data: dict[str, Any]) -> None:
         """Deliver a message (an appeal received) to the case it is meant for, validated against its form."""
         now = self.clock.now()
+        failing_at: tuple[int, str] | None = None
         try:
             with self.db.transaction() as session:
                 instance = instances_dao.get_instance_by_key(session, case_reference)
                 if instance is None:
                     raise NotFound("There is no case with that reference.")
+                failing_at = (instance.id, "")
                 case = cases_dao.get_case_by_instance(session, instance.id)
                 version, definition = deployed_version(session, instance.process_version_id)
                 data = validated(version, definition.message_forms.get(message), form_data, london_date(now))
@@ -221,6 +234,9 @@ class Casework:
                 )], read_version=read_version, open_before=open_before)
         except StaleInstance:
             raise Conflict(_CHANGED_MEANWHILE) from None
+        except ProcessProblem as problem:
+            self._record_process_problem(failing_at, problem, now)
+            raise
 
     # -- timers ------------------------------------------------------------------------------
 
