@@ -12,7 +12,7 @@ from typing import Any
 from SpiffWorkflow.exceptions import WorkflowException
 
 from service.cases.starting import reference_prefix, refuse_unless_may_start
-from service.casework import case_events, policy_records  # noqa: F401 - registers the policy's handlers
+from service.casework import case_events, incidents, policy_records  # noqa: F401 - registers the policy's handlers
 from service.casework.actors import Actor, parse_actor_list, record_actor, refuse_excluded_actor
 from service.casework.appeals import APPEAL_MESSAGE, refuse_second_appeal
 from service.casework.case_dates import case_dates
@@ -199,12 +199,14 @@ class Casework:
             return self._complete_task_at(actor, task_id, form_data, now)
 
     def _complete_task_at(self, actor: Actor, task_id: str, form_data: dict[str, Any], now: datetime) -> StepOutcome:
+        failing_at: tuple[int, str] | None = None
         try:
             with self.db.transaction() as session:
                 found = tasks_dao.get_task_with_instance_and_case(session, task_id)
                 if found is None:
                     raise NotFound("There is no such task.")
                 task, instance, case = found
+                failing_at = (instance.id, task.element_id)
                 if task.status != "open":
                     raise Conflict(_ALREADY_DONE)
                 if task.assignee_id != actor.user_id:
@@ -235,8 +237,18 @@ class Casework:
                 outcome = _outcome(case, opened)
         except (StaleInstance, TaskConflict):
             raise Conflict(_CHANGED_MEANWHILE) from None
+        except ProcessProblem as problem:
+            self._record_process_problem(failing_at, problem, now)
+            raise
+
         TASK_COMPLETIONS.inc()  # counted once committed
         return outcome
+
+    def _record_process_problem(self, where: tuple[int, str] | None, problem: ProcessProblem, now: datetime) -> None:
+        """The step rolled back and the person was told; an incident tells the administrators too."""
+        if where is not None:
+            incidents.open_incident_apart(self.db, where[0], kind="script", element_id=where[1], now=now,
+                                          message=problem.message)
 
     # -- messages ----------------------------------------------------------------------------
 
@@ -256,11 +268,13 @@ class Casework:
 
     def _deliver_message_at(self, actor: Actor, case_reference: str, message: str, form_data: dict[str, Any],
                             now: datetime) -> str:
+        failing_at: tuple[int, str] | None = None
         try:
             with self.db.transaction() as session:
                 instance = instances_dao.get_instance_by_key(session, case_reference)
                 if instance is None:
                     raise NotFound("There is no case with that reference.")
+                failing_at = (instance.id, "")
                 case = cases_dao.get_case_by_instance(session, instance.id)
                 if message == APPEAL_MESSAGE:
                     refuse_second_appeal(session, case)
@@ -290,6 +304,9 @@ class Casework:
                 return instance.business_key
         except StaleInstance:
             raise Conflict(_CHANGED_MEANWHILE) from None
+        except ProcessProblem as problem:
+            self._record_process_problem(failing_at, problem, now)
+            raise
 
     # -- timers ------------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ READERS = ("worker", "auditor", "admin")
 MAX_POLL_SECONDS = 30.0  # asyncResponseTimeout is cut to this: a waiting request holds a server thread
 POLL_EVERY_SECONDS = 0.5
 NO_CONTENT = ("", 204)
+MAX_MILLIS = 10**12  # about 31 years: any longer is refused rather than overflowing a date
 
 
 def _runtime():
@@ -69,7 +70,8 @@ def _topic(entry: Any) -> TopicRequest:
                              "filter by businessKey or processDefinitionKey instead")
     return TopicRequest(
         name=text(entry, "topicName", required=True, max_length=200),
-        lock_duration=timedelta(milliseconds=integer(entry, "lockDuration", required=True, low=1)),
+        lock_duration=timedelta(milliseconds=integer(entry, "lockDuration", required=True, low=1,
+                                                     high=MAX_MILLIS)),
         variables=names, business_key=text(entry, "businessKey", max_length=40),
         process_definition_key=text(entry, "processDefinitionKey", max_length=200),
     )
@@ -82,7 +84,7 @@ def fetch_and_lock():
     worker_id = text(data, "workerId", required=True)
     max_tasks = integer(data, "maxTasks", default=10, low=0, high=external_tasks.MAX_TASKS)
     use_priority = boolean(data, "usePriority")
-    wait = min(integer(data, "asyncResponseTimeout", default=0) / 1000, MAX_POLL_SECONDS)
+    wait = min(integer(data, "asyncResponseTimeout", default=0, high=MAX_MILLIS) / 1000, MAX_POLL_SECONDS)
     topics = data.get("topics") or []
     if not isinstance(topics, list):
         raise InvalidRequest("topics must be a list")
@@ -120,7 +122,7 @@ def failure(task_id: str):
         _runtime().casework, g.actor, task_id[:36], text(data, "workerId", required=True),
         text(data, "errorMessage", max_length=4000) or "", text(data, "errorDetails", max_length=100_000),
         integer(data, "retries", default=0, low=-(2**31), high=2**31 - 1),
-        timedelta(milliseconds=integer(data, "retryTimeout", default=0)),
+        timedelta(milliseconds=integer(data, "retryTimeout", default=0, high=MAX_MILLIS)),
     )
     return NO_CONTENT
 
@@ -140,7 +142,8 @@ def bpmn_error(task_id: str):
 def extend_lock(task_id: str):
     data = body()
     external_tasks.extend_lock(_runtime().casework, g.actor, task_id[:36], text(data, "workerId", required=True),
-                               timedelta(milliseconds=integer(data, "newDuration", required=True, low=1)))
+                               timedelta(milliseconds=integer(data, "newDuration", required=True, low=1,
+                                                              high=MAX_MILLIS)))
     return NO_CONTENT
 
 

@@ -184,3 +184,27 @@ def test_retry_with_new_data_writes_it_into_the_waiting_step(runtime, people, cl
     state = _instance(runtime, reference).state
     assert "checked by hand" in str(state)
     assert _intact(runtime)
+
+
+def test_a_step_the_diagram_cannot_run_is_refused_and_also_opens_a_script_incident(
+    runtime, people, clock_process, monkeypatch
+):
+    reference = runtime.casework.start_case(people["casey"], {"customer_reference": "C-1"},
+                                            "restriction_clock").reference
+    with runtime.db.reading() as session:
+        task = session.scalars(select(HumanTask).join(Case, Case.id == HumanTask.case_id)
+                               .where(Case.reference == reference, HumanTask.status == "open")).one()
+    with runtime.db.transaction() as session:
+        tasks_dao.claim(session, task.id, user_id=people["casey"].user_id, now=runtime.clock.now())
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("the diagram divided by nothing")
+
+    monkeypatch.setattr(runtime.engine, "complete_task", broken)
+    with pytest.raises(cases_module.ProcessProblem):
+        runtime.casework.complete_task(people["casey"], task.id, {"decision": "close"})
+    [incident] = _incidents(runtime, reference)
+    assert (incident.kind, incident.element_id, incident.status) == ("script", "Task_Decide", "open")
+    assert "could not run a step" in incident.message and "divided" not in incident.message
+    assert _events(runtime, reference)[-1] == "incident_opened"
+    assert _intact(runtime)

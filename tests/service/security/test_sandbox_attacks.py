@@ -296,7 +296,11 @@ def test_attacks_that_explode_at_run_time_are_stopped_and_leak_nothing(runtime, 
             assert reason in message, (label, place.name, message)
         for secret in SECRETS:
             assert secret not in message, (label, place.name, message)
-    assert _saved(runtime) == before  # every refused step rolled back: state, audit and task rows as they were
+    # Every refused step rolled back: state and task rows as they were. The audit gained one event: the
+    # "script" incident the first refusal opened for administrators (the others counted on it).
+    after = _saved(runtime)
+    assert (after[1], after[3]) == (before[1], before[3]) and after[2] == before[2] + 1
+    _assert_one_script_incident(runtime, len(RUN_ATTEMPTS))
     print(f"\nstopped at run time: {len(RUN_ATTEMPTS)} attacks in {len(PLACES)} places; slowest {slowest:.2f}s")
 
 
@@ -318,7 +322,17 @@ def test_a_run_time_attack_through_the_api_answers_a_clear_error(runtime, people
     message = response.json["error"]["message"]
     assert "ran for too long" in message and "Nothing was saved" in message
     assert not any(secret in response.get_data(as_text=True) for secret in SECRETS)
-    assert _saved(runtime)[0] == before[0] and _saved(runtime)[2] == before[2]
+    assert _saved(runtime)[1] == before[1] and _saved(runtime)[2] == before[2] + 1  # + the incident opened
+    _assert_one_script_incident(runtime, 1)
+
+
+def _assert_one_script_incident(runtime, occurrences: int) -> None:
+    from service.dao import incidents_dao
+
+    with runtime.db.reading() as session:
+        [row] = incidents_dao.page_of(session, 1).rows
+    assert (row.incident.kind, row.incident.occurrences) == ("script", occurrences)
+    assert not any(secret in row.incident.message for secret in SECRETS)
 
 
 def test_a_run_time_refusal_keeps_the_person_on_the_task_page_with_their_answers(runtime, people, attack_case,

@@ -174,8 +174,8 @@ def test_every_post_without_a_csrf_token_is_refused(app, client, estate, runtime
     before = stored()
     refused = 0
     for rule in _rules(app, "POST"):
-        if rule.rule.startswith("/api/"):
-            continue  # bearer tokens, never cookies: nothing for a forged form to ride on
+        if rule.rule.startswith(("/api/", "/engine-rest/")):
+            continue  # API tokens, never cookies: nothing for a forged form to ride on
         url = _url(rule, estate)
         for data in ({}, {"csrf_token": "forged"}):
             response = client.post(url, data=data)
@@ -191,6 +191,13 @@ def test_the_api_ignores_the_session_cookie(client, estate, runtime):
     _sign_in_as(client, int(estate["user_id"]), runtime.clock.now())
     response = client.post("/api/v1/cases", json=samples.incident())
     assert response.status_code == 401 and response.json["error"]["status"] == 401
+
+
+def test_the_engine_rest_api_ignores_the_session_cookie(client, estate, runtime):
+    """As for /api/v1: a signed-in browser cannot be used against /engine-rest either."""
+    _sign_in_as(client, int(estate["user_id"]), runtime.clock.now())
+    response = client.post("/engine-rest/message", json={"messageName": "appeal_received", "businessKey": "X"})
+    assert response.status_code == 401 and response.json["type"] == "AuthenticationException"
 
 
 def test_sign_in_attempts_are_rate_limited(runtime, settings, people):
