@@ -54,7 +54,8 @@ class Diagram:
         self.nodes: dict[str, Node] = {}
         for xml in self.process:
             kind = etree.QName(xml).localname
-            if kind in ("laneSet", "sequenceFlow", "documentation") or not isinstance(xml.tag, str):
+            skipped = ("laneSet", "sequenceFlow", "documentation", "extensionElements")
+            if kind in skipped or not isinstance(xml.tag, str):
                 continue
             props = {
                 p.get("name"): p.get("value")
