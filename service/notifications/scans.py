@@ -39,12 +39,17 @@ def write_review_notices(db: Database, now: datetime) -> int:
     with db.transaction() as session:
         restrictions = session.scalars(select(Restriction).where(
             Restriction.status.in_(("active", "extended", "varied")), Restriction.ends_on > today,
-            Restriction.ends_on <= add_months(today, 1) + REVIEW_NOTICE_BEFORE)).all()
+            Restriction.ends_on <= add_months(today, 1) + REVIEW_NOTICE_BEFORE + timedelta(days=3)
+        ).order_by(Restriction.id)).all()
         for restriction in restrictions:
-            key = f"review_due:{restriction.id}:{restriction.ends_on.isoformat()}"
+            if add_months(restriction.ends_on, -1) - REVIEW_NOTICE_BEFORE > today:
+                continue
+            # One notice per case and end date, however many restrictions end together.
+            key = f"review_due:{restriction.case_id}:{restriction.ends_on.isoformat()}"
             if session.scalar(select(Notification.id).where(Notification.dedupe_key == key)) is not None:
                 continue
             session.add(Notification(kind="review_due", case_id=restriction.case_id, groups=[], detail={
                 "ends_on": f"{restriction.ends_on:%-d %B %Y}"}, dedupe_key=key, created_at=now))
+            session.flush()  # so a second restriction of the same case and date finds this one
             written += 1
     return written

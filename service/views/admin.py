@@ -7,6 +7,7 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from service.auth.permissions import allow
 from service.casework import api_tokens
 from service.casework.errors import InvalidInput
+from service.notifications import problems
 from service.views.helpers import runtime
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -16,6 +17,13 @@ blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 @allow("admin")
 def index():
     return render_template("admin/index.html")
+
+
+@blueprint.route("/notifications")
+@allow("admin")
+def unsent_notifications():
+    return render_template("admin/notifications.html", unsent=problems.unsent(runtime().db),
+                           smtp_configured=bool(runtime().settings.mail.host))
 
 
 @blueprint.route("/api-tokens", methods=["GET", "POST"])

@@ -15,7 +15,7 @@ from service.notifications.preferences import save_preferences
 from service.notifications.worker_step import notify_round
 from tests.service.conftest import deploy_fixture
 from tests.service.notifications.conftest import body_of
-from tests.service.views.conftest import open_task, start_case
+from tests.service.views.conftest import client_request, open_task, start_case  # noqa: F401 - a fixture
 
 
 @pytest.fixture
@@ -215,3 +215,16 @@ def test_an_incident_in_the_process_tells_the_people_holding_the_case(three, smt
     assert smtp.subjects("casey@example.org") == [subject]  # the case's owner
     assert smtp.subjects("cora@example.org") == [subject]  # holds a task on it
     assert smtp.to("hana@example.org") == []
+
+
+def test_administrators_see_notices_that_could_not_be_sent_and_why(three, emails, runtime,
+                                                                    client_request):  # noqa: F811
+    start_case(runtime, emails["casey"])
+    notify_round(runtime, runtime.clock.now())
+    client_request.login("casey").get("/admin/notifications", status=403)
+    page = client_request.login("adam").get("/admin/notifications")
+    assert "No mail relay is configured" in page.select_one(".govuk-warning-text").get_text()
+    rows = [[cell.get_text(" ", strip=True) for cell in row.select("td")] for row in page.select("#unsent tbody tr")]
+    assert {row[3] for row in rows} == {"Casey Worker (email)", "Cora Caseworker (email)"}
+    assert {row[4] for row in rows} == {"Cannot be sent"} and {row[5] for row in rows} == {
+        "SMTP is not configured (SMTP_HOST)"}
