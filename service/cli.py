@@ -39,13 +39,15 @@ def deploy_directory(runtime, bpmn_dir: Path, forms_dir: Path, comment: str) -> 
     return messages
 
 
-def deploy_files(runtime, paths: list[Path], forms: dict[str, object], comment: str) -> list[tuple[bool, str]]:
-    """Deploy each file on its own; (refused, line) per file, so one refusal neither hides nor undoes the others."""
+def deploy_files(runtime, paths: list[Path], forms: dict[str, object], comment: str,
+                 decisions: dict[str, bytes] | None = None) -> list[tuple[bool, str]]:
+    """Deploy each file on its own; (refused, line) per file, so one refusal neither hides nor undoes the others.
+    Every file gets the folder's forms and DMN files; a version keeps the forms it uses."""
     lines = []
     for path in paths:
         try:
             outcome = deploy(runtime.db, path.read_bytes(), forms, filename=path.name, deployed_by_id=None,
-                             comment=comment, now=runtime.clock.now())
+                             comment=comment, now=runtime.clock.now(), decisions=decisions)
         except DeploymentError as error:
             reasons = "; ".join(f"{p.element_id or '-'}: {p.message}" for p in error.problems)
             lines.append((True, f"{path.name}: refused: {reasons}"))
@@ -66,11 +68,12 @@ def register_commands(app: Flask) -> None:
     @click.option("--forms-dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
     @click.option("--comment", default="Deployed from the command line")
     def deploy_command(bpmn_dir: Path | None, forms_dir: Path | None, comment: str) -> None:
-        """Deploy every BPMN file in a folder, with the forms its tasks use."""
+        """Deploy every BPMN file in a folder, with the forms its tasks use and the folder's DMN files."""
         runtime = _runtime()
         folder = bpmn_dir or runtime.settings.bpmn_dir
         forms = load_forms(forms_dir or runtime.settings.forms_dir)
-        results = deploy_files(runtime, sorted(folder.glob("*.bpmn")), forms, comment)
+        decisions = {path.name: path.read_bytes() for path in sorted(folder.glob("*.dmn"))}
+        results = deploy_files(runtime, sorted(folder.glob("*.bpmn")), forms, comment, decisions)
         for refused, line in results:
             click.echo(line, err=refused)
         refusals = sum(refused for refused, _ in results)

@@ -202,7 +202,9 @@ PATHS: dict[str, Any] = {
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
             "type": "object", "required": ["bpmn"], "additionalProperties": False, "properties": {
                 "bpmn": {"type": "string"}, "forms": {"type": "object"}, "comment": {"type": "string"},
-                "filename": {"type": "string"}}}}}},
+                "filename": {"type": "string"},
+                "decision_tables": {"type": "object", "additionalProperties": {"type": "string"},
+                                    "description": "DMN files for its business rule tasks: file name -> XML"}}}}}},
         "responses": _responses({"200": _json({"type": "object"}, "Unchanged: identical content already deployed"),
                                  "201": _json({"type": "object"}, "A new version was deployed")},
                                 400, 413, 422)}},
