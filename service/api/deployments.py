@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import current_app, g, request
 
 from service.api import blueprint
 from service.api.bodies import json_object
 from service.auth.permissions import allow
 from service.casework.deploy import deploy, deployed_lookup
+from service.casework.deploy_bundle import BundleRefused, deploy_bundle, read_bundle
 from service.casework.errors import FieldProblem, InvalidInput
 from service.dao import processes_dao
 from workflows.decision_tables import tables_used
@@ -55,3 +56,25 @@ def _refused(error: DeploymentError):
     return {"error": {"status": 422, "message": "The diagram was not deployed.", "problems": [
         {"field": p.element_id or "", "message": p.message} for p in error.problems
     ]}}, 422
+
+
+@blueprint.route("/deployments/bundle", methods=["POST"])
+@allow("process_owner")
+def deploy_bundle_files():
+    """Deploy several files together (multipart ``files``): BPMN diagrams, their forms (.json) and DMN decision
+    tables (.dmn), loose or in a ZIP. One line per file; 422 if any file was refused (the others still count)."""
+    uploads = request.files.getlist("files")
+    if not uploads:
+        raise InvalidInput([FieldProblem("files", "Send the files as multipart/form-data fields named ‘files’")])
+    runtime = current_app.extensions["ubp"]
+    try:
+        bundle = read_bundle((upload.filename or "unnamed", upload.read()) for upload in uploads)
+    except BundleRefused as refused:
+        raise InvalidInput([FieldProblem("files", str(refused))], "Nothing was deployed.") from None
+    outcomes = deploy_bundle(runtime.db, bundle, deployed_by_id=g.actor.user_id,
+                             comment=str(request.form.get("comment", ""))[:1000], now=runtime.clock.now())
+    body = {"files": [{"filename": o.filename, "status": o.status, "message": o.message} for o in outcomes],
+            "refused": sum(o.status == "refused" for o in outcomes)}
+    if body["refused"]:
+        return body, 422
+    return body, 201 if any(o.status == "deployed" for o in outcomes) else 200
