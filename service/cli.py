@@ -1,5 +1,5 @@
-"""Command line: ``ubp migrate | deploy | seed-demo | create-user | send-message | worker | verify-audit |
-anchor-audit | grant-app-role`` (also ``flask --app service ...``)."""
+"""Command line: ``ubp migrate | deploy | deploy-files | seed-demo | create-user | send-message | worker |
+verify-audit | anchor-audit | grant-app-role`` (also ``flask --app service ...``)."""
 
 from __future__ import annotations
 
@@ -79,6 +79,25 @@ def register_commands(app: Flask) -> None:
         refusals = sum(refused for refused, _ in results)
         if refusals:
             raise click.ClickException(f"{refusals} of {len(results)} file(s) refused; the others are as listed.")
+
+    @app.cli.command("deploy-files")
+    @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+    @click.option("--comment", default="Deployed from the command line")
+    def deploy_files_command(paths: tuple[Path, ...], comment: str) -> None:
+        """Deploy diagrams with their forms (.json) and decision tables (.dmn) together, loose or in a ZIP."""
+        from service.casework.deploy_bundle import BundleRefused, deploy_bundle, read_bundle
+
+        runtime = _runtime()
+        try:
+            bundle = read_bundle((path.name, path.read_bytes()) for path in paths)
+        except BundleRefused as refused:
+            raise click.ClickException(f"Nothing was deployed: {refused}") from None
+        outcomes = deploy_bundle(runtime.db, bundle, deployed_by_id=None, comment=comment, now=runtime.clock.now())
+        for outcome in outcomes:
+            click.echo(outcome.line, err=outcome.status == "refused")
+        refused = sum(o.status == "refused" for o in outcomes)
+        if refused:
+            raise click.ClickException(f"{refused} of {len(outcomes)} file(s) refused; the others are as listed.")
 
     @app.cli.command("send-message")
     @click.argument("reference")
