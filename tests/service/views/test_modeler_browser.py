@@ -37,6 +37,10 @@ ADD_USER_TASK = """() => {
   modeling.connect(task, elements.get('Task_AssessIncident'), { type: 'bpmn:SequenceFlow' });
   return task.id;
 }"""
+SET_FORM_KEY = """([id, key]) => {
+  const modeler = window.ubpModeler;
+  modeler.get('modeling').updateProperties(modeler.get('elementRegistry').get(id), { 'camunda:formKey': key });
+}"""
 SELECT = "(id) => { const m = window.ubpModeler; m.get('selection').select(m.get('elementRegistry').get(id)); }"
 ATTRIBUTE_IS = """([id, name, value]) =>
   window.ubpModeler.get('elementRegistry').get(id).businessObject.get(name) === value"""
@@ -100,10 +104,12 @@ def test_a_process_owner_adds_a_task_in_the_browser_and_deploys_it(sqlite_runtim
         page.wait_for_selector("#modeler[data-state=ready]")
 
         task_id = page.evaluate(ADD_USER_TASK)
+        # A task without a form key now gets a "mark as done" form; one naming a form that is not there is refused.
+        page.evaluate(SET_FORM_KEY, [task_id, "no_such_form"])
         page.click("#modeler-validate")
         page.wait_for_selector("#modeler-messages .govuk-error-summary")
         assert page.locator(f".djs-element.ubp-error[data-element-id='{task_id}']").count() == 1
-        assert "has no candidate groups" in page.inner_text("#modeler-messages")
+        assert "no_such_form" in page.inner_text("#modeler-messages")
 
         page.evaluate(SELECT, task_id)
         _open_group(page, "general")
