@@ -1,6 +1,6 @@
-"""Command line: ``ubp migrate | deploy | seed-demo | create-user | group ... | people ... | send-message |
-worker | worker-health | verify-audit | anchor-audit | export-anchors | backup | restore | grant-app-role``
-(also ``flask --app service``)."""
+"""Command line: ``ubp migrate | deploy | deploy-files | seed-demo | create-user | group ... | people ... |
+send-message | worker | worker-health | verify-audit | anchor-audit | export-anchors | backup | restore |
+grant-app-role`` (also ``flask --app service``)."""
 
 from __future__ import annotations
 
@@ -42,13 +42,15 @@ def deploy_directory(runtime, bpmn_dir: Path, forms_dir: Path, comment: str) -> 
     return messages
 
 
-def deploy_files(runtime, paths: list[Path], forms: dict[str, object], comment: str) -> list[tuple[bool, str]]:
-    """Deploy each file on its own; (refused, line) per file, so one refusal neither hides nor undoes the others."""
+def deploy_files(runtime, paths: list[Path], forms: dict[str, object], comment: str,
+                 decisions: dict[str, bytes] | None = None) -> list[tuple[bool, str]]:
+    """Deploy each file on its own; (refused, line) per file, so one refusal neither hides nor undoes the others.
+    Every file gets the folder's forms and DMN files; a version keeps the forms it uses."""
     lines = []
     for path in paths:
         try:
             outcome = deploy(runtime.db, path.read_bytes(), forms, filename=path.name, deployed_by_id=None,
-                             comment=comment, now=runtime.clock.now())
+                             comment=comment, now=runtime.clock.now(), decisions=decisions)
         except DeploymentError as error:
             reasons = "; ".join(f"{p.element_id or '-'}: {p.message}" for p in error.problems)
             lines.append((True, f"{path.name}: refused: {reasons}"))
@@ -75,19 +77,39 @@ def register_commands(app: Flask) -> None:
     @click.option("--forms-dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
     @click.option("--comment", default="Deployed from the command line")
     def deploy_command(bpmn_dir: Path | None, forms_dir: Path | None, comment: str) -> None:
-        """Deploy every BPMN file in a folder, with the forms its tasks use."""
+        """Deploy every BPMN file in a folder, with the forms its tasks use and the folder's DMN files."""
         runtime = _runtime()
         folder = bpmn_dir or runtime.settings.bpmn_dir
         diagrams = sorted(folder.glob("*.bpmn"))
         if not diagrams:
             raise click.ClickException(f"No BPMN files (*.bpmn) in {folder.resolve()}: nothing was deployed.")
         forms = load_forms(forms_dir or runtime.settings.forms_dir)
-        results = deploy_files(runtime, diagrams, forms, comment)
+        decisions = {path.name: path.read_bytes() for path in sorted(folder.glob("*.dmn"))}
+        results = deploy_files(runtime, diagrams, forms, comment, decisions)
         for refused, line in results:
             click.echo(line, err=refused)
         refusals = sum(refused for refused, _ in results)
         if refusals:
             raise click.ClickException(f"{refusals} of {len(results)} file(s) refused; the others are as listed.")
+
+    @app.cli.command("deploy-files")
+    @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+    @click.option("--comment", default="Deployed from the command line")
+    def deploy_files_command(paths: tuple[Path, ...], comment: str) -> None:
+        """Deploy diagrams with their forms (.json) and decision tables (.dmn) together, loose or in a ZIP."""
+        from service.casework.deploy_bundle import BundleRefused, deploy_bundle, read_bundle
+
+        runtime = _runtime()
+        try:
+            bundle = read_bundle((path.name, path.read_bytes()) for path in paths)
+        except BundleRefused as refused:
+            raise click.ClickException(f"Nothing was deployed: {refused}") from None
+        outcomes = deploy_bundle(runtime.db, bundle, deployed_by_id=None, comment=comment, now=runtime.clock.now())
+        for outcome in outcomes:
+            click.echo(outcome.line, err=outcome.status == "refused")
+        refused = sum(o.status == "refused" for o in outcomes)
+        if refused:
+            raise click.ClickException(f"{refused} of {len(outcomes)} file(s) refused; the others are as listed.")
 
     @app.cli.command("send-message")
     @click.argument("reference")

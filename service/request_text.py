@@ -51,7 +51,8 @@ def refuse_unreadable_text() -> None:
         # Cached, so the form is parsed from the same bytes afterwards.
         readable = _readable(_percent_decoded(request.get_data(cache=True)))
     elif readable and request.mimetype == "multipart/form-data":
-        readable = not any(UNSTORABLE.search(text) or "\ufffd" in text
+        # A part whose name Werkzeug cannot read comes back as None: unreadable too, never a 500.
+        readable = not any(text is None or UNSTORABLE.search(text) or "\ufffd" in text
                            for key, values in request.form.lists() for text in (key, *values))
     if not readable:
         raise UnreadableText()

@@ -20,6 +20,7 @@ from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from workflows import timer_expressions
 from workflows.called_processes import CalledLookup, CalledProcessError, add_called_processes
 from workflows.camunda_expressions import translate_expressions
+from workflows.decision_tables import add_decision_tables
 from workflows.element_support import element_problems, pass_through
 from workflows.external_tasks import (
     ExternalTaskDefinition,
@@ -144,11 +145,12 @@ class ProcessDefinition:
         return self.flow_by_ends.get((source, target))
 
 
-def parse_definitions(content: bytes, filename: str = "diagram.bpmn",
-                      called: CalledLookup | None = None) -> list[ProcessDefinition]:
+def parse_definitions(content: bytes, filename: str = "diagram.bpmn", called: CalledLookup | None = None,
+                      decisions: Mapping[str, bytes] | None = None) -> list[ProcessDefinition]:
     """Parse one BPMN file into a definition per executable process, or raise DeploymentError.
 
-    ``called`` finds the deployed processes the file's call activities name but do not define.
+    ``called`` finds the deployed processes the file's call activities name but do not define;
+    ``decisions`` are the DMN files (by file name) deployed with it, for its business rule tasks.
     """
     try:
         root = parse_untrusted_xml(content)
@@ -168,6 +170,7 @@ def parse_definitions(content: bytes, filename: str = "diagram.bpmn",
     if refused:
         raise DeploymentError([Problem(element_id, message) for element_id, message in refused])
     parser = ProcessParser()
+    add_decision_tables(parser, decisions or {})
     try:
         parser.add_bpmn_xml(root, filename=filename)
         called_sources = add_called_processes(parser, root, called, parse_untrusted_xml)

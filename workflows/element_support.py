@@ -38,9 +38,9 @@ def _implementation_problem(task: etree._Element, kind: str) -> str | None:
     for attribute, what in _JAVA.items():
         if task.get(f"{{{CAMUNDA}}}{attribute}") is not None:
             return (f"is implemented by {what} (camunda:{attribute}), which only a Java engine can run. "
-                    "Make it an external task, a script task or a user task.")
+                    "Make it a script task or a user task.")
     if task.find("bpmn:extensionElements/camunda:connector", NS) is not None:
-        return "uses a Camunda connector, which this platform does not run. Make it an external task."
+        return "uses a Camunda connector, which this platform does not run. Make it a script task or a user task."
     if task.get(f"{{{CAMUNDA}}}type") == "external":
         return None  # run by workers: workflows.external_tasks checks its topic
     if kind == "businessRuleTask":

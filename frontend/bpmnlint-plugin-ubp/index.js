@@ -6,6 +6,7 @@ module.exports = {
       rules: {
         'executable-process': 'error',
         'user-task-form': 'error',
+        'task-implementation': 'error',
         'user-task-assignment': 'warn'
       }
     }

@@ -37,6 +37,21 @@ function fitBesidePalette(canvas, container) {
   });
 }
 
+function blankDiagram(processId) {
+  const id = String(processId || 'new_process').replace(/[^A-Za-z0-9_-]/g, '_');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Definitions_${id}" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="${id}" isExecutable="true">
+    <bpmn:startEvent id="StartEvent_1" />
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="BPMNDiagram_1">
+    <bpmndi:BPMNPlane id="BPMNPlane_1" bpmnElement="${id}">
+      <bpmndi:BPMNShape id="StartEvent_1_di" bpmnElement="StartEvent_1"><dc:Bounds x="180" y="160" width="36" height="36" /></bpmndi:BPMNShape>
+    </bpmndi:BPMNPlane>
+  </bpmndi:BPMNDiagram>
+</bpmn:definitions>`;
+}
+
 function start(container) {
   const messages = document.getElementById('modeler-messages');
   const comment = document.getElementById('deploy-comment');
@@ -147,10 +162,39 @@ function start(container) {
     });
   }
 
+  // A file from this computer, or a blank diagram, replaces what is open; nothing reaches the server until
+  // it is checked, saved or deployed (where every server-side check runs as for any other diagram).
+  const opener = document.getElementById('modeler-open');
+  if (opener) {
+    opener.addEventListener('change', async () => {
+      const [file] = opener.files;
+      if (file) {
+        await open(() => file.text(), `${file.name} could not be opened`);
+        dirty = true;
+      }
+    });
+  }
+  const blank = document.getElementById('modeler-blank');
+  if (blank) {
+    blank.addEventListener('click', async (event) => {
+      event.preventDefault();
+      if (dirty && !window.confirm('Start again from a blank diagram? Unsaved changes will be lost.')) {
+        return;
+      }
+      await open(async () => blankDiagram(container.dataset.processId), 'The blank diagram could not be opened');
+      dirty = true;
+    });
+  }
+
   async function load() {
+    await open(() => getText(container.dataset.bpmnUrl), 'The diagram could not be opened');
+  }
+
+  async function open(readXml, failure) {
     setBusy(true);
+    clearMessages(messages);
     try {
-      const xml = await getText(container.dataset.bpmnUrl);
+      const xml = await readXml();
       const { warnings } = await modeler.importXML(xml);
       fitBesidePalette(modeler.get('canvas'), container);
       if (warnings.length) {
@@ -162,7 +206,7 @@ function start(container) {
       container.dataset.state = 'ready';
     } catch (error) {
       container.dataset.state = 'error';
-      report(error, 'The diagram could not be opened');
+      report(error, failure);
     } finally {
       setBusy(false);
     }

@@ -202,12 +202,25 @@ PATHS: dict[str, Any] = {
         "responses": _responses({"200": _json({"type": "object", "required": ["items", "total"], "properties": {
             "items": {"type": "array", "items": _ref("ProcessIncident")}, "total": {"type": "integer"},
             "page": {"type": "integer"}, "pages": {"type": "integer"}}}, "A page of incidents")}, 422)}},
+    "/deployments/bundle": {"post": {
+        "operationId": "deployBundle", "summary": "Deploy diagrams, forms and DMN files (role: process_owner)",
+        "description": "multipart/form-data: one or more ‘files’ (.bpmn, .json forms, .dmn, or a .zip of them). "
+                       "At most 50 files, 2 MB each and 10 MB together unpacked; ZIP bombs are refused.",
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+            "type": "object", "required": ["files"], "properties": {
+                "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                "comment": {"type": "string"}}}}}},
+        "responses": _responses({"200": _json({"type": "object"}, "Every file unchanged"),
+                                 "201": _json({"type": "object"}, "At least one new version deployed")},
+                                400, 413, 422)}},
     "/deployments": {"post": {
         "operationId": "deployBpmn", "summary": "Deploy a BPMN diagram (role: process_owner)",
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
             "type": "object", "required": ["bpmn"], "additionalProperties": False, "properties": {
                 "bpmn": {"type": "string"}, "forms": {"type": "object"}, "comment": {"type": "string"},
-                "filename": {"type": "string"}}}}}},
+                "filename": {"type": "string"},
+                "decision_tables": {"type": "object", "additionalProperties": {"type": "string"},
+                                    "description": "DMN files for its business rule tasks: file name -> XML"}}}}}},
         "responses": _responses({"200": _json({"type": "object"}, "Unchanged: identical content already deployed"),
                                  "201": _json({"type": "object"}, "A new version was deployed")},
                                 400, 413, 422)}},

@@ -20,8 +20,9 @@ def definition_of(version: ProcessVersion) -> ProcessDefinition:
         cached = _cache.get(version.id)
         if cached is None:
             called = dict(version.called_processes or {})
+            decisions = {name: xml.encode() for name, xml in (version.decision_tables or {}).items()}
             parsed = parse_definitions(version.bpmn_xml.encode(), filename=f"{version.process_id}.bpmn",
-                                       called=lambda process_id, *_: called.get(process_id))
+                                       called=lambda process_id, *_: called.get(process_id), decisions=decisions)
             cached = next(d for d in parsed if d.process_id == version.process_id)
             _cache[version.id] = cached
         return cached

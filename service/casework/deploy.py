@@ -19,6 +19,7 @@ from service.models import ProcessVersion
 from service.packs.registry import pack_for
 from service.people.groups import ensure_groups
 from service.people.offers import offer_warnings
+from workflows.decision_tables import tables_used
 from workflows.definitions import DeploymentError, Problem, ProcessDefinition, parse_definitions
 from workflows.forms import schema_problems
 from workflows.validation import expression_problems, user_task_problems
@@ -68,9 +69,10 @@ def deployed_lookup(db: Database):
     return lookup
 
 
-def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str, called=None) -> list[ProcessDefinition]:
+def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str, called=None,
+               decisions: Mapping[str, bytes] | None = None) -> list[ProcessDefinition]:
     """Every server-side check a deployment must pass; raises DeploymentError listing all problems."""
-    definitions = parse_definitions(content, filename, called)
+    definitions = parse_definitions(content, filename, called, decisions)
     problems: list[Problem] = list(expression_problems(parse_untrusted_xml(content)))
     for key, schema in forms.items():
         problems += [Problem(None, f"The form {key!r}: {p}") for p in schema_problems(schema)]
@@ -110,9 +112,12 @@ def content_hash(content: bytes, forms: Mapping[str, Any], called: Mapping[str, 
 
 def deploy(
     db: Database, content: bytes, forms: Mapping[str, Any], *, filename: str, deployed_by_id: int | None,
-    comment: str, now: datetime,
+    comment: str, now: datetime, decisions: Mapping[str, bytes] | None = None,
 ) -> DeployOutcome:
-    definitions = check_bpmn(content, forms, filename, deployed_lookup(db))
+    """Deploy one BPMN file with the forms and DMN files (by file name) it uses."""
+    decisions = tables_used(content, decisions) if decisions else {}
+    definitions = check_bpmn(content, forms, filename, deployed_lookup(db), decisions)
+    tables = {name: xml.decode("utf-8") for name, xml in sorted((decisions or {}).items())}
     deployed, warnings = [], []
     with db.transaction() as session:
         for definition in definitions:
@@ -120,7 +125,8 @@ def deploy(
             ensure_groups(session, pack.groups if pack else (), now)
             warnings += offer_warnings(session, definition)
             own_forms = forms_used(definition, forms)
-            digest = content_hash(content, own_forms, definition.called_sources)
+            digest = content_hash(content, own_forms, {**definition.called_sources, **{
+                f"dmn:{name}": xml for name, xml in tables.items()}})
             latest = processes_dao.get_latest_version(session, definition.process_id)
             if latest is not None and latest.content_hash == digest:
                 deployed.append(DeployedVersion(definition.process_id, latest.version, latest.id, False))
@@ -130,7 +136,7 @@ def deploy(
                 process_id=definition.process_id,
                 version=processes_dao.next_version_number(session, definition.process_id),
                 name=definition.name, content_hash=digest, bpmn_xml=content.decode("utf-8"), forms=own_forms,
-                called_processes=dict(definition.called_sources),
+                called_processes=dict(definition.called_sources), decision_tables=tables,
                 deployed_by_id=deployed_by_id, deployed_at=now, comment=comment,
             ))
             deployed.append(DeployedVersion(definition.process_id, version.version, version.id, True))

@@ -30,6 +30,8 @@ class ProcessVersion(Base):
     forms: Mapped[dict[str, Any]] = mapped_column(JsonText, default=dict)
     # The BPMN of the deployed processes its call activities call, by process id, as bound at deploy.
     called_processes: Mapped[dict[str, Any]] = mapped_column(JsonText, default=dict, server_default="{}")
+    # The DMN files deployed with it (file name -> XML), for its business rule tasks.
+    decision_tables: Mapped[dict[str, Any]] = mapped_column(JsonText, default=dict, server_default="{}")
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     deployed_at: Mapped[datetime]
     comment: Mapped[str] = mapped_column(Text, default="")

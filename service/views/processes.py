@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 
 from service.auth.permissions import allow
 from service.casework import process_editing, process_versions
+from service.casework.deploy_bundle import BundleRefused, deploy_bundle, read_bundle
 from service.views.helpers import runtime
 from workflows.definitions import DeploymentError
 
@@ -24,9 +25,12 @@ def index():
 @blueprint.route("/upload", methods=["POST"])
 @allow(OWNER)
 def upload():
-    uploaded = request.files.get("bpmn_file")
-    if uploaded is None or not uploaded.filename:
+    files = [f for f in request.files.getlist("bpmn_file") if f.filename]
+    if not files:
         return _index_page(upload_errors=[{"text": "Choose a BPMN file to upload", "href": "#bpmn-file"}]), 422
+    if len(files) > 1 or not files[0].filename.lower().endswith((".bpmn", ".xml")):
+        return _upload_bundle(files)
+    uploaded = files[0]
     try:
         outcome = process_editing.deploy_upload(
             runtime().db, uploaded.read(), uploaded.filename[:100], g.actor,
@@ -38,6 +42,24 @@ def upload():
     flash(outcome.message)
     first = outcome.versions[0]
     return redirect(url_for("processes.version", process_id=first.process_id, number=first.version))
+
+
+def _upload_bundle(files):
+    """Several files, or a ZIP: diagrams with their forms and decision tables, one line per file."""
+    try:
+        bundle = read_bundle((f.filename, f.read()) for f in files)
+    except BundleRefused as refused:
+        return _index_page(upload_errors=[{"text": str(refused), "href": "#bpmn-file"}]), 422
+    outcomes = deploy_bundle(runtime().db, bundle, deployed_by_id=g.actor.user_id,
+                             comment=request.form.get("comment", "")[:1000], now=runtime().clock.now())
+    refused = [o for o in outcomes if o.status == "refused"]
+    if refused:
+        others = [o.line for o in outcomes if o.status != "refused"]
+        if others:
+            flash("Deployed as listed: " + " ".join(others))
+        return _index_page(upload_errors=[{"text": o.line, "href": "#bpmn-file"} for o in refused]), 422
+    flash(" ".join(o.line for o in outcomes))
+    return redirect(url_for("processes.index"))
 
 
 @blueprint.route("/<process_id>/versions/<int:number>")

@@ -56,3 +56,20 @@ def test_redeploying_an_earlier_versions_content_makes_it_current_as_a_new_versi
     assert result.exit_code == 0 and "three_tasks version 3 deployed" in result.output
     (v1, h1), (_, h2), (v3, h3) = _versions(runtime, "three_tasks")
     assert h3 == h1 != h2 and v3 == 3
+
+
+def test_deploy_files_takes_a_zip_of_diagrams_forms_and_tables(app, runtime, tmp_path):
+    import zipfile
+
+    owner_files = FIXTURES.parents[1] / "service" / "owner_files"
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.write(owner_files / "06_discount.bpmn", "06_discount.bpmn")
+        bundle.write(owner_files / "forms" / "tier.json", "forms/tier.json")
+        bundle.write(owner_files / "discount.dmn", "discount.dmn")
+    java = owner_files / "09_java_service.bpmn"
+    result = app.test_cli_runner().invoke(args=["deploy-files", str(archive), str(java)])
+    assert "06_discount.bpmn: deployed: discount version 1 deployed." in result.output
+    assert "09_java_service.bpmn: refused: Service_Charge:" in result.output
+    assert result.exit_code != 0 and "1 of 2 file(s) refused" in result.output
+    assert _versions(runtime, "discount")[0][0] == 1

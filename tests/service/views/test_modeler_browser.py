@@ -19,7 +19,7 @@ from service.config import ROOT
 from service.dao import instances_dao, processes_dao
 from tests.bpmn import samples
 from tests.service.conftest import TEST_PASSWORD
-from tests.service.process_files import POLICY, advance_policy_task, deploy_policy
+from tests.service.process_files import POLICY, POLICY_FILE, advance_policy_task, deploy_policy
 from tests.service.views.conftest import open_task
 
 pytestmark = pytest.mark.browser
@@ -36,6 +36,10 @@ ADD_USER_TASK = """() => {
   modeling.reconnectEnd(elements.get('Flow_ToAssessment'), task, { x: task.x, y: task.y + task.height / 2 });
   modeling.connect(task, elements.get('Task_AssessIncident'), { type: 'bpmn:SequenceFlow' });
   return task.id;
+}"""
+SET_FORM_KEY = """([id, key]) => {
+  const modeler = window.ubpModeler;
+  modeler.get('modeling').updateProperties(modeler.get('elementRegistry').get(id), { 'camunda:formKey': key });
 }"""
 SELECT = "(id) => { const m = window.ubpModeler; m.get('selection').select(m.get('elementRegistry').get(id)); }"
 ATTRIBUTE_IS = """([id, name, value]) =>
@@ -100,10 +104,12 @@ def test_a_process_owner_adds_a_task_in_the_browser_and_deploys_it(sqlite_runtim
         page.wait_for_selector("#modeler[data-state=ready]")
 
         task_id = page.evaluate(ADD_USER_TASK)
+        # A task without a form key now gets a "mark as done" form; one naming a form that is not there is refused.
+        page.evaluate(SET_FORM_KEY, [task_id, "no_such_form"])
         page.click("#modeler-validate")
         page.wait_for_selector("#modeler-messages .govuk-error-summary")
         assert page.locator(f".djs-element.ubp-error[data-element-id='{task_id}']").count() == 1
-        assert "has no candidate groups" in page.inner_text("#modeler-messages")
+        assert "no_such_form" in page.inner_text("#modeler-messages")
 
         page.evaluate(SELECT, task_id)
         _open_group(page, "general")
@@ -185,3 +191,23 @@ def _version_of(runtime, reference: str) -> int:
     with runtime.db.reading() as session:
         instance = instances_dao.get_instance_by_key(session, reference)
         return processes_dao.get_version(session, instance.process_version_id).version
+
+
+def test_the_modeler_opens_a_local_file_and_starts_from_a_blank_diagram(sqlite_runtime, people, app, tmp_path):
+    deploy_policy(sqlite_runtime)
+    local = tmp_path / "edited.bpmn"
+    local.write_text(POLICY_FILE.read_text(encoding="utf-8").replace('name="Assess the incident"', 'name="Assess it"'))
+    with serving(app) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.on("dialog", lambda dialog: dialog.accept())
+        _sign_in(page, base, "owen")
+        page.goto(f"{base}/processes")
+        page.click("text=Edit the latest version in the modeler")
+        page.wait_for_selector("#modeler[data-state=ready]")
+        page.set_input_files("#modeler-open", str(local))
+        page.wait_for_function("""() => (window.ubpModeler.get('elementRegistry').get('Task_AssessIncident') || {
+                                  businessObject: {}}).businessObject.name === 'Assess it'""", timeout=15_000)
+        page.click("#modeler-blank")
+        page.wait_for_function("() => !window.ubpModeler.get('elementRegistry').get('Task_AssessIncident')")
+        ids = page.evaluate("() => window.ubpModeler.get('elementRegistry').getAll().map(e => e.id)")
+        assert "StartEvent_1" in ids and "Task_AssessIncident" not in ids

@@ -1,0 +1,58 @@
+"""DMN decision tables deployed with the BPMN, evaluated by business rule tasks in the sandbox."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from service.casework.deploy import deploy
+from service.dao import cases_dao
+from tests.service.conftest import FIXTURES
+from workflows.definitions import DeploymentError
+
+RULES = ('<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'
+         ' xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="t">'
+         '<bpmn:process id="price" isExecutable="true"><bpmn:startEvent id="S" camunda:formKey="tier"/>'
+         '<bpmn:sequenceFlow id="F1" sourceRef="S" targetRef="Decide"/>'
+         '<bpmn:businessRuleTask id="Decide" name="Work out the discount" camunda:decisionRef="{ref}"/>'
+         '<bpmn:sequenceFlow id="F2" sourceRef="Decide" targetRef="Gate"/><bpmn:exclusiveGateway id="Gate"/>'
+         '<bpmn:sequenceFlow id="Big" sourceRef="Gate" targetRef="Review">'
+         '<bpmn:conditionExpression>${{discount &gt;= 20}}</bpmn:conditionExpression></bpmn:sequenceFlow>'
+         '<bpmn:sequenceFlow id="Small" sourceRef="Gate" targetRef="E">'
+         '<bpmn:conditionExpression>${{discount &lt; 20}}</bpmn:conditionExpression></bpmn:sequenceFlow>'
+         '<bpmn:userTask id="Review" name="Review a big discount" camunda:candidateGroups="caseworker"/>'
+         '<bpmn:sequenceFlow id="F3" sourceRef="Review" targetRef="E"/><bpmn:endEvent id="E"/>'
+         "</bpmn:process></bpmn:definitions>")
+DMN = (FIXTURES / "discount.dmn").read_bytes()
+FORMS = {"tier": json.loads((FIXTURES / "forms" / "tier.json").read_text())}
+
+
+def _deploy(runtime, ref: str = "discount_decision", decisions=None):
+    tables = {"discount.dmn": DMN} if decisions is None else decisions
+    return deploy(runtime.db, RULES.format(ref=ref).encode(), FORMS, filename="price.bpmn", deployed_by_id=None,
+                  comment="", now=runtime.clock.now(), decisions=tables)
+
+
+def test_a_business_rule_task_evaluates_the_deployed_table(runtime, people):
+    assert _deploy(runtime).versions[0].created
+    gold = runtime.casework.start_case(people["casey"], {"tier": "gold"}, process_id="price")
+    assert [t.name for t in gold.opened] == ["Review a big discount"]  # 20% from the table: ${discount >= 20}
+    silver = runtime.casework.start_case(people["casey"], {"tier": "silver"}, process_id="price")
+    assert silver.opened == []  # the catch-all rule gives 0, so the case ends at once
+    with runtime.db.reading() as session:
+        assert cases_dao.get_case_by_reference(session, silver.reference).status == "closed"
+
+
+def test_a_missing_or_broken_table_is_refused_at_deploy(runtime):
+    with pytest.raises(DeploymentError) as missing:
+        _deploy(runtime, decisions={})
+    assert missing.value.problems[0].element_id == "Decide"
+    with pytest.raises(DeploymentError) as broken:
+        _deploy(runtime, decisions={"discount.dmn": b"<notdmn/>"})
+    # an unrelated file is not kept with the version, so the table is still missing
+    assert broken.value.problems[0].element_id == "Decide"
+    with pytest.raises(DeploymentError) as unsafe:
+        _deploy(runtime, decisions={"discount.dmn": DMN.replace(b"<definitions", b"<!DOCTYPE x [<!ENTITY e 'x'>]>"
+                                                                                 b"<definitions", 1)})
+    assert "discount.dmn" in str(unsafe.value)
