@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
+from workflows.diagram_limits import limit_problems
 from workflows.xml_safety import UnsafeXmlError, parse_untrusted_xml
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -103,6 +104,9 @@ def parse_definitions(content: bytes, filename: str = "diagram.bpmn") -> list[Pr
         raise DeploymentError(
             [Problem(i, f"The id {i!r} is reserved by the engine: give this element another id.") for i in clashes]
         )
+    limits = limit_problems(root)  # before the engine's parser, which a huge diagram would keep busy
+    if limits:
+        raise DeploymentError([Problem(element_id, message) for element_id, message in limits])
     parser = CamundaParser()
     try:
         parser.add_bpmn_xml(root, filename=filename)
@@ -115,6 +119,9 @@ def parse_definitions(content: bytes, filename: str = "diagram.bpmn") -> list[Pr
     except ValidationException as error:
         element_id = getattr(error, "id", None) or None
         raise DeploymentError([Problem(element_id, _spiff_message(error))]) from None
+    except RecursionError:
+        raise DeploymentError([Problem(None, "The diagram's chains of elements are too long for the engine to "
+                                             "read. Split it into smaller processes.")]) from None
 
 
 def _spiff_message(error: ValidationException) -> str:

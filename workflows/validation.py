@@ -22,7 +22,8 @@ _EXPRESSIONS = (
     ("bpmn:timeDate", "eval", "timer date"),
     ("bpmn:timeDuration", "eval", "timer duration"),
     ("bpmn:timeCycle", "eval", "timer cycle"),
-    ("bpmn:conditionalEventDefinition/bpmn:condition", "eval", "event condition"),
+    # The engine's parser reads an event's condition with ".//bpmn:condition": anywhere inside it.
+    ("bpmn:condition", "eval", "event condition"),
     ("bpmn:loopCardinality", "eval", "loop cardinality"),
     ("bpmn:completionCondition", "eval", "completion condition"),
     ("bpmn:loopCondition", "eval", "loop condition"),
@@ -43,10 +44,11 @@ def expression_problems(root: etree._Element) -> list[Problem]:
         if node.get(_MESSAGE_PAYLOAD) is not None:
             problems += [Problem(_owner_id(node), f"The message payload does not compile safely: {p}")
                          for p in compile_problems(node.get(_MESSAGE_PAYLOAD).strip(), "eval")]
-    for node in root.iterfind(".//bpmn:scriptTask", NS):
-        script = node.find("bpmn:script", NS)
-        problems += [Problem(node.get("id"), f"The script does not compile safely: {p}")
-                     for p in compile_problems((script.text or "") if script is not None else "", "exec")]
+    # The engine reads a script task's script with ".//bpmn:script" (inside extensionElements too), so
+    # every bpmn:script anywhere is checked, named after the element that holds it.
+    for script in root.iterfind(".//bpmn:script", NS):
+        problems += [Problem(_owner_id(script), f"The script does not compile safely: {p}")
+                     for p in compile_problems(script.text or "", "exec")]
     return problems
 
 
