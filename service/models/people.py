@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base
 
-ROLES = ("caseworker", "head_of_service", "executive", "process_owner", "auditor", "admin")
+ROLES = ("caseworker", "head_of_service", "executive", "process_owner", "auditor", "data_protection_officer", "admin")
 
 
 class User(Base):
