@@ -8,7 +8,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from service import api, errors, limits, request_text, security
+from service import api, errors, ids, limits, request_text, security
 from service.auth import sessions
 from service.cli import register_commands
 from service.config import ROOT, Settings
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         FileSystemLoader(str(ROOT / "templates")),
         PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}),
     ])
+    ids.init_app(app)  # before any route is added: each <int:...> then uses it
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.extensions["ubp"] = runtime or build_runtime(settings)
