@@ -128,7 +128,9 @@ def _settle(runtime) -> None:
     autovacuum catching up on them does not share the two cores with the workers being measured."""
     if runtime.db.is_postgres:
         with runtime.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("SET statement_timeout = 0"))  # longer than any step may take
             connection.execute(text("VACUUM ANALYZE"))
+            connection.execute(text("RESET statement_timeout"))
 
 
 def history(env: BenchEnvironment, cases: int, steps: int) -> dict:

@@ -19,6 +19,13 @@ _SERIES = {
 }
 
 
+def _no_step_timeouts(db: Database, connection) -> None:
+    """Seeding 100,000 cases in one statement is not a request: lift the service's statement timeout
+    for this transaction (LOCAL: the pooled connection keeps the service's own afterwards)."""
+    if db.is_postgres:
+        connection.execute(text("SET LOCAL statement_timeout = 0"))
+
+
 def _series(db: Database) -> str:
     return _SERIES["postgresql" if db.is_postgres else "sqlite"]
 
@@ -34,6 +41,7 @@ def seed_inbox(db: Database, *, cases: int, completed_per_case: int, version_id:
     now = "CURRENT_TIMESTAMP"
     series = _series(db)
     with db.engine.begin() as connection:
+        _no_step_timeouts(db, connection)
         connection.execute(text(f"""
             INSERT INTO customers (reference, name, address, contact_notes, created_at)
             SELECT 'SEED-' || n, 'Seeded Customer ' || n, '[]', '', {now} FROM ({series}) AS s"""), {"count": cases})
@@ -69,7 +77,9 @@ def seed_inbox(db: Database, *, cases: int, completed_per_case: int, version_id:
             WHERE c.reference LIKE 'UB-2020-%'"""), {"count": completed_per_case, "assignee": assignee_id})
     if db.is_postgres:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("SET statement_timeout = 0"))  # VACUUM cannot run in a transaction
             connection.execute(text("VACUUM ANALYZE"))
+            connection.execute(text("RESET statement_timeout"))
     else:
         with db.engine.begin() as connection:
             connection.execute(text("ANALYZE"))
@@ -79,6 +89,7 @@ def clone_waiting_instances(db: Database, template_instance_id: int, count: int,
     """``count`` copies of one instance waiting on a timer (and its case), due at ``due``, in one transaction."""
     series = _series(db)
     with db.engine.begin() as connection:
+        _no_step_timeouts(db, connection)
         connection.execute(text(f"""
             INSERT INTO process_instances (business_key, process_version_id, status, state, lock_version,
                 next_timer_due, waiting_elements, audit_seq, audit_head, timer_attempts, created_at, updated_at)

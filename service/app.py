@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import api, engine_rest, errors, limits, observability, request_text, security
+from service import api, engine_rest, errors, ids, limits, observability, request_text, security
 from service.auth import sessions
 from service.cli import register_commands
 from service.config import Settings
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         FileSystemLoader(str(templates_dir())),
         PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}),
     ])
+    ids.init_app(app)  # before any route is added: each <int:...> then uses it
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     if settings.proxy_hops:

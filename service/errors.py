@@ -70,7 +70,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
-        return error_response(status, MESSAGES.get(status, error.description or MESSAGES[500]))
+        response = error_response(status, MESSAGES.get(status, error.description or MESSAGES[500]))
+        allowed = dict(error.get_headers()).get("Allow")
+        if allowed:  # a 405 says which methods the address does take
+            body, code = response
+            return body, code, {"Allow": allowed}
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

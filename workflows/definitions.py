@@ -21,6 +21,7 @@ from workflows import timer_expressions
 from workflows.called_processes import CalledLookup, CalledProcessError, add_called_processes
 from workflows.camunda_expressions import translate_expressions
 from workflows.decision_tables import add_decision_tables
+from workflows.diagram_limits import limit_problems
 from workflows.element_support import element_problems, pass_through
 from workflows.external_tasks import (
     ExternalTaskDefinition,
@@ -163,6 +164,9 @@ def parse_definitions(content: bytes, filename: str = "diagram.bpmn", called: Ca
         raise DeploymentError(
             [Problem(i, f"The id {i!r} is reserved by the engine: give this element another id.") for i in clashes]
         )
+    limits = limit_problems(root)  # before the engine's parser, which a huge diagram would keep busy
+    if limits:
+        raise DeploymentError([Problem(element_id, message) for element_id, message in limits])
     refused = element_problems(root) + translate_expressions(root) + [
         (element, message) for process in root.iterfind("bpmn:process", NS)
         for element, message in external_task_problems(process)
@@ -187,6 +191,9 @@ def parse_definitions(content: bytes, filename: str = "diagram.bpmn", called: Ca
     except ValidationException as error:
         element_id = getattr(error, "id", None) or None
         raise DeploymentError([Problem(element_id, _spiff_message(error))]) from None
+    except RecursionError:
+        raise DeploymentError([Problem(None, "The diagram's chains of elements are too long for the engine to "
+                                             "read. Split it into smaller processes.")]) from None
     except Exception as error:  # any other parser failure is the file's problem, never a 500
         detail = str(error).splitlines()[0][:300] if str(error) else "no detail"
         raise DeploymentError([Problem(

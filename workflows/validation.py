@@ -22,7 +22,9 @@ from workflows.timer_expressions import TimerExpressionError
 # Every element whose text SpiffWorkflow evaluates as an expression.
 _EXPRESSIONS = (
     ("bpmn:conditionExpression", "eval", "condition"),
-    ("bpmn:conditionalEventDefinition/bpmn:condition", "eval", "event condition"),
+    # The engine's parser reads an event's condition with ".//bpmn:condition": anywhere inside it.
+    # (Timer expressions are checked by workflows.timer_expressions, which also reads plain ISO values.)
+    ("bpmn:condition", "eval", "event condition"),
     ("bpmn:loopCardinality", "eval", "loop cardinality"),
     ("bpmn:completionCondition", "eval", "completion condition"),
     ("bpmn:loopCondition", "eval", "loop condition"),
@@ -49,10 +51,11 @@ def expression_problems(root: etree._Element) -> list[Problem]:
         if node.get(_MESSAGE_PAYLOAD) is not None:
             problems += [Problem(_owner_id(node), f"The message payload does not compile safely: {p}")
                          for p in compile_problems(node.get(_MESSAGE_PAYLOAD).strip(), "eval")]
-    for node in root.iterfind(".//bpmn:scriptTask", NS):
-        script = node.find("bpmn:script", NS)
-        problems += [Problem(node.get("id"), f"The script does not compile safely: {p}")
-                     for p in compile_problems((script.text or "") if script is not None else "", "exec")]
+    # The engine reads a script task's script with ".//bpmn:script" (inside extensionElements too), so
+    # every bpmn:script anywhere is checked, named after the element that holds it.
+    for script in root.iterfind(".//bpmn:script", NS):
+        problems += [Problem(_owner_id(script), f"The script does not compile safely: {p}")
+                     for p in compile_problems(script.text or "", "exec")]
     return problems
 
 

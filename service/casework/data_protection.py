@@ -27,7 +27,11 @@ from service.models import Case, Customer, Restriction
 from workflows.calendar import london_date
 from workflows.forms import FormSchema
 
-OFFICERS = ("admin", "auditor")
+# Who may read the data-protection pages, and who may change or disclose what they show. The auditor
+# reads and never writes: erasing, correcting, legal holds and subject-access exports (each audited on
+# the customer's cases) belong to a data protection officer or an administrator.
+READERS = ("admin", "data_protection_officer", "auditor")
+OFFICERS = ("admin", "data_protection_officer")
 
 HOLD_FORM = FormSchema("legal_hold", {
     "title": "Legal hold",
@@ -194,7 +198,7 @@ def erase_customer(casework: Casework, actor: Actor, reference: str, form_data: 
 
 def _require_officer(actor: Actor) -> None:
     if not actor.has_any_role(OFFICERS):
-        raise NotAllowed("Only administrators and auditors can use the data-protection tools.")
+        raise NotAllowed("Only data protection officers and administrators can change a customer's records.")
 
 
 def checked_answers(form: FormSchema, form_data: Mapping[str, Any], now) -> dict[str, Any]:

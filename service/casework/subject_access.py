@@ -85,7 +85,7 @@ def export_customer(casework: Casework, actor: Actor, reference: str,
                     form_data: Mapping[str, Any]) -> SubjectAccessExport:
     """Gather the customer's records and audit the export, in one transaction."""
     if not actor.has_any_role(OFFICERS):
-        raise NotAllowed("Only administrators and auditors can export a customer's records.")
+        raise NotAllowed("Only data protection officers and administrators can export a customer's records.")
     now = casework.clock.now()
     redact = checked_answers(EXPORT_FORM, form_data, now)["redact_staff_names"]
     with casework.db.transaction() as session:

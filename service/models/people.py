@@ -11,7 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from service.models.base import Base
 
 # "worker": a service account that fetches and completes external tasks (never a person).
-ROLES = ("caseworker", "head_of_service", "executive", "process_owner", "auditor", "admin", "worker")
+ROLES = ("caseworker", "head_of_service", "executive", "process_owner", "auditor", "data_protection_officer", "admin",
+         "worker")
 
 
 class User(Base):

@@ -1,5 +1,5 @@
-"""Data protection, for administrators and auditors: retention, legal hold, subject access,
-correction and erasure."""
+"""Data protection: retention, legal hold, subject access, correction and erasure. Auditors read these
+pages; data protection officers and administrators change and export what they show."""
 
 from __future__ import annotations
 
@@ -16,25 +16,28 @@ from service.views.schema_forms import error_summary, form_data, form_fields
 
 blueprint = Blueprint("data_protection", __name__, url_prefix="/data-protection")
 OFFICERS = data_protection.OFFICERS
+READERS = data_protection.READERS
 
 
 @blueprint.route("")
-@allow(*OFFICERS)
+@allow(*READERS)
 def index():
     text = request.args.get("q", "").strip()[:200]
     policy = runtime().settings.retention_policy
     return render_template(
-        "data_protection/index.html", schedule=retention_schedule(runtime().db, policy), rules=policy.rules(),
+        "data_protection/index.html", may_change=g.actor.has_any_role(OFFICERS),
+        schedule=retention_schedule(runtime().db, policy), rules=policy.rules(),
         now=runtime().clock.now(), text=text, found=find_customers(runtime().db, text),
     )
 
 
 @blueprint.route("/customers/<reference>")
-@allow(*OFFICERS)
+@allow(*READERS)
 def customer(reference: str):
     record = data_protection.load_customer_record(runtime().db, runtime().settings.retention_policy, reference)
     access_log.record_view(runtime(), g.actor, "customer", record.customer.reference)
-    return render_template("data_protection/customer.html", record=record)
+    return render_template("data_protection/customer.html", record=record,
+                           may_change=g.actor.has_any_role(OFFICERS))
 
 
 @blueprint.route("/customers/<reference>/export", methods=["GET", "POST"])

@@ -25,7 +25,7 @@ NAVIGATION = (
     ("audit.index", "Audit", ("auditor",)),
     ("admin.index", "Administration", ("admin",)),
     ("timers.index", "Timers", ("admin",)),
-    ("data_protection.index", "Data protection", ("admin", "auditor")),
+    ("data_protection.index", "Data protection", ("admin", "data_protection_officer", "auditor")),
 )
 
 

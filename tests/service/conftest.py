@@ -31,6 +31,7 @@ PEOPLE = {
     "erin": ("Erin Executive", ["executive"]),
     "owen": ("Owen Owner", ["process_owner"]),
     "audrey": ("Audrey Auditor", ["auditor"]),
+    "dora": ("Dora Data-Protection", ["data_protection_officer"]),
     "adam": ("Adam Admin", ["admin"]),
 }
 

@@ -15,6 +15,8 @@ from types import CodeType
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec
 from RestrictedPython.transformer import RestrictingNodeTransformer, copy_locations
 
+from workflows.sandbox.static_rules import static_problems
+
 # Sandboxed frames are recognised by this file name: the clock is only enforced in them.
 SANDBOX_FILENAME = "<bpmn-sandbox>"
 MAX_SOURCE_CHARS = 20_000
@@ -158,6 +160,7 @@ def compile_sandboxed(source: str, mode: str) -> Compiled:
         try:
             tree = ast.parse(source, SANDBOX_FILENAME, mode)
             assigned = _assigned_names(tree)
+            refused = static_problems(tree, assigned)  # before RestrictedPython rewrites the tree
             result = compile_restricted(tree, SANDBOX_FILENAME, policy=SandboxPolicy)
         except SyntaxError as err:
             return Compiled(None, (f"Line {err.lineno}: {err.msg}",), frozenset())
@@ -165,7 +168,8 @@ def compile_sandboxed(source: str, mode: str) -> Compiled:
             return Compiled(None, (str(warning),), frozenset())
         except (RecursionError, MemoryError):
             return Compiled(None, ("nested too deeply to compile",), frozenset())
-    return Compiled(result.code, tuple(result.errors), assigned)
+    problems = (*result.errors, *refused)
+    return Compiled(result.code if not problems else None, tuple(problems), assigned)
 
 
 def _assigned_names(tree: ast.AST) -> frozenset[str]:

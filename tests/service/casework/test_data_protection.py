@@ -34,19 +34,19 @@ def test_a_correction_changes_the_details_and_records_old_and_new_on_every_case(
     first = isolated_case(policy, people["casey"], "Otteline Erasmus")
     customer = _customer_reference(policy, first.reference)
     second = policy.casework.start_case(people["casey"], samples.incident(customer_reference=customer)).reference
-    data_protection.correct_customer(policy.casework, people["audrey"], customer,
+    data_protection.correct_customer(policy.casework, people["dora"], customer,
                                      {"name": NAME, "address": "3 Mill Row\n\n Devizes "})
     with policy.db.reading() as session:
         record = cases_dao.get_customer_by_reference(session, customer)
     assert (record.name, record.address) == (NAME, ["3 Mill Row", "Devizes"])
     for reference in (first.reference, second):
         event = _events(policy, reference)[-1]
-        assert event.event_type == "customer_details_corrected" and event.actor_id == people["audrey"].user_id
+        assert event.event_type == "customer_details_corrected" and event.actor_id == people["dora"].user_id
         assert event.data == {"customer_reference": customer,
                               "old": {"name": "Otteline Erasmus", "address": []},
                               "new": {"name": NAME, "address": ["3 Mill Row", "Devizes"]}}
     with pytest.raises(InvalidInput):  # nothing changed
-        data_protection.correct_customer(policy.casework, people["audrey"], customer,
+        data_protection.correct_customer(policy.casework, people["dora"], customer,
                                          {"name": NAME, "address": "3 Mill Row\nDevizes"})
     with pytest.raises(NotAllowed):
         data_protection.correct_customer(policy.casework, people["casey"], customer, {"name": "Someone Else"})
@@ -78,7 +78,7 @@ def test_erasure_is_refused_while_a_case_is_open_a_restriction_in_force_or_a_hol
     journey = restriction_case(policy, people, "SH-HOLD-1")
     held = isolated_case(policy, people["casey"], NAME)
     customer = _customer_reference(policy, held.reference)
-    data_protection.change_legal_hold(policy.casework, people["audrey"], held.reference, hold=True,
+    data_protection.change_legal_hold(policy.casework, people["dora"], held.reference, hold=True,
                                       form_data={"reason": "Ombudsman complaint 4471"})
     answers = {"received_on": "2026-03-02", "checked": ["no_lawful_reason"]}
     with pytest.raises(Conflict, match="is on legal hold \\(Ombudsman complaint 4471\\)"):
@@ -93,7 +93,7 @@ def test_erasure_is_refused_while_a_case_is_open_a_restriction_in_force_or_a_hol
 
 def test_a_legal_hold_is_audited_with_its_reason_and_cannot_be_placed_twice(policy, people):
     journey = isolated_case(policy, people["casey"], NAME)
-    data_protection.change_legal_hold(policy.casework, people["audrey"], journey.reference, hold=True,
+    data_protection.change_legal_hold(policy.casework, people["dora"], journey.reference, hold=True,
                                       form_data={"reason": "Litigation hold LH-9"})
     with pytest.raises(Conflict, match="already on legal hold"):
         data_protection.change_legal_hold(policy.casework, people["adam"], journey.reference, hold=True,
@@ -104,4 +104,4 @@ def test_a_legal_hold_is_audited_with_its_reason_and_cannot_be_placed_twice(poli
     assert journey.case().legal_hold and journey.case().legal_hold_reason == "Litigation hold LH-9"
     event = _events(policy, journey.reference)[-1]
     assert (event.event_type, event.data, event.actor_roles) == (
-        "legal_hold_placed", {"reason": "Litigation hold LH-9"}, ["auditor"])
+        "legal_hold_placed", {"reason": "Litigation hold LH-9"}, ["data_protection_officer"])

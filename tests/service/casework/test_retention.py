@@ -42,7 +42,7 @@ def _restricted_customer_with_history(policy, people):
     let_restriction_end(policy, people, journey)
     access_log.record_view(policy, people["audrey"], "customer", REFERENCE)
     access_log.record_view(policy, people["audrey"], "case", journey.reference)
-    subject_access.export_customer(policy.casework, people["audrey"], REFERENCE, {"redact_staff_names": "no"})
+    subject_access.export_customer(policy.casework, people["dora"], REFERENCE, {"redact_staff_names": "no"})
     return journey
 
 
@@ -104,7 +104,7 @@ def test_the_longest_applicable_rule_wins_and_violence_keeps_a_case_five_years(p
 
 def test_a_legal_hold_keeps_a_case_until_it_is_released(policy, people):
     journey = isolated_case(policy, people["casey"], "Holly Held")
-    data_protection.change_legal_hold(policy.casework, people["audrey"], journey.reference, hold=True,
+    data_protection.change_legal_hold(policy.casework, people["dora"], journey.reference, hold=True,
                                       form_data={"reason": "Disrepair claim 2026/118"})
     policy.clock.set(datetime(2028, 1, 1, tzinfo=UTC))
     [scheduled] = retention_schedule(policy.db, policy.settings.retention_policy)

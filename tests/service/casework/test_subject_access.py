@@ -64,7 +64,7 @@ def _texts(archive: zipfile.ZipFile, *, letters: bool = True) -> dict[str, str]:
 def test_the_export_holds_every_record_about_the_customer_and_nothing_about_anyone_else(
         app, runtime, people, two_customers):
     mine, theirs = two_customers
-    exported, archive = _export(app, runtime, people["audrey"], "no")
+    exported, archive = _export(app, runtime, people["dora"], "no")
     with runtime.db.reading() as session:
         case = cases_dao.get_case_by_reference(session, mine)
         incidents = cases_dao.list_incidents(session, case.id)
@@ -115,7 +115,7 @@ def test_staff_names_can_be_replaced_by_their_roles(app, runtime, people, two_cu
 
 def test_the_export_is_audited_on_every_case_and_in_the_access_log(app, runtime, people, two_customers):
     mine, theirs = two_customers
-    _export(app, runtime, people["audrey"], "yes")
+    _export(app, runtime, people["dora"], "yes")
     with runtime.db.reading() as session:
         case = cases_dao.get_case_by_reference(session, mine)
         other = cases_dao.get_case_by_reference(session, theirs)
@@ -123,8 +123,8 @@ def test_the_export_is_audited_on_every_case_and_in_the_access_log(app, runtime,
         others_last = audit_dao.list_events(session, other.instance_id)[-1]
         viewed = data_protection_dao.list_access_entries(session, REFERENCE, [])
     assert (event.event_type, event.actor_id, event.data) == (
-        "subject_access_export", people["audrey"].user_id, {"staff_names_redacted": True})
+        "subject_access_export", people["dora"].user_id, {"staff_names_redacted": True})
     assert others_last.event_type != "subject_access_export"
-    assert [(e.user_id, e.subject_reference) for e in viewed][-1] == (people["audrey"].user_id, REFERENCE)
+    assert [(e.user_id, e.subject_reference) for e in viewed][-1] == (people["dora"].user_id, REFERENCE)
     with pytest.raises(NotAllowed):
         subject_access.export_customer(runtime.casework, people["casey"], REFERENCE, {"redact_staff_names": "no"})

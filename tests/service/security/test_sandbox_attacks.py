@@ -146,6 +146,12 @@ COMPILE_TIME = [
     ("print", "print(customer_name)"),
     ("syntax that hides code", "eval('1') if True else __import__('os')"),
     ("a generator's frame", "[g.gi_frame.f_back for g in [(c for c in 'ab')]]"),
+    # Names and attributes the sandbox never offers: refused from the source, naming the element.
+    ("open a file", "open('/etc/passwd').read()"),
+    ("getattr walk", "getattr(customer_name, 'upper')"),
+    ("type() to reach classes", "type(customer_name).mro()"),
+    ("format-string walk", "'{0}'.format(customer_name)"),
+    ("format_map walk", "'{x}'.format_map({'x': customer_name})"),
 ]
 COMPILE_TIME_STATEMENTS = [
     ("import statement", "import os\nos.system('id')"),
@@ -205,11 +211,6 @@ def test_attacks_are_refused_through_the_deployments_api(runtime, api_as):
 # -- (b) stopped at run time ---------------------------------------------------------------------------
 
 RUN_TIME = [
-    ("open a file", "open('/etc/passwd').read()", "the name 'open' is not defined"),
-    ("getattr walk", "getattr(customer_name, 'upper')", "the name 'getattr' is not defined"),
-    ("type() to reach classes", "type(customer_name).mro()", "the name 'type' is not defined"),
-    ("format-string walk", "'{0.__class__.__mro__}'.format(customer_name)", '"format" is not available'),
-    ("format_map walk", "'{x.__class__}'.format_map({'x': customer_name})", '"format_map" is not available'),
     ("huge exponent", "10 ** 10 ** 9", "the result is too large"),
     ("task data repeated", "customer_name * 10 ** 9", "the result is too large"),
     ("huge list", "[0] * 10 ** 9", "the result is too large"),
@@ -235,7 +236,7 @@ TIMER_VALUES = [("a timer from task data", "ni_note", None)]
 
 
 # Every attack runs where expressions are commonest; a sample of them runs in every other place.
-EVERYWHERE = ("open a file", "huge exponent", "task data as a number", "a near-miss name")
+EVERYWHERE = ("huge exponent", "task data as a number", "a near-miss name")
 COMMON_PLACES = ("gateway condition", "script", "timer timeDuration")
 
 

@@ -1,4 +1,5 @@
-"""The data-protection pages: administrators and auditors only; the schedule, legal hold, subject access,
+"""The data-protection pages: data protection officers and administrators, auditors reading only;
+the schedule, legal hold, subject access,
 correction and erasure from the browser, every page checked as it arrives."""
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def closed_case(runtime, people):
     return journey.reference, customer.reference
 
 
-def test_only_administrators_and_auditors_see_the_tools(client_request, closed_case):
+def test_only_officers_and_administrators_use_the_tools_and_auditors_only_read(client_request, closed_case):
     case, customer = closed_case
     forms = [f"/data-protection/customers/{customer}/export", f"/data-protection/customers/{customer}/correct",
              f"/data-protection/customers/{customer}/erase", f"/data-protection/cases/{case}/legal-hold"]
@@ -39,9 +40,17 @@ def test_only_administrators_and_auditors_see_the_tools(client_request, closed_c
             client_request.post(path, {}, status=403)
         navigation = client_request.get("/data-protection", status=403).select_one("#navigation")
         assert navigation and "Data protection" not in text_of(navigation)
-    for username in ("adam", "audrey"):
+    for username in ("adam", "dora", "audrey"):
         page = client_request.login(username).get("/data-protection")
         assert text_of(page.select_one("#navigation a[aria-current=page]")) == "Data protection"
+    # The auditor reads the schedule and the record, and can change nothing: no links, no forms, no posts.
+    client_request.login("audrey")
+    record = client_request.get(f"/data-protection/customers/{customer}")
+    assert record.select_one("#customer-actions") is None and not record.select("a[href$='/legal-hold']")
+    assert not client_request.get("/data-protection").select("a[href$='/legal-hold']")
+    for path in forms:
+        client_request.get(path, status=403)
+        client_request.post(path, {}, status=403)
 
 
 def test_the_schedule_shows_each_case_with_its_rule_and_due_date(client_request, closed_case):
@@ -74,7 +83,7 @@ def test_a_legal_hold_is_placed_and_released_with_a_reason(client_request, close
 
 def test_a_subject_access_export_downloads_as_a_zip_and_is_logged(client_request, runtime, people, closed_case):
     _, customer = closed_case
-    page = client_request.login("audrey").get(f"/data-protection/customers/{customer}")
+    page = client_request.login("dora").get(f"/data-protection/customers/{customer}")
     assert text_of(page.select_one("h1")) == NAME
     form = client_request.get(f"/data-protection/customers/{customer}/export")
     assert form.select("input[name=redact_staff_names]")
@@ -86,7 +95,7 @@ def test_a_subject_access_export_downloads_as_a_zip_and_is_logged(client_request
     assert NAME in archive.read("index.html").decode() and "customer.json" in archive.namelist()
     with runtime.db.reading() as session:
         entries = session.scalars(select(AccessLogEntry).where(AccessLogEntry.subject_reference == customer)).all()
-    assert {e.user_id for e in entries} == {people["audrey"].user_id} and len(entries) == 2  # the page, the export
+    assert {e.user_id for e in entries} == {people["dora"].user_id} and len(entries) == 2  # the page, the export
 
 
 def test_a_correction_from_the_browser(client_request, closed_case):
@@ -103,7 +112,7 @@ def test_a_correction_from_the_browser(client_request, closed_case):
 
 def test_erasure_is_refused_with_reasons_while_a_case_is_open(client_request, runtime, people, closed_case):
     started = runtime.casework.start_case(people["casey"], samples.incident(customer_reference="SH-OPEN-1"))
-    page = client_request.login("audrey").get("/data-protection/customers/SH-OPEN-1/erase")
+    page = client_request.login("dora").get("/data-protection/customers/SH-OPEN-1/erase")
     assert text_of(page.select_one("h1")) == "Their records cannot be erased now"
     assert f"{started.reference} is still open" in text_of(page.select_one("#erasure-refusals"))
     refused = client_request.follow(client_request.post("/data-protection/customers/SH-OPEN-1/erase", {
