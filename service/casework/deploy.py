@@ -15,6 +15,7 @@ from service.casework.lanes import LANE_ROLES
 from service.dao import processes_dao
 from service.db import Database
 from service.models import ROLES, ProcessVersion
+from workflows import carried_answers
 from workflows.definitions import DeploymentError, Problem, ProcessDefinition, parse_definitions
 from workflows.forms import schema_problems
 from workflows.validation import expression_problems, user_task_problems
@@ -50,7 +51,9 @@ def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str) -> list[
     for key, schema in forms.items():
         problems += [Problem(None, f"The form {key!r}: {p}") for p in schema_problems(schema)]
         if isinstance(schema, dict):
-            problems += [Problem(None, f"The form {key!r}: {p}") for p in date_rules.rule_problems(schema)]
+            problems += [Problem(None, f"The form {key!r}: {p}") for p in [
+                *date_rules.rule_problems(schema),
+                *carried_answers.rule_problems(schema.get("properties") or {}, schema.get("required") or [])]]
     for definition in definitions:
         problems += user_task_problems(
             definition, known_roles=ROLES, lane_roles=LANE_ROLES, form_exists=lambda key: key in forms

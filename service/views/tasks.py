@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 
 from service.auth.permissions import allow
 from service.casework import letter_preview, translations
+from service.casework.case_dates import prefilled_answers
 from service.casework.case_file import load_task_file
 from service.casework.errors import Conflict, FieldProblem, InvalidInput, NotAllowed
 from service.views.helpers import flash_problem, runtime
@@ -40,7 +42,10 @@ def task(task_id: str):
     translation = translations.translation_task(runtime().db, task_id) if _file_questions(file) else None
     attached = dict.fromkeys(_file_questions(file), translation.attached.filename) if (
         translation and translation.attached) else {}
-    questions = form_fields(file.form, request.form, {p.field: p.message for p in problems}, attached) if (
+    # Shown first with the case's earlier answers to the questions asked again (a crime suspected at intake).
+    answers = request.form if request.method == "POST" else MultiDict(
+        prefilled_answers(runtime().db, file.summary.case.id, file.form))
+    questions = form_fields(file.form, answers, {p.field: p.message for p in problems}, attached) if (
         file.form) else []
     letter = letter_preview.task_letter(runtime().db, runtime().casework.provider, task_id, runtime().clock.now()) if (
         letter_preview.sends_a_letter(file.summary.definition, file.task.element_id)) else None
