@@ -9,7 +9,7 @@ from datetime import datetime
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy.orm import Session
 
-from service.casework.assignment import preassigned_user_id
+from service.casework.assignment import actor_assignee_id, preassigned_user_id
 from service.dao import audit_dao, cases_dao, instances_dao, tasks_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.letters.context import Provider
@@ -93,7 +93,7 @@ def _sync_task_rows(
         if task_id in open_ids:
             continue
         spec = ctx.definition.user_tasks.get(ready_task.element_id)
-        assignee_id = preassigned_user_id(ctx.session, spec)
+        assignee_id = preassigned_user_id(ctx.session, spec) or actor_assignee_id(ctx.session, ctx.case.id, spec)
         opened.append(HumanTask(
             id=task_id,
             instance_id=ctx.instance.id,

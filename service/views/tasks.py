@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from werkzeug.datastructures import MultiDict
 
 from service.auth.permissions import allow
 from service.casework import letter_preview, translations
@@ -11,7 +10,7 @@ from service.casework.case_dates import prefilled_answers
 from service.casework.case_file import load_task_file
 from service.casework.errors import Conflict, FieldProblem, InvalidInput, NotAllowed
 from service.views.helpers import flash_problem, runtime
-from service.views.schema_forms import error_summary, form_data, form_fields
+from service.views.schema_forms import answers_as_posted, error_summary, form_data, form_fields
 from workflows.calendar import london_date
 
 blueprint = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -43,8 +42,9 @@ def task(task_id: str):
     attached = dict.fromkeys(_file_questions(file), translation.attached.filename) if (
         translation and translation.attached) else {}
     # Shown first with the case's earlier answers to the questions asked again (a crime suspected at intake).
-    answers = request.form if request.method == "POST" else MultiDict(
-        prefilled_answers(runtime().db, file.summary.case.id, file.form))
+    # A step done before on this case (a proposal returned for changes) starts from its last answers.
+    answers = request.form if request.method == "POST" or not file.form else answers_as_posted(file.form, {
+        **file.previous_answers, **prefilled_answers(runtime().db, file.summary.case.id, file.form)})
     questions = form_fields(file.form, answers, {p.field: p.message for p in problems}, attached) if (
         file.form) else []
     letter = letter_preview.task_letter(runtime().db, runtime().casework.provider, task_id, runtime().clock.now()) if (
