@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from service.dao import groups_dao, users_dao
+from service.dao import cases_dao, groups_dao, users_dao
 from service.people.offers import TaskOffer
 from workflows.definitions import UserTaskDefinition
 
@@ -24,6 +24,24 @@ def preassigned_user_id(session: Session, task: UserTaskDefinition | None, offer
     if found is None:
         return None
     user_id, roles = found
+    return user_id if _offered(session, user_id, roles, offer) else None
+
+
+def _offered(session: Session, user_id: int, roles, offer: TaskOffer) -> bool:
     if user_id in offer.user_ids or set(offer.groups) & set(roles):
-        return user_id
-    return user_id if user_id in groups_dao.user_ids_in_groups(session, offer.groups) else None
+        return True
+    return user_id in groups_dao.user_ids_in_groups(session, offer.groups)
+
+
+def actor_assignee_id(session: Session, case_id: int, task: UserTaskDefinition | None, offer: TaskOffer) -> int | None:
+    """``assignToActor``: the task goes straight to whoever acted in that role on the case (the person
+    who heard an appeal sends its outcome letter), if their account is active and may do the task.
+    Anyone else able to do it can still be given it by reassignment."""
+    role = task.properties.get("assignToActor", "").strip() if task is not None else ""
+    user_id = cases_dao.latest_actor(session, case_id, role) if role else None
+    if user_id is None:
+        return None
+    roles = users_dao.get_active_user_roles_by_id(session, user_id)
+    if roles is None:
+        return None
+    return user_id if _offered(session, user_id, roles, offer) else None

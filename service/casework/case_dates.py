@@ -8,12 +8,16 @@ from sqlalchemy.orm import Session
 
 from service.casework.date_rules import CaseDates
 from service.dao import case_dates_dao
+from service.db import Database
 from service.models import Case
 from workflows.calendar import london_date
+from workflows.carried_answers import carried_fields, earlier_answers, prefilled
+from workflows.forms import FormSchema
 
 
 def case_dates(session: Session, case: Case, now: datetime) -> CaseDates:
     answers = case_dates_dao.completed_task_answers(session, case.id)
+    steps = sorted([*case_dates_dao.incident_answers(session, case.id), *answers], key=lambda row: row[0])
     letter = case_dates_dao.latest_decision_letter(session, case.id) or {}
     restrictions = case_dates_dao.restrictions_of_case(session, case.id)
     return CaseDates(
@@ -27,6 +31,7 @@ def case_dates(session: Session, case: Case, now: datetime) -> CaseDates:
         incident_at=case_dates_dao.first_incident_at(session, case.id),
         ends_on=max((r.ends_on for r in restrictions if r.status == "active"), default=None),
         ended_on=max((r.ends_on for r in restrictions if r.status == "expired"), default=None),
+        earlier_answers=earlier_answers(data for _, data in steps),
     )
 
 
@@ -36,3 +41,13 @@ def _latest(instants) -> date | None:
 
 def _day(value) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def prefilled_answers(db: Database, case_id: int, form: FormSchema | None) -> dict[str, str]:
+    """A task form's carried-forward questions, answered as the case's earlier steps answered them."""
+    if form is None or not carried_fields(form.fields):
+        return {}
+    with db.reading() as session:
+        steps = sorted([*case_dates_dao.incident_answers(session, case_id),
+                        *case_dates_dao.completed_task_answers(session, case_id)], key=lambda row: row[0])
+    return prefilled(form.fields, earlier_answers(data for _, data in steps))

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from service.cases.waiting import messages_waited_for
-from service.casework.actors import Actor
+from service.casework.actors import Actor, parse_actor_list
 from service.casework.case_records import CUSTOMER_QUESTIONS
 from service.casework.definitions import definition_of
 from service.casework.errors import NotFound
@@ -130,6 +130,12 @@ class TaskFile:
     assignee: str | None
     # Whether the task is offered to the person reading it (its groups, or them by name).
     offered_to_you: bool = False
+    # People the policy keeps off this step on this case (the approver, say, from hearing the appeal).
+    excluded_user_ids: frozenset[int] = frozenset()
+    # The answers this step gave last time on this case (a proposal returned for changes), to start from.
+    previous_answers: dict[str, Any] = field(default_factory=dict)
+    # Who sent the case back to this step, and why: (name, reasons).
+    returned_by: tuple[str, str] | None = None
 
 
 def load_case_file(db: Database, reference: str) -> CaseFile:
@@ -155,10 +161,7 @@ def load_case_file(db: Database, reference: str) -> CaseFile:
             waiting_messages=messages_waited_for(definition, instance.waiting_elements or []) if is_open else [],
             # The worker keeps the instance's next due timer in this column (the case waits on it).
             next_timer_due=instance.next_timer_due if is_open else None,
-            people=[(names.get(case.opened_by_id, ""), ROLE_WORDS["opener"])] + [
-                (names.get(a.user_id, ""), ROLE_WORDS.get(a.role, a.role.replace("_", " ").capitalize()))
-                for a in actors
-            ],
+            people=_people(case, tasks, actors, definition, names),
             timeline=case_timeline(events, names, version, definition, {t.id: t.form_key for t in tasks}),
             restrictions=cases_dao.list_restrictions_of_case(session, case.id),
             notes=[(n, names.get(n.author_id, "")) for n in notes],
@@ -189,7 +192,68 @@ def load_task_file(db: Database, task_id: str, actor: Actor | None = None) -> Ta
             assignee=names.get(task.assignee_id),
             offered_to_you=actor is not None and actor.is_offered(
                 task.candidate_groups, tasks_dao.candidate_user_ids(session, task.id)),
+            excluded_user_ids=_excluded(session, case.id, spec),
+            previous_answers=_previous_answers(task, tasks),
+            returned_by=_returned_by(task, tasks, names),
         )
+
+
+# What a decision-maker actually did, by their answer: "Returned the proposal for changes" is not "Approved".
+DECISION_WORDS = {
+    "approval_decision": {"approve": "Approved the formal action", "return": "Returned the proposal for changes",
+                          "reject": "Rejected the proposal"},
+    "review_decision": {"extend": "Extended the restriction at its review",
+                        "lapse": "Let the restriction lapse at its review"},
+}
+
+
+def _people(case: Case, tasks, actors, definition, names: dict[int, str]) -> list[tuple[str, str]]:
+    """Everyone who took part, with what each of them did, in order; one line per distinct action."""
+    people = [(names.get(case.opened_by_id, ""), ROLE_WORDS["opener"])]
+    done = sorted((t for t in tasks if t.status == "completed" and t.completed_by_id), key=lambda t: t.completed_at)
+    for task in done:
+        spec = definition.user_tasks.get(task.element_id)
+        role = spec.properties.get("recordsActor") if spec else None
+        if role:
+            people.append((names.get(task.completed_by_id, ""), _action_words(role, task.data or {})))
+    recorded = {name for name, _ in people}
+    # Actors recorded without a task row (older cases, imports) are still named.
+    people += [(names.get(a.user_id, ""), ROLE_WORDS.get(a.role, a.role.replace("_", " ").capitalize()))
+               for a in actors if names.get(a.user_id, "") not in recorded]
+    return list(dict.fromkeys(people))
+
+
+def _action_words(role: str, answers: dict) -> str:
+    for question, words in DECISION_WORDS.items():
+        if answers.get(question) in words:
+            return words[answers[question]]
+    return ROLE_WORDS.get(role, role.replace("_", " ").capitalize())
+
+
+def _earlier_completed(task: HumanTask, tasks) -> list[HumanTask]:
+    done = [t for t in tasks if t.status == "completed" and t.completed_at and t.completed_at <= task.created_at]
+    return sorted(done, key=lambda t: t.completed_at)
+
+
+def _previous_answers(task: HumanTask, tasks) -> dict[str, Any]:
+    if task.status != "open":
+        return {}
+    same = [t for t in _earlier_completed(task, tasks) if t.element_id == task.element_id]
+    return dict(same[-1].data or {}) if same else {}
+
+
+def _returned_by(task: HumanTask, tasks, names: dict[int, str]) -> tuple[str, str] | None:
+    """The decision that sent this step back, when the last step before it returned it for changes."""
+    earlier = _earlier_completed(task, tasks)
+    if task.status != "open" or not earlier or (earlier[-1].data or {}).get("approval_decision") != "return":
+        return None
+    last = earlier[-1]
+    return names.get(last.completed_by_id, "The approver"), str((last.data or {}).get("approval_reasons", ""))
+
+
+def _excluded(session: Session, case_id: int, spec) -> frozenset[int]:
+    roles = set(parse_actor_list(spec.properties.get("excludedActors"))) if spec else set()
+    return frozenset(a.user_id for a in cases_dao.list_actors(session, case_id) if a.role in roles)
 
 
 def load_case_summary(db: Database, reference: str) -> CaseSummary:

@@ -13,8 +13,8 @@ carries it, ``"reason": "<field>"``. Every message says what is allowed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -39,6 +39,8 @@ class CaseDates:
     incident_at: datetime | None = None  # the case's first incident
     ends_on: date | None = None  # the end date of the restriction in force
     ended_on: date | None = None  # the end date of the restriction that expired
+    # Not a date, but read in the same pass: every answer each field was given so far (``carried_answers``).
+    earlier_answers: Mapping[str, Sequence[Any]] = field(default_factory=dict)
 
     @property
     def today(self) -> date:

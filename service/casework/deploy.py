@@ -19,6 +19,7 @@ from service.models import ProcessVersion
 from service.packs.registry import pack_for
 from service.people.groups import ensure_groups
 from service.people.offers import offer_warnings
+from workflows import carried_answers
 from workflows.decision_tables import tables_used
 from workflows.definitions import DeploymentError, Problem, ProcessDefinition, parse_definitions
 from workflows.forms import schema_problems
@@ -77,7 +78,9 @@ def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str, called=N
     for key, schema in forms.items():
         problems += [Problem(None, f"The form {key!r}: {p}") for p in schema_problems(schema)]
         if isinstance(schema, dict):
-            problems += [Problem(None, f"The form {key!r}: {p}") for p in date_rules.rule_problems(schema)]
+            problems += [Problem(None, f"The form {key!r}: {p}") for p in [
+                *date_rules.rule_problems(schema),
+                *carried_answers.rule_problems(schema.get("properties") or {}, schema.get("required") or [])]]
     for definition in definitions:
         problems += user_task_problems(
             definition, form_exists=lambda key, d=definition: key in forms or key in d.generated_forms,

@@ -10,6 +10,7 @@ from service.casework.date_rules import CaseDates, date_problems, named_rules
 from service.casework.errors import FieldProblem, InvalidInput, NotFound
 from service.models import ProcessVersion
 from workflows.calendar import london_date
+from workflows.carried_answers import carried_fields, carry_forward
 from workflows.forms import FormSchema
 
 _schemas: dict[tuple[int, str], FormSchema] = {}
@@ -42,9 +43,10 @@ def validated_by(form: FormSchema, data: Any, now: datetime,
     """The one validation every path uses: the schema's checks, then the case's date rules."""
     cleaned, errors = form.validate(data, today=london_date(now))
     found = {e.field: e.message for e in errors}
-    if named_rules(form.fields):
+    if named_rules(form.fields) or carried_fields(form.fields):
         facts = dates() if dates else CaseDates(now)
-        for field, message in date_problems(form.fields, cleaned, facts):
+        cleaned, carried_problems = carry_forward(form.fields, cleaned, facts.earlier_answers)
+        for field, message in [*date_problems(form.fields, cleaned, facts), *carried_problems]:
             found.setdefault(field, message)
     if found:
         order = [*form.fields, *(e.field for e in errors)]

@@ -9,7 +9,7 @@ from datetime import datetime
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy.orm import Session
 
-from service.casework.assignment import preassigned_user_id
+from service.casework.assignment import actor_assignee_id, preassigned_user_id
 from service.casework.external_task_rows import sync_external_tasks
 from service.dao import audit_dao, cases_dao, instances_dao, tasks_dao
 from service.dao.audit_dao import NewAuditEvent
@@ -105,7 +105,8 @@ def _sync_task_rows(
         spec = ctx.definition.user_tasks.get(ready_task.element_id)
         offer = offer_for(ctx.session, ctx.definition, spec)
         offered_to_people[task_id] = offer.user_ids
-        assignee_id = preassigned_user_id(ctx.session, spec, offer)
+        assignee_id = (preassigned_user_id(ctx.session, spec, offer)
+                       or actor_assignee_id(ctx.session, ctx.case.id, spec, offer))
         opened.append(HumanTask(
             id=task_id,
             instance_id=ctx.instance.id,

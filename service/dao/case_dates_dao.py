@@ -43,6 +43,15 @@ def completed_task_answers(session: Session, case_id: int) -> Sequence[tuple[dat
     return [(at, data or {}) for at, data in rows]
 
 
+def incident_answers(session: Session, case_id: int) -> Sequence[tuple[datetime, dict[str, Any]]]:
+    """(recorded at, answers) of every incident on the case, oldest first."""
+    rows = session.execute(
+        select(Incident.recorded_at, Incident.details).where(Incident.case_id == case_id)
+        .order_by(Incident.recorded_at, Incident.id)
+    ).all()
+    return [(at, details or {}) for at, details in rows]
+
+
 def first_incident_at(session: Session, case_id: int) -> datetime | None:
     return session.scalars(
         select(Incident.occurred_at).where(Incident.case_id == case_id).order_by(Incident.occurred_at).limit(1)

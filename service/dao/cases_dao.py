@@ -101,6 +101,14 @@ def list_actors(session: Session, case_id: int) -> Sequence[CaseActor]:
     return session.scalars(select(CaseActor).where(CaseActor.case_id == case_id).order_by(CaseActor.at)).all()
 
 
+def latest_actor(session: Session, case_id: int, role: str) -> int | None:
+    """Who last acted in ``role`` on the case (the appeal's hearer, say)."""
+    return session.scalar(
+        select(CaseActor.user_id).where(CaseActor.case_id == case_id, CaseActor.role == role)
+        .order_by(CaseActor.at.desc(), CaseActor.id.desc()).limit(1)
+    )
+
+
 def list_incidents(session: Session, case_id: int) -> Sequence[Incident]:
     return session.scalars(select(Incident).where(Incident.case_id == case_id).order_by(Incident.occurred_at)).all()
 

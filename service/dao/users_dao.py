@@ -27,6 +27,11 @@ def get_active_user_roles(session: Session, username: str) -> tuple[int, list[st
     return (row.id, list(row.roles)) if row else None
 
 
+def get_active_user_roles_by_id(session: Session, user_id: int) -> list[str] | None:
+    row = session.execute(select(User.roles).where(User.id == user_id, User.active.is_(True))).first()
+    return list(row.roles) if row else None
+
+
 def list_users(session: Session) -> Sequence[User]:
     return session.scalars(select(User).order_by(User.full_name)).all()
 

@@ -90,6 +90,27 @@ def form_data(schema: FormSchema, form: MultiDict) -> dict[str, Any]:
     return data
 
 
+def answers_as_posted(schema: FormSchema, answers: Mapping[str, Any]) -> MultiDict:
+    """Stored answers shaped as the browser posts them, to show a form filled in (the other way
+    round from ``form_data``): dates split into their boxes, lists as repeated values, yes/no."""
+    posted = MultiDict()
+    for name, spec in schema.fields.items():
+        value = answers.get(name)
+        if value is None or spec["x-widget"] == "file":
+            continue
+        if spec["x-widget"] in ("date", "datetime") and isinstance(value, str) and len(value) >= 10:
+            year, month, day = value[:10].split("-")
+            posted.update({f"{name}-day": str(int(day)), f"{name}-month": str(int(month)), f"{name}-year": year})
+            if spec["x-widget"] == "datetime" and "T" in value:
+                posted[f"{name}-time"] = value.split("T", 1)[1][:5]
+        elif isinstance(value, list):
+            for item in value:
+                posted.add(name, choice_value(item))
+        else:
+            posted[name] = choice_value(value)
+    return posted
+
+
 def error_summary(problems: Sequence[Any], questions: Sequence[Question]) -> list[dict[str, str]]:
     """GOV.UK error summary items, each linking to the question it is about."""
     anchors = {q.name: q.anchor for q in _all(questions)}

@@ -8,10 +8,11 @@ from service.auth.permissions import allow
 from service.cases import reading
 from service.casework import letter_preview, translations
 from service.casework.actors import TASK_WORKER
+from service.casework.case_dates import prefilled_answers
 from service.casework.case_file import load_task_file
 from service.casework.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, ProcessProblem
 from service.views.helpers import flash_problem, runtime
-from service.views.schema_forms import error_summary, form_data, form_fields
+from service.views.schema_forms import answers_as_posted, error_summary, form_data, form_fields
 from workflows.calendar import london_date
 
 blueprint = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -48,7 +49,11 @@ def task(task_id: str):
     translation = translations.translation_task(runtime().db, task_id) if _file_questions(file) else None
     attached = dict.fromkeys(_file_questions(file), translation.attached.filename) if (
         translation and translation.attached) else {}
-    questions = form_fields(file.form, request.form, {p.field: p.message for p in problems}, attached) if (
+    # Shown first with the case's earlier answers to the questions asked again (a crime suspected at intake).
+    # A step done before on this case (a proposal returned for changes) starts from its last answers.
+    answers = request.form if request.method == "POST" or not file.form else answers_as_posted(file.form, {
+        **file.previous_answers, **prefilled_answers(runtime().db, file.summary.case.id, file.form)})
+    questions = form_fields(file.form, answers, {p.field: p.message for p in problems}, attached) if (
         file.form) else []
     letter = letter_preview.task_letter(runtime().db, runtime().casework.provider, task_id, runtime().clock.now()) if (
         letter_preview.sends_a_letter(file.summary.definition, file.task.element_id)) else None

@@ -9,7 +9,7 @@ The flows each scenario takes feed the path-coverage report (``path_coverage.py`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ import pytest
 from tests.bpmn import path_coverage, samples
 from workflows import clock as clocks
 from workflows.calendar import london_date
+from workflows.carried_answers import carry_forward, earlier_answers
 from workflows.clock import FrozenClock
 from workflows.definitions import ProcessDefinition, parse_definitions
 from workflows.engine import CaseEngine, StepResult
@@ -59,7 +60,7 @@ class Case:
 
     def start(self, **changes: Any) -> StepResult:
         changes.setdefault("occurred_at", f"{self.today()}T08:05")
-        data = self._validated(self.definition.start_form_key, samples.incident(**changes))
+        data = self._validated(self.definition.start_form_key, samples.incident(**changes), {})
         self.workflow, step = self.engine.start(self.definition, data)
         return self._record(step)
 
@@ -67,11 +68,11 @@ class Case:
         workflow = self._restored()
         matches = [t for t in self.engine.ready_user_tasks(workflow) if t.element_id == element_id]
         assert len(matches) == 1, f"{element_id} is not ready; ready: {self.ready()}"
-        cleaned = self._validated(self.definition.user_tasks[element_id].form_key, data)
+        cleaned = self._validated(self.definition.user_tasks[element_id].form_key, data, matches[0].data)
         return self._record(self.engine.complete_task(workflow, matches[0].id, cleaned))
 
     def appeal(self, **changes: Any) -> StepResult:
-        data = self._validated("appeal_received", samples.appeal_received(self.today(), **changes))
+        data = self._validated("appeal_received", samples.appeal_received(self.today(), **changes), {})
         return self._record(self.engine.deliver_message(self._restored(), "appeal_received", data))
 
     def fire(self) -> StepResult:
@@ -106,10 +107,15 @@ class Case:
 
     # -- internals ---------------------------------------------------------------------------------
 
-    def _validated(self, form_key: str | None, data: dict[str, Any]) -> dict[str, Any]:
+    def _validated(self, form_key: str | None, data: dict[str, Any], so_far: Mapping[str, Any]) -> dict[str, Any]:
+        """The answers as the service passes them on: checked, with carried-forward answers added
+        (``so_far``: the case's data when the step is taken)."""
         assert form_key, "every step of the policy has a form"
-        cleaned, errors = load_form(FORMS_DIR, form_key).validate(data, today=london_date(self.clock.now()))
+        form = load_form(FORMS_DIR, form_key)
+        cleaned, errors = form.validate(data, today=london_date(self.clock.now()))
         assert not errors, f"sample data for {form_key} does not pass its form: {errors}"
+        cleaned, problems = carry_forward(form.fields, cleaned, earlier_answers([so_far]))
+        assert not problems, f"sample data for {form_key} drops an earlier answer: {problems}"
         return cleaned
 
     def _restored(self):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from workflows.carried_answers import SUFFIX, carried_fields
 from workflows.definitions import CAMUNDA_NS, NS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,8 +97,13 @@ class Diagram:
     # -- what sets each variable ------------------------------------------------------------------
 
     def required_fields(self, node: Node) -> set[str]:
+        """Answers the node's form always gives, with the ``<field>_at_any_stage`` the service adds for
+        each required carried-forward field (see ``workflows.carried_answers``)."""
         form = self.forms.get(self.form_key(node) or "")
-        return set(form.get("required", [])) if form and node.kind != "boundaryEvent" else set()
+        if not form or node.kind == "boundaryEvent":
+            return set()
+        required = set(form.get("required", []))
+        return required | {name + SUFFIX for name in carried_fields(form["properties"]) if name in required}
 
     def script_assigns(self, node: Node, *, always: bool) -> set[str]:
         """Names a script task assigns; with ``always``, only those assigned on every run (top level)."""
@@ -163,6 +169,8 @@ class Diagram:
         form = self.forms.get(self.form_key(node) or "") if node.kind != "boundaryEvent" else None
         if form and variable in form["properties"]:
             return choices(form["properties"][variable])
+        if form and variable.removesuffix(SUFFIX) in carried_fields(form["properties"]):
+            return [True, False]
         if node.kind != "scriptTask":
             return []
         return [

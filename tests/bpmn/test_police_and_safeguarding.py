@@ -23,11 +23,25 @@ def test_an_isolated_incident_stays_open_until_the_referrals_are_done(new_case):
     assert step.finished
 
 
-def test_the_assessment_decides_whether_the_police_are_involved(new_case):
+def test_a_crime_suspected_at_intake_is_referred_even_if_the_assessment_says_no(new_case):
     case = new_case()
     case.start(crime_suspected="yes")
-    step = case.complete("Task_AssessIncident", samples.assessment("isolated", crime_suspected="no"))
-    assert step.finished
+    step = case.complete("Task_AssessIncident", samples.assessment(
+        "isolated", crime_suspected="no", crime_no_longer_suspected_reason="The caller withdrew the threat."))
+    assert not step.finished and case.ready() == ["Task_ReferToPolice"]
+
+
+def test_a_crime_first_suspected_at_the_assessment_is_referred(new_case):
+    case = new_case()
+    case.start()
+    case.complete("Task_AssessIncident", samples.assessment("isolated", crime_suspected="yes"))
+    assert case.ready() == ["Task_ReferToPolice"]
+
+
+def test_with_no_crime_suspected_at_any_stage_there_is_no_referral(new_case):
+    case = new_case()
+    case.start()
+    assert case.complete("Task_AssessIncident", samples.assessment("isolated")).finished
 
 
 def test_a_referral_done_early_does_not_close_a_case_with_a_restriction_in_force(new_case):

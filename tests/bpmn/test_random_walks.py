@@ -24,10 +24,13 @@ NEW_PERIOD = {"Script_RestrictionDates", "Script_VariedRestrictionDates"}
 def answer(rnd: random.Random, element: str, today: str) -> dict:
     pick = rnd.choice
     answers = {
+        # The intake said yes to both, so a "no" here carries its reason (and the referrals still open).
         "Task_AssessIncident": lambda: samples.assessment(
             pick(["isolated", "informal", "severe"]),
             crime_suspected=pick(["yes", "no"]),
             safeguarding_concern=pick(["yes", "no"]),
+            crime_no_longer_suspected_reason="The caller withdrew the threat.",
+            safeguarding_no_longer_a_concern_reason="The child was not present after all.",
         ),
         "Task_TryInformalResolution": lambda: samples.informal_resolution(pick(["resolved", "not_resolved"]), today),
         "Task_OfferAdjustments": lambda: pick([samples.adjustments, samples.adjustments_in_translation])(
@@ -96,5 +99,7 @@ def test_random_walk_keeps_the_safeguards(new_case, seed):
         step(case, rnd)
         check_safeguards(case)
         if case.finished:
+            # Every stage's yes counts: the intake said yes to both, so both referrals were made.
+            assert {"Task_ReferToPolice", "Task_AlertSafeguarding"} <= set(case.completed)
             return
     pytest.fail("the walk did not reach the end of the case")
