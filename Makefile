@@ -14,8 +14,9 @@ BROWSER_PACKAGES := chromium
 .PHONY: run test lint audit bench deps assets clean lock
 
 # Exact versions from the lock file (requirements/development.txt; the image uses production.txt);
-# `make lock` recomputes both after a change to pyproject.toml's dependencies.
-$(BIN)/.installed: pyproject.toml requirements/development.txt
+# `make lock` recomputes both after a change to pyproject.toml's dependencies. The built front-end comes
+# first: the package (even an editable install) carries service/static/dist.
+$(BIN)/.installed: pyproject.toml requirements/development.txt $(DIST)/manifest.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade 'pip<27'
 	$(BIN)/pip install --quiet -r requirements/development.txt
