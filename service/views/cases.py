@@ -61,7 +61,7 @@ def record_appeal(reference: str):
 
 
 @blueprint.route("/<reference>/messages/<name>", methods=["GET", "POST"])
-@allow(*STAFF)
+@allow(TASK_WORKER)
 def send_message(reference: str, name: str):
     summary = load_case_summary(runtime().db, reference)
     message = summary.definition.messages.get(name)

@@ -107,14 +107,15 @@ class Case:
 
     # -- internals ---------------------------------------------------------------------------------
 
-    def _validated(self, form_key: str | None, data: dict[str, Any], so_far: Mapping[str, Any]) -> dict[str, Any]:
+    def _validated(self, form_key: str | None, data: dict[str, Any],
+                   so_far: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The answers as the service passes them on: checked, with carried-forward answers added
         (``so_far``: the case's data when the step is taken)."""
         assert form_key, "every step of the policy has a form"
         form = load_form(FORMS_DIR, form_key)
         cleaned, errors = form.validate(data, today=london_date(self.clock.now()))
         assert not errors, f"sample data for {form_key} does not pass its form: {errors}"
-        cleaned, problems = carry_forward(form.fields, cleaned, earlier_answers([so_far]))
+        cleaned, problems = carry_forward(form.fields, cleaned, earlier_answers([so_far or {}]))
         assert not problems, f"sample data for {form_key} drops an earlier answer: {problems}"
         return cleaned
 

@@ -79,13 +79,14 @@ def test_evidence_in_time_runs_from_start_to_an_action_on_the_pages(client_reque
     casey = client_request.login("casey")  # the housing officers' lane names the caseworker group
     _do_task(casey, runtime, reference, {"evidence_asked_for": "A diary sheet", "evidence_due_by": "2026-03-16"})
     case = casey.get(f"/cases/{reference}")
-    rows = {text_of(r.dt): text_of(r.dd) for r in case.select("dl.govuk-summary-list > div")}
-    assert rows["Waiting for"].startswith("The message asb_evidence_received")
-    assert rows["Next timer"] == "Due 16 March 2026 at 5pm"
+    waiting = [text_of(li) for li in case.select(".ubp-waiting-messages li")]
+    assert len(waiting) == 1 and "message ‘asb_evidence_received’, from asb-team" in waiting[0]
+    timers = [text_of(row) for row in case.select("#timers + table tbody tr")]
+    assert len(timers) == 1 and timers[0].endswith("16 March 2026 at 5pm")
 
     tess = client_request.login("tess")
     path = f"/cases/{reference}/messages/asb_evidence_received"
-    assert tess.get(path).h1.get_text(strip=True) == "Record the evidence received"
+    assert tess.get(path).h1.get_text(strip=True) == "Record ‘Evidence received’"
     missing = tess.post_page(path, {})
     assert "Enter what was sent" in text_of(missing.select_one(".govuk-error-summary"))
     tess.post(path, {"evidence_summary": "Two weeks of diary sheets"})
