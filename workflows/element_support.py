@@ -38,16 +38,17 @@ def _implementation_problem(task: etree._Element, kind: str) -> str | None:
     for attribute, what in _JAVA.items():
         if task.get(f"{{{CAMUNDA}}}{attribute}") is not None:
             return (f"is implemented by {what} (camunda:{attribute}), which only a Java engine can run. "
-                    "Make it a script task or a user task.")
+                    "Make it an external task (camunda:type=\"external\" with a topic), a script task or a user task.")
     if task.find("bpmn:extensionElements/camunda:connector", NS) is not None:
-        return "uses a Camunda connector, which this platform does not run. Make it a script task or a user task."
+        return "uses a Camunda connector, which this platform does not run. Make it an external task."
     if task.get(f"{{{CAMUNDA}}}type") == "external":
         return None  # run by workers: workflows.external_tasks checks its topic
     if kind == "businessRuleTask":
         if task.get(f"{{{CAMUNDA}}}decisionRef") is None:
             return "names no decision table (camunda:decisionRef)."
         return None
-    return "has no implementation this platform can run. Make it a script task or a user task."
+    return ("has no implementation this platform can run. Make it an external task "
+            "(camunda:type=\"external\" with a topic), a script task or a user task.")
 
 
 def recursion_problems(roots: list[etree._Element]) -> list[tuple[str | None, str]]:

@@ -73,6 +73,18 @@ def _outcome(case: Case, opened) -> StepOutcome:
 
 
 @contextmanager
+def state_budget() -> Iterator[None]:
+    """Saving a step checks its state against the step budget. Only that, and the engine's own errors,
+    are the diagram's fault here: a database error while saving stays what it is (a 503, not a message
+    blaming the process owner)."""
+    try:
+        yield
+    except (BudgetExceeded, WorkflowException, SandboxError):
+        with diagram_problems():
+            raise
+
+
+@contextmanager
 def diagram_problems() -> Iterator[None]:
     """Turn an engine failure into a message a person can act on; the transaction rolls back.
 
@@ -148,7 +160,7 @@ class Casework:
             ))
             ctx = StepContext(session, self.engine, definition, instance, case, now, self.provider)
             case_events.apply(ctx, actor, step, workflow)
-            with diagram_problems():
+            with state_budget():
                 opened = save_step(ctx, workflow, step, [NewAuditEvent(
                     "case_started", actor.user_id, list(actor.roles), element_id=None,
                     data={"process_version": version.version, "form": data},
@@ -229,7 +241,7 @@ class Casework:
                 if properties.get("recordsActor"):
                     record_actor(session, case.id, properties["recordsActor"], actor, now)
                 case_events.apply(ctx, actor, step, workflow)
-                with diagram_problems():
+                with state_budget():
                     opened = save_step(ctx, workflow, step, [NewAuditEvent(
                         "task_completed", actor.user_id, list(actor.roles), task_id=task_id,
                         element_id=task.element_id, data={"name": task.name, "form": data},
@@ -237,6 +249,8 @@ class Casework:
                 outcome = _outcome(case, opened)
         except (StaleInstance, TaskConflict):
             raise Conflict(_CHANGED_MEANWHILE) from None
+        except StepBudgetExceeded:
+            raise  # recorded as a step_budget incident by _budget_incidents
         except ProcessProblem as problem:
             self._record_process_problem(failing_at, problem, now)
             raise
@@ -297,13 +311,15 @@ class Casework:
                 case_events.apply(ctx, actor, step, workflow)
                 if message == "appeal_received":  # the policy's one message (case_file.APPEAL_MESSAGE)
                     outbox.on_case(session, "appeal_received", case.id, now, by_user_id=actor.user_id)
-                with diagram_problems():
+                with state_budget():
                     save_step(ctx, workflow, step, [NewAuditEvent(
                         "message_received", actor.user_id, list(actor.roles), data={"message": message, "form": data},
                     )], read_version=read_version, open_before=open_before)
                 return instance.business_key
         except StaleInstance:
             raise Conflict(_CHANGED_MEANWHILE) from None
+        except StepBudgetExceeded:
+            raise  # recorded as a step_budget incident by _budget_incidents
         except ProcessProblem as problem:
             self._record_process_problem(failing_at, problem, now)
             raise

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import current_app, g
 
 from service.auth.permissions import allow
+from service.casework.actors import TASK_WORKER
+from service.casework.errors import Conflict, NotFound
 from service.dao import engine_rest_dao
 from service.dao.engine_rest_dao import InstanceFilter
 from service.engine_rest import blueprint
@@ -12,11 +14,9 @@ from service.engine_rest.fields import InvalidRequest, body, boolean, text
 from service.engine_rest.representations import process_instance
 from service.engine_rest.variables import plain
 
-STAFF = ("caseworker", "head_of_service", "executive")
-
 
 @blueprint.route("/message", methods=["POST"])
-@allow(*STAFF)
+@allow(TASK_WORKER)
 def correlate():
     """The message's ``processVariables`` are its payload, validated against the message's form. Messages
     are routed by business key (the case reference); ``correlationKeys`` alone cannot find a case here."""
@@ -32,8 +32,12 @@ def correlate():
     if data.get("all"):
         raise InvalidRequest("all=true is not supported: a message goes to the one case named by businessKey")
     runtime = current_app.extensions["ubp"]
-    runtime.casework.deliver_message(g.actor, business_key, name, plain(data.get("processVariables"),
-                                                                        "processVariables"))
+    payload = plain(data.get("processVariables"), "processVariables")
+    try:
+        runtime.casework.deliver_message(g.actor, business_key, name, payload)
+    except NotFound as missing:
+        # Camunda answers a message no case can take as a correlation mismatch, not as a missing resource.
+        raise Conflict(f"Cannot correlate message '{name[:80]}': {missing.message}") from None
     if not boolean(data, "resultEnabled"):
         return "", 204
     with runtime.db.reading() as session:

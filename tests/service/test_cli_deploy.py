@@ -36,9 +36,9 @@ def test_every_file_gets_a_line_and_a_refusal_names_its_file_and_fails_the_comma
     folder = _folder(tmp_path)
     result = _deploy(app, folder)
     lines = result.output.strip().splitlines()
-    assert lines[0] == "a_three_tasks.bpmn: three_tasks version 1 deployed."
+    assert lines[0].startswith("a_three_tasks.bpmn: three_tasks version 1 deployed.")  # then any group warnings
     assert lines[1].startswith("b_broken.bpmn: refused: Java: The service task 'Java' is implemented by a Java class")
-    assert lines[2] == "c_customer_reply.bpmn: await_reply version 1 deployed."
+    assert lines[2].startswith("c_customer_reply.bpmn: await_reply version 1 deployed.")
     assert result.exit_code != 0 and "1 of 3 file(s) refused" in result.output
     again = _deploy(app, folder)
     assert "a_three_tasks.bpmn: three_tasks is unchanged: the current version 1 already has" in again.output

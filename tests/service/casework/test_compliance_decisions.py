@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from service.casework.compliance_letters import INTERNAL_FIELDS
+from service.models import User
 from tests.bpmn import samples
 from tests.service.audit_cases import appeal, open_case, restriction_case
 from tests.service.casework.tampering import tamper
@@ -88,9 +89,11 @@ def test_the_compliance_page_links_each_breach_to_its_case(policy, people, clien
     appeal(policy, people, journey, "uphold")
     tamper(policy, "UPDATE human_tasks SET completed_at = '2026-03-05 10:00:00+00:00' "
                    "WHERE form_key = 'approve_proposal'")
+    with policy.db.reading() as db_session:
+        epoch = db_session.get(User, people["audrey"].user_id).session_epoch
     with client.session_transaction() as session:
         now = policy.clock.now().timestamp()
-        session.update(uid=people["audrey"].user_id, started=now, seen=now)
+        session.update(uid=people["audrey"].user_id, epoch=epoch, started=now, seen=now)
     page = client.get("/audit/compliance").get_data(as_text=True)
     assert "before the action was approved on 5 March 2026" in page
     assert f'href="/audit/cases/{journey.reference}"' in page

@@ -352,7 +352,9 @@ def test_a_run_time_refusal_keeps_the_person_on_the_task_page_with_their_answers
     assert "too large to compare" in html and "Nothing was saved" in html
     assert 'value="my careful note"' in html and f'value="r{route}"' in html  # the answers are kept
     assert "Traceback" not in html
-    assert _saved(runtime) == before
+    after = _saved(runtime)  # rolled back; the audit gained only the "script" incident for administrators
+    assert (after[1], after[3]) == (before[1], before[3]) and after[2] == before[2] + 1
+    _assert_one_script_incident(runtime, 1)
 
 
 def test_attacks_are_refused_by_the_deploy_command(app, runtime, tmp_path):
