@@ -36,6 +36,6 @@ def test_each_refused_file_is_named_with_its_reasons(client_request, runtime):
     page = checked_page(response.get_data(as_text=True))
     errors = [text_of(li) for li in page.select(".govuk-error-summary__list li")]
     assert errors == ["09_java_service.bpmn: refused: Service_Charge: The service task 'Charge the card' is "
-                      "implemented by a Java class (camunda:class), which only a Java engine can run. Make it a "
-                      "script task or a user task."]
+                      "implemented by a Java class (camunda:class), which only a Java engine can run. Make it an "
+                      "external task (camunda:type=\"external\" with a topic), a script task or a user task."]
     assert "02_plain_tasks.bpmn: deployed" in text_of(page.main)
