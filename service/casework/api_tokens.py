@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from service.casework.actors import Actor
 from service.casework.errors import FieldProblem, InvalidInput, NotAllowed, NotFound
-from service.dao import groups_dao
+from service.dao import tokens_dao
 from service.db import Database
 from service.models import ROLES, ApiToken, User
 
@@ -76,23 +76,15 @@ def actor_for_token(db: Database, token: str, now: datetime) -> Actor | None:
 
 def _look_up(db: Database, prefix: str, digest: str, now: datetime) -> Actor | None:
     with db.reading() as session:
-        found = session.execute(
-            select(ApiToken, User)
-            .join(User, User.id == ApiToken.service_user_id)
-            .where(ApiToken.token_prefix == prefix)
-        ).one_or_none()
-        if found is None:
-            return None
-        record, account = found
-        if record.revoked_at is not None or not account.active or not hmac.compare_digest(record.token_hash, digest):
-            return None
-        # A token acts with its own roles (not the account's) and in the groups its account was put in.
-        groups = tuple(groups_dao.group_names_of_user(session, account.id))
-    if record.last_used_at is None or (now - record.last_used_at).total_seconds() > 300:
+        holder = tokens_dao.token_holder(session, prefix)
+    if holder is None or holder.revoked or not holder.active or not hmac.compare_digest(holder.token_hash, digest):
+        return None
+    if holder.last_used_at is None or (now - holder.last_used_at).total_seconds() > 300:
         # Noted at most every five minutes, so that the request path stays read-only.
         with db.transaction() as session:
-            session.get(ApiToken, record.id).last_used_at = now
-    return Actor(account.id, tuple(record.roles), account.full_name, groups, account.username)
+            tokens_dao.note_token_used(session, holder.token_id, now)
+    # A token acts with its own roles (not the account's) and in the groups its account was put in.
+    return Actor(holder.user_id, holder.roles, holder.full_name, holder.groups, holder.username)
 
 
 def revoke_token(db: Database, actor: Actor, token_id: int, now: datetime) -> None:
