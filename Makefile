@@ -11,7 +11,7 @@ export DATABASE_URL ?= sqlite:///$(CURDIR)/var/ubp.sqlite3
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2
 BROWSER_PACKAGES := chromium
 
-.PHONY: run test lint audit bench deps assets clean lock
+.PHONY: run test test-newest lint audit bench deps assets clean lock
 
 # Exact versions from the lock file (requirements/development.txt; the image uses production.txt);
 # `make lock` recomputes both after a change to pyproject.toml's dependencies. The built front-end comes
@@ -64,6 +64,16 @@ test: deps assets var/.browser-packages
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2
 
+# The whole suite again on the newest Python the project supports (3.13; `make test` uses the oldest,
+# 3.11). The interpreter is built from source once into var/ (scripts/newest-python.sh); CI runs both.
+NEWEST := .venv-newest
+test-newest: assets var/.system-packages var/.browser-packages
+	@[ -x $(NEWEST)/bin/python ] || $$(bash scripts/newest-python.sh) -m venv $(NEWEST)
+	$(NEWEST)/bin/pip install --quiet --upgrade 'pip<27'
+	$(NEWEST)/bin/pip install --quiet -r requirements/development.txt
+	$(NEWEST)/bin/pip install --quiet --no-deps -e .
+	$(NEWEST)/bin/python -m pytest -n 2
+
 # Known vulnerabilities in the installed Python packages (needs PyPI's per-release JSON API).
 audit: deps
 	bash scripts/audit-dependencies.sh
@@ -75,4 +85,4 @@ bench: deps assets
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) node_modules $(DIST) var
+	rm -rf $(VENV) $(NEWEST) node_modules $(DIST) var
