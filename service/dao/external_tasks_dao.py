@@ -27,6 +27,12 @@ def open_ids_of_instance(session: Session, instance_id: int) -> set[str]:
                                                              ExternalTask.status == "open")))
 
 
+def list_of_instance(session: Session, instance_id: int) -> Sequence[ExternalTask]:
+    """Every external task of an instance, finished ones included, oldest first."""
+    return session.scalars(select(ExternalTask).where(ExternalTask.instance_id == instance_id)
+                           .order_by(ExternalTask.created_at, ExternalTask.id)).all()
+
+
 def add_all(session: Session, tasks: Iterable[ExternalTask]) -> None:
     session.add_all(list(tasks))
     session.flush()
