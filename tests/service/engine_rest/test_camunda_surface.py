@@ -59,10 +59,11 @@ def test_a_modeler_deployment_is_started_worked_and_messaged_to_its_end(engine_r
     assert "<bpmn:definitions" in owner.get("/process-definition/key/restriction_clock/xml").get_json()["bpmn20Xml"]
 
     started = casey.post("/process-definition/key/restriction_clock/start",
-                         {"variables": {"customer_reference": {"value": "C-77", "type": "String"}}})
+                         {"variables": {"customer_reference": {"value": "C-77", "type": "String"}},
+                          "businessKey": "TENANCY-77"})
     assert started.status_code == 200, started.get_json()
     reference = started.get_json()["id"]
-    assert started.get_json()["businessKey"] == reference and started.get_json()["ended"] is False
+    assert started.get_json()["businessKey"] == "TENANCY-77" and started.get_json()["ended"] is False
     assert casey.get(f"/process-instance/{reference}").get_json()["definitionId"] == definition["id"]
     assert casey.get(f"/process-instance/{reference}/variables").get_json()["customer_reference"]["value"] == "C-77"
 
@@ -71,7 +72,8 @@ def test_a_modeler_deployment_is_started_worked_and_messaged_to_its_end(engine_r
     assert casey.get(f"/task/{task['id']}/form-variables").get_json()["customer_reference"]["type"] == "String"
     _work(casey, task["id"], {"decision": {"value": "restrict"}, "letter_date": {"value": "2026-03-02"}})
 
-    message = casey.post("/message", {"messageName": "appeal_received", "businessKey": reference,
+    message = casey.post("/message", {"messageName": "appeal_received", "businessKey": "TENANCY-77",
+                                      "correlationKeys": {"customer_reference": {"value": "C-77", "type": "String"}},
                                       "resultEnabled": True})
     assert message.status_code == 200, message.get_json()
     assert message.get_json()[0]["processInstance"]["id"] == reference
