@@ -68,6 +68,7 @@ class TaskRow:
 @dataclass(frozen=True)
 class TaskFilter:
     task_id: str | None = None
+    reference: str | None = None  # the process instance id
     business_key: str | None = None
     process_definition_key: str | None = None
     task_definition_key: str | None = None
@@ -84,8 +85,10 @@ def _tasks(f: TaskFilter) -> Select:
              .where(HumanTask.status == "open"))
     if f.task_id is not None:
         query = query.where(HumanTask.id == f.task_id)
+    if f.reference is not None:
+        query = query.where(ProcessInstance.business_key == f.reference)
     if f.business_key is not None:
-        query = query.where(ProcessInstance.business_key == f.business_key)
+        query = query.where(answers_to(f.business_key))
     if f.process_definition_key is not None:
         query = query.where(ProcessVersion.process_id == f.process_definition_key)
     if f.task_definition_key is not None:

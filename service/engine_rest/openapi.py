@@ -219,9 +219,10 @@ PATHS: dict[str, Any] = {
                 "responses": _responses(_no_content("Set"), 404, 409)}},
     "/task": {"get": {
         "operationId": "getTasks", "summary": "Open human tasks",
-        "parameters": [_query("processInstanceId", _TEXT), _query("processDefinitionKey", _TEXT),
-                       _query("taskDefinitionKey", _TEXT), _query("assignee", _TEXT),
-                       _query("candidateGroup", _TEXT), _query("unassigned", _FLAG), *_PAGING],
+        "parameters": [_query("processInstanceId", _TEXT), _query("processInstanceBusinessKey", _TEXT),
+                       _query("processDefinitionKey", _TEXT), _query("taskDefinitionKey", _TEXT),
+                       _query("assignee", _TEXT), _query("candidateGroup", _TEXT), _query("unassigned", _FLAG),
+                       *_PAGING],
         "responses": _responses({"200": _json(_LIST["Task"], "Tasks")})}},
     "/task/count": {"get": {"operationId": "getTasksCount", "summary": "How many open tasks match",
                             "parameters": [_query("processInstanceId", _TEXT), _query("assignee", _TEXT)],

@@ -69,6 +69,8 @@ def test_a_modeler_deployment_is_started_worked_and_messaged_to_its_end(engine_r
 
     task = _one_task(casey, reference)
     assert (task["taskDefinitionKey"], task["formKey"], task["assignee"]) == ("Task_Decide", "decide", None)
+    assert [t["id"] for t in casey.get("/task", processInstanceBusinessKey="TENANCY-77").get_json()] == [task["id"]]
+    assert casey.get("/task", processInstanceBusinessKey=reference).get_json() == []  # it answers to its chosen key
     assert casey.get(f"/task/{task['id']}/form-variables").get_json()["customer_reference"]["type"] == "String"
     _work(casey, task["id"], {"decision": {"value": "restrict"}, "letter_date": {"value": "2026-03-02"}})
 
