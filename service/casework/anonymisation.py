@@ -2,7 +2,9 @@
 
 Every record of the case keeps its row, its dates, its outcome and its categories (the statistics),
 and loses what identifies the customer or what anyone wrote about them: forms' answers and the
-workflow state keep their keys with blank values, notes and reasons are emptied, letters become a
+workflow state keep their keys with blank values, notes and reasons are emptied, incidents and
+external tasks lose their messages, error details and variables (workers write what they like
+there), a business key chosen by another system is dropped, letters become a
 placeholder (their hash still names the letter that was sent), and the audit trail keeps its event
 types, times, roles and chain while its data is redacted. The anonymisation is itself the last
 event on the chain, with no personal data in it.
@@ -23,7 +25,16 @@ from sqlalchemy.orm import Session
 from service.casework.actors import Actor
 from service.casework.audit_trail import CHANGED_MEANWHILE
 from service.casework.errors import Conflict
-from service.dao import audit_dao, cases_dao, data_protection_dao, instances_dao, letters_dao, tasks_dao
+from service.dao import (
+    audit_dao,
+    cases_dao,
+    data_protection_dao,
+    external_tasks_dao,
+    incidents_dao,
+    instances_dao,
+    letters_dao,
+    tasks_dao,
+)
 from service.dao.audit_dao import NewAuditEvent
 from service.dao.instances_dao import StaleInstance
 from service.models import Case, Customer, ProcessInstance
@@ -31,6 +42,7 @@ from workflows.redaction import blanked, redacted_state
 
 ANONYMISED_NAME = "Anonymised customer"
 ANONYMISED_EVENT = "case_anonymised"
+ANONYMISED_INCIDENT = "(removed when the case was anonymised)"
 # What a redacted audit event keeps: only values that come from the diagram or are staff ids, so the
 # case's timeline still reads "Completed 'Assess the incident'" rather than a row of blanks.
 _KEPT_ON_REDACTION = {
@@ -77,6 +89,7 @@ def anonymise_case(session: Session, case: Case, *, now: datetime, actor: Actor 
     instance = instances_dao.get_instance(session, case.instance_id)
     read_version = instance.lock_version
     _blank_case_records(session, case)
+    _blank_process_records(session, instance.id)
     _replace_letters(session, case, now)
     _redact_audit_events(session, instance, now)
     _release_customer(session, case, now)
@@ -86,7 +99,7 @@ def anonymise_case(session: Session, case: Case, *, now: datetime, actor: Actor 
     try:
         instances_dao.save_instance_state(session, instance, read_version=read_version, changes={
             "state": redacted_state(instance.state), "timer_error": None, "audit_seq": seq, "audit_head": head,
-            "updated_at": now,
+            "chosen_business_key": None, "updated_at": now,
         })
     except StaleInstance:
         raise Conflict(CHANGED_MEANWHILE) from None
@@ -112,6 +125,17 @@ def _blank_case_records(session: Session, case: Case) -> None:
         task.data = blanked(task.data) if task.data is not None else None
     for reassignment in data_protection_dao.list_reassignments(session, [t.id for t in tasks]):
         reassignment.reason = ""
+
+
+def _blank_process_records(session: Session, instance_id: int) -> None:
+    """Incidents and external tasks keep their kind, element, topic, counts and dates."""
+    for incident in incidents_dao.of_instance(session, instance_id):
+        incident.message = ANONYMISED_INCIDENT
+        incident.details = blanked(incident.details or {})
+    for task in external_tasks_dao.list_of_instance(session, instance_id):
+        task.error_message = ANONYMISED_INCIDENT if task.error_message is not None else None
+        task.error_details = None
+        task.local_variables = blanked(task.local_variables or {})
 
 
 def _replace_letters(session: Session, case: Case, now: datetime) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from SpiffWorkflow.exceptions import WorkflowException
 
 from service.cases.starting import reference_prefix, refuse_unless_may_start
-from service.casework import case_events, incidents, policy_records  # noqa: F401 - registers the policy's handlers
+from service.casework import business_keys, case_events, incidents, policy_records  # noqa: F401 - registers handlers
 from service.casework.actors import Actor, parse_actor_list, record_actor, refuse_excluded_actor
 from service.casework.appeals import APPEAL_MESSAGE, refuse_second_appeal
 from service.casework.case_dates import case_dates
@@ -132,8 +132,11 @@ class Casework:
 
     # -- starting --------------------------------------------------------------------------
 
-    def start_case(self, actor: Actor, form_data: dict[str, Any], process_id: str = POLICY_PROCESS) -> StartedCase:
+    def start_case(self, actor: Actor, form_data: dict[str, Any], process_id: str = POLICY_PROCESS,
+                   business_key: str | None = None) -> StartedCase:
+        """``business_key`` is one chosen by the caller (see business_keys); the reference otherwise."""
         now = self.clock.now()
+        business_key = business_keys.checked(business_key)
         pack = pack_for(process_id)
         with self.db.transaction() as session:
             version = processes_dao.get_latest_version(session, process_id)
@@ -151,7 +154,8 @@ class Casework:
             with diagram_problems():
                 workflow, step = self.engine.start(definition, start_data)
             instance = instances_dao.add_instance(session, ProcessInstance(
-                business_key=reference, process_version_id=version.id, status="running",
+                business_key=reference, chosen_business_key=business_key, process_version_id=version.id,
+                status="running",
                 state={}, lock_version=1, created_at=now, updated_at=now, waiting_elements=[],
             ))
             case = cases_dao.add_case(session, Case(
@@ -163,7 +167,8 @@ class Casework:
             with state_budget():
                 opened = save_step(ctx, workflow, step, [NewAuditEvent(
                     "case_started", actor.user_id, list(actor.roles), element_id=None,
-                    data={"process_version": version.version, "form": data},
+                    data={"process_version": version.version, "form": data,
+                          **({"business_key": business_key} if business_key is not None else {})},
                 )], read_version=1, open_before=set())
             return _outcome(case, opened)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from service.casework import incidents
+from service.casework import business_keys, incidents
 from service.casework.actors import Actor
 from service.casework.cases import diagram_problems
 from service.casework.definitions import deployed_version
@@ -54,8 +54,9 @@ class TopicRequest:
 class LockedTask:
     task: ExternalTask
     process_key: str
-    business_key: str
+    business_key: str  # the case reference
     variables: dict[str, Any]
+    chosen_business_key: str | None = None  # one given when the case was started, if any
 
 
 def _require_worker(actor: Actor) -> None:
@@ -78,7 +79,8 @@ def fetch_and_lock(casework, actor: Actor, worker_id: str, topics: Sequence[Topi
             request = by_topic[task.topic]
             instance = instances_dao.get_instance(session, task.instance_id)
             version, definition = deployed_version(session, task.process_version_id)
-            if request.business_key is not None and instance.business_key != request.business_key:
+            answers_to = business_keys.effective(instance.business_key, instance.chosen_business_key)
+            if request.business_key is not None and answers_to != request.business_key:
                 continue
             if request.process_definition_key is not None and version.process_id != request.process_definition_key:
                 continue
@@ -88,7 +90,8 @@ def fetch_and_lock(casework, actor: Actor, worker_id: str, topics: Sequence[Topi
                 workflows[instance.id] = casework.engine.load(definition, instance.state)
             data = _task_data(casework, workflows[instance.id], task.id)
             wanted = data if request.variables is None else {k: data[k] for k in request.variables if k in data}
-            locked.append(LockedTask(task, version.process_id, instance.business_key, dict(wanted)))
+            locked.append(LockedTask(task, version.process_id, instance.business_key, dict(wanted),
+                                     instance.chosen_business_key))
     return locked
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from service.dao.instances_dao import answers_to
 from service.models import AuditEvent, Case, HumanTask, HumanTaskGroup, ProcessInstance, ProcessVersion, User
 
 
@@ -21,7 +22,8 @@ class InstanceRow:
 
 @dataclass(frozen=True)
 class InstanceFilter:
-    business_key: str | None = None
+    business_key: str | None = None  # a chosen business key, or the reference of a case without one
+    reference: str | None = None  # the process instance id
     process_definition_key: str | None = None
     process_definition_id: int | None = None  # the version row
     active: bool | None = None  # True: running only; False: finished only
@@ -32,7 +34,9 @@ def _instances(f: InstanceFilter) -> Select:
              .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
              .outerjoin(Case, Case.instance_id == ProcessInstance.id))
     if f.business_key is not None:
-        query = query.where(ProcessInstance.business_key == f.business_key)
+        query = query.where(answers_to(f.business_key))
+    if f.reference is not None:
+        query = query.where(ProcessInstance.business_key == f.reference)
     if f.process_definition_key is not None:
         query = query.where(ProcessVersion.process_id == f.process_definition_key)
     if f.process_definition_id is not None:
@@ -64,6 +68,7 @@ class TaskRow:
 @dataclass(frozen=True)
 class TaskFilter:
     task_id: str | None = None
+    reference: str | None = None  # the process instance id
     business_key: str | None = None
     process_definition_key: str | None = None
     task_definition_key: str | None = None
@@ -80,8 +85,10 @@ def _tasks(f: TaskFilter) -> Select:
              .where(HumanTask.status == "open"))
     if f.task_id is not None:
         query = query.where(HumanTask.id == f.task_id)
+    if f.reference is not None:
+        query = query.where(ProcessInstance.business_key == f.reference)
     if f.business_key is not None:
-        query = query.where(ProcessInstance.business_key == f.business_key)
+        query = query.where(answers_to(f.business_key))
     if f.process_definition_key is not None:
         query = query.where(ProcessVersion.process_id == f.process_definition_key)
     if f.task_definition_key is not None:

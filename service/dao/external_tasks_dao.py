@@ -19,12 +19,19 @@ class ExternalTaskRow:
 
     task: ExternalTask
     process_key: str
-    business_key: str
+    business_key: str  # the case reference
+    chosen_business_key: str | None = None
 
 
 def open_ids_of_instance(session: Session, instance_id: int) -> set[str]:
     return set(session.scalars(select(ExternalTask.id).where(ExternalTask.instance_id == instance_id,
                                                              ExternalTask.status == "open")))
+
+
+def list_of_instance(session: Session, instance_id: int) -> Sequence[ExternalTask]:
+    """Every external task of an instance, finished ones included, oldest first."""
+    return session.scalars(select(ExternalTask).where(ExternalTask.instance_id == instance_id)
+                           .order_by(ExternalTask.created_at, ExternalTask.id)).all()
 
 
 def add_all(session: Session, tasks: Iterable[ExternalTask]) -> None:
@@ -109,7 +116,8 @@ class ExternalTaskFilter:
 
 
 def _listing(f: ExternalTaskFilter, now: datetime) -> Select:
-    query = (select(ExternalTask, ProcessVersion.process_id, ProcessInstance.business_key)
+    query = (select(ExternalTask, ProcessVersion.process_id, ProcessInstance.business_key,
+                    ProcessInstance.chosen_business_key)
              .join(ProcessInstance, ProcessInstance.id == ExternalTask.instance_id)
              .join(ProcessVersion, ProcessVersion.id == ExternalTask.process_version_id))
     if f.status is not None:
@@ -139,7 +147,7 @@ def list_tasks(session: Session, f: ExternalTaskFilter, now: datetime, *, first:
                max_results: int = 100) -> list[ExternalTaskRow]:
     rows = session.execute(_listing(f, now).order_by(ExternalTask.created_at, ExternalTask.id)
                            .offset(first).limit(max_results)).all()
-    return [ExternalTaskRow(task, key, business_key) for task, key, business_key in rows]
+    return [ExternalTaskRow(*row) for row in rows]
 
 
 def count_tasks(session: Session, f: ExternalTaskFilter, now: datetime) -> int:

@@ -5,7 +5,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -96,6 +96,26 @@ def list_running_instances(session: Session, version_ids: Sequence[int]) -> Sequ
         .where(ProcessInstance.process_version_id.in_(list(version_ids)), ProcessInstance.status == "running")
         .order_by(ProcessInstance.created_at, ProcessInstance.id)
     ).all()
+
+
+def answers_to(business_key: str) -> ColumnElement[bool]:
+    """Instances whose business key is this: chosen so, or their reference when none was chosen."""
+    return or_(ProcessInstance.chosen_business_key == business_key,
+               and_(ProcessInstance.chosen_business_key.is_(None), ProcessInstance.business_key == business_key))
+
+
+def list_running_instances_for_message(session: Session, version_ids: Sequence[int], *, business_key: str | None,
+                                       reference: str | None) -> Sequence[ProcessInstance]:
+    """Running instances of these versions that a message could be for, oldest first (rows only)."""
+    if not version_ids:
+        return []
+    query = (select(ProcessInstance)
+             .where(ProcessInstance.process_version_id.in_(list(version_ids)), ProcessInstance.status == "running"))
+    if business_key is not None:
+        query = query.where(answers_to(business_key))
+    if reference is not None:
+        query = query.where(ProcessInstance.business_key == reference)
+    return session.scalars(query.order_by(ProcessInstance.created_at, ProcessInstance.id)).all()
 
 
 def count_instances_by_version(session: Session, process_id: str) -> dict[int, dict[str, int]]:

@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app, g
 
 from service.auth.permissions import allow
-from service.casework import external_tasks
+from service.casework import business_keys, external_tasks
 from service.casework.errors import NotFound
 from service.casework.external_tasks import LockedTask, TopicRequest
 from service.dao import external_tasks_dao
@@ -41,7 +41,8 @@ def _runtime():
     return current_app.extensions["ubp"]
 
 
-def _dto(task, process_key: str, business_key: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+def _dto(task, process_key: str, reference: str, chosen_business_key: str | None,
+         variables: dict[str, Any] | None = None) -> dict[str, Any]:
     locked = task.lock_expires_at is not None and task.lock_expires_at > _runtime().clock.now()
     dto = {
         "activityId": task.element_id, "activityInstanceId": f"{task.element_id}:{task.id}",
@@ -50,9 +51,10 @@ def _dto(task, process_key: str, business_key: str, variables: dict[str, Any] | 
         "createTime": camunda_time(task.created_at),
         "processDefinitionId": definition_id(process_key, task.process_version_id),
         "processDefinitionKey": process_key, "processDefinitionVersionTag": None,
-        "processInstanceId": business_key, "retries": task.retries, "suspended": False,
+        "processInstanceId": reference, "retries": task.retries, "suspended": False,
         "workerId": task.worker_id if locked else None, "topicName": task.topic, "tenantId": None,
-        "priority": task.priority, "businessKey": business_key, "extensionProperties": {},
+        "priority": task.priority, "businessKey": business_keys.effective(reference, chosen_business_key),
+        "extensionProperties": {},
     }
     if variables is not None:
         dto["variables"] = variables
@@ -72,7 +74,7 @@ def _topic(entry: Any) -> TopicRequest:
         name=text(entry, "topicName", required=True, max_length=200),
         lock_duration=timedelta(milliseconds=integer(entry, "lockDuration", required=True, low=1,
                                                      high=MAX_MILLIS)),
-        variables=names, business_key=text(entry, "businessKey", max_length=40),
+        variables=names, business_key=text(entry, "businessKey", max_length=255),
         process_definition_key=text(entry, "processDefinitionKey", max_length=200),
     )
 
@@ -102,7 +104,8 @@ def fetch_and_lock():
 
 
 def _locked_dto(item: LockedTask, worker_id: str) -> dict[str, Any]:
-    return _dto(item.task, item.process_key, item.business_key, typed_all(item.variables))
+    return _dto(item.task, item.process_key, item.business_key, item.chosen_business_key,
+                typed_all(item.variables))
 
 
 @blueprint.route("/external-task/<task_id>/complete", methods=["POST"])
@@ -195,4 +198,4 @@ def get_external_task(task_id: str):
 
 
 def _row_dto(row: ExternalTaskRow) -> dict[str, Any]:
-    return _dto(row.task, row.process_key, row.business_key)
+    return _dto(row.task, row.process_key, row.business_key, row.chosen_business_key)

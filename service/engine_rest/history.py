@@ -35,8 +35,9 @@ def _runtime():
 def history_instances():
     finished, unfinished = query_flag("finished"), query_flag("unfinished")
     active = None if finished == unfinished else bool(unfinished)
-    key = query_text("processInstanceId", 40) or query_text("processInstanceBusinessKey", 40)
-    f = InstanceFilter(business_key=key, process_definition_key=query_text("processDefinitionKey", 200),
+    f = InstanceFilter(reference=query_text("processInstanceId", 40),
+                       business_key=query_text("processInstanceBusinessKey", 255),
+                       process_definition_key=query_text("processDefinitionKey", 200),
                        active=active)
     with _runtime().db.reading() as session:
         rows = engine_rest_dao.list_instances(session, f, query_int("firstResult", 0, high=10**9),
@@ -48,7 +49,7 @@ def history_instances():
 @allow(*READERS)
 def history_instance(instance_id: str):
     with _runtime().db.reading() as session:
-        rows = engine_rest_dao.list_instances(session, InstanceFilter(business_key=instance_id[:40]), 0, 1)
+        rows = engine_rest_dao.list_instances(session, InstanceFilter(reference=instance_id[:40]), 0, 1)
     if not rows:
         raise NotFound(f"Historic process instance with id {instance_id[:40]} does not exist")
     return history_process_instance(rows[0])

@@ -1,12 +1,13 @@
-"""``POST /engine-rest/message``: correlate a message to the case it is for, by business key."""
+"""``POST /engine-rest/message``: correlate a message to the waiting case(s) it is for, as Camunda 7 does."""
 
 from __future__ import annotations
 
 from flask import current_app, g
 
 from service.auth.permissions import allow
+from service.casework import business_keys
 from service.casework.actors import TASK_WORKER
-from service.casework.errors import Conflict, NotFound
+from service.casework.message_correlation import Correlation, correlate
 from service.dao import engine_rest_dao
 from service.dao.engine_rest_dao import InstanceFilter
 from service.engine_rest import blueprint
@@ -14,33 +15,40 @@ from service.engine_rest.fields import InvalidRequest, body, boolean, text
 from service.engine_rest.representations import process_instance
 from service.engine_rest.variables import plain
 
+UNSUPPORTED = ("localCorrelationKeys", "processVariablesLocal", "processVariablesToTriggeredScope", "tenantId")
+
 
 @blueprint.route("/message", methods=["POST"])
 @allow(TASK_WORKER)
-def correlate():
-    """The message's ``processVariables`` are its payload, validated against the message's form. Messages
-    are routed by business key (the case reference); ``correlationKeys`` alone cannot find a case here."""
+def deliver():
+    """``processVariables`` are the message's payload, validated against the form its catch event names.
+    The case is found by any of businessKey, processInstanceId (the case reference) and correlationKeys
+    (variables the case holds with these typed values); with none, every case waiting for the message
+    matches. Exactly one must match unless ``all`` is true. Message start events are not supported."""
     data = body()
-    name = text(data, "messageName", required=True, max_length=200)
-    business_key = text(data, "businessKey", max_length=40)
-    if business_key is None:
-        raise InvalidRequest("businessKey is required: messages are delivered to the case whose reference it is "
-                             "(correlationKeys, processInstanceId and message start events are not supported)")
-    if data.get("correlationKeys") or data.get("localCorrelationKeys") or data.get("processInstanceId"):
-        raise InvalidRequest("correlationKeys, localCorrelationKeys and processInstanceId are not supported: "
-                             "correlate by businessKey")
-    if data.get("all"):
-        raise InvalidRequest("all=true is not supported: a message goes to the one case named by businessKey")
+    for name in UNSUPPORTED:
+        if data.get(name):
+            raise InvalidRequest(f"{name} is not supported: correlate by businessKey, processInstanceId and "
+                                 "correlationKeys (process variables)")
+    if boolean(data, "variablesInResultEnabled"):
+        raise InvalidRequest("variablesInResultEnabled is not supported: read the case's variables afterwards")
+    key = data.get("businessKey")
+    correlation = Correlation(
+        message=text(data, "messageName", required=True, max_length=200),
+        business_key=business_keys.checked(key) if key is not None else None,
+        reference=text(data, "processInstanceId", max_length=40),
+        correlation_keys=plain(data.get("correlationKeys"), "correlationKeys"),
+        all=boolean(data, "all"),
+    )
     runtime = current_app.extensions["ubp"]
-    payload = plain(data.get("processVariables"), "processVariables")
-    try:
-        runtime.casework.deliver_message(g.actor, business_key, name, payload)
-    except NotFound as missing:
-        # Camunda answers a message no case can take as a correlation mismatch, not as a missing resource.
-        raise Conflict(f"Cannot correlate message '{name[:80]}': {missing.message}") from None
+    references = correlate(runtime.casework, g.actor, correlation, plain(data.get("processVariables"),
+                                                                        "processVariables"))
     if not boolean(data, "resultEnabled"):
         return "", 204
     with runtime.db.reading() as session:
-        [row] = engine_rest_dao.list_instances(session, InstanceFilter(business_key=business_key), 0, 1)
-    return [{"resultType": "Execution", "execution": None,
-             "processInstance": process_instance(row)}]
+        rows = [engine_rest_dao.list_instances(session, InstanceFilter(reference=reference), 0, 1)[0]
+                for reference in references]
+    return [{"resultType": "Execution", "processInstance": process_instance(row),
+             "execution": {"id": row.instance.business_key, "processInstanceId": row.instance.business_key,
+                           "ended": row.instance.status != "running", "tenantId": None}}
+            for row in rows]

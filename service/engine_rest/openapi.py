@@ -183,9 +183,11 @@ PATHS: dict[str, Any] = {
                                 404)}},
     "/process-definition/key/{key}/start": {"post": {
         "operationId": "startProcessInstanceByKey", "summary": "Start a case (role: caseworker)",
-        "description": "variables are the start form's answers; businessKey cannot be chosen.",
+        "description": "variables are the start form's answers; businessKey is kept as the case's business "
+                       "key (not unique, as in Camunda); the case reference is its id.",
         "parameters": [_path("key", "The process id")],
-        "requestBody": _body({"type": "object", "properties": {"variables": _ref("Variables")}}),
+        "requestBody": _body({"type": "object", "properties": {"variables": _ref("Variables"),
+                                                              "businessKey": _TEXT}}),
         "responses": _responses({"200": _json(_ref("ProcessInstance"), "Started")}, 404, 409, 500)}},
     "/process-instance": {"get": {
         "operationId": "getProcessInstances", "summary": "Cases",
@@ -217,9 +219,10 @@ PATHS: dict[str, Any] = {
                 "responses": _responses(_no_content("Set"), 404, 409)}},
     "/task": {"get": {
         "operationId": "getTasks", "summary": "Open human tasks",
-        "parameters": [_query("processInstanceId", _TEXT), _query("processDefinitionKey", _TEXT),
-                       _query("taskDefinitionKey", _TEXT), _query("assignee", _TEXT),
-                       _query("candidateGroup", _TEXT), _query("unassigned", _FLAG), *_PAGING],
+        "parameters": [_query("processInstanceId", _TEXT), _query("processInstanceBusinessKey", _TEXT),
+                       _query("processDefinitionKey", _TEXT), _query("taskDefinitionKey", _TEXT),
+                       _query("assignee", _TEXT), _query("candidateGroup", _TEXT), _query("unassigned", _FLAG),
+                       *_PAGING],
         "responses": _responses({"200": _json(_LIST["Task"], "Tasks")})}},
     "/task/count": {"get": {"operationId": "getTasksCount", "summary": "How many open tasks match",
                             "parameters": [_query("processInstanceId", _TEXT), _query("assignee", _TEXT)],
@@ -246,16 +249,21 @@ PATHS: dict[str, Any] = {
         "parameters": [_path("id", "Task id"), _query("variableNames", {"type": "string", "maxLength": 4000})],
         "responses": _responses({"200": _json(_ref("Variables"), "Variables")}, 404)}},
     "/message": {"post": {
-        "operationId": "deliverMessage", "summary": "Correlate a message to the case named by businessKey",
-        "requestBody": _body({"type": "object", "required": ["messageName", "businessKey"], "properties": {
-            "messageName": _TEXT, "businessKey": _TEXT, "processVariables": _ref("Variables"),
-            "resultEnabled": {"type": "boolean"}}}),
+        "operationId": "deliverMessage", "summary": "Correlate a message to the waiting case(s) it is for",
+        "description": "Cases waiting for the message, narrowed by businessKey, processInstanceId (the case "
+                       "reference) and correlationKeys (variables with these typed values). Exactly one must "
+                       "match (409 otherwise) unless all is true.",
+        "requestBody": _body({"type": "object", "required": ["messageName"], "properties": {
+            "messageName": _TEXT, "businessKey": _TEXT, "processInstanceId": _NULLABLE_TEXT,
+            "correlationKeys": _ref("Variables"), "processVariables": _ref("Variables"),
+            "all": {"type": "boolean"}, "resultEnabled": {"type": "boolean"}}}),
         "responses": _responses({**_no_content("Delivered"), "200": _json({"type": "array"}, "Delivered")},
                                 404, 409, 500)}},
     "/history/process-instance": {"get": {
         "operationId": "getHistoricProcessInstances", "summary": "Cases, finished or not",
-        "parameters": [_query("processInstanceId", _TEXT), _query("processDefinitionKey", _TEXT),
-                       _query("finished", _FLAG), _query("unfinished", _FLAG), *_PAGING],
+        "parameters": [_query("processInstanceId", _TEXT), _query("processInstanceBusinessKey", _TEXT),
+                       _query("processDefinitionKey", _TEXT), _query("finished", _FLAG), _query("unfinished", _FLAG),
+                       *_PAGING],
         "responses": _responses({"200": _json(_LIST["HistoricProcessInstance"], "Instances")})}},
     "/history/process-instance/{id}": {"get": {
         "operationId": "getHistoricProcessInstance", "summary": "One case's history entry",

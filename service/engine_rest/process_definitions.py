@@ -9,7 +9,7 @@ from service.casework.errors import NotFound
 from service.dao import engine_rest_dao, processes_dao
 from service.dao.engine_rest_dao import InstanceFilter
 from service.engine_rest import blueprint
-from service.engine_rest.fields import InvalidRequest, body, query_flag, query_int, query_text, text
+from service.engine_rest.fields import body, query_flag, query_int, query_text
 from service.engine_rest.representations import process_definition, process_instance
 from service.engine_rest.variables import plain
 
@@ -55,12 +55,11 @@ def definition_xml(key: str):
 @blueprint.route("/process-definition/key/<key>/start", methods=["POST"])
 @allow("caseworker")
 def start_by_key(key: str):
-    """Start a case: the variables are its start form's answers, validated like the form's."""
+    """Start a case: the variables are its start form's answers, validated like the form's. A businessKey
+    given is kept as the case's business key (not unique, as in Camunda); the case reference is its id."""
     data = body()
-    if text(data, "businessKey", max_length=40) is not None:
-        raise InvalidRequest("businessKey cannot be chosen here: every case gets the next case reference, which is "
-                             "its business key (it is returned as businessKey)")
-    started = _runtime().casework.start_case(g.actor, plain(data.get("variables")), process_id=key[:200])
+    started = _runtime().casework.start_case(g.actor, plain(data.get("variables")), process_id=key[:200],
+                                             business_key=data.get("businessKey"))
     with _runtime().db.reading() as session:
-        [row] = engine_rest_dao.list_instances(session, InstanceFilter(business_key=started.reference), 0, 1)
+        [row] = engine_rest_dao.list_instances(session, InstanceFilter(reference=started.reference), 0, 1)
     return process_instance(row)

@@ -27,7 +27,7 @@ def _filter() -> InstanceFilter:
     active = query_flag("active")
     suspended = query_flag("suspended")
     return InstanceFilter(
-        business_key=query_text("businessKey", 40) or query_text("processInstanceIds", 40),
+        business_key=query_text("businessKey", 255), reference=query_text("processInstanceIds", 40),
         process_definition_key=query_text("processDefinitionKey", 200),
         process_definition_id=version_row_id(definition) if definition else None,
         # Nothing is ever suspended here: suspended=true matches nothing, active=true the running cases.
@@ -60,7 +60,7 @@ def count_instances():
 @allow(*READERS)
 def get_instance(instance_id: str):
     with _runtime().db.reading() as session:
-        rows = engine_rest_dao.list_instances(session, InstanceFilter(business_key=instance_id[:40]), 0, 1)
+        rows = engine_rest_dao.list_instances(session, InstanceFilter(reference=instance_id[:40]), 0, 1)
     if not rows:
         raise NotFound(f"Process instance with id {instance_id[:40]} does not exist")
     return process_instance(rows[0])

@@ -1,16 +1,18 @@
 """Camunda's shapes for the product's own records, and identifiers built from the product's own.
 
 A process definition id is ``<key>:<version row id>`` (Camunda's are ``key:version:uuid``); a process
-instance's id and business key are both the case reference; a deployment is one deployed version.
+instance's id is the case reference, and its business key the one chosen when it was started (the
+reference when none was); a deployment is one deployed version.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from service.casework import business_keys
 from service.dao.engine_rest_dao import InstanceRow, TaskRow
 from service.engine_rest.fields import camunda_time
-from service.models import ProcessVersion
+from service.models import ProcessInstance, ProcessVersion
 
 
 def definition_id(process_key: str, version_row_id: int) -> str:
@@ -38,9 +40,13 @@ def deployment(version: ProcessVersion) -> dict[str, Any]:
             "deploymentTime": camunda_time(version.deployed_at), "tenantId": None, "links": []}
 
 
+def business_key(instance: ProcessInstance) -> str:
+    return business_keys.effective(instance.business_key, instance.chosen_business_key)
+
+
 def process_instance(row: InstanceRow) -> dict[str, Any]:
-    key = row.instance.business_key
-    return {"id": key, "definitionId": definition_id(row.version.process_id, row.version.id), "businessKey": key,
+    return {"id": row.instance.business_key, "definitionId": definition_id(row.version.process_id, row.version.id),
+            "businessKey": business_key(row.instance),
             "caseInstanceId": None, "ended": row.instance.status != "running", "suspended": False,
             "tenantId": None, "links": []}
 
@@ -50,7 +56,7 @@ def history_process_instance(row: InstanceRow) -> dict[str, Any]:
     ended = instance.status != "running"
     end = row.case.closed_at if row.case and row.case.closed_at else (instance.updated_at if ended else None)
     return {
-        "id": instance.business_key, "businessKey": instance.business_key,
+        "id": instance.business_key, "businessKey": business_key(instance),
         "processDefinitionId": definition_id(version.process_id, version.id),
         "processDefinitionKey": version.process_id, "processDefinitionName": version.name,
         "processDefinitionVersion": version.version, "startTime": camunda_time(instance.created_at),

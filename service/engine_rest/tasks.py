@@ -31,8 +31,9 @@ def _runtime():
 def _filter() -> TaskFilter:
     group = query_text("candidateGroup", 80)
     return TaskFilter(
-        task_id=query_text("taskId", 36), business_key=query_text("processInstanceId", 40)
-        or query_text("processInstanceBusinessKey", 40), process_definition_key=query_text("processDefinitionKey", 200),
+        task_id=query_text("taskId", 36), reference=query_text("processInstanceId", 40),
+        business_key=query_text("processInstanceBusinessKey", 255),
+        process_definition_key=query_text("processDefinitionKey", 200),
         task_definition_key=query_text("taskDefinitionKey", 200), assignee=query_text("assignee", 80),
         candidate_group=group if group in ROLES or group is None else "(no such group)",
         unassigned=query_flag("unassigned"),

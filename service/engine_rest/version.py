@@ -1,8 +1,8 @@
-"""``GET /engine-rest/version`` (Camunda Modeler asks it before it deploys) and the OpenAPI document."""
+"""``GET /engine-rest/version`` (Camunda Modeler asks it before it deploys) and the OpenAPI document and page."""
 
 from __future__ import annotations
 
-from flask import request
+from flask import render_template, request
 
 from service.auth.permissions import public, signed_in
 from service.engine_rest import blueprint
@@ -18,7 +18,18 @@ def version():
     return {"version": CAMUNDA_VERSION}
 
 
+def _document():
+    return document(request.url_root.rstrip("/") + "/engine-rest")
+
+
 @blueprint.route("/openapi.json", methods=["GET"])
 @public
 def openapi_document():
-    return document(request.url_root.rstrip("/") + "/engine-rest")
+    return _document()
+
+
+@blueprint.route("/docs", methods=["GET"])
+@public
+def api_docs():
+    """The same document as a page, as /api/v1/docs is for the product's own API."""
+    return render_template("engine_rest/docs.html", spec=_document())

@@ -44,7 +44,10 @@ class ProcessInstance(Base):
     __table_args__ = (Index("ix_process_instances_next_timer_due", "next_timer_due"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    business_key: Mapped[str] = mapped_column(String(40), unique=True)
+    business_key: Mapped[str] = mapped_column(String(40), unique=True)  # the case reference
+    # The business key a caller gave when starting it over Camunda's API, if any; otherwise the reference
+    # is its business key. Not unique, as in Camunda: a message by business key needs exactly one match.
+    chosen_business_key: Mapped[str | None] = mapped_column(String(255), index=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
     status: Mapped[str] = mapped_column(String(20), default="running")
     state: Mapped[dict[str, Any]] = mapped_column(JsonText)

@@ -3,7 +3,8 @@
 Counters and histograms live in the process that observes them. Under gunicorn started with
 ``-c python:service.gunicorn_conf``, PROMETHEUS_MULTIPROC_DIR is set and every scrape sums all the
 worker processes; otherwise a scrape sees the one process that answered. Database figures (open and
-overdue tasks, timers, heartbeats, anchors) are the same whichever process or server answers.
+overdue tasks, timers, heartbeats, anchors, external-task queues by topic) are the same whichever
+process or server answers.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from service.dao import external_tasks_dao
+from service.dao.external_tasks_dao import TopicSummary
 from service.dao.operations_dao import OperationalFigures, operational_figures
 from service.db import Database
 from service.models.incidents import INCIDENT_KINDS
@@ -44,7 +47,18 @@ class DatabaseFigures(Collector):
     def collect(self) -> Iterator[Metric]:
         with self.db.reading() as session:
             figures = operational_figures(session, self.now)
+            topics = external_tasks_dao.topic_summaries(session, self.now)
         yield from _gauges(figures, self.now)
+        yield _external_task_queues(topics)
+
+
+def _external_task_queues(topics: list[TopicSummary]) -> Metric:
+    queues = GaugeMetricFamily("ubp_external_tasks", "Open external tasks by topic: waiting for a worker, locked by "
+                               "one, or failed with no retries left (an incident is open).", labels=["topic", "state"])
+    for summary in topics:
+        for state in ("waiting", "locked", "failed"):
+            queues.add_metric([summary.topic, state], getattr(summary, state))
+    return queues
 
 
 def _gauges(figures: OperationalFigures, now: datetime) -> Iterator[Metric]:

@@ -59,19 +59,23 @@ def test_a_modeler_deployment_is_started_worked_and_messaged_to_its_end(engine_r
     assert "<bpmn:definitions" in owner.get("/process-definition/key/restriction_clock/xml").get_json()["bpmn20Xml"]
 
     started = casey.post("/process-definition/key/restriction_clock/start",
-                         {"variables": {"customer_reference": {"value": "C-77", "type": "String"}}})
+                         {"variables": {"customer_reference": {"value": "C-77", "type": "String"}},
+                          "businessKey": "TENANCY-77"})
     assert started.status_code == 200, started.get_json()
     reference = started.get_json()["id"]
-    assert started.get_json()["businessKey"] == reference and started.get_json()["ended"] is False
+    assert started.get_json()["businessKey"] == "TENANCY-77" and started.get_json()["ended"] is False
     assert casey.get(f"/process-instance/{reference}").get_json()["definitionId"] == definition["id"]
     assert casey.get(f"/process-instance/{reference}/variables").get_json()["customer_reference"]["value"] == "C-77"
 
     task = _one_task(casey, reference)
     assert (task["taskDefinitionKey"], task["formKey"], task["assignee"]) == ("Task_Decide", "decide", None)
+    assert [t["id"] for t in casey.get("/task", processInstanceBusinessKey="TENANCY-77").get_json()] == [task["id"]]
+    assert casey.get("/task", processInstanceBusinessKey=reference).get_json() == []  # it answers to its chosen key
     assert casey.get(f"/task/{task['id']}/form-variables").get_json()["customer_reference"]["type"] == "String"
     _work(casey, task["id"], {"decision": {"value": "restrict"}, "letter_date": {"value": "2026-03-02"}})
 
-    message = casey.post("/message", {"messageName": "appeal_received", "businessKey": reference,
+    message = casey.post("/message", {"messageName": "appeal_received", "businessKey": "TENANCY-77",
+                                      "correlationKeys": {"customer_reference": {"value": "C-77", "type": "String"}},
                                       "resultEnabled": True})
     assert message.status_code == 200, message.get_json()
     assert message.get_json()[0]["processInstance"]["id"] == reference
@@ -124,8 +128,6 @@ def test_reading_needs_the_roles_the_pages_need_and_unknown_things_are_404(engin
     assert missing.status_code == 404 and missing.get_json()["type"] == "InvalidRequestException"
     assert auditor.get("/task/nope").status_code == 404
     assert owner.get("/process-definition/key/nothing").status_code == 404
-    assert engine_rest_as("caseworker").post("/process-definition/key/restriction_clock/start", {
-        "businessKey": "MINE", "variables": {}}).status_code == 400
     bad = engine_rest_as("caseworker").post("/process-definition/key/restriction_clock/start", {"variables": {}})
     assert bad.status_code == 400 and "customer_reference" in bad.get_json()["message"]
 
@@ -136,4 +138,4 @@ def test_reading_needs_the_roles_the_pages_need_and_unknown_things_are_404(engin
     unknown_message = engine_rest_as("caseworker").post("/message", {"messageName": "nothing",
                                                                       "businessKey": reference})
     assert unknown_message.status_code == 409
-    assert engine_rest_as("caseworker").post("/message", {"messageName": "appeal_received"}).status_code == 400
+    assert engine_rest_as("caseworker").post("/message", {}).status_code == 400  # messageName is required

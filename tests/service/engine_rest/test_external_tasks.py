@@ -188,3 +188,16 @@ def test_priority_orders_fetching_when_asked(runtime, people, housing_alert, eng
     assert oldest["businessKey"] == first
     assert [t["businessKey"] for t in _fetch(worker, "w2", businessKey=None)] == [second]
     assert worker.get("/external-task", workerId="w2").get_json()[0]["businessKey"] == second
+
+
+def test_a_task_shows_the_business_key_chosen_at_start_and_fetching_filters_by_it(
+    runtime, people, housing_alert, engine_rest_as
+):
+    keyed = runtime.casework.start_case(people["casey"], {"customer_reference": "C-1"}, "housing_alert",
+                                        business_key="TENANCY-9").reference
+    unkeyed = start_alert_case(runtime, people["casey"], "C-2")
+    worker = engine_rest_as("worker")
+    [task] = _fetch(worker, topics=[{**TOPIC[0], "businessKey": "TENANCY-9"}])
+    assert (task["processInstanceId"], task["businessKey"]) == (keyed, "TENANCY-9")
+    listed = {t["processInstanceId"]: t["businessKey"] for t in worker.get("/external-task").get_json()}
+    assert listed == {keyed: "TENANCY-9", unkeyed: unkeyed}

@@ -125,3 +125,28 @@ def _severe():
     from tests.bpmn import samples
 
     return samples.assessment("severe")
+
+
+def test_external_task_queues_are_a_metric_by_topic(client, runtime, people) -> None:
+    from service.builtin_workers import WORKER_ACTOR
+    from service.casework import external_tasks
+    from service.casework.external_tasks import TopicRequest
+    from tests.service.conftest import deploy_fixture
+
+    deploy_fixture(runtime, "housing_alert.bpmn")
+    for customer in ("C-1", "C-2", "C-3"):
+        runtime.casework.start_case(people["casey"], {"customer_reference": customer}, "housing_alert")
+    topic = [TopicRequest("housing-alert", timedelta(minutes=5))]
+    [failing] = external_tasks.fetch_and_lock(runtime.casework, WORKER_ACTOR, "w1", topic, 1)
+    external_tasks.report_failure(runtime.casework, WORKER_ACTOR, failing.task.id, "w1", "down", None,
+                                  retries=0, retry_timeout=timedelta(0))
+    external_tasks.fetch_and_lock(runtime.casework, WORKER_ACTOR, "w2", topic, 1)
+
+    text = client.get("/metrics").get_data(as_text=True)
+    assert _value(text, 'ubp_external_tasks{state="waiting",topic="housing-alert"}') == 1
+    assert _value(text, 'ubp_external_tasks{state="locked",topic="housing-alert"}') == 1
+    assert _value(text, 'ubp_external_tasks{state="failed",topic="housing-alert"}') == 1
+    runtime.clock.advance(minutes=6)  # the lock expires: the task is waiting again
+    text = client.get("/metrics").get_data(as_text=True)
+    assert _value(text, 'ubp_external_tasks{state="waiting",topic="housing-alert"}') == 2
+    assert _value(text, 'ubp_external_tasks{state="locked",topic="housing-alert"}') == 0
