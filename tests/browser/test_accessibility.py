@@ -25,9 +25,10 @@ PAGES: dict[str | None, list[str]] = {
         "/start-a-case", "/account/password", "/account/notifications", "/cases/{SH_102044}/incidents",
         "/cases/{SH_102044}/appeal",
     ],
-    "caseworker2": ["/cases/{asb_case}", "/tasks/{asb_task}", "/start-a-case/asb_report", "/tasks"],
+    "caseworker2": ["/cases/{asb_case}", "/tasks/{asb_task}", "/start-a-case/asb_report", "/tasks",
+                    "/cases/{asb_case}/messages/asb_evidence_received"],
     "head": ["/tasks?tab=groups", "/tasks/overdue", "/tasks/{approve}", "/cases/{SH_101502}", "/caseload/team",
-             "/caseload/workload", "/caseload/hand-over"],
+             "/caseload/workload", "/caseload/hand-over", "/tasks/{assess_claimed}/reassign"],
     "head2": ["/tasks/{appeal}", "/cases/{SH_103311}"],
     "auditor": [
         "/audit", "/audit/cases", "/audit/cases/{SH_103311}", "/audit/compliance", "/audit/processes",
@@ -43,7 +44,8 @@ PAGES: dict[str | None, list[str]] = {
         "/admin/groups/asb-team", "/admin/api-tokens", "/admin/external-tasks", "/admin/incidents",
         "/admin/notifications", "/admin/timers",
     ],
-    "dpo": ["/data-protection", "/data-protection/customers/SH-102044"],
+    "dpo": ["/data-protection", "/data-protection/customers/SH-102044", "/data-protection/customers/SH-102044/correct",
+            "/data-protection/customers/SH-102044/erase", "/data-protection/cases/{SH_102044}/legal-hold"],
 }
 
 
