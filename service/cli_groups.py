@@ -73,7 +73,7 @@ def register_group_commands(app: Flask) -> None:
     def remove_command(name: str, username: str) -> None:
         """Take someone out of a group."""
         try:
-            groups.remove_member(_db(), None, name, username)
+            groups.remove_member(_db(), None, name, username, current_app.extensions["ubp"].clock.now())
         except CaseworkError as error:
             raise _refused(error) from None
         click.echo(f"Took {username} out of {name}.")

@@ -1,4 +1,5 @@
-"""``ubp people list | deactivate | reactivate | set-roles | reset-password | unlock | history``:
+"""``ubp people list | deactivate | reactivate | set-roles | set-groups | set-email | reset-password | unlock |
+history``:
 people administration from the server's command line (run by whoever administers the server, so
 the account trail records the change as made by "the system")."""
 
@@ -12,6 +13,7 @@ from service.accounts import directory, password_reset, people
 from service.casework.errors import CaseworkError
 from service.dao import users_dao
 from service.models import ROLES
+from service.people import groups
 
 people_cli = AppGroup("people", help="Staff accounts: list, deactivate, reactivate, roles, password resets.")
 
@@ -72,6 +74,25 @@ def set_roles_command(username: str, roles: tuple[str, ...]) -> None:
     _run(lambda: people.change_roles(_runtime().db, _SERVER_ADMIN, _user_id(username), list(roles),
                                      _runtime().clock.now()))
     click.echo(f"{username} now has: {', '.join(sorted(set(roles)))}.")
+
+
+@people_cli.command("set-groups")
+@click.argument("username")
+@click.option("--group", "names", multiple=True, help="A group's name; repeat for each. None: out of every group.")
+def set_groups_command(username: str, names: tuple[str, ...]) -> None:
+    """Put someone in exactly these groups (those that come with their roles stay)."""
+    now = _runtime().clock.now()
+    held = _run(lambda: groups.set_groups_of_person(_runtime().db, _SERVER_ADMIN, _user_id(username), names, now))
+    click.echo(f"{username} is now in: {', '.join(held) or 'no groups'} (besides those of their roles).")
+
+
+@people_cli.command("set-email")
+@click.argument("username")
+@click.argument("email")
+def set_email_command(username: str, email: str) -> None:
+    """Correct someone's email address ("" for none)."""
+    _run(lambda: people.change_email(_runtime().db, _SERVER_ADMIN, _user_id(username), email, _runtime().clock.now()))
+    click.echo(f"{username}'s email is now {email.strip() or 'empty'}.")
 
 
 @people_cli.command("unlock")

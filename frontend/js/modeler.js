@@ -14,16 +14,21 @@ import lintConfig from 'ubp:bpmnlint-config';
 import { getText, postJson, sameOriginUrl, RequestError } from './lib/http.js';
 import { clearMessages, showErrors, showSuccess } from './lib/messages.js';
 import { errorMarkers } from './lib/error-markers.js';
+import { addZoomButtons, openReadable } from './lib/zoom.js';
 
 const container = document.getElementById('modeler');
 if (container) {
   start(container);
 }
 
+function paletteEdge(container) {
+  const palette = container.querySelector('.djs-palette');
+  return (palette ? palette.offsetLeft + palette.offsetWidth : 0) + 20;
+}
+
 // Like zoom('fit-viewport') but keeps the diagram clear of the palette.
 function fitBesidePalette(canvas, container) {
-  const palette = container.querySelector('.djs-palette');
-  const left = (palette ? palette.offsetLeft + palette.offsetWidth : 0) + 20;
+  const left = paletteEdge(container);
   const { inner, outer } = canvas.viewbox();
   if (!inner.width || !inner.height) {
     return;
@@ -74,6 +79,8 @@ function start(container) {
   });
   // Browser tests drive bpmn-js' own modeling API through this (it is also handy from the console).
   window.ubpModeler = modeler;
+  const fitToWindow = () => fitBesidePalette(modeler.get('canvas'), container);
+  addZoomButtons(modeler.get('canvas'), container.closest('.ubp-modeler-layout') || container, fitToWindow);
   const markers = errorMarkers(modeler);
   let dirty = false;
 
@@ -196,7 +203,7 @@ function start(container) {
     try {
       const xml = await readXml();
       const { warnings } = await modeler.importXML(xml);
-      fitBesidePalette(modeler.get('canvas'), container);
+      openReadable(modeler.get('canvas'), fitToWindow, null, paletteEdge(container));
       if (warnings.length) {
         showErrors(messages, {
           title: 'The diagram opened with warnings',

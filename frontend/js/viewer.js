@@ -2,8 +2,10 @@
 // bpmn-js NavigatedViewer, with progress, heatmap and change markers from
 // `data-overlay-url` (see frontend/README.md).
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
+import { is } from 'bpmn-js/lib/util/ModelUtil';
 
 import { getJson, getText, RequestError } from './lib/http.js';
+import { addZoomButtons, openReadable } from './lib/zoom.js';
 
 const LABELS = {
   'ubp-completed': ['Done', 'done'],
@@ -35,9 +37,13 @@ function decorate(viewer, data) {
     }
     canvas.addMarker(id, marker);
     const text = LABELS[marker];
-    if (text && !elementRegistry.get(id).waypoints) {
+    const element = elementRegistry.get(id);
+    // A task's name is inside it, so its badge goes above it, clear of the name. Events and gateways
+    // have their names written around them, where a badge would cover one: their thick outline and
+    // tint mark them, and the page lists the path in words.
+    if (text && is(element, 'bpmn:Activity')) {
       overlays.add(id, 'ubp-label', {
-        position: { top: -12, right: 12 },
+        position: { top: -26, left: 0 },
         html: label(`ubp-diagram-label ubp-diagram-label--${text[1]}`, text[0])
       });
     }
@@ -74,8 +80,12 @@ async function show(container) {
       overlayUrl ? getJson(overlayUrl) : Promise.resolve({})
     ]);
     await viewer.importXML(xml);
-    viewer.get('canvas').zoom('fit-viewport', 'auto');
+    const canvas = viewer.get('canvas');
+    const fit = () => canvas.zoom('fit-viewport', 'auto');
+    const current = ids(data.active).map((id) => viewer.get('elementRegistry').get(id)).find(Boolean);
+    openReadable(canvas, fit, current);
     decorate(viewer, data);
+    addZoomButtons(canvas, container, fit);
     container.dataset.state = 'ready';
   } catch (error) {
     container.dataset.state = 'error';

@@ -16,6 +16,7 @@ EVENT_WORDS = {
     "reactivated": "Reactivated",
     "roles_changed": "Roles changed",
     "groups_changed": "Groups changed",
+    "email_changed": "Email changed",
     "unlocked": "Unlocked",
     "locked": "Locked after repeated wrong passwords",
     "password_reset_forced": "Password reset forced; one-time link issued",

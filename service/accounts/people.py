@@ -1,4 +1,4 @@
-"""People administration: create, deactivate, reactivate, change roles, unlock. Every change is
+"""People administration: create, deactivate, reactivate, change roles or email, unlock. Every change is
 written to the account audit trail in the same transaction as the change itself."""
 
 from __future__ import annotations
@@ -46,6 +46,13 @@ def validate_roles(roles: list[str] | tuple[str, ...], field: str = "roles") -> 
     return [FieldProblem(field, f"There is no role called {unknown[0][:40]!r}")] if unknown else []
 
 
+def email_problems(email: str) -> list[FieldProblem]:
+    """An email address is optional; one given must look like one (notices are sent to it)."""
+    if email and (len(email) > 320 or not _EMAIL.match(email.strip())):
+        return [FieldProblem("email", "Enter an email address like name@example.org")]
+    return []
+
+
 def create_person(db: Database, actor: Actor | None, person: NewPerson, now: datetime) -> User:
     _require_admin(actor)
     username = person.username.strip().lower()
@@ -55,8 +62,7 @@ def create_person(db: Database, actor: Actor | None, person: NewPerson, now: dat
                                                  "hyphens or underscores"))
     if not person.full_name.strip() or len(person.full_name) > 200:
         problems.append(FieldProblem("full_name", "Enter the person's full name (200 characters at most)"))
-    if person.email and (len(person.email) > 320 or not _EMAIL.match(person.email.strip())):
-        problems.append(FieldProblem("email", "Enter an email address like name@example.org"))
+    problems += email_problems(person.email)
     problems += validate_roles(list(person.roles))
     if person.password is not None:
         problem = password_problem(person.password, username=username, full_name=person.full_name)
@@ -129,6 +135,23 @@ def change_roles(db: Database, actor: Actor | None, user_id: int, roles: list[st
         user.roles = after
         accounts_dao.record_event(session, user.id, "roles_changed", actor_id=_id(actor), now=now,
                                   detail={"from": before, "to": after})
+    return user
+
+
+def change_email(db: Database, actor: Actor | None, user_id: int, email: str, now: datetime) -> User:
+    """Correct or replace a person's email address (empty: none, so no email notices reach them)."""
+    _require_admin(actor)
+    problems = email_problems(email)
+    if problems:
+        raise InvalidInput(problems)
+    with db.transaction() as session:
+        user = _person(session, user_id)
+        before, after = user.email, email.strip()
+        if before == after:
+            return user
+        user.email = after
+        accounts_dao.record_event(session, user.id, "email_changed", actor_id=_id(actor), now=now,
+                                  detail={"from": before or "none", "to": after or "none"})
     return user
 
 

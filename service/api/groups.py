@@ -59,5 +59,5 @@ def add_group_member(name: str):
 @blueprint.route("/groups/<name>/members/<username>", methods=["DELETE"])
 @allow("admin")
 def remove_group_member(name: str, username: str):
-    groups.remove_member(_runtime().db, g.actor, name, username)
+    groups.remove_member(_runtime().db, g.actor, name, username, _runtime().clock.now())
     return {"group": name, "username": username, "removed": True}

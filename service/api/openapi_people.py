@@ -45,6 +45,23 @@ def people_paths(json, ref, responses, path_param, query) -> dict[str, Any]:
                 "properties": {"roles": {"type": "array", "minItems": 1,
                                          "items": {"type": "string", "enum": list(ROLES)}}}}}}},
             "responses": responses({"200": json(person, "Saved")}, 404, 413, 422)}},
+        "/people/{username}/groups": {"put": {
+            "operationId": "setGroups", "summary": "Put a person in exactly these groups (those of their roles stay)",
+            "parameters": [username],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["groups"], "additionalProperties": False,
+                "properties": {"groups": {"type": "array", "maxItems": 200,
+                                          "items": {"type": "string", "maxLength": 80}}}}}}},
+            "responses": responses({"200": json({"type": "object", "required": ["username", "groups"], "properties": {
+                "username": {"type": "string"}, "groups": {"type": "array", "items": {"type": "string"}}}},
+                "The groups the person was added to")}, 404, 413, 422)}},
+        "/people/{username}/email": {"put": {
+            "operationId": "setEmail", "summary": "Correct a person's email address (empty: none)",
+            "parameters": [username],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["email"], "additionalProperties": False,
+                "properties": {"email": {"type": "string", "maxLength": 320}}}}}},
+            "responses": responses({"200": json(person, "Saved")}, 404, 413, 422)}},
         "/people/{username}/password-reset": {"post": {
             "operationId": "forcePasswordReset", "summary": "The password stops working; a one-time link is issued",
             "parameters": [username], "responses": responses({"200": link}, 404)}},

@@ -14,6 +14,7 @@ from service.auth.permissions import allow
 from service.casework.errors import FieldProblem, InvalidInput, NotFound
 from service.dao import users_dao
 from service.models import User
+from service.people import groups
 
 
 def _runtime():
@@ -100,6 +101,26 @@ def reactivate_person(username: str):
 def set_roles(username: str):
     body = json_object({"roles"})
     return _person(people.change_roles(_runtime().db, g.actor, _user_id(username), list(_roles(body)),
+                                       _runtime().clock.now()))
+
+
+@blueprint.route("/people/<username>/groups", methods=["PUT"])
+@allow("admin")
+def set_groups(username: str):
+    body = json_object({"groups"})
+    names = body.get("groups")
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise InvalidInput([FieldProblem("groups", "groups must be a list of group names")])
+    user_id = _user_id(username)
+    held = groups.set_groups_of_person(_runtime().db, g.actor, user_id, names[:200], _runtime().clock.now())
+    return {"username": username, "groups": held}
+
+
+@blueprint.route("/people/<username>/email", methods=["PUT"])
+@allow("admin")
+def set_email(username: str):
+    body = json_object({"email"})
+    return _person(people.change_email(_runtime().db, g.actor, _user_id(username), _text(body, "email"),
                                        _runtime().clock.now()))
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from service.casework.actors import Actor
 from service.casework.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
-from service.dao import groups_dao, users_dao
+from service.dao import accounts_dao, groups_dao, users_dao
 from service.db import Database
 from service.models import User
 from service.packs.registry import GroupSeed
@@ -41,6 +41,15 @@ class GroupSummary:
     label: str
     description: str
     member_count: int
+
+
+@dataclass(frozen=True)
+class GroupChoice:
+    """One group as a person's page offers it: whether they are in it, and whether through their role."""
+    name: str
+    label: str
+    member: bool
+    by_role: bool
 
 
 @dataclass(frozen=True)
@@ -95,9 +104,11 @@ def add_member(db: Database, actor: Actor | None, group_name: str, username: str
         if groups_dao.is_member(session, group.id, user.id):
             raise Conflict(f"{user.full_name} is already in {group.label}.")
         groups_dao.add_member(session, group.id, user.id, added_by_id=actor.user_id if actor else None, now=now)
+        accounts_dao.record_event(session, user.id, "groups_changed", actor_id=_actor_id(actor), now=now,
+                                  detail={"added": [group.name]})
 
 
-def remove_member(db: Database, actor: Actor | None, group_name: str, username: str) -> None:
+def remove_member(db: Database, actor: Actor | None, group_name: str, username: str, now: datetime) -> None:
     _refuse_unless_admin(actor)
     with db.transaction() as session:
         group = _group(session, group_name)
@@ -107,6 +118,49 @@ def remove_member(db: Database, actor: Actor | None, group_name: str, username: 
                 raise Conflict(f"{user.full_name} is in {group.label} because they hold that role; "
                                "change their role to take them out.")
             raise NotFound(f"That person is not in {group.label}.")
+        accounts_dao.record_event(session, user.id, "groups_changed", actor_id=_actor_id(actor), now=now,
+                                  detail={"removed": [group.name]})
+
+
+def groups_of_person(db: Database, user_id: int) -> list[GroupChoice]:
+    """Every group, each marked with whether this person is in it (for their account page)."""
+    with db.reading() as session:
+        user = users_dao.get_user(session, user_id)
+        if user is None or user.is_service_account:
+            raise NotFound("There is no such person.")
+        added = set(groups_dao.group_names_of_user(session, user_id))
+        return [GroupChoice(g.name, g.label, g.name in added or g.name in user.roles, g.name in user.roles)
+                for g in groups_dao.list_groups(session)]
+
+
+def set_groups_of_person(db: Database, actor: Actor | None, user_id: int, names: Iterable[str],
+                         now: datetime) -> list[str]:
+    """Put a person in exactly these groups (audited on their account); returns the groups they were added to.
+
+    A group named after a role the person holds is theirs through that role and is left as it is:
+    change the role to change it (so a form with that box disabled cannot take it away)."""
+    _refuse_unless_admin(actor)
+    wanted = {name.strip() for name in names if name.strip()}
+    with db.transaction() as session:
+        user = accounts_dao.get_user_for_update(session, user_id)
+        if user is None or user.is_service_account:
+            raise NotFound("There is no such person.")
+        known = {g.name: g for g in groups_dao.list_groups(session)}
+        unknown = sorted(wanted - known.keys())
+        if unknown:
+            raise InvalidInput([FieldProblem("groups", f"There is no group called {unknown[0][:80]!r}")])
+        before = set(groups_dao.group_names_of_user(session, user.id))
+        by_role = set(user.roles)
+        after = (wanted - by_role) | (before & by_role)
+        if after == before:
+            return sorted(before)
+        for name in sorted(after - before):
+            groups_dao.add_member(session, known[name].id, user.id, added_by_id=_actor_id(actor), now=now)
+        for name in sorted(before - after):
+            groups_dao.remove_member(session, known[name].id, user.id)
+        accounts_dao.record_event(session, user.id, "groups_changed", actor_id=_actor_id(actor), now=now,
+                                  detail={"from": sorted(before), "to": sorted(after)})
+    return sorted(after)
 
 
 def ensure_groups(session: Session, seeds: Iterable[GroupSeed], now: datetime) -> list[str]:
@@ -169,6 +223,10 @@ def _group(session: Session, name: str):
     if group is None:
         raise NotFound("There is no such group.")
     return group
+
+
+def _actor_id(actor: Actor | None) -> int | None:
+    return actor.user_id if actor else None
 
 
 def _refuse_unless_admin(actor: Actor | None) -> None:

@@ -54,7 +54,7 @@ def group(name: str):
 @allow("admin")
 def remove_member(name: str, username: str):
     try:
-        groups.remove_member(runtime().db, g.actor, name, username)
+        groups.remove_member(runtime().db, g.actor, name, username, runtime().clock.now())
     except CaseworkError as error:
         flash_problem(error.message)
     else:

@@ -1,5 +1,5 @@
 """People administration, for administrators: the list, one person's account and its audit trail,
-and the changes (create, deactivate, reactivate, roles, unlock, forced password reset)."""
+and the changes (create, deactivate, reactivate, roles, groups, email, unlock, forced password reset)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from service.accounts import directory, password_reset, people
 from service.auth.permissions import allow
 from service.casework.errors import CaseworkError, InvalidInput
 from service.models import ROLES
+from service.people import groups
 from service.views.helpers import flash_problem, runtime
 
 blueprint = Blueprint("people", __name__, url_prefix="/admin/people")
@@ -68,6 +69,22 @@ def change_roles(user_id: int):
                    lambda: people.change_roles(runtime().db, g.actor, user_id, roles, runtime().clock.now()))
 
 
+@blueprint.route("/<int:user_id>/groups", methods=["POST"])
+@allow("admin")
+def change_groups(user_id: int):
+    names = [name[:80] for name in request.form.getlist("groups")[:200]]
+    return _change(user_id, "Groups saved.",
+                   lambda: groups.set_groups_of_person(runtime().db, g.actor, user_id, names, runtime().clock.now()))
+
+
+@blueprint.route("/<int:user_id>/email", methods=["POST"])
+@allow("admin")
+def change_email(user_id: int):
+    email = request.form.get("email", "")[:400]
+    return _change(user_id, "Email saved.",
+                   lambda: people.change_email(runtime().db, g.actor, user_id, email, runtime().clock.now()))
+
+
 @blueprint.route("/<int:user_id>/unlock", methods=["POST"])
 @allow("admin")
 def unlock(user_id: int):
@@ -96,6 +113,7 @@ def _person_page(user_id: int, reset_link: str | None = None, created: bool = Fa
     user, trail = directory.person_with_trail(runtime().db, user_id)
     now = runtime().clock.now()
     return render_template("people/person.html", person=user, trail=trail, roles=ROLES, reset_link=reset_link,
+                           groups=groups.groups_of_person(runtime().db, user_id),
                            created=created, status=directory.status_of(user, now),
                            lifetime_hours=int(password_reset.LINK_LIFETIME.total_seconds() // 3600))
 

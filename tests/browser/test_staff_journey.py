@@ -18,9 +18,6 @@ from tests.browser.conftest import AXE, Staff
 pytestmark = pytest.mark.browser
 
 TODAY = "2026-03-02"  # the live server's frozen clock
-# GOV.UK Frontend sets aria-expanded on radios that reveal a question, which ARIA does not allow on a
-# radio: alphagov/govuk-frontend#979, a known issue with no effect on screen reader users in practice.
-KNOWN_RADIO_ISSUE = "aria-allowed-attr"
 
 
 def assert_accessible(staff: Staff, what: str) -> None:
@@ -32,10 +29,8 @@ def assert_accessible(staff: Staff, what: str) -> None:
     for violation in result["violations"]:
         if violation["impact"] not in ("serious", "critical"):
             continue
-        nodes = violation["nodes"]
-        if violation["id"] == KNOWN_RADIO_ISSUE:
-            nodes = [n for n in nodes if not ("govuk-radios__input" in n["html"] and "aria-expanded" in n["html"])]
-        problems += [f"{violation['id']} ({violation['impact']}): {n['target']} {n['failureSummary']}" for n in nodes]
+        problems += [f"{violation['id']} ({violation['impact']}): {n['target']} {n['failureSummary']}"
+                     for n in violation["nodes"]]
     assert problems == [], f"accessibility problems on {what}:\n" + "\n".join(problems)
 
 

@@ -37,3 +37,20 @@ def test_create_user_applies_the_password_rules(app, people, monkeypatch):
     monkeypatch.setattr("getpass.getpass", lambda prompt: "pebble orchard violin")
     made = cli.invoke(args=["create-user", "rita", "--name", "Rita Reviewer", "--role", "caseworker"])
     assert made.exit_code == 0, made.output
+
+
+def test_people_commands_set_groups_and_email(app, people, runtime):
+    from service.people import groups
+
+    groups.create_group(runtime.db, None, name="asb-team", label="ASB team", description="", now=runtime.clock.now())
+    cli = app.test_cli_runner()
+    done = cli.invoke(args=["people", "set-groups", "owen", "--group", "asb-team"])
+    assert done.exit_code == 0 and "owen is now in: asb-team" in done.output, done.output
+    unknown = cli.invoke(args=["people", "set-groups", "owen", "--group", "ghosts"])
+    assert unknown.exit_code != 0 and "There is no group called 'ghosts'" in unknown.output
+    assert cli.invoke(args=["people", "set-email", "owen", "owen@example.org"]).exit_code == 0
+    bad = cli.invoke(args=["people", "set-email", "owen", "owen at example"])
+    assert bad.exit_code != 0 and "Enter an email address" in bad.output
+    user, trail = directory.person_with_trail(runtime.db, people["owen"].user_id)
+    assert user.email == "owen@example.org"
+    assert [(e.what, e.by) for e in trail] == [("Email changed", "The system"), ("Groups changed", "The system")]

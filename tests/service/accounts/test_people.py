@@ -113,3 +113,19 @@ def _user(runtime, username):
 
 def _new(username, full_name, roles):
     return accounts.NewPerson(username=username, full_name=full_name, roles=roles)
+
+
+def test_an_administrator_changes_a_persons_email_and_it_is_audited(runtime, people):
+    casey = people["casey"].user_id
+    with pytest.raises(InvalidInput) as refused:
+        accounts.change_email(runtime.db, people["adam"], casey, "not an address", runtime.clock.now())
+    assert refused.value.problems[0].field == "email"
+    with pytest.raises(NotAllowed):
+        accounts.change_email(runtime.db, people["hana"], casey, "casey@example.org", runtime.clock.now())
+    accounts.change_email(runtime.db, people["adam"], casey, " casey@example.org ", runtime.clock.now())
+    user, trail = directory.person_with_trail(runtime.db, casey)
+    assert user.email == "casey@example.org"
+    assert (trail[0].what, trail[0].by, trail[0].detail) == (
+        "Email changed", "Adam Admin", {"from": "none", "to": "casey@example.org"})
+    accounts.change_email(runtime.db, people["adam"], casey, "casey@example.org", runtime.clock.now())
+    assert _events(runtime, casey) == ["Email changed"]  # no change, nothing recorded

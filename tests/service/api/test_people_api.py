@@ -47,3 +47,23 @@ def test_people_can_be_listed_by_status(api_as, people, runtime):
     api.post("/people/cora/deactivate", json={"reason": "Left"})
     assert [p["username"] for p in api.get("/people?status=deactivated").json["items"]] == ["cora"]
     assert api.get("/people?status=gone").status_code == 422
+
+
+def test_set_groups_and_email(api_as, people, runtime):
+    from service.people import groups
+
+    groups.create_group(runtime.db, None, name="asb-team", label="ASB team", description="", now=runtime.clock.now())
+    api = api_as("admin")
+    put = api.client.put("/api/v1/people/owen/groups", headers=api.headers, json={"groups": ["asb-team"]})
+    assert put.status_code == 200 and put.json == {"username": "owen", "groups": ["asb-team"]}
+    unknown = api.client.put("/api/v1/people/owen/groups", headers=api.headers, json={"groups": ["ghosts"]})
+    assert unknown.status_code == 422 and unknown.json["error"]["problems"][0]["field"] == "groups"
+    email = api.client.put("/api/v1/people/owen/email", headers=api.headers, json={"email": "owen@example.org"})
+    assert email.status_code == 200 and email.json["email"] == "owen@example.org"
+    bad = api.client.put("/api/v1/people/owen/email", headers=api.headers, json={"email": "owen"})
+    assert bad.status_code == 422 and bad.json["error"]["problems"][0]["field"] == "email"
+    caseworker = api_as("caseworker")
+    assert caseworker.client.put("/api/v1/people/owen/email", headers=caseworker.headers,
+                                 json={"email": "x@example.org"}).status_code == 403
+    history = api.get("/people/owen").json["history"]
+    assert [entry["what"] for entry in history] == ["Email changed", "Groups changed"]

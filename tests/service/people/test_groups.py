@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from service.accounts import directory
 from service.casework.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from service.dao import users_dao
 from service.people import groups
@@ -25,7 +26,7 @@ def test_an_administrator_creates_a_group_and_puts_people_in_it(runtime, people)
     with runtime.db.reading() as session:
         actor = groups.actor_of(session, users_dao.get_user_by_username(session, "owen"))
     assert actor.groups == ("asb-team",) and actor.has_any_role(["asb-team"]) and actor.works_tasks
-    groups.remove_member(runtime.db, people["adam"], "asb-team", "owen")
+    groups.remove_member(runtime.db, people["adam"], "asb-team", "owen", runtime.clock.now())
     assert groups.load_group(runtime.db, "asb-team").members == []
 
 
@@ -36,7 +37,7 @@ def test_the_policy_roles_are_groups_whose_members_hold_the_role(runtime, people
     page = groups.load_group(runtime.db, "caseworker")
     assert [(m.username, m.by_role) for m in page.members] == [("casey", True), ("cora", True)]
     with pytest.raises(Conflict, match="because they hold that role"):
-        groups.remove_member(runtime.db, people["adam"], "caseworker", "casey")
+        groups.remove_member(runtime.db, people["adam"], "caseworker", "casey", runtime.clock.now())
     # A person added to a staff group gets that group's work and pages, without the role.
     groups.add_member(runtime.db, people["adam"], "caseworker", "owen", runtime.clock.now())
     with runtime.db.reading() as session:
@@ -62,7 +63,7 @@ def test_bad_names_and_duplicates_are_refused_with_the_field_named(runtime, peop
     with pytest.raises(NotFound):
         groups.add_member(runtime.db, people["adam"], "no-such-group", "owen", runtime.clock.now())
     with pytest.raises(NotFound):
-        groups.remove_member(runtime.db, people["adam"], "asb-team", "casey")
+        groups.remove_member(runtime.db, people["adam"], "asb-team", "casey", runtime.clock.now())
 
 
 def test_only_an_administrator_changes_groups(runtime, people):
@@ -83,3 +84,36 @@ def test_groups_with_nobody_counts_only_active_people(runtime, people):
         users_dao.get_user_by_username(session, "owen").active = False
     with runtime.db.reading() as session:
         assert groups.groups_with_nobody(session, ["asb-team", "executive"]) == ["asb-team"]
+
+
+def test_a_persons_groups_are_set_from_their_account_and_audited_there(runtime, people, policy):
+    _create(runtime, people["adam"])
+    casey = people["casey"].user_id
+    held = groups.set_groups_of_person(runtime.db, people["adam"], casey, ["asb-team", "caseworker"],
+                                       runtime.clock.now())
+    assert held == ["asb-team"]  # caseworker comes with casey's role: not an added membership
+    choices = {c.name: (c.member, c.by_role) for c in groups.groups_of_person(runtime.db, casey)}
+    assert choices["asb-team"] == (True, False) and choices["caseworker"] == (True, True)
+    assert choices["executive"] == (False, False)
+    with runtime.db.reading() as session:
+        actor = groups.actor_of(session, users_dao.get_user(session, casey))
+    assert actor.groups == ("asb-team",)
+    assert groups.set_groups_of_person(runtime.db, people["adam"], casey, [], runtime.clock.now()) == []
+    _, trail = directory.person_with_trail(runtime.db, casey)
+    assert [(e.what, e.by, e.detail) for e in trail] == [
+        ("Groups changed", "Adam Admin", {"from": ["asb-team"], "to": []}),
+        ("Groups changed", "Adam Admin", {"from": [], "to": ["asb-team"]})]
+    with pytest.raises(InvalidInput) as unknown:
+        groups.set_groups_of_person(runtime.db, people["adam"], casey, ["ghosts"], runtime.clock.now())
+    assert unknown.value.problems[0].field == "groups"
+    with pytest.raises(NotAllowed):
+        groups.set_groups_of_person(runtime.db, people["hana"], casey, ["asb-team"], runtime.clock.now())
+
+
+def test_adding_and_removing_on_the_groups_page_is_on_the_persons_trail(runtime, people):
+    _create(runtime, people["adam"])
+    groups.add_member(runtime.db, people["adam"], "asb-team", "owen", runtime.clock.now())
+    groups.remove_member(runtime.db, people["adam"], "asb-team", "owen", runtime.clock.now())
+    _, trail = directory.person_with_trail(runtime.db, people["owen"].user_id)
+    assert [(e.what, e.detail) for e in trail] == [
+        ("Groups changed", {"removed": ["asb-team"]}), ("Groups changed", {"added": ["asb-team"]})]

@@ -89,3 +89,32 @@ def test_forcing_a_password_reset_shows_a_link_that_sets_a_new_password(client, 
     assert client_request.get(path, status=404).h1.get_text(strip=True) == "This link cannot be used"
     fresh = client.application.test_client()
     assert sign_in(fresh, "casey", "pebble orchard violin").status_code == 302
+
+
+def test_changing_groups_from_the_persons_page(client_request, people, runtime, policy):
+    from service.people import groups
+
+    groups.create_group(runtime.db, people["adam"], name="asb-team", label="Anti-social behaviour team",
+                        description="", now=runtime.clock.now())
+    client_request.login("adam")
+    casey = people["casey"].user_id
+    page = client_request.get(f"/admin/people/{casey}")
+    boxes = {box["value"]: box for box in page.select("#groups input[name=groups]")}
+    assert boxes["caseworker"].has_attr("checked") and boxes["caseworker"].has_attr("disabled")
+    assert not boxes["asb-team"].has_attr("checked")
+    page = client_request.follow(client_request.post(f"/admin/people/{casey}/groups", {"groups": ["asb-team"]}))
+    assert "Groups saved." in text_of(page.select_one(".govuk-notification-banner"))
+    assert page.select_one("#group-asb-team").has_attr("checked")
+    assert text_of(page.select("#account-trail tbody tr")[0].select("td")[1]) == "Groups changed"
+    client_request.login("hana").post(f"/admin/people/{casey}/groups", {"groups": []}, status=403)
+
+
+def test_editing_a_persons_email_from_their_page(client_request, people):
+    client_request.login("adam")
+    casey = people["casey"].user_id
+    page = client_request.follow(client_request.post(f"/admin/people/{casey}/email", {"email": "nope"}))
+    assert "Enter an email address like name@example.org" in text_of(page.select_one(".govuk-notification-banner"))
+    page = client_request.follow(client_request.post(f"/admin/people/{casey}/email", {"email": "casey@example.org"}))
+    assert page.select_one("#email")["value"] == "casey@example.org"
+    trail = page.select("#account-trail tbody tr")[0].select("td")
+    assert text_of(trail[1]) == "Email changed" and "casey@example.org" in text_of(trail[3])
