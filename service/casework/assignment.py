@@ -52,18 +52,19 @@ def actor_assignee_id(session: Session, case_id: int, task: UserTaskDefinition |
 def continuing_worker_id(session: Session, case: Case, task: UserTaskDefinition | None, offer: TaskOffer,
                          lanes: tuple[str, ...]) -> int | None:
     """Continuity: in the lanes a pack names, a new task goes to whoever completed the case's last task in
-    that lane (or, before any, to whoever opened the case), if their account is active, the task is
-    offered to them and the policy does not keep them off it. It is given, not claimed: anyone else the
-    task is offered to can still take it over (``inbox_actions.claim``)."""
+    that lane (or, before any, to whoever opened the case), if theirs is an active person's account (not
+    a service account), the task is offered to them and the policy does not keep them off it. It is
+    given, not claimed: anyone else the task is offered to can still take it over (``inbox_actions.claim``)."""
     if task is None or task.lane not in lanes:
         return None
     user_id = tasks_dao.last_completed_by_in_lane(session, case.id, task.lane) or case.opened_by_id
     if user_id is None or user_id in excluded_user_ids(session, case.id, task):
         return None
-    roles = users_dao.get_active_user_roles_by_id(session, user_id)
-    if roles is None:
+    person = users_dao.get_user(session, user_id)
+    # An integration (a service account's API token) records incidents but never carries a case.
+    if person is None or not person.active or person.is_service_account:
         return None
-    return user_id if _offered(session, user_id, roles, offer) else None
+    return user_id if _offered(session, user_id, person.roles, offer) else None
 
 
 def excluded_user_ids(session: Session, case_id: int, task: UserTaskDefinition | None) -> frozenset[int]:

@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import update
 
 from service.casework import inbox_actions
+from service.casework.actors import Actor
+from service.casework.api_tokens import issue_token
 from service.casework.assignment import preassigned_user_id
 from service.casework.errors import Conflict
 from service.dao import tasks_dao
@@ -106,4 +108,11 @@ def test_continuity_never_gives_a_task_to_someone_no_longer_active(policy, peopl
     with policy.db.transaction() as session:
         session.execute(update(User).where(User.id == people["casey"].user_id).values(active=False))
     journey.do(people["hana"], "Task_ApproveProposal", samples.approval("approve"))
+    assert _held(policy, journey.open_task().id) == (None, None)
+
+
+def test_continuity_never_gives_a_task_to_a_service_account(policy, people):
+    issued = issue_token(policy.db, people["adam"], "Contact centre", ["caseworker"], policy.clock.now())
+    integration = Actor(issued.record.service_user_id, ("caseworker",), "Contact centre (API)")
+    journey = Journey(policy, policy.casework.start_case(integration, samples.incident()).reference)
     assert _held(policy, journey.open_task().id) == (None, None)
