@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from service.dao import cases_dao, groups_dao, users_dao
+from service.casework.actors import parse_actor_list
+from service.dao import cases_dao, groups_dao, tasks_dao, users_dao
+from service.models import Case
 from service.people.offers import TaskOffer
 from workflows.definitions import UserTaskDefinition
 
@@ -45,3 +47,28 @@ def actor_assignee_id(session: Session, case_id: int, task: UserTaskDefinition |
     if roles is None:
         return None
     return user_id if _offered(session, user_id, roles, offer) else None
+
+
+def continuing_worker_id(session: Session, case: Case, task: UserTaskDefinition | None, offer: TaskOffer,
+                         lanes: tuple[str, ...]) -> int | None:
+    """Continuity: in the lanes a pack names, a new task goes to whoever completed the case's last task in
+    that lane (or, before any, to whoever opened the case), if theirs is an active person's account (not
+    a service account), the task is offered to them and the policy does not keep them off it. It is
+    given, not claimed: anyone else the task is offered to can still take it over (``inbox_actions.claim``)."""
+    if task is None or task.lane not in lanes:
+        return None
+    user_id = tasks_dao.last_completed_by_in_lane(session, case.id, task.lane) or case.opened_by_id
+    if user_id is None or user_id in excluded_user_ids(session, case.id, task):
+        return None
+    person = users_dao.get_user(session, user_id)
+    # An integration (a service account's API token) records incidents but never carries a case.
+    if person is None or not person.active or person.is_service_account:
+        return None
+    return user_id if _offered(session, user_id, person.roles, offer) else None
+
+
+def excluded_user_ids(session: Session, case_id: int, task: UserTaskDefinition | None) -> frozenset[int]:
+    """The people the task's ``excludedActors`` keep off it on this case (the approver from the appeal)."""
+    roles = set(parse_actor_list(task.properties.get("excludedActors"))) if task is not None else set()
+    return frozenset(a.user_id for a in cases_dao.list_actors(session, case_id) if a.role in roles) if roles else (
+        frozenset())

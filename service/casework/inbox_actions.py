@@ -49,14 +49,22 @@ def claim(casework: Casework, actor: Actor, task_id: str) -> HumanTask:
         task = _open_task(session, task_id)
         if task.assignee_id == actor.user_id:
             return task
-        if task.assignee_id is not None:
+        # A task given by continuity (held, never claimed) can still be taken over by anyone it is offered to.
+        given_to = task.assignee_id if task.claimed_at is None else None
+        if task.assignee_id is not None and given_to is None:
             raise Conflict(_TAKEN)
         if not actor.is_offered(task.candidate_groups, tasks_dao.candidate_user_ids(session, task.id)):
             raise NotAllowed("This task is for another group, so you cannot pick it up.")
         refuse_excluded_actor(session, task.case_id, actor, _excluded(session, task))
-        _update(lambda: tasks_dao.claim(session, task.id, user_id=actor.user_id, now=now))
+        if given_to is None:
+            _update(lambda: tasks_dao.claim(session, task.id, user_id=actor.user_id, now=now))
+            data = {"name": task.name}
+        else:
+            _update(lambda: tasks_dao.take_over(session, task.id, from_user_id=given_to, user_id=actor.user_id,
+                                                now=now))
+            data = {"name": task.name, "taken_over_from_user_id": given_to}
         _audit(session, task, NewAuditEvent("task_claimed", actor.user_id, list(actor.roles), task_id=task.id,
-                                            element_id=task.element_id, data={"name": task.name}), now)
+                                            element_id=task.element_id, data=data), now)
         return task
 
 

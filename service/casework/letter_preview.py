@@ -76,6 +76,26 @@ def make_draft(db: Database, provider: Provider, actor: Actor, task_id: str, now
         return store_draft_letter(session, case, context, task_id=task.id, actor_id=actor.user_id, now=now)
 
 
+# A decision step shows the letter its approval would send, before the letter's own task exists.
+PROPOSED_LETTERS = {"proposal_decided": "decision_letter_sent"}
+
+
+def proposed_letter(db: Database, provider: Provider, task_id: str, now: datetime) -> tuple[str, bytes]:
+    """(file name, PDF) of the letter an open decision step would lead to, dated today; never stored."""
+    from service.letters.render import render_pdf
+
+    with db.reading() as session:
+        task = _task(session, task_id)
+        letter_task = LETTER_TASKS.get(PROPOSED_LETTERS.get(_case_event(session, task), ""))
+        if letter_task is None or task.status != "open":
+            raise NotFound("This step has no draft letter to show.")
+        context, problem = _preview(session, task, letter_task, provider, now)
+        if context is None:
+            raise NotFound(problem)
+    return f"{context.case_reference}-draft-{context.kind.value}-{context.letter_date.isoformat()}.pdf", render_pdf(
+        context)
+
+
 def answers_so_far(session: Session, case_id: int) -> dict[str, Any]:
     """Everything entered at the case's completed tasks, later answers replacing earlier ones."""
     done = [t for t in tasks_dao.list_tasks_of_case(session, case_id) if t.status == "completed"]
@@ -105,6 +125,10 @@ def _task(session: Session, task_id: str) -> HumanTask:
 
 
 def _letter_task(session: Session, task: HumanTask) -> LetterTask | None:
+    return LETTER_TASKS.get(_case_event(session, task))
+
+
+def _case_event(session: Session, task: HumanTask) -> str:
     instance = instances_dao.get_instance(session, task.instance_id)
     definition = definition_of(processes_dao.get_version(session, instance.process_version_id))
-    return LETTER_TASKS.get(definition.case_events.get(task.element_id, ""))
+    return definition.case_events.get(task.element_id, "")

@@ -9,13 +9,14 @@ from datetime import datetime
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy.orm import Session
 
-from service.casework.assignment import actor_assignee_id, preassigned_user_id
+from service.casework.assignment import actor_assignee_id, continuing_worker_id, preassigned_user_id
 from service.casework.external_task_rows import sync_external_tasks
 from service.dao import audit_dao, cases_dao, instances_dao, tasks_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.letters.context import Provider
 from service.models import Case, HumanTask, ProcessInstance
 from service.notifications import outbox
+from service.packs.registry import pack_for
 from service.people.offers import offer_for
 from workflows.definitions import ProcessDefinition
 from workflows.due_dates import due_instant
@@ -99,6 +100,8 @@ def _sync_task_rows(
     open_ids.discard(finished_task_id)
     tasks_dao.mark_cancelled(ctx.session, open_ids - ready.keys(), now=ctx.now)
     opened, offered_to_people = [], {}
+    pack = pack_for(ctx.definition.process_id)
+    continuity = pack.continuity_lanes if pack else ()
     for task_id, ready_task in ready.items():
         if task_id in open_ids:
             continue
@@ -107,6 +110,7 @@ def _sync_task_rows(
         offered_to_people[task_id] = offer.user_ids
         assignee_id = (preassigned_user_id(ctx.session, spec, offer)
                        or actor_assignee_id(ctx.session, ctx.case.id, spec, offer))
+        given = None if assignee_id else continuing_worker_id(ctx.session, ctx.case, spec, offer, continuity)
         opened.append(HumanTask(
             id=task_id,
             instance_id=ctx.instance.id,
@@ -118,8 +122,8 @@ def _sync_task_rows(
             candidate_groups=list(offer.groups),
             candidate_users=list(offer.usernames),
             status="open",
-            assignee_id=assignee_id,
-            claimed_at=ctx.now if assignee_id else None,
+            assignee_id=assignee_id or given,
+            claimed_at=ctx.now if assignee_id else None,  # a task given by continuity is not claimed
             due_at=due_instant(spec.due_date if spec else None, ctx.now),
             priority=spec.priority_number if spec else 50,
             follow_up_at=due_instant(spec.follow_up_date if spec else None, ctx.now),

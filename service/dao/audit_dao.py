@@ -82,3 +82,10 @@ def list_events(session: Session, instance_id: int) -> Sequence[AuditEvent]:
     return session.scalars(
         select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.seq)
     ).all()
+
+
+def list_events_of_type(session: Session, instance_id: int, event_type: str) -> Sequence[AuditEvent]:
+    return session.scalars(
+        select(AuditEvent).where(AuditEvent.instance_id == instance_id, AuditEvent.event_type == event_type)
+        .order_by(AuditEvent.seq)
+    ).all()

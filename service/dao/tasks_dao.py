@@ -138,3 +138,26 @@ def reassign(
     session.add(TaskReassignment(
         task_id=task.id, from_user_id=previous, to_user_id=to_user_id, by_user_id=by_user_id, reason=reason, at=now,
     ))
+
+
+def last_completed_by_in_lane(session: Session, case_id: int, lane: str) -> int | None:
+    """Who completed the case's most recent task in ``lane``."""
+    return session.scalar(
+        select(HumanTask.completed_by_id)
+        .where(HumanTask.case_id == case_id, HumanTask.lane == lane, HumanTask.status == "completed",
+               HumanTask.completed_by_id.is_not(None))
+        .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc()).limit(1)
+    )
+
+
+def take_over(session: Session, task_id: str, *, from_user_id: int, user_id: int, now: datetime) -> None:
+    """Take a task given to someone by continuity (held, never claimed) before they claim it."""
+    result = session.execute(
+        update(HumanTask)
+        .where(HumanTask.id == task_id, HumanTask.status == "open", HumanTask.assignee_id == from_user_id,
+               HumanTask.claimed_at.is_(None))
+        .values(assignee_id=user_id, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise TaskConflict(task_id)

@@ -50,6 +50,12 @@ class Pack:
     compliance_report: bool = False
     # Extra deploy checks: (definition, known case events) -> problems, run for the pack's processes.
     deploy_checks: tuple[Callable[..., list[Any]], ...] = ()
+    # Lanes whose new tasks go straight to whoever did the case's last task in that lane (continuity: one
+    # caseworker carries a case), given rather than claimed so that others can still take them over.
+    continuity_lanes: tuple[str, ...] = ()
+    # What a decision-maker reads above the form of a step, by the step's case event: (a template with a
+    # ``brief(view)`` macro, a loader ``(db, task_file) -> view`` or None when there is nothing to show).
+    task_briefs: Mapping[str, tuple[str, Callable[..., Any]]] = field(default_factory=dict)
     # Words the platform's pages may show for this pack's cases (e.g. "start_label": "Record an incident").
     wording: Mapping[str, str] = field(default_factory=dict)
 

@@ -51,6 +51,15 @@ def make_draft(task_id: str):
     return redirect(url_for("tasks.task", task_id=task_id, _anchor="letter"))
 
 
+@blueprint.route("/tasks/<task_id>/proposed-letter")
+@allow(*READERS)
+def proposed_letter(task_id: str):
+    """The letter a decision (approving a proposal) would send, as a PDF to read before deciding."""
+    filename, content = letter_preview.proposed_letter(runtime().db, runtime().casework.provider, task_id,
+                                                       runtime().clock.now())
+    return send_file(io.BytesIO(content), mimetype="application/pdf", download_name=filename)
+
+
 @blueprint.route("/cases/<reference>/letters/<int:letter_id>/pdf")
 @allow(*READERS)
 def download(reference: str, letter_id: int):

@@ -11,6 +11,7 @@ from service.casework.actors import TASK_WORKER
 from service.casework.case_dates import prefilled_answers
 from service.casework.case_file import load_task_file
 from service.casework.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, ProcessProblem
+from service.packs.registry import pack_for
 from service.views.helpers import flash_problem, runtime
 from service.views.schema_forms import answers_as_posted, error_summary, form_data, form_fields
 from workflows.calendar import london_date
@@ -58,8 +59,18 @@ def task(task_id: str):
     letter = letter_preview.task_letter(runtime().db, runtime().casework.provider, task_id, runtime().clock.now()) if (
         letter_preview.sends_a_letter(file.summary.definition, file.task.element_id)) else None
     page = render_template("tasks/task.html", file=file, questions=questions, now=runtime().clock.now(),
-                           errors=error_summary(problems, questions), letter=letter, translation=translation)
+                           errors=error_summary(problems, questions), letter=letter, translation=translation,
+                           brief=_brief(file))
     return page, (422 if problems or refused else 200)
+
+
+def _brief(file) -> tuple[str, object] | None:
+    """What the step decides on, in its pack's words (the proposal, the appeal), shown above the form."""
+    pack = pack_for(file.summary.version.process_id)
+    event = file.summary.definition.case_events.get(file.task.element_id)
+    template, load = (pack.task_briefs.get(event) if pack and event else None) or (None, None)
+    view = load(runtime().db, file) if load and file.task.status == "open" else None
+    return (template, view) if view is not None else None
 
 
 def _answers(file, task_id: str) -> dict:

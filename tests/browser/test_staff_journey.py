@@ -10,7 +10,11 @@ with JavaScript switched off.
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
+from pypdf import PdfReader
 
 from tests.bpmn import samples
 from tests.browser.conftest import AXE, Staff
@@ -18,6 +22,12 @@ from tests.browser.conftest import AXE, Staff
 pytestmark = pytest.mark.browser
 
 TODAY = "2026-03-02"  # the live server's frozen clock
+# What staff wrote for each other on this journey's case, which no letter to the customer may print.
+RETURN_REASONS = "Say which matters the customer may still contact us about."
+INTERNAL_DETAILS = (
+    "shouted and swore", "J. Smith", "Proportionate after informal steps", "visual impairment", RETURN_REASONS,
+    "urgent leak",
+)
 
 
 def assert_accessible(staff: Staff, what: str) -> None:
@@ -34,12 +44,19 @@ def assert_accessible(staff: Staff, what: str) -> None:
     assert problems == [], f"accessibility problems on {what}:\n" + "\n".join(problems)
 
 
-def do_task(staff: Staff, reference: str, name: str, form_key: str, answers: dict, *, check: bool = False) -> None:
-    """From the case page: open the task, claim it, answer its form and save."""
+def open_task(staff: Staff, reference: str, name: str) -> None:
+    """From the case page: open the task and claim it, unless it came already held (a caseworker's next
+    step on a case they carry, or the appeal outcome letter for the person who heard the appeal)."""
     staff.goto(f"/cases/{reference}")
     staff.follow(name)
-    staff.submit("Claim this task")
+    if staff.page.get_by_role("button", name="Claim this task", exact=True).count():
+        staff.submit("Claim this task")
     assert staff.heading() == name
+
+
+def do_task(staff: Staff, reference: str, name: str, form_key: str, answers: dict, *, check: bool = False) -> None:
+    """From the case page: open the task, claim it if need be, answer its form and save."""
+    open_task(staff, reference, name)
     staff.fill(form_key, answers)
     staff.screenshot(form_key)
     if check:
@@ -50,11 +67,7 @@ def do_task(staff: Staff, reference: str, name: str, form_key: str, answers: dic
 
 def send_letter(staff: Staff, reference: str, name: str, form_key: str, answers: dict, opening: str) -> None:
     """Open the letter task, read the preview, make a PDF draft, then confirm the letter was sent."""
-    staff.goto(f"/cases/{reference}")
-    staff.follow(name)
-    # The appeal outcome letter arrives already held by the person who heard the appeal.
-    if staff.page.get_by_role("button", name="Claim this task", exact=True).count():
-        staff.submit("Claim this task")
+    open_task(staff, reference, name)
     staff.screenshot(f"{form_key}-preview", "section#letter")
     preview = staff.page.frame_locator("section#letter iframe")
     assert preview.locator("h2").first.inner_text() == "The decision we have made"
@@ -64,11 +77,19 @@ def send_letter(staff: Staff, reference: str, name: str, form_key: str, answers:
     with staff.page.expect_download() as download:
         staff.page.get_by_role("link", name="Download the PDF draft").click()
     assert download.value.suggested_filename.endswith(".pdf")
+    text = pdf_text(Path(download.value.path()).read_bytes())
+    assert opening in text
+    leaked = [detail for detail in INTERNAL_DETAILS if detail in text]
+    assert leaked == [], f"internal details printed in the {name} draft: {leaked}"
     staff.fill(form_key, answers)
     staff.screenshot(form_key)
     assert_accessible(staff, f"the letter task ‘{name}’")
     staff.submit("Save and continue")
     assert f"‘{name}’ is done." in staff.main_text()
+
+
+def pdf_text(content: bytes) -> str:
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def record_incident(staff: Staff, customer_name: str) -> str:
@@ -108,7 +129,33 @@ def test_a_restriction_from_incident_to_an_upheld_appeal(browser, live_server, a
     staff.goto("/tasks?tab=groups")
     staff.screenshot("head-of-service-inbox")
     assert "Approve the proposed action" in staff.main_text()
-    do_task(staff, reference, "Approve the proposed action", "approve_proposal", samples.approval("approve"))
+    open_task(staff, reference, "Approve the proposed action")
+    proposal = " ".join(page.inner_text(".govuk-grid-column-two-thirds section#proposal").split())
+    for shown in ("A single point of contact", "A. Patel, senior caseworker", "Abuse continued after a clear warning",
+                  "Contact us by email only", "shouted and swore", "Written communication in large print"):
+        assert shown in proposal, shown
+    assert page.locator("section#proposal ~ form [name=approval_decision]").count(), "the proposal is above the form"
+    staff.screenshot("approval-with-the-proposal")
+    draft = page.request.get(live_server + page.get_attribute("#draft-decision-letter", "href"))
+    assert draft.ok and draft.headers["content-type"] == "application/pdf"
+    assert "Contact us only through your single point of contact" in pdf_text(draft.body())
+    staff.fill("approve_proposal", {"approval_decision": "return", "approval_reasons": RETURN_REASONS})
+    staff.submit("Save and continue")
+
+    staff.sign_in("casey")  # the proposal comes back to the caseworker who made it, filled in as sent
+    open_task(staff, reference, "Propose formal action")
+    banner = " ".join(page.inner_text(".govuk-notification-banner").split())
+    assert "Hana Head returned this for changes." in banner and RETURN_REASONS in banner
+    assert page.input_value("#contact_person") == "A. Patel, senior caseworker"
+    assert page.is_checked("input[name='interventions'][value='single_point_of_contact']")
+    staff.screenshot("proposal-returned-for-changes")
+    assert_accessible(staff, "the returned proposal")
+    staff.submit("Save and continue")
+    assert "‘Propose formal action’ is done." in staff.main_text()
+
+    staff.sign_in("hana")
+    do_task(staff, reference, "Approve the proposed action", "approve_proposal", samples.approval("approve"),
+            check=True)
 
     staff.sign_in("casey")
     send_letter(staff, reference, "Send the decision letter", "decision_letter", samples.decision_letter(TODAY),
@@ -126,7 +173,13 @@ def test_a_restriction_from_incident_to_an_upheld_appeal(browser, live_server, a
     assert "Appeal recorded." in staff.main_text()
 
     staff.sign_in("henry")  # hana approved the restriction, so another Head of Service hears the appeal
-    do_task(staff, reference, "Hear the appeal", "appeal_decision", samples.appeal_decision("uphold"))
+    open_task(staff, reference, "Hear the appeal")
+    appeal = " ".join(page.inner_text(".govuk-grid-column-two-thirds section#appeal").split())
+    assert "The customer says the calls were about an urgent leak." in appeal and "Letter" in appeal
+    assert "Decision letter sent 2 March 2026" in appeal
+    assert page.locator("section#appeal ~ form [name=appeal_outcome]").count(), "the appeal is above the form"
+    staff.screenshot("hearing-with-the-grounds")
+    do_task(staff, reference, "Hear the appeal", "appeal_decision", samples.appeal_decision("uphold"), check=True)
     send_letter(staff, reference, "Send the appeal outcome letter", "appeal_outcome_letter",
                 samples.letter_sent("outcome_letter", TODAY), "They have upheld the decision.")
     staff.screenshot("case-after-appeal")
@@ -151,8 +204,8 @@ def test_the_core_steps_work_without_javascript(browser, live_server, artifacts)
     do_task(staff, reference, "Approve the proposed action", "approve_proposal", samples.approval("approve"))
     staff.sign_in("cora")
     staff.goto(f"/cases/{reference}")
-    staff.follow("Send the decision letter")
-    staff.submit("Claim this task")
+    staff.follow("Send the decision letter")  # cora proposed it, so the letter comes to her already held
+    assert not staff.page.get_by_role("button", name="Claim this task", exact=True).count()
     assert "The customer asked for letters in Polish." in staff.main_text()
     staff.submit("Make a PDF draft")
     assert "Download the PDF draft" in staff.main_text()

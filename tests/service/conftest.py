@@ -19,7 +19,7 @@ FIXTURES = Path(__file__).parent.parent / "workflows" / "fixtures"
 # references), so they are registered as a pack shaped like the policy's. A process with no pack is
 # tested with the ASB report (tests/packs) and the diagrams in tests/service/cases.
 FIXTURE_PACK = replace(POLICY_PACK, name="test_fixtures", process_ids=("three_tasks", "restriction_clock"),
-                       wording={}, start_endpoint=None)
+                       wording={}, start_endpoint=None, continuity_lanes=(), task_briefs={})
 TEST_PASSWORD = "correct horse battery staple"
 _HASH = hash_password(TEST_PASSWORD)
 

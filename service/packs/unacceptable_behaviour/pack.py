@@ -7,6 +7,7 @@ step); this is the pack's interface, and new policy code goes beside it.
 from __future__ import annotations
 
 from service.packs.registry import GroupSeed, Pack
+from service.packs.unacceptable_behaviour.briefs import TASK_BRIEFS
 
 PROCESS_ID = "unacceptable_behaviour"
 
@@ -27,6 +28,7 @@ PACK = Pack(
         GroupSeed("executive", "Executives", "Approve formal action and hear appeals."),
     ),
     lane_groups=LANE_GROUPS,
+    continuity_lanes=("Caseworker",),
     uses_customers=True,
     compliance_report=True,
     retention_by_policy=True,
@@ -34,6 +36,7 @@ PACK = Pack(
     start_endpoint="cases.record_incident",
     case_page="cases/case.html",
     case_panels=("packs/unacceptable_behaviour/summary_panel.html",),
+    task_briefs=TASK_BRIEFS,
     case_readers=("caseworker", "head_of_service", "executive", "auditor"),
     wording={
         "start_label": "Record an incident",

@@ -234,7 +234,7 @@ def test_verify_reports_an_intact_log_then_the_first_broken_link(client_request,
     assert text_of(intact.select_one(".govuk-panel")).startswith("The audit log is intact")
     assert "events a second" in text_of(intact)
     _, instance_id = ids_of(policy, appealed)
-    tamper(policy, f"UPDATE audit_events SET actor_id = NULL WHERE instance_id = {instance_id} AND seq = 4")
+    tamper(policy, f"UPDATE audit_events SET event_type = 'task_altered' WHERE instance_id = {instance_id} AND seq = 4")
     broken = client_request.get("/audit/verify", check="yes")
     assert "The audit log has been altered" in text_of(broken.select_one(".govuk-error-summary"))
     [row] = broken.select("#broken ~ table tbody tr")

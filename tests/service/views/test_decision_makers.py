@@ -74,3 +74,18 @@ def test_a_returned_proposal_comes_back_pre_filled_with_the_heads_reasons(policy
     assert page.select_one("textarea[name=what_it_means]").get_text() == "Email only, via A. Patel."
     assert page.select_one('input[name="interventions"][value="single_point_of_contact"]').has_attr("checked")
     assert page.select_one("input[name=contact_person]")["value"] == "A. Patel, senior caseworker"
+
+
+def test_a_step_given_by_continuity_can_be_taken_over_from_its_page(policy, people, client_request):
+    journey = Journey(policy, policy.casework.start_case(people["casey"], samples.incident()).reference)
+    assessment = journey.open_task()
+    held = client_request.login("casey").get(f"/tasks/{assessment.id}")
+    assert held.select_one("[name=assessment_outcome]"), "the caseworker who recorded it can assess it at once"
+    other = client_request.login("cora").get(f"/tasks/{assessment.id}")
+    assert "Casey Worker did the last step on this case, so this one was given to them." in other.get_text(" ")
+    assert "Take over this task" in [b.get_text(" ", strip=True) for b in other.select("button")]
+    client_request.post(f"/tasks/{assessment.id}/claim")
+    with policy.db.reading() as session:
+        assert tasks_dao.get_task(session, assessment.id).assignee_id == people["cora"].user_id
+    taken = client_request.login("casey").get(f"/tasks/{assessment.id}")
+    assert not [b for b in taken.select("button") if "Take over" in b.get_text() or "Claim" in b.get_text()]
