@@ -55,12 +55,14 @@ def load_overdue(db: Database, now: datetime) -> list[tuple[InboxRow, str | None
 
 def load_task_list(db: Database, actor: Actor, now: datetime, *, assignee: str | None, group: str | None,
                    page: int) -> InboxPage:
-    """The API's task list: one person's tasks (``assignee``: ``me``, or a username for those who manage
-    work), or a group's unclaimed tasks (``group``: one of the caller's own groups)."""
-    if (assignee is None) == (group is None):
+    """The API's task list: one person's tasks (``assignee``: ``me``, the default, or a username for those
+    who manage work), or a group's unclaimed tasks (``group``: one of the caller's own groups)."""
+    if assignee is not None and group is not None:
         raise InvalidInput([FieldProblem("assignee", "Give either assignee (a username or ‘me’) or group")])
+    if assignee is None and group is None:
+        assignee = "me"
     if group is not None and group not in actor.group_names:
-        raise InvalidInput([FieldProblem("group", "group must be one of yours: " + ", ".join(actor.group_names))])
+        raise NotAllowed("You may list only the tasks of your own groups: " + ", ".join(actor.group_names))
     with db.reading() as session:
         if group is not None:
             query = inbox_dao.group_tasks_query([group], now, InboxFilters())

@@ -31,3 +31,14 @@ def test_those_who_manage_work_list_another_persons_tasks(policy, people, api_as
         listed = manager.get("/tasks?assignee=casey")
         assert listed.status_code == 200 and [t["id"] for t in listed.json["items"]] == [task["id"]]
         assert manager.get("/tasks?assignee=no-such-person").status_code == 404
+
+
+def test_with_neither_assignee_nor_group_the_list_is_ones_own_and_a_foreign_group_is_refused(policy, api_as):
+    api = api_as("caseworker")
+    reference = api.post("/cases", json=samples.incident()).json["reference"]
+    [task] = api.get(f"/cases/{reference}").json["open_tasks"]
+    assert api.post(f"/tasks/{task['id']}/claim").status_code == 200
+    assert api.get("/tasks").json == api.get("/tasks?assignee=me").json
+    assert [t["id"] for t in api.get("/tasks").json["items"]] == [task["id"]]
+    assert api.get("/tasks?group=head_of_service").status_code == 403
+    assert api.get("/tasks?group=caseworker&assignee=me").status_code == 422
