@@ -7,6 +7,8 @@ import os
 import shutil
 import tempfile
 
+from gunicorn.http import wsgi
+
 # Set here, in the master before anything imports prometheus_client (it picks its storage once, at
 # import), so every worker process writes its counters where /metrics, in whichever worker answers,
 # sums them. Only the web server's processes get it: the timer worker and the CLI count in memory.
@@ -24,6 +26,18 @@ accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(D)sus request_id=%({x-request-id}o)s'
 # The service sets forwarded addresses through ProxyFix (PROXY_HOPS); gunicorn must not guess on its own.
 forwarded_allow_ips = ""
+
+
+# gunicorn has no setting for its ``Server: gunicorn`` header, which only tells an attacker what to try:
+# drop it from the headers every response starts with (loaded in the master, so every worker inherits it).
+_default_headers = wsgi.Response.default_headers
+
+
+def _without_server_header(response) -> list[str]:
+    return [line for line in _default_headers(response) if not line.lower().startswith("server:")]
+
+
+wsgi.Response.default_headers = _without_server_header
 
 
 def on_starting(server) -> None:

@@ -22,6 +22,7 @@ ERRORS = {
     str(code): _json(_ref("Error"), text) for code, text in {
         400: "The request could not be read", 401: "No valid API token", 403: "The token's roles do not allow this",
         404: "Not found", 409: "Someone else changed it first; nothing was saved",
+        405: "That method is not allowed here: the Allow header lists those that are",
         413: "The body is too large", 422: "Invalid data: see problems", 429: "Too many requests",
         500: "The process diagram could not run this step; nothing was saved",
         503: "The database is unavailable; nothing was saved",
@@ -30,8 +31,9 @@ ERRORS = {
 
 
 def _responses(ok: dict[str, Any], *codes: int) -> dict[str, Any]:
-    # 400 everywhere: a path or query that is not UTF-8 or holds a NUL is refused before any route.
-    return {**ok, **{str(c): ERRORS[str(c)] for c in sorted({400, 401, 403, 429, 503, *codes})}}
+    # 400 everywhere: a path or query that is not UTF-8 or holds a NUL is refused before any route;
+    # 405 everywhere: another method on the same path.
+    return {**ok, **{str(c): ERRORS[str(c)] for c in sorted({400, 401, 403, 405, 429, 503, *codes})}}
 
 
 def _path_param(name: str, description: str) -> dict[str, Any]:
@@ -153,8 +155,13 @@ PATHS: dict[str, Any] = {
                                 400, 403, 404, 409, 413, 422)}},
     "/tasks": {"get": {
         "operationId": "listTasks", "summary": "Open tasks held by a person or waiting for a group",
-        "parameters": [_query("assignee", {"type": "string", "maxLength": 80}, "A username, or ‘me’"),
-                       _query("group", {"type": "string", "maxLength": 40}, "A role such as caseworker"),
+        "description": "Give assignee or group, not both (422). Only those who manage work (head_of_service, "
+                       "executive) may name another person: anyone else gets 403 whether the username exists "
+                       "or not; a group that is not one of the token's own also gets 403.",
+        "parameters": [_query("assignee", {"type": "string", "maxLength": 80},
+                              "A username, or ‘me’ (the default when no group is given)"),
+                       _query("group", {"type": "string", "maxLength": 40}, "One of the token's groups, such as "
+                                                                             "caseworker"),
                        _query("page", {"type": "integer", "minimum": 1, "maximum": 10000}, "Page number")],
         "responses": _responses({"200": _json({"type": "object", "required": ["items", "total"], "properties": {
             "items": {"type": "array", "items": _ref("Task")}, "total": {"type": "integer"},
@@ -185,7 +192,8 @@ PATHS: dict[str, Any] = {
             _query("channel", {"type": "string", "enum": ["telephone", "face_to_face", "video_call", "text_message",
                                                           "letter", "email", "social_media", "other_digital"]},
                    "The contact channel", required=True),
-            _query("datetime", {"type": "string", "maxLength": 40}, "ISO-8601 date or date-time (default: now)"),
+            _query("datetime", {"type": "string", "maxLength": 40, "anyOf": [_ISO_DATE, _ISO_INSTANT]},
+                   "ISO-8601 date or date-time (default: now)"),
             _query("emergency", {"type": "string", "enum": ["true", "false"]}, "An emergency or urgent repair")],
         "responses": _responses({"200": _json({"type": "object", "required": ["allowed", "reasons"], "properties": {
             "allowed": {"type": "boolean"}, "reasons": {"type": "array", "items": {"type": "string"}},

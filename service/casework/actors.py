@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from service.casework.errors import NotAllowed
 from service.models import CaseActor
 
-# The platform's own roles: what they let a person do is fixed in code. Every other role or group a
-# person holds is work: it offers them tasks.
-PLATFORM_ROLES = ("process_owner", "auditor", "admin")
+# The platform's own roles (and the service accounts' "worker", which works external tasks only): what
+# they let a person do is fixed in code. Every other role or group a person holds is work: it offers them tasks.
+PLATFORM_ROLES = ("process_owner", "auditor", "admin", "data_protection_officer", "worker")
 # A permission any route may name: "works on tasks", held by anyone in a group that can be offered work.
 TASK_WORKER = "task_worker"
 

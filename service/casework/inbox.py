@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from service.casework.actors import Actor
+from service.casework.caseload import MANAGERS
 from service.casework.definitions import deployed_version
-from service.casework.errors import FieldProblem, InvalidInput, NotFound
+from service.casework.errors import FieldProblem, InvalidInput, NotAllowed, NotFound
 from service.dao import inbox_dao, processes_dao, users_dao
 from service.dao.inbox_dao import InboxFilters, InboxPage, InboxRow
 from service.db import Database
 
 TABS = ("mine", "groups")
+OTHERS_TASKS = "Only people who manage work may list someone else's tasks: ask for assignee=me."
 
 
 @dataclass(frozen=True)
@@ -53,18 +55,23 @@ def load_overdue(db: Database, now: datetime) -> list[tuple[InboxRow, str | None
 
 def load_task_list(db: Database, actor: Actor, now: datetime, *, assignee: str | None, group: str | None,
                    page: int) -> InboxPage:
-    """The API's task list: one person's tasks (``assignee``: a username or ``me``), or a group's unclaimed
-    tasks (``group``: one of the caller's own groups)."""
-    if (assignee is None) == (group is None):
+    """The API's task list: one person's tasks (``assignee``: ``me``, the default, or a username for those
+    who manage work), or a group's unclaimed tasks (``group``: one of the caller's own groups)."""
+    if assignee is not None and group is not None:
         raise InvalidInput([FieldProblem("assignee", "Give either assignee (a username or ‘me’) or group")])
+    if assignee is None and group is None:
+        assignee = "me"
     if group is not None and group not in actor.group_names:
-        raise InvalidInput([FieldProblem("group", "group must be one of yours: " + ", ".join(actor.group_names))])
+        raise NotAllowed("You may list only the tasks of your own groups: " + ", ".join(actor.group_names))
     with db.reading() as session:
         if group is not None:
             query = inbox_dao.group_tasks_query([group], now, InboxFilters())
         else:
             user = (users_dao.get_user(session, actor.user_id) if assignee == "me"
                     else users_dao.get_user_by_username(session, assignee))
+            if (user is None or user.id != actor.user_id) and not actor.has_any_role(MANAGERS):
+                # One answer whether the name exists or not, so the list cannot be used to probe usernames.
+                raise NotAllowed(OTHERS_TASKS)
             if user is None:
                 raise NotFound("There is no such user.")
             query = inbox_dao.my_tasks_query(user.id, now, InboxFilters())

@@ -49,7 +49,8 @@ class WebServer:
     """``gunicorn service.wsgi:app`` with gthread workers, on 127.0.0.1; restartable on the same port."""
 
     def __init__(self, database_url: str, *, name: str = "ubp-web", workers: int = 2, threads: int = 4,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, config: str | None = None) -> None:
+        self.config = config  # e.g. "python:service.gunicorn_conf"; the command line still wins
         separator = "&" if "?" in database_url else "?"
         self.name = name
         self.workers = workers
@@ -77,7 +78,8 @@ class WebServer:
         self.lines = []
         gunicorn = [sys.executable, "-m", "gunicorn", "service.wsgi:app", "--worker-class", "gthread",
                     "--workers", str(self.workers), "--threads", str(self.threads),
-                    "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "5", "--timeout", "30"]
+                    "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "5", "--timeout", "30",
+                    *(["--config", self.config] if self.config else [])]
         self.process = subprocess.Popen(
             gunicorn, env=self.env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE, text=True, start_new_session=True,  # its own process group
