@@ -39,7 +39,7 @@ _INSTANCES_AND_TASKS = [
     "engine_rest.get_variables", "engine_rest.get_variable", "engine_rest.task_list", "engine_rest.task_one",
     "engine_rest.task_count", "engine_rest.task_form_variables",
 ]
-_LETTERS_READ = ["letters.preview", "letters.download", "audit.letter"]
+_LETTERS_READ = ["letters.preview", "letters.download", "audit.letter", "letters.proposed_letter"]
 _CUSTOMERS = ["customers.search", "customers.customer", "api.contact_check", "api.active_restrictions"]
 _DATA_PROTECTION_READ = ["data_protection.index", "data_protection.customer"]
 _DATA_PROTECTION = [*_DATA_PROTECTION_READ, "data_protection.export", "data_protection.correct",
@@ -57,7 +57,8 @@ AREAS: dict[str, list[str]] = {
     "sign-out": ["auth.logout"],
     "health checks": ["home.health", "operations.live", "operations.ready"],
     "metrics (its own token or loopback)": ["operations.metrics"],
-    "the API documentation": ["api.api_docs", "api.openapi_document", "engine_rest.openapi_document"],
+    "the API documentation": ["api.api_docs", "api.openapi_document", "engine_rest.openapi_document",
+                              "engine_rest.api_docs"],
     # anyone signed in
     "their account (password, notifications)": ["account.notifications", "auth.change_password"],
     "the `/engine-rest` version": ["engine_rest.version"],
@@ -71,7 +72,7 @@ AREAS: dict[str, list[str]] = {
         "starting.index", "starting.start", "api.list_startable_processes", "api.start_case"],
     "their cases (notes, messages, also through the API and `/engine-rest`)": [
         "cases.case", "cases.add_note", "cases.send_message", "api.get_case", "api.send_message",
-        "api.correlate_message", "engine_rest.correlate"],
+        "api.correlate_message", "engine_rest.deliver"],
     # caseworker
     "record an incident (also through the API and `/engine-rest`)": [
         "cases.record_incident", "api.record_incident", "engine_rest.start_by_key"],
@@ -129,6 +130,7 @@ AREAS: dict[str, list[str]] = {
     # administrators
     "people": ["admin.index", "people.index", "people.person", "people.create", "people.deactivate",
                "people.reactivate", "people.force_password_reset", "people.change_roles", "people.unlock",
+               "people.change_groups", "people.change_email", "api.set_groups", "api.set_email",
                "api.list_people", "api.create_person", "api.get_person", "api.deactivate_person",
                "api.reactivate_person", "api.force_password_reset", "api.set_roles"],
     "groups": ["groups_admin.index", "groups_admin.group", "groups_admin.remove_member", "api.list_groups",
