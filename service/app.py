@@ -13,7 +13,7 @@ from service.cli import register_commands
 from service.config import Settings
 from service.resources import STATIC, templates_dir
 from service.runtime import Runtime, build_runtime
-from service.views import formatting, register_blueprints, template_globals
+from service.views import formatting, register_blueprints, template_globals, undefined
 
 csrf = CSRFProtect()
 
@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     ids.init_app(app)  # before any route is added: each <int:...> then uses it
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    undefined.init_app(app)  # a variable a template uses but nobody gave it is an error
     if settings.proxy_hops:
         # Trust exactly this many proxies' X-Forwarded-For/-Proto/-Host: more would let a client choose
         # its own address (and rate-limit bucket), fewer would put every client behind the proxy's address.

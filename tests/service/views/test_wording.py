@@ -18,7 +18,7 @@ def test_the_service_and_provider_names_come_from_configuration(client_request):
     page = client_request.get("/")
     assert page.h1.get_text(strip=True) == "Tenancy cases"
     assert page.title.get_text(strip=True) == "Tenancy cases – Tenancy cases, Selwood Housing"
-    assert text_of(page.select_one(".govuk-header__service-name")) == "Tenancy cases"
+    assert text_of(page.select_one(".govuk-service-navigation__service-name")) == "Tenancy cases"
     assert "Cases about tenancies." in text_of(page.main)
     assert "Unacceptable Behaviour Policy" not in text_of(page)
 
