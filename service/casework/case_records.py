@@ -74,7 +74,7 @@ def add_incident(casework: Casework, actor: Actor, reference: str, form_data: Ma
         data = validated_by(incident_form(version), form_data, now, lambda: case_dates(session, case, now))
         definition = definition_of(version)
         ctx = StepContext(session, casework.engine, definition, instance, case, now, casework.provider)
-        case_events.record_incident(ctx, actor, data)
+        case_events.handle("incident_recorded", ctx, actor, data)
         outbox.on_case(session, "incident_recorded", case.id, now, by_user_id=actor.user_id)
         record_on_case(session, instance, [NewAuditEvent(
             "incident_added", actor.user_id, list(actor.roles), data={"form": data},
