@@ -136,6 +136,14 @@ class TaskFile:
     previous_answers: dict[str, Any] = field(default_factory=dict)
     # Who sent the case back to this step, and why: (name, reasons).
     returned_by: tuple[str, str] | None = None
+    # Whether the person reading it is one of those kept off it.
+    excludes_you: bool = False
+
+    @property
+    def can_claim(self) -> bool:
+        """Claim is offered only on an open, unheld task offered to the reader, who is not kept off it."""
+        return (self.task.status == "open" and self.task.assignee_id is None and self.offered_to_you
+                and not self.excludes_you)
 
 
 def load_case_file(db: Database, reference: str) -> CaseFile:
@@ -192,7 +200,8 @@ def load_task_file(db: Database, task_id: str, actor: Actor | None = None) -> Ta
             assignee=names.get(task.assignee_id),
             offered_to_you=actor is not None and actor.is_offered(
                 task.candidate_groups, tasks_dao.candidate_user_ids(session, task.id)),
-            excluded_user_ids=_excluded(session, case.id, spec),
+            excluded_user_ids=(excluded := _excluded(session, case.id, spec)),
+            excludes_you=actor is not None and actor.user_id in excluded,
             previous_answers=_previous_answers(task, tasks),
             returned_by=_returned_by(task, tasks, names),
         )

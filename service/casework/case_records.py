@@ -24,6 +24,7 @@ from service.dao import cases_dao, instances_dao, processes_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.models import Case, CaseNote, ProcessVersion
 from service.notifications import outbox
+from service.people.roles import CASEWORKERS
 from workflows.forms import FormSchema
 
 CUSTOMER_QUESTIONS = frozenset({"new_customer", "customer_reference", "customer_name"})
@@ -66,7 +67,7 @@ def add_note(casework: Casework, actor: Actor, reference: str, form_data: Mappin
 
 def add_incident(casework: Casework, actor: Actor, reference: str, form_data: Mapping[str, Any]) -> None:
     """A further incident on an open case, recorded with the case's own incident form."""
-    if not actor.has_any_role(("caseworker",)):
+    if not actor.has_any_role(CASEWORKERS):
         raise NotAllowed("Only caseworkers can record an incident.")
     now = casework.clock.now()
     with casework.db.transaction() as session:
