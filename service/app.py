@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -13,9 +12,8 @@ from service.cli import register_commands
 from service.config import Settings
 from service.resources import STATIC, templates_dir
 from service.runtime import Runtime, build_runtime
+from service.security import csrf
 from service.views import formatting, register_blueprints, template_globals, undefined
-
-csrf = CSRFProtect()
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:

@@ -1,8 +1,12 @@
-"""Security headers on every response."""
+"""Security headers on every response, and the one CSRF protection (exempting the token-authenticated APIs)."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from flask_wtf.csrf import CSRFProtect
+
+# Here, not in service.app, so that the API blueprints exempt themselves without importing the app.
+csrf = CSRFProtect()
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",

@@ -46,7 +46,7 @@ def init_app(app: Flask) -> None:
         starting,
         tasks,
     )
-    from service.app import csrf
+    from service.security import csrf
 
     csrf.exempt(blueprint)
     limiter.limit(_api_limit, key_func=_caller)(blueprint)

@@ -9,28 +9,23 @@ from service.cases import reading
 from service.cases.starting import REFERENCE
 from service.casework import access_log
 from service.casework.actors import TASK_WORKER
+from service.casework.case_history import case_events
+from service.casework.case_search import page_of_cases
 from service.casework.cases import POLICY_PROCESS
 from service.casework.contact_rules import permitted_contact
 from service.casework.errors import NotFound
-from service.dao import audit_dao, cases_dao
+from service.people.roles import STAFF_AND_AUDITORS
 
 # Anyone who works on tasks, and auditors; a pack narrows who reads its own cases (cases.reading).
 CASE_READERS = (TASK_WORKER, "auditor")
 # The case list and history still read across every process without a per-case check, so they keep
 # the policy's readers until they read through cases.reading too.
-LIST_READERS = ("caseworker", "head_of_service", "executive", "auditor")
+LIST_READERS = STAFF_AND_AUDITORS
 _REFERENCE = REFERENCE
 
 
 def _runtime():
     return current_app.extensions["ubp"]
-
-
-def _case_or_404(session, reference: str):
-    case = cases_dao.get_case_by_reference(session, reference) if _REFERENCE.match(reference) else None
-    if case is None:
-        raise NotFound("There is no case with that reference.")
-    return case
 
 
 @blueprint.route("/cases", methods=["POST"])
@@ -53,9 +48,8 @@ def list_cases():
     page = query_int("page", 1)
     size = query_int("page_size", 25, high=100)
     status = query_choice("status", ("open", "closed"))
-    with _runtime().db.reading() as session:
-        rows, total = cases_dao.page_of_cases(session, status=status, page=page, size=size,
-                                              customer_reference=query_text("customer", 40) or None)
+    rows, total = page_of_cases(_runtime().db, status=status, page=page, size=size,
+                                customer_reference=query_text("customer", 40) or None)
     return {"items": [representations.case(c, customer) for c, customer in rows], "total": total, "page": page,
             "page_size": size}
 
@@ -78,12 +72,12 @@ def get_case(reference: str):
 @blueprint.route("/cases/<reference>/history", methods=["GET"])
 @allow(*LIST_READERS)
 def case_history(reference: str):
+    if not _REFERENCE.match(reference):
+        raise NotFound("There is no case with that reference.")
     runtime = _runtime()
-    with runtime.db.reading() as session:
-        case = _case_or_404(session, reference)
-        events = audit_dao.list_events(session, case.instance_id)
-    access_log.record_view(runtime, g.actor, "case", case.reference)
-    return {"reference": case.reference, "events": [representations.event(e) for e in events]}
+    case_reference, events = case_events(runtime.db, reference)
+    access_log.record_view(runtime, g.actor, "case", case_reference)
+    return {"reference": case_reference, "events": [representations.event(e) for e in events]}
 
 
 @blueprint.route("/cases/<reference>/appeals", methods=["POST"])

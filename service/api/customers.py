@@ -12,9 +12,10 @@ from service.casework.contact_check import CHANNELS, check_contact
 from service.casework.contact_rules import permitted_contact
 from service.casework.errors import NotFound
 from service.dao import cases_dao
+from service.people.roles import STAFF_AND_AUDITORS
 from workflows.calendar import london_date
 
-READERS = ("caseworker", "head_of_service", "executive", "auditor")
+READERS = STAFF_AND_AUDITORS
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_-]{0,39}$")
 
 

@@ -17,8 +17,11 @@ SECOND_APPEAL = (
 )
 
 
-def refuse_second_appeal(session: Session, case: Case) -> None:
-    """A decision (the latest decision or extension letter) is appealed once; an extension is a new decision."""
+def refuse_second_appeal(session: Session, case: Case, message: str = APPEAL_MESSAGE) -> None:
+    """A decision (the latest decision or extension letter) is appealed once; an extension is a new decision.
+    A message check of the pack (``Pack.message_checks``): other messages pass."""
+    if message != APPEAL_MESSAGE:
+        return
     decided_at = case_dates_dao.latest_decision_letter_sent_at(session, case.id)
     if decided_at is None:
         return

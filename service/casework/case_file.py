@@ -136,6 +136,22 @@ class TaskFile:
     previous_answers: dict[str, Any] = field(default_factory=dict)
     # Who sent the case back to this step, and why: (name, reasons).
     returned_by: tuple[str, str] | None = None
+    # Whether the person reading it is one of those kept off it, and whether they hold it.
+    excludes_you: bool = False
+    held_by_you: bool = False
+
+    @property
+    def can_claim(self) -> bool:
+        """Claim is offered only on an open, unheld task offered to the reader, who is not kept off it."""
+        return (self.task.status == "open" and self.task.assignee_id is None and self.offered_to_you
+                and not self.excludes_you)
+
+    @property
+    def can_take_over(self) -> bool:
+        """A step given to someone by continuity and not yet claimed by them: anyone else it is offered to,
+        and who is not kept off it, may take it over."""
+        return (self.task.status == "open" and self.task.assignee_id is not None and self.task.claimed_at is None
+                and not self.held_by_you and self.offered_to_you and not self.excludes_you)
 
 
 def load_case_file(db: Database, reference: str) -> CaseFile:
@@ -192,7 +208,9 @@ def load_task_file(db: Database, task_id: str, actor: Actor | None = None) -> Ta
             assignee=names.get(task.assignee_id),
             offered_to_you=actor is not None and actor.is_offered(
                 task.candidate_groups, tasks_dao.candidate_user_ids(session, task.id)),
-            excluded_user_ids=_excluded(session, case.id, spec),
+            excluded_user_ids=(excluded := _excluded(session, case.id, spec)),
+            excludes_you=actor is not None and actor.user_id in excluded,
+            held_by_you=actor is not None and task.assignee_id == actor.user_id,
             previous_answers=_previous_answers(task, tasks),
             returned_by=_returned_by(task, tasks, names),
         )

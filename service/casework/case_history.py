@@ -116,6 +116,15 @@ def load_case_history(db: Database, reference: str, at_seq: int | None = None) -
     )
 
 
+def case_events(db: Database, reference: str) -> tuple[str, list[AuditEvent]]:
+    """A case's reference and its audit events, oldest first, as stored (the API's history)."""
+    with db.reading() as session:
+        case = cases_dao.get_case_by_reference(session, reference.strip().upper())
+        if case is None:
+            raise NotFound("There is no case with that reference.")
+        return case.reference, list(audit_dao.list_events(session, case.instance_id))
+
+
 def load_path_overlay(db: Database, reference: str) -> dict[str, Any]:
     """The viewer's overlay for a case: where it went and where it is now."""
     with db.reading() as session:

@@ -24,6 +24,7 @@ from service.dao import cases_dao, instances_dao, processes_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.models import Case, CaseNote, ProcessVersion
 from service.notifications import outbox
+from service.people.roles import CASEWORKERS
 from workflows.forms import FormSchema
 
 CUSTOMER_QUESTIONS = frozenset({"new_customer", "customer_reference", "customer_name"})
@@ -66,7 +67,7 @@ def add_note(casework: Casework, actor: Actor, reference: str, form_data: Mappin
 
 def add_incident(casework: Casework, actor: Actor, reference: str, form_data: Mapping[str, Any]) -> None:
     """A further incident on an open case, recorded with the case's own incident form."""
-    if not actor.has_any_role(("caseworker",)):
+    if not actor.has_any_role(CASEWORKERS):
         raise NotAllowed("Only caseworkers can record an incident.")
     now = casework.clock.now()
     with casework.db.transaction() as session:
@@ -74,7 +75,7 @@ def add_incident(casework: Casework, actor: Actor, reference: str, form_data: Ma
         data = validated_by(incident_form(version), form_data, now, lambda: case_dates(session, case, now))
         definition = definition_of(version)
         ctx = StepContext(session, casework.engine, definition, instance, case, now, casework.provider)
-        case_events.record_incident(ctx, actor, data)
+        case_events.handle("incident_recorded", ctx, actor, data)
         outbox.on_case(session, "incident_recorded", case.id, now, by_user_id=actor.user_id)
         record_on_case(session, instance, [NewAuditEvent(
             "incident_added", actor.user_id, list(actor.roles), data={"form": data},

@@ -1,4 +1,5 @@
-"""Searching cases for auditors, and exporting what was found as CSV safe to open in a spreadsheet."""
+"""Searching cases (a page of them for the API; the auditors' search), and exporting what was found as CSV safe
+to open in a spreadsheet."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ import io
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from service.dao import cases_dao
 from service.dao.case_search_dao import CaseFilters, CaseRow
+from service.db import Database
 from workflows.calendar import LONDON, start_of_day
 
 STATUSES = {"open": "Open", "closed": "Closed"}
@@ -89,3 +93,12 @@ def csv_lines(rows: Iterable[CaseRow]) -> Iterator[str]:
         yield line((row.reference, row.customer_reference, row.customer_name, STATUSES.get(row.status, row.status),
                     row.stage, _instant(row.opened_at), _instant(row.closed_at), row.outcome, row.process_id,
                     row.version))
+
+
+def page_of_cases(db: Database, *, status: str | None, page: int, size: int,
+                  customer_reference: str | None = None) -> tuple[list[tuple[Any, Any]], int]:
+    """One page of cases, newest first, as (case, customer) pairs, and how many there are in all."""
+    with db.reading() as session:
+        rows, total = cases_dao.page_of_cases(session, status=status, page=page, size=size,
+                                              customer_reference=customer_reference)
+        return list(rows), total

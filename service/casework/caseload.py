@@ -16,8 +16,9 @@ from service.dao import caseload_dao, instances_dao, users_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.dao.caseload_dao import CaseloadFilters
 from service.models import Case, HumanTask
+from service.people.roles import DECIDERS
 
-MANAGERS = ("head_of_service", "executive")
+MANAGERS = DECIDERS
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Starting cases, completing their tasks and delivering appeals: the policy's write paths."""
+"""Starting cases, completing their tasks and delivering messages: the write paths of every process."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ from typing import Any
 from SpiffWorkflow.exceptions import WorkflowException
 
 from service.cases.starting import reference_prefix, refuse_unless_may_start
-from service.casework import business_keys, case_events, incidents, policy_records  # noqa: F401 - registers handlers
+from service.casework import business_keys, case_events, incidents
 from service.casework.actors import Actor, parse_actor_list, record_actor, refuse_excluded_actor
-from service.casework.appeals import APPEAL_MESSAGE, refuse_second_appeal
 from service.casework.case_dates import case_dates
 from service.casework.definitions import definition_of, deployed_version
 from service.casework.errors import Conflict, NotAllowed, NotFound, ProcessProblem, StepBudgetExceeded
@@ -31,7 +30,7 @@ from service.letters.context import Provider
 from service.models import Case, ProcessInstance
 from service.notifications import outbox
 from service.observability.metrics import TASK_COMPLETIONS
-from service.packs.registry import pack_for
+from service.packs.registry import Pack, pack_for
 from workflows.budget import BudgetExceeded
 from workflows.clock import Clock
 from workflows.engine import CaseEngine, ErrorNotCaught, NoOneWaiting, TaskNotReady
@@ -116,11 +115,9 @@ def diagram_problems() -> Iterator[None]:
         ) from None
 
 
-def _not_waiting(message: str, label: str) -> str:
-    if message == "appeal_received":  # the policy's own words for its one message
-        return ("This case is not waiting for that now: an appeal can be recorded only while a restriction "
-                "is in force and no other appeal or extension letter is in progress. Nothing was saved.")
-    return f"This case is not waiting for ‘{label}’ now, so nothing was saved."
+def _not_waiting(pack: Pack | None, message: str, label: str) -> str:
+    words = pack.not_waiting.get(message) if pack else None
+    return words or f"This case is not waiting for ‘{label}’ now, so nothing was saved."
 
 
 class Casework:
@@ -295,9 +292,10 @@ class Casework:
                     raise NotFound("There is no case with that reference.")
                 failing_at = (instance.id, "")
                 case = cases_dao.get_case_by_instance(session, instance.id)
-                if message == APPEAL_MESSAGE:
-                    refuse_second_appeal(session, case)
                 version, definition = deployed_version(session, instance.process_version_id)
+                pack = pack_for(definition.process_id)
+                for check in pack.message_checks if pack else ():
+                    check(session, case, message)
                 spec = definition.messages.get(message)
                 if spec is None:
                     raise NotFound(f"This case's process has no message called {message[:80]!r}.")
@@ -311,11 +309,12 @@ class Casework:
                     with diagram_problems():
                         step = self.engine.deliver_message(workflow, message, data)
                 except NoOneWaiting:
-                    raise Conflict(_not_waiting(spec.name, spec.label)) from None
+                    raise Conflict(_not_waiting(pack, spec.name, spec.label)) from None
                 ctx = StepContext(session, self.engine, definition, instance, case, now, self.provider)
                 case_events.apply(ctx, actor, step, workflow)
-                if message == "appeal_received":  # the policy's one message (case_file.APPEAL_MESSAGE)
-                    outbox.on_case(session, "appeal_received", case.id, now, by_user_id=actor.user_id)
+                notice = pack.message_notices.get(message) if pack else None
+                if notice:
+                    outbox.on_case(session, notice, case.id, now, by_user_id=actor.user_id)
                 with state_budget():
                     save_step(ctx, workflow, step, [NewAuditEvent(
                         "message_received", actor.user_id, list(actor.roles), data={"message": message, "form": data},

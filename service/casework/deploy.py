@@ -12,7 +12,7 @@ import orjson
 
 from service.cases.retention import retention_problems
 from service.cases.starting import prefix_problem
-from service.casework import case_events, date_rules, guardrails
+from service.casework import case_events, date_rules
 from service.dao import processes_dao
 from service.db import Database
 from service.models import ProcessVersion
@@ -89,10 +89,19 @@ def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str, called=N
         if bad_prefix:
             problems.append(Problem(None, bad_prefix))
         problems += [Problem(None, message) for message in retention_problems(definition)]
-        problems += guardrails.policy_problems(definition, case_events.known_case_events())
+        problems += _case_event_problems(definition)
+        pack = pack_for(definition.process_id)
+        for pack_check in pack.deploy_checks if pack else ():
+            problems += pack_check(definition, case_events.known_case_events())
     if problems:
         raise DeploymentError(problems)
     return definitions
+
+
+def _case_event_problems(definition: ProcessDefinition) -> list[Problem]:
+    known = case_events.known_case_events()
+    return [Problem(element, f"The case event {name!r} is not one the service knows.")
+            for element, name in definition.case_events.items() if name not in known]
 
 
 def forms_used(definition: ProcessDefinition, forms: Mapping[str, Any]) -> dict[str, Any]:

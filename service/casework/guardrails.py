@@ -19,13 +19,11 @@ DECIDERS = frozenset({"head_of_service", "executive"})
 RESTRICTION_STARTS = frozenset({"decision_letter_sent", "restriction_dates_set"})
 
 
-def policy_problems(definition: ProcessDefinition, known_case_events: Iterable[str]) -> list[Problem]:
-    problems = [
-        Problem(element, f"The case event {name!r} is not one the service knows.")
-        for element, name in definition.case_events.items() if name not in set(known_case_events)
-    ]
+def policy_problems(definition: ProcessDefinition, known_case_events: Iterable[str] = ()) -> list[Problem]:
+    """The pack's deploy check (``Pack.deploy_checks``): the safeguards the policy requires."""
     if definition.process_id != POLICY_PROCESS:
-        return problems
+        return []
+    problems: list[Problem] = []
     approvals = _tasks_recording(definition, "approver")
     proposals = _tasks_recording(definition, "proposer")
     reviewers = _tasks_recording(definition, "reviewer")

@@ -26,10 +26,11 @@ from service.dao.tasks_dao import TaskConflict
 from service.models import HumanTask, User
 from service.notifications import outbox
 from service.people.groups import members_of_any
+from service.people.roles import DECIDERS
 from workflows.calendar import london_date, start_of_day
 from workflows.forms import FormSchema
 
-REASSIGNERS = ("head_of_service", "executive")
+REASSIGNERS = DECIDERS
 _GONE = "This task has already been completed or has moved on, so nothing was changed."
 _TAKEN = "Someone else has picked up this task, so nothing was changed."
 

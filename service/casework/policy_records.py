@@ -6,7 +6,7 @@ Each handler receives the data as it stood when its element completed (see ``cas
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from service.casework import translations
@@ -17,7 +17,8 @@ from service.casework.letters import agreed_letter_format, store_sent_letter
 from service.casework.restrictions import end_restrictions
 from service.casework.steps import StepContext
 from service.dao import cases_dao
-from service.models import Adjustment
+from service.models import Adjustment, Incident
+from workflows.calendar import LONDON
 
 _EVENTS_WITHOUT_RECORDS = (
     "incident_assessed", "informal_resolution_tried", "restriction_proposed", "proposal_decided",
@@ -95,3 +96,28 @@ def _send(ctx: StepContext, actor: Actor | None, event: str, data: Mapping[str, 
     ctx.session.add_all(plan.starting)
     store_sent_letter(ctx.session, ctx.case, plan.context, actor_id=actor.user_id if actor else None,
                       method=data.get(task.method_field), now=ctx.now)
+
+
+@handles("incident_recorded")
+def record_incident(ctx: StepContext, actor: Actor | None, data: Mapping[str, Any]) -> None:
+    ctx.session.add(Incident(
+        case_id=ctx.case.id,
+        customer_id=ctx.case.customer_id,
+        occurred_at=_local_instant(data.get("incident_datetime") or data.get("occurred_at")) or ctx.now,
+        channels=list(data.get("channels", [])),
+        categories=list(data.get("behaviour_categories", [])),
+        description=data.get("what_happened", ""),
+        details={k: v for k, v in data.items() if k not in {"what_happened"}},
+        recorded_by_id=actor.user_id if actor else None,
+        recorded_at=ctx.now,
+    ))
+
+
+def _local_instant(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=LONDON)).astimezone(UTC)

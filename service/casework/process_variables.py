@@ -14,8 +14,9 @@ from service.casework.errors import Conflict, NotAllowed, NotFound
 from service.dao import audit_dao, instances_dao, tasks_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.dao.instances_dao import StaleInstance
+from service.people.roles import STAFF_AND_AUDITORS
 
-READER_ROLES = ("caseworker", "head_of_service", "executive", "auditor")
+READER_ROLES = STAFF_AND_AUDITORS
 WRITER_ROLES = ("worker",)
 
 

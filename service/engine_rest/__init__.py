@@ -57,7 +57,6 @@ def _caller() -> str:
 
 
 def init_app(app: Flask) -> None:
-    from service.app import csrf
     from service.engine_rest import (  # noqa: F401 - registers the routes
         deployments,
         external_tasks,
@@ -68,6 +67,7 @@ def init_app(app: Flask) -> None:
         tasks,
         version,
     )
+    from service.security import csrf
 
     csrf.exempt(blueprint)
     limiter.limit(_limit, key_func=_caller)(blueprint)

@@ -19,9 +19,10 @@ from service.engine_rest import blueprint
 from service.engine_rest.fields import InvalidRequest, camunda_time, query_flag, query_int, query_text
 from service.engine_rest.representations import definition_id, history_process_instance
 from service.models import ProcessVersion
+from service.people.roles import STAFF_AND_AUDITORS
 from workflows.xml_safety import parse_untrusted_xml
 
-READERS = ("caseworker", "head_of_service", "executive", "auditor")
+READERS = STAFF_AND_AUDITORS
 INCIDENT_READERS = ("admin", "auditor", "worker")
 INCIDENT_TYPES = {"external_task": "failedExternalTask", "timer": "failedJob"}
 

@@ -18,8 +18,8 @@ from service.engine_rest.fields import body, boolean, query_flag, query_int, que
 from service.engine_rest.representations import task
 from service.engine_rest.variables import plain, typed_all
 from service.models import ROLES
+from service.people.roles import STAFF
 
-STAFF = ("caseworker", "head_of_service", "executive")
 READERS = (*STAFF, "auditor")
 NO_CONTENT = ("", 204)
 

@@ -56,6 +56,13 @@ class Pack:
     # What a decision-maker reads above the form of a step, by the step's case event: (a template with a
     # ``brief(view)`` macro, a loader ``(db, task_file) -> view`` or None when there is nothing to show).
     task_briefs: Mapping[str, tuple[str, Callable[..., Any]]] = field(default_factory=dict)
+    # Checks before a message reaches one of the pack's cases: (session, case, message name) -> None; a check
+    # refuses the message by raising a Conflict (the policy hears one appeal per decision).
+    message_checks: tuple[Callable[..., None], ...] = ()
+    # Notices queued when a message reaches one of the pack's cases: message name -> notice event name.
+    message_notices: Mapping[str, str] = field(default_factory=dict)
+    # What to say when a case is not waiting for a message: message name -> words (else the platform's).
+    not_waiting: Mapping[str, str] = field(default_factory=dict)
     # Words the platform's pages may show for this pack's cases (e.g. "start_label": "Record an incident").
     wording: Mapping[str, str] = field(default_factory=dict)
 

@@ -8,34 +8,21 @@ from __future__ import annotations
 import io
 import time
 
-from flask import Blueprint, Response, abort, g, jsonify, render_template, request, send_file, url_for
+from flask import Blueprint, Response, g, jsonify, render_template, request, send_file, url_for
 
 from service.auth.permissions import allow
-from service.casework import access_log
+from service.casework import access_log, audit_reading
 from service.casework.access_search import access_request
-from service.casework.audit_verify import verify_all
 from service.casework.case_history import load_case_history, load_path_overlay
 from service.casework.case_search import STATUSES, csv_lines, search_request
 from service.casework.compliance import check_all_cases, lifting_grace
-from service.casework.definitions import definition_of
 from service.casework.policy_figures import policy_figures
-from service.dao import (
-    access_log_dao,
-    anchors_dao,
-    case_search_dao,
-    cases_dao,
-    compliance_dao,
-    history_dao,
-    letters_dao,
-    path_counts_dao,
-    processes_dao,
-    users_dao,
-)
+from service.people.roles import STAFF_AND_AUDITORS
 from service.views.helpers import filter_args, page_links, runtime
 
 blueprint = Blueprint("audit", __name__, url_prefix="/audit")
 AUDITOR = ("auditor",)
-LETTER_READERS = ("caseworker", "head_of_service", "executive", "auditor")
+LETTER_READERS = STAFF_AND_AUDITORS
 PAGE_SIZE = 50
 MAX_PAGE = 100_000
 
@@ -43,15 +30,7 @@ MAX_PAGE = 100_000
 @blueprint.route("")
 @allow(*AUDITOR)
 def index():
-    with runtime().db.reading() as session:
-        figures = {
-            "cases": case_search_dao.count_cases_by_status(session),
-            "restrictions": compliance_dao.count_active_restrictions(session)[0],
-            "events": history_dao.count_events(session),
-            "anchors": anchors_dao.count_anchors(session),
-            "latest_anchor": anchors_dao.latest_anchor(session),
-        }
-    return render_template("audit/index.html", figures=figures)
+    return render_template("audit/index.html", figures=audit_reading.audit_figures(runtime().db))
 
 
 @blueprint.route("/cases")
@@ -59,9 +38,8 @@ def index():
 def cases():
     asked = search_request(request.args)
     page = _page()
-    with runtime().db.reading() as session:
-        rows, total = case_search_dao.page_of_cases(session, asked.filters, page=page, size=PAGE_SIZE)
-        choices = case_search_dao.filter_choices(session)
+    found = audit_reading.search_cases(runtime().db, asked.filters, page, PAGE_SIZE)
+    rows, total, choices = found.rows, found.total, found.choices
     options = {
         "status": list(STATUSES.items()), "stage": [(s, s) for s in choices.stages],
         "outcome": [(o, o) for o in choices.outcomes],
@@ -76,13 +54,8 @@ def cases():
 @blueprint.route("/cases.csv")
 @allow(*AUDITOR)
 def cases_csv():
-    filters, db = search_request(request.args).filters, runtime().db
-
-    def lines():
-        with db.reading() as session:
-            yield from csv_lines(case_search_dao.stream_cases(session, filters))
-
-    return Response(lines(), mimetype="text/csv", headers={
+    rows = audit_reading.stream_case_rows(runtime().db, search_request(request.args).filters)
+    return Response(csv_lines(rows), mimetype="text/csv", headers={
         "Content-Disposition": 'attachment; filename="cases.csv"',
     })
 
@@ -104,12 +77,8 @@ def case_path(reference: str):
 @blueprint.route("/cases/<reference>/letters/<int(max=2147483647):letter_id>")
 @allow(*LETTER_READERS)
 def letter(reference: str, letter_id: int):
-    with runtime().db.reading() as session:
-        case = cases_dao.get_case_by_reference(session, reference.strip().upper())
-        found = letters_dao.get_letter(session, letter_id)
-    if case is None or found is None or found.case_id != case.id or found.status != "sent":
-        abort(404)
-    access_log.record_view(runtime(), g.actor, "letter", f"{case.reference}/{found.id}")
+    case_reference, found = audit_reading.case_letter(runtime().db, reference, letter_id, sent_only=True)
+    access_log.record_view(runtime(), g.actor, "letter", f"{case_reference}/{found.id}")
     return send_file(io.BytesIO(found.content), mimetype=found.media_type, as_attachment=True,
                      download_name=found.filename)
 
@@ -117,36 +86,27 @@ def letter(reference: str, letter_id: int):
 @blueprint.route("/processes")
 @allow(*AUDITOR)
 def processes():
-    with runtime().db.reading() as session:
-        versions = path_counts_dao.list_versions_in_use(session)
-    return render_template("audit/processes.html", versions=versions)
+    return render_template("audit/processes.html", versions=audit_reading.versions_in_use(runtime().db))
 
 
 @blueprint.route("/processes/<int(max=2147483647):version_id>")
 @allow(*AUDITOR)
 def heatmap(version_id: int):
-    with runtime().db.reading() as session:
-        version = _version(session, version_id)
-        counts = path_counts_dao.cases_passing_each_element(session, version_id)
-    names = definition_of(version).element_names
-    rows = sorted(((names.get(e, e), n) for e, n in counts.items()), key=lambda row: (-row[1], row[0]))
+    version, rows = audit_reading.busiest_elements(runtime().db, version_id)
     return render_template("audit/heatmap.html", version=version, rows=rows)
 
 
 @blueprint.route("/processes/<int(max=2147483647):version_id>/heatmap.json")
 @allow(*AUDITOR)
 def heatmap_overlay(version_id: int):
-    with runtime().db.reading() as session:
-        _version(session, version_id)
-        counts = path_counts_dao.cases_passing_each_element(session, version_id)
+    _, counts = audit_reading.element_counts(runtime().db, version_id)
     return jsonify({"completed": [], "active": [], "taken_flows": [], "counts": counts, "changed": None})
 
 
 @blueprint.route("/processes/<int(max=2147483647):version_id>/diagram.bpmn")
 @allow(*AUDITOR)
 def diagram(version_id: int):
-    with runtime().db.reading() as session:
-        version = _version(session, version_id)
+    version = audit_reading.process_version(runtime().db, version_id)
     return Response(version.bpmn_xml, mimetype="application/xml")
 
 
@@ -156,8 +116,7 @@ def verify():
     report = seconds = None
     if request.args.get("check") == "yes":
         started = time.perf_counter()
-        with runtime().db.reading() as session:
-            report = verify_all(session)
+        report = audit_reading.verify_audit_log(runtime().db)
         seconds = time.perf_counter() - started
     return render_template("audit/verify.html", report=report, seconds=seconds)
 
@@ -175,19 +134,10 @@ def compliance():
 def access_log_page():
     asked = access_request(request.args)
     page = _page()
-    with runtime().db.reading() as session:
-        entries, total = access_log_dao.page_of_entries(session, asked.filters, page=page, size=PAGE_SIZE)
-        users = users_dao.list_users(session)
+    entries, total, users = audit_reading.access_log_entries(runtime().db, asked.filters, page, PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
     return render_template("audit/access_log.html", asked=asked, entries=entries, total=total, users=users,
                            kinds=access_log.KINDS, pagination=page_links("audit.access_log_page", page, pages))
-
-
-def _version(session, version_id: int):
-    version = processes_dao.get_version(session, version_id)
-    if version is None:
-        abort(404)
-    return version
 
 
 def _page() -> int:

@@ -10,10 +10,10 @@ from service.casework import caseload
 from service.casework.errors import FieldProblem, InvalidInput
 from service.dao import users_dao
 from service.dao.caseload_dao import CASE_SORTS, CaseloadFilters
+from service.people.roles import STAFF
 from service.views.helpers import runtime
 
 blueprint = Blueprint("caseload", __name__, url_prefix="/caseload")
-STAFF = ("caseworker", "head_of_service", "executive")
 
 
 def _filters() -> CaseloadFilters:

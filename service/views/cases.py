@@ -12,12 +12,12 @@ from service.casework.case_file import APPEAL_MESSAGE, load_case_file, load_case
 from service.casework.cases import POLICY_PROCESS
 from service.casework.errors import Conflict, InvalidInput
 from service.casework.timeline import version_form
+from service.people.roles import STAFF
 from service.views.helpers import flash_problem, runtime
 from service.views.schema_forms import error_summary, form_data, form_fields
 from workflows.forms import FormSchema
 
 blueprint = Blueprint("cases", __name__, url_prefix="/cases")
-STAFF = ("caseworker", "head_of_service", "executive")
 # Anyone who works on tasks, and auditors; a pack narrows who reads its own cases (cases.reading).
 READERS = (TASK_WORKER, "auditor")
 PROCESS_ID = POLICY_PROCESS

@@ -7,10 +7,11 @@ from flask import Blueprint, g, render_template, request
 from service.auth.permissions import allow
 from service.casework import access_log
 from service.casework.customer_file import find_customers, load_customer_file
+from service.people.roles import STAFF_AND_AUDITORS
 from service.views.helpers import runtime
 
 blueprint = Blueprint("customers", __name__, url_prefix="/customers")
-READERS = ("caseworker", "head_of_service", "executive", "auditor")
+READERS = STAFF_AND_AUDITORS
 
 
 @blueprint.route("")

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, flash, g, make_response, redirect, send_file, url_for
+from flask import Blueprint, flash, g, make_response, redirect, send_file, url_for
 
 from service.auth.permissions import allow
-from service.casework import access_log, letter_preview
+from service.casework import access_log, audit_reading, letter_preview
 from service.casework.errors import CaseworkError
-from service.dao import cases_dao, letters_dao
 from service.letters.render import render_html
+from service.people.roles import STAFF, STAFF_AND_AUDITORS
 from service.views.helpers import flash_problem, runtime
 
 blueprint = Blueprint("letters", __name__)
-STAFF = ("caseworker", "head_of_service", "executive")
-READERS = (*STAFF, "auditor")
+READERS = STAFF_AND_AUDITORS
 
 # The letter is a standalone document with its own embedded CSS and nothing else: it may be framed by
 # our own task page, runs no script, loads nothing, and is sandboxed even when opened on its own.
@@ -63,12 +62,8 @@ def proposed_letter(task_id: str):
 @blueprint.route("/cases/<reference>/letters/<int:letter_id>/pdf")
 @allow(*READERS)
 def download(reference: str, letter_id: int):
-    with runtime().db.reading() as session:
-        case = cases_dao.get_case_by_reference(session, reference.strip().upper())
-        letter = letters_dao.get_letter(session, letter_id)
-    if case is None or letter is None or letter.case_id != case.id:
-        abort(404)
-    access_log.record_view(runtime(), g.actor, "letter", f"{case.reference}/{letter.id}")
+    case_reference, letter = audit_reading.case_letter(runtime().db, reference, letter_id)
+    access_log.record_view(runtime(), g.actor, "letter", f"{case_reference}/{letter.id}")
     return send_file(io.BytesIO(letter.content), mimetype=letter.media_type, as_attachment=True,
                      download_name=letter.filename)
 

@@ -6,8 +6,10 @@ import json
 from functools import lru_cache
 
 from flask import Flask, current_app, g, request, url_for
+from werkzeug.local import LocalProxy
 
 from service.casework.actors import TASK_WORKER
+from service.people.roles import CASEWORKERS, DECIDERS, STAFF_AND_AUDITORS, Permissions
 from service.resources import STATIC
 
 DIST = STATIC / "dist"
@@ -16,11 +18,11 @@ DIST = STATIC / "dist"
 NAVIGATION = (
     ("inbox.inbox", "Tasks", (TASK_WORKER,)),
     ("caseload.mine", "My cases", (TASK_WORKER,)),
-    ("caseload.team", "Team cases", ("head_of_service", "executive")),
-    ("caseload.workload", "Workload", ("head_of_service", "executive")),
-    ("cases.record_incident", "Record an incident", ("caseworker",)),
+    ("caseload.team", "Team cases", DECIDERS),
+    ("caseload.workload", "Workload", DECIDERS),
+    ("cases.record_incident", "Record an incident", CASEWORKERS),
     ("starting.index", "Start a case", (TASK_WORKER,)),
-    ("customers.search", "Customers", ("caseworker", "head_of_service", "executive", "auditor")),
+    ("customers.search", "Customers", STAFF_AND_AUDITORS),
     ("processes.index", "Processes", ("process_owner",)),
     ("audit.index", "Audit", ("auditor",)),
     ("admin.index", "Administration", ("admin",)),
@@ -58,4 +60,7 @@ def navigation_items() -> list[dict[str, object]]:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(asset_url=asset_url, navigation_items=navigation_items)
+    # ``may``: what the signed-in person may do, so that no template names a role. A global (not a context
+    # variable) so that imported macros see it too; read afresh on every request.
+    app.jinja_env.globals.update(asset_url=asset_url, navigation_items=navigation_items,
+                                 may=LocalProxy(lambda: Permissions(g.get("actor"))))

@@ -1,11 +1,13 @@
 """What the Unacceptable Behaviour Policy registers with the platform.
 
-Most of the policy's code still lives in ``service/casework/`` (moving it is a later, quiet-house
-step); this is the pack's interface, and new policy code goes beside it.
+The pack's modules sit beside this one; this is the pack's interface to the platform.
 """
 
 from __future__ import annotations
 
+from service.casework import policy_records  # noqa: F401 - registers the policy's case event handlers
+from service.casework.appeals import APPEAL_MESSAGE, refuse_second_appeal
+from service.casework.guardrails import policy_problems
 from service.packs.registry import GroupSeed, Pack
 from service.packs.unacceptable_behaviour.briefs import TASK_BRIEFS
 
@@ -38,12 +40,15 @@ PACK = Pack(
     case_panels=("packs/unacceptable_behaviour/summary_panel.html",),
     task_briefs=TASK_BRIEFS,
     case_readers=("caseworker", "head_of_service", "executive", "auditor"),
+    deploy_checks=(policy_problems,),
+    message_checks=(refuse_second_appeal,),
+    message_notices={APPEAL_MESSAGE: "appeal_received"},
+    not_waiting={APPEAL_MESSAGE: "This case is not waiting for that now: an appeal can be recorded only while a "
+                                 "restriction is in force and no other appeal or extension letter is in progress. "
+                                 "Nothing was saved."},
     wording={
         "start_label": "Record an incident",
         "start_hint": "An incident of unacceptable behaviour by a customer towards staff.",
         "start_refused": "Only caseworkers can record an incident.",
-        "message_refused": "This case is not waiting for that now: an appeal can be recorded only while a "
-                           "restriction is in force and no other appeal or extension letter is in progress. "
-                           "Nothing was saved.",
     },
 )
