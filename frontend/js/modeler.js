@@ -186,8 +186,13 @@ function start(container) {
     });
   }
 
+  // A new process (no data-bpmn-url) starts from the blank diagram.
   async function load() {
-    await open(() => getText(container.dataset.bpmnUrl), 'The diagram could not be opened');
+    if (container.dataset.bpmnUrl) {
+      await open(() => getText(container.dataset.bpmnUrl), 'The diagram could not be opened');
+    } else {
+      await open(async () => blankDiagram(container.dataset.processId), 'The blank diagram could not be opened');
+    }
   }
 
   async function open(readXml, failure) {
