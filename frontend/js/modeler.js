@@ -14,6 +14,7 @@ import lintConfig from 'ubp:bpmnlint-config';
 import { getText, postJson, sameOriginUrl, RequestError } from './lib/http.js';
 import { clearMessages, showErrors, showSuccess } from './lib/messages.js';
 import { errorMarkers } from './lib/error-markers.js';
+import SupportedPropertiesModule from './lib/supported-properties.js';
 
 const container = document.getElementById('modeler');
 if (container) {
@@ -68,6 +69,7 @@ function start(container) {
       BpmnPropertiesProviderModule,
       CamundaPlatformPropertiesProviderModule,
       CamundaPlatformBehaviorsModule,
+      SupportedPropertiesModule,
       lintModule
     ],
     moddleExtensions: { camunda: camundaModdle }

@@ -89,14 +89,14 @@ def new_process_source(db: Database, content: bytes) -> ProcessSource:
     process_ids = [p.get("id") for p in root.iter("{http://www.omg.org/spec/BPMN/20100524/MODEL}process")
                    if p.get("isExecutable") == "true" and p.get("id")]
     if not process_ids:
-        raise DeploymentError([Problem(None, "The diagram has no executable process: select the canvas and tick "
+        raise DeploymentError([Problem(None, "The diagram has no executable process: click the canvas and tick "
                                              "'Executable' in the panel.")])
     with db.reading() as session:
         taken = [pid for pid in process_ids if processes_dao.get_latest_version(session, pid) is not None]
     if taken:
         raise DeploymentError([Problem(taken[0], (
-            f"A process with the id {taken[0]!r} already exists: give this one another id (select the canvas, "
-            "then ID in the panel), or edit that process from the processes page."))])
+            f"A process with the id {taken[0]!r} already exists: give this one another id (click the canvas, "
+            "then ID in the panel), or edit that process on the processes page."))])
     return ProcessSource(process_ids[0], content.decode("utf-8"), {})
 
 
