@@ -107,19 +107,18 @@ def _positive(text: str) -> str:
 
 
 def _split(body: str) -> list[str]:
-    """Split at commas outside quotes, brackets and parentheses."""
-    parts, current, depth, quoted = [], [], 0, False
+    """Split at commas outside quotes, intervals and calls. An interval may open with ``]`` and close with ``[``,
+    so each bracket or parenthesis toggles being inside one rather than counting depth."""
+    parts, current, inside, quoted = [], [], False, False
     previous = ""
     for char in body:
         if quoted:
             quoted = not (char == '"' and previous != "\\")
         elif char == '"':
             quoted = True
-        elif char in "([":
-            depth += 1
-        elif char in ")]":
-            depth = max(depth - 1, 0)
-        elif char == "," and depth == 0:
+        elif char in "()[]":
+            inside = not inside
+        elif char == "," and not inside:
             parts.append("".join(current))
             current = []
             previous = char

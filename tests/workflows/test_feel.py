@@ -23,7 +23,8 @@ def _matches(entry: str, value, **data) -> bool:
     ('not("a")', "a", False), ('not("a", "b")', "c", True), ("not([1..3])", 5, True),
     ("-", "anything", True), ("", None, True), ("true", True, True), ("null", None, True),
     ('date("2027-01-31")', "2027-01-31", True), ('>= date("2027-01-31")', "2027-02-01", True),
-    ('"x", [1..5]', 3, True), ('"x", [1..5]', 7, False),
+    ('"x", [1..5]', 3, True), ('"x", [1..5]', 7, False), ("[1..5[, 7", 7, True), ("]1..5], 0", 0, True),
+    ("[1..5[, 7", 5, False),
 ])
 def test_unary_tests_match_as_in_camunda(entry, value, expected):
     assert _matches(entry, value) is expected
