@@ -6,7 +6,9 @@ naming the element, instead of deploying a case that would stop there for ever:
 - service, send and business rule tasks implemented in Java (``camunda:class``,
   ``camunda:delegateExpression``, ``camunda:expression``) or by a connector;
 - a service or send task with no implementation at all;
-- a call activity that calls its own process, directly or through others in the same file.
+- a call activity that calls its own process, directly or through others in the same file;
+- a user task or start event with a Camunda Form (``camunda:formRef``), which is not served here (it would
+  otherwise become a "mark as done" form without a word).
 
 External tasks (``camunda:type="external"``) are checked in ``workflows.external_tasks``.
 Plain ``task`` and ``manualTask`` are not refused: they pass straight through (see ``pass_through``).
@@ -30,6 +32,12 @@ def element_problems(root: etree._Element) -> list[tuple[str | None, str]]:
             reason = _implementation_problem(task, kind)
             if reason:
                 problems.append((task.get("id"), f"The {_words(kind)} {_label(task)} {reason}"))
+    for kind in ("userTask", "startEvent"):
+        for element in root.iterfind(f".//bpmn:{kind}", NS):
+            if element.get(f"{{{CAMUNDA}}}formRef") is not None:
+                problems.append((element.get("id"), f"The {_words(kind)} {_label(element)} uses a Camunda Form "
+                                 "(camunda:formRef), which this platform does not serve. Use a form key naming a "
+                                 "JSON form of the process, or form fields (generated task forms)."))
     problems += recursion_problems([root])
     return problems
 
@@ -85,7 +93,8 @@ def pass_through(specs) -> None:
 
 
 def _words(kind: str) -> str:
-    return {"serviceTask": "service task", "sendTask": "send task", "businessRuleTask": "business rule task"}[kind]
+    return {"serviceTask": "service task", "sendTask": "send task", "businessRuleTask": "business rule task",
+            "userTask": "user task", "startEvent": "start event"}[kind]
 
 
 def _label(task: etree._Element) -> str:

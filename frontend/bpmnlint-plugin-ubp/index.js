@@ -6,8 +6,10 @@ module.exports = {
       rules: {
         'executable-process': 'error',
         'user-task-form': 'error',
+        'user-task-dates': 'error',
         'task-implementation': 'error',
-        'user-task-assignment': 'warn'
+        'user-task-assignment': 'error',
+        'reserved-ids': 'error'
       }
     }
   }

@@ -15,6 +15,7 @@ import { getText, postJson, sameOriginUrl, RequestError } from './lib/http.js';
 import { clearMessages, showErrors, showSuccess } from './lib/messages.js';
 import { errorMarkers } from './lib/error-markers.js';
 import { addZoomButtons, openReadable } from './lib/zoom.js';
+import SupportedPropertiesModule from './lib/supported-properties.js';
 
 const container = document.getElementById('modeler');
 if (container) {
@@ -73,6 +74,7 @@ function start(container) {
       BpmnPropertiesProviderModule,
       CamundaPlatformPropertiesProviderModule,
       CamundaPlatformBehaviorsModule,
+      SupportedPropertiesModule,
       lintModule
     ],
     moddleExtensions: { camunda: camundaModdle }
@@ -193,8 +195,13 @@ function start(container) {
     });
   }
 
+  // A new process (no data-bpmn-url) starts from the blank diagram.
   async function load() {
-    await open(() => getText(container.dataset.bpmnUrl), 'The diagram could not be opened');
+    if (container.dataset.bpmnUrl) {
+      await open(() => getText(container.dataset.bpmnUrl), 'The diagram could not be opened');
+    } else {
+      await open(async () => blankDiagram(container.dataset.processId), 'The blank diagram could not be opened');
+    }
   }
 
   async function open(readXml, failure) {

@@ -102,10 +102,11 @@ def diagram_problems() -> Iterator[None]:
         ) from None
     except (WorkflowException, SandboxError) as error:
         cause = error.__cause__ if isinstance(error.__cause__, SandboxError) else error
-        where = getattr(getattr(error, "task_spec", None), "bpmn_name", None) or "a step"
+        spec = getattr(error, "task_spec", None)
+        where = getattr(spec, "bpmn_name", None) or "a step"
         raise ProcessProblem(
             f"The process diagram could not run {where!s}: {str(cause)[:300]} "
-            "Nothing was saved. Please tell the process owner."
+            "Nothing was saved. Please tell the process owner.", getattr(spec, "bpmn_id", None),
         ) from None
     except Exception as error:
         log.warning("the process diagram failed with %s", type(error).__name__)
@@ -263,8 +264,8 @@ class Casework:
     def _record_process_problem(self, where: tuple[int, str] | None, problem: ProcessProblem, now: datetime) -> None:
         """The step rolled back and the person was told; an incident tells the administrators too."""
         if where is not None:
-            incidents.open_incident_apart(self.db, where[0], kind="script", element_id=where[1], now=now,
-                                          message=problem.message)
+            incidents.open_incident_apart(self.db, where[0], kind="script", element_id=problem.element_id or where[1],
+                                          now=now, message=problem.message)
 
     # -- messages ----------------------------------------------------------------------------
 

@@ -44,15 +44,19 @@ class InvalidInput(CaseworkError):
 class ProcessProblem(CaseworkError):
     """The diagram itself could not run this step (a broken or refused expression, an exceeded step
     budget). Nothing was saved. 422: the request was understood and refused, and the person's answers
-    are kept so they can try again once the process owner has fixed the diagram."""
+    are kept so they can try again once the process owner has fixed the diagram. ``element_id`` names the
+    element that failed (a timer whose date the answers made unusable), when the engine says which."""
 
     status = 422
+
+    def __init__(self, message: str, element_id: str | None = None) -> None:
+        super().__init__(message)
+        self.element_id = element_id
 
 
 class StepBudgetExceeded(ProcessProblem):
     """The step did more engine work than one request may; ``reason`` and ``element_id`` say what."""
 
     def __init__(self, message: str, reason: str, element_id: str) -> None:
-        super().__init__(message)
+        super().__init__(message, element_id)
         self.reason = reason
-        self.element_id = element_id

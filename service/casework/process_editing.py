@@ -79,6 +79,27 @@ def _source(session: Session, process_id: str, version: int | None, draft: int |
     return ProcessSource(process_id, chosen.bpmn_xml, _over(latest, chosen.forms), version=chosen, latest=latest)
 
 
+def new_process_source(db: Database, content: bytes) -> ProcessSource:
+    """What a diagram drawn from blank (or opened from a file) outside any process will create: its first
+    executable process, which must not exist yet. Raises DeploymentError saying why not."""
+    try:
+        root = parse_untrusted_xml(content)
+    except UnsafeXmlError as error:
+        raise DeploymentError([Problem(None, str(error))]) from None
+    process_ids = [p.get("id") for p in root.iter("{http://www.omg.org/spec/BPMN/20100524/MODEL}process")
+                   if p.get("isExecutable") == "true" and p.get("id")]
+    if not process_ids:
+        raise DeploymentError([Problem(None, "The diagram has no executable process: click the canvas and tick "
+                                             "'Executable' in the panel.")])
+    with db.reading() as session:
+        taken = [pid for pid in process_ids if processes_dao.get_latest_version(session, pid) is not None]
+    if taken:
+        raise DeploymentError([Problem(taken[0], (
+            f"A process with the id {taken[0]!r} already exists: give this one another id (click the canvas, "
+            "then ID in the panel), or edit that process on the processes page."))])
+    return ProcessSource(process_ids[0], content.decode("utf-8"), {})
+
+
 def _over(latest: ProcessVersion | None, forms: Mapping[str, Any]) -> dict[str, Any]:
     return {**(latest.forms if latest else {}), **forms}
 

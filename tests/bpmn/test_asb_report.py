@@ -8,12 +8,15 @@ report with the policy's.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from workflows.definitions import ProcessDefinition, parse_definitions
+from workflows.form_dialect import meta_schema, normalise
 
 from .conftest import BPMN_DIR
 
@@ -70,3 +73,25 @@ def test_the_deadline_passing_first_closes_the_case(new_case):
     case.set_time(datetime(2026, 3, 9, 17, 0, tzinfo=UTC))
     assert case.finished and "End_NoEvidence" in case.completed
     assert "Task_DecideAction" not in case.completed
+
+
+def test_its_forms_are_standard_json_schema_with_widgets_inferred():
+    """No product keyword decides how a question looks: each form passes draft 2020-12's own meta-schema and the
+    published dialect, and the renderer infers every widget from type, format, oneOf and maxLength."""
+    keys = {element.get("{http://camunda.org/schema/1.0/bpmn}formKey") for element in _elements()} - {None}
+    keys |= {element.get("value") for element in _elements() if element.get("name") == "formKey"}
+    assert keys == {"asb_report", "asb_triage", "asb_evidence_request", "asb_evidence_received", "asb_outcome"}
+    dialect = Draft202012Validator(meta_schema())
+    for key in sorted(keys):
+        form = json.loads((BPMN_DIR.parent / "forms" / f"{key}.json").read_text(encoding="utf-8"))
+        assert form["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        Draft202012Validator.check_schema(form)
+        assert list(dialect.iter_errors(form)) == [], key
+        assert not [name for name, field in form["properties"].items() if "x-widget" in field], key
+        assert all("x-widget" in field for field in normalise(form, key)["properties"].values()), key
+
+
+def _elements():
+    from lxml import etree
+
+    return etree.parse(str(DIAGRAM)).iter()

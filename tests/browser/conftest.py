@@ -26,6 +26,7 @@ from service.runtime import build_runtime
 from tests.conftest import START
 from tests.service.conftest import _HASH, PEOPLE, TEST_PASSWORD
 from workflows.clock import FrozenClock
+from workflows.form_dialect import normalise
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -117,7 +118,7 @@ class Staff:
 
     def fill(self, form_key: str, answers: dict) -> None:
         """Answer a form as a person would, in the form's order, so reveals open before their questions."""
-        fields = json.loads((FORMS / f"{form_key}.json").read_text(encoding="utf-8"))["properties"]
+        fields = normalise(json.loads((FORMS / f"{form_key}.json").read_text(encoding="utf-8")), form_key)["properties"]
         for name, spec in fields.items():
             if name not in answers:
                 continue

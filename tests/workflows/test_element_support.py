@@ -37,6 +37,8 @@ def test_plain_and_manual_tasks_pass_straight_through(engine, element):
     ('<bpmn:serviceTask id="Step" name="Charge" camunda:type="external"/>', "topic"),
     ('<bpmn:serviceTask id="Step" name="Charge"/>', "no implementation"),
     ('<bpmn:businessRuleTask id="Step" name="Decide"/>', "no decision table"),
+    ('<bpmn:userTask id="Step" name="Approve" camunda:formRef="invoice" camunda:candidateGroups="a"/>',
+     "Camunda Form (camunda:formRef)"),
 ])
 def test_what_cannot_run_here_is_refused_at_deploy_with_the_reason(element, words):
     with pytest.raises(DeploymentError) as refused:

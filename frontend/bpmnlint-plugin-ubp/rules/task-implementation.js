@@ -1,6 +1,6 @@
 // The server's rule for service, send and business rule tasks (workflows/element_support.py): Java classes,
-// delegate expressions, Java expressions and connectors cannot run here, external tasks are not supported yet,
-// and a business rule task must name its decision table.
+// delegate expressions, Java expressions and connectors cannot run here, an external task needs a topic
+// (workflows/external_tasks.py), and a business rule task must name its decision table.
 const JAVA = ['class', 'delegateExpression', 'expression'];
 
 module.exports = function() {
@@ -18,7 +18,9 @@ module.exports = function() {
     } else if (connector) {
       reporter.report(node.id, 'Camunda connectors are not run here: make it a script task or a user task');
     } else if (node.get('camunda:type') === 'external') {
-      reporter.report(node.id, 'External tasks are not supported by this version yet');
+      if (!String(node.get('camunda:topic') || '').trim()) {
+        reporter.report(node.id, 'An external task needs a topic (camunda:topic) for workers to fetch it by');
+      }
     } else if (kind === 'bpmn:BusinessRuleTask') {
       if (!node.get('camunda:decisionRef')) {
         reporter.report(node.id, 'Business rule task names no decision table (camunda:decisionRef)');

@@ -56,3 +56,36 @@ def test_a_missing_or_broken_table_is_refused_at_deploy(runtime):
         _deploy(runtime, decisions={"discount.dmn": DMN.replace(b"<definitions", b"<!DOCTYPE x [<!ENTITY e 'x'>]>"
                                                                                  b"<definitions", 1)})
     assert "discount.dmn" in str(unsafe.value)
+
+
+FEEL_TABLE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="Defs" name="Discount" namespace="n">
+  <decision id="discount_decision" name="Discount">
+    <decisionTable id="Table_Discount" hitPolicy="FIRST">
+      <input id="Input_Tier" label="Tier">
+        <inputExpression id="IE" typeRef="string"><text>tier</text></inputExpression>
+      </input>
+      <output id="Output_1" label="Discount" name="discount" typeRef="integer" />
+      <rule id="Rule_Top"><inputEntry id="E1"><text>"gold","silver"</text></inputEntry>
+        <outputEntry id="O1"><text>{top}</text></outputEntry></rule>
+      <rule id="Rule_Rest"><inputEntry id="E2"><text>-</text></inputEntry>
+        <outputEntry id="O2"><text>0</text></outputEntry></rule>
+    </decisionTable>
+  </decision>
+</definitions>"""
+
+
+def test_feel_lists_and_catch_alls_run_as_camunda_runs_them(runtime, people):
+    assert _deploy(runtime, decisions={"discount.dmn": FEEL_TABLE.replace(b"{top}", b"20")}).versions[0].created
+    silver = runtime.casework.start_case(people["casey"], {"tier": "silver"}, process_id="price")
+    assert [t.name for t in silver.opened] == ["Review a big discount"]
+    bronze = runtime.casework.start_case(people["casey"], {"tier": "bronze"}, process_id="price")
+    assert bronze.opened == []
+
+
+def test_a_cell_beyond_the_feel_understood_is_refused_naming_the_table_and_rule(runtime):
+    with pytest.raises(DeploymentError) as refused:
+        _deploy(runtime, decisions={"discount.dmn": FEEL_TABLE.replace(b"{top}", b"tierDiscount * 2")})
+    message = refused.value.problems[0].message
+    assert "discount.dmn" in message and "'Discount'" in message and "rule 1 (Rule_Top)" in message
+    assert "'*' is not supported" in message

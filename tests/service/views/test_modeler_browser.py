@@ -211,3 +211,111 @@ def test_the_modeler_opens_a_local_file_and_starts_from_a_blank_diagram(sqlite_r
         page.wait_for_function("() => !window.ubpModeler.get('elementRegistry').get('Task_AssessIncident')")
         ids = page.evaluate("() => window.ubpModeler.get('elementRegistry').getAll().map(e => e.id)")
         assert "StartEvent_1" in ids and "Task_AssessIncident" not in ids
+
+
+LEAVE_REQUEST = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
+    xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+    id="Definitions_Leave" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="leave_request" name="Leave request" isExecutable="true">
+    <bpmn:startEvent id="StartEvent_1" name="Leave asked for" />
+    <bpmn:sequenceFlow id="Flow_1" sourceRef="StartEvent_1" targetRef="Task_Approve" />
+    <bpmn:userTask id="Task_Approve" name="Approve the leave" camunda:candidateGroups="head_of_service" />
+    <bpmn:sequenceFlow id="Flow_2" sourceRef="Task_Approve" targetRef="EndEvent_1" />
+    <bpmn:endEvent id="EndEvent_1" name="Decided" />
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="BPMNDiagram_1">
+    <bpmndi:BPMNPlane id="BPMNPlane_1" bpmnElement="leave_request">
+      <bpmndi:BPMNShape id="StartEvent_1_di" bpmnElement="StartEvent_1">
+        <dc:Bounds x="180" y="160" width="36" height="36" /></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="Task_Approve_di" bpmnElement="Task_Approve">
+        <dc:Bounds x="270" y="138" width="100" height="80" /></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="EndEvent_1_di" bpmnElement="EndEvent_1">
+        <dc:Bounds x="430" y="160" width="36" height="36" /></bpmndi:BPMNShape>
+      <bpmndi:BPMNEdge id="Flow_1_di" bpmnElement="Flow_1">
+        <di:waypoint x="216" y="178" /><di:waypoint x="270" y="178" /></bpmndi:BPMNEdge>
+      <bpmndi:BPMNEdge id="Flow_2_di" bpmnElement="Flow_2">
+        <di:waypoint x="370" y="178" /><di:waypoint x="430" y="178" /></bpmndi:BPMNEdge>
+    </bpmndi:BPMNPlane>
+  </bpmndi:BPMNDiagram>
+</bpmn:definitions>
+"""
+APPEND_USER_TASK = """() => {
+  const modeler = window.ubpModeler;
+  const start = modeler.get('elementRegistry').get('StartEvent_1');
+  return modeler.get('modeling').appendShape(start, { type: 'bpmn:UserTask' }).id;
+}"""
+
+
+def test_a_new_process_starts_blank_outside_any_process_and_deploys_from_a_local_file(
+    sqlite_runtime, people, app, tmp_path
+):
+    deploy_policy(sqlite_runtime)
+    local = tmp_path / "leave_request.bpmn"
+    local.write_text(LEAVE_REQUEST, encoding="utf-8")
+    problems: list[str] = []
+    with serving(app) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(10_000)
+        page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
+                if r.status >= 400 and not r.url.endswith("/favicon.ico") and "/new/" not in r.url else None)
+        page.on("dialog", lambda dialog: dialog.accept())
+        _sign_in(page, base, "owen")
+        page.goto(f"{base}/processes")
+        page.click("text=New process")
+        page.wait_for_selector("#modeler[data-state=ready]")
+        assert page.inner_text("h1") == "New process"
+        ids = page.evaluate("() => window.ubpModeler.get('elementRegistry').getAll().map(e => e.id)")
+        assert "StartEvent_1" in ids and "new_process" in ids
+
+        # The policy's id is taken: a new process cannot overwrite it.
+        page.evaluate("""() => { const m = window.ubpModeler; m.get('modeling')
+            .updateProperties(m.get('canvas').getRootElement(), { id: 'unacceptable_behaviour' }); }""")
+        page.click("#modeler-validate")
+        page.wait_for_selector("#modeler-messages .govuk-error-summary")
+        assert "already exists" in page.inner_text("#modeler-messages")
+
+        page.set_input_files("#modeler-open", str(local))
+        page.wait_for_function("() => !!window.ubpModeler.get('elementRegistry').get('Task_Approve')")
+        page.fill("#deploy-comment", "Leave requests, drawn in Camunda Modeler")
+        page.click("#modeler-deploy")
+        page.wait_for_url(f"{base}/processes/leave_request/versions/1")
+        assert "Approve the leave" in page.inner_text("#tasks")
+    assert problems == []
+    with sqlite_runtime.db.reading() as session:
+        version = processes_dao.get_latest_version(session, "leave_request")
+    assert (version.version, version.comment, version.deployed_by_id) == (
+        1, "Leave requests, drawn in Camunda Modeler", people["owen"].user_id)
+
+
+def test_the_properties_panel_offers_only_what_the_server_accepts(sqlite_runtime, people, app):
+    with serving(app) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(10_000)
+        _sign_in(page, base, "owen")
+        page.goto(f"{base}/processes/new")
+        page.wait_for_selector("#modeler[data-state=ready]")
+        task_id = page.evaluate(APPEND_USER_TASK)
+        page.evaluate(SELECT, task_id)
+
+        _open_group(page, "CamundaPlatform__Form")
+        options = page.eval_on_selector_all("#bio-properties-panel-formType option", "os => os.map(o => o.value)")
+        assert options == ["", "formKey", "formData"]  # no Camunda Forms (formRef): the server does not serve them
+        page.select_option("#bio-properties-panel-formType", "formData")
+        page.wait_for_function("""(id) => (window.ubpModeler.get('elementRegistry').get(id).businessObject
+            .extensionElements || { values: [] }).values.some(v => v.$type === 'camunda:FormData')""", arg=task_id)
+
+        _open_group(page, "CamundaPlatform__UserAssignment")
+        hint = page.inner_text("[data-entry-id=dueDate]")
+        assert "5 working days" in hint and "someDate" not in hint
+        page.fill("#bio-properties-panel-dueDate", "${someDate}")
+        page.wait_for_selector("[data-entry-id=dueDate] .bio-properties-panel-error")
+        assert page.evaluate(ATTRIBUTE_IS, [task_id, "camunda:dueDate", "${someDate}"]) is False
+        page.fill("#bio-properties-panel-dueDate", "5 working days")
+        page.wait_for_function(ATTRIBUTE_IS, arg=[task_id, "camunda:dueDate", "5 working days"])
+        assert page.locator("[data-entry-id=dueDate] .bio-properties-panel-error").count() == 0
+        page.fill("#bio-properties-panel-followUpDate", "2015-06-26T09:54:00")
+        page.wait_for_selector("[data-entry-id=followUpDate] .bio-properties-panel-error")
+        assert "offset" in page.inner_text("[data-entry-id=followUpDate] .bio-properties-panel-error")
+        page.screenshot(path=str(ARTIFACTS / "modeler-supported-properties.png"), full_page=True)

@@ -15,11 +15,12 @@ from service.config import ROOT
 from service.models import Incident
 from tests.bpmn import samples
 from tests.service.views.conftest import open_task, text_of
+from workflows.form_dialect import normalise
 
 
 def as_posted(form_key: str, answers: dict) -> dict:
     """Answers as a browser sends them: dates in day, month and year boxes (and a time box)."""
-    fields = json.loads((ROOT / "forms" / f"{form_key}.json").read_text())["properties"]
+    fields = normalise(json.loads((ROOT / "forms" / f"{form_key}.json").read_text()), form_key)["properties"]
     posted = {}
     for name, value in answers.items():
         widget = fields[name]["x-widget"]

@@ -229,3 +229,48 @@ def test_before_anything_is_deployed_the_page_says_so_and_offers_the_upload(clie
     missing = client_request.client.post("/processes/upload", data={"csrf_token": client_request.csrf_token()})
     assert missing.status_code == 422
     assert "Choose a BPMN file to upload" in text_of(checked_page(missing.get_data(as_text=True)).main)
+
+
+NEW_PROCESS = ('<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions '
+               'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+               'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="t">'
+               '<bpmn:process id="{pid}" name="Leave request" isExecutable="true"><bpmn:startEvent id="S1"/>'
+               '<bpmn:sequenceFlow id="F1" sourceRef="S1" targetRef="T"/>'
+               '<bpmn:userTask id="T" name="Approve the leave" camunda:candidateGroups="head_of_service"/>'
+               '<bpmn:sequenceFlow id="F2" sourceRef="T" targetRef="E1"/><bpmn:endEvent id="E1"/>'
+               "</bpmn:process></bpmn:definitions>")
+
+
+def test_a_new_process_is_started_from_the_processes_page_outside_any_process(client_request, policy):
+    for username in OTHER_STAFF:
+        client_request.login(username)
+        assert client_request.client.get("/processes/new").status_code == 403
+        assert post_json(client_request, "/processes/new/deploy", {"xml": NEW_PROCESS}).status_code == 403
+    client_request.login("owen")
+    listing = client_request.get("/processes")
+    assert listing.select_one("a.govuk-button[href='/processes/new']")
+    modeler = client_request.get("/processes/new").select_one("#modeler")
+    assert not modeler.has_attr("data-bpmn-url") and modeler["data-process-id"] == "new_process"
+    assert modeler["data-deploy-url"] == "/processes/new/deploy"
+
+    taken = post_json(client_request, "/processes/new/validate", {"xml": NEW_PROCESS.format(pid=POLICY)})
+    assert not taken.json["ok"] and "already exists" in taken.json["errors"][0]["message"]
+    assert taken.json["errors"][0]["element_id"] == POLICY
+    idle = post_json(client_request, "/processes/new/validate",
+                     {"xml": NEW_PROCESS.format(pid="leave").replace('isExecutable="true"', 'isExecutable="false"')})
+    assert not idle.json["ok"] and "no executable process" in idle.json["errors"][0]["message"]
+    assert post_json(client_request, "/processes/new/validate", {"xml": NEW_PROCESS.format(pid="leave")}).json["ok"]
+    assert post_json(client_request, "/processes/new/deploy", {"xml": NEW_PROCESS}, csrf=False).status_code in (
+        400, 403)
+
+    draft = post_json(client_request, "/processes/new/drafts", {"xml": NEW_PROCESS.format(pid="leave")})
+    assert draft.json["ok"] and draft.json["redirect"].startswith("/processes/leave/modeler?draft=")
+    reopened = client_request.get(draft.json["redirect"]).select_one("#modeler")
+    assert reopened["data-deploy-url"].startswith("/processes/leave/modeler/deploy?draft=")
+
+    deployed = post_json(client_request, "/processes/new/deploy", {"xml": NEW_PROCESS.format(pid="leave"),
+                                                                   "comment": "First version"})
+    assert deployed.status_code == 200 and deployed.json["redirect"] == "/processes/leave/versions/1"
+    assert [(v.version, v.comment) for v in versions(policy, "leave")] == [(1, "First version")]
+    again = post_json(client_request, "/processes/new/deploy", {"xml": NEW_PROCESS.format(pid="leave")})
+    assert again.status_code == 422 and "already exists" in again.json["errors"][0]["message"]
