@@ -9,7 +9,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from service.casework import translations
+from service.casework import (
+    case_outcomes,  # noqa: F401 - registers the handler that says how a case closed
+    translations,
+)
 from service.casework.actors import Actor
 from service.casework.case_events import handles
 from service.casework.letter_plans import LETTER_TASKS
@@ -21,7 +24,7 @@ from service.models import Adjustment
 
 _EVENTS_WITHOUT_RECORDS = (
     "incident_assessed", "informal_resolution_tried", "restriction_proposed", "proposal_decided",
-    "review_decided", "appeal_received", "police_referral_done", "safeguarding_alert_done", "case_closed",
+    "review_decided", "appeal_received", "police_referral_done", "safeguarding_alert_done",
 )
 
 
