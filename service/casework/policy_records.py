@@ -16,6 +16,7 @@ from service.casework import (
 from service.casework.actors import Actor
 from service.casework.case_events import handles
 from service.casework.letter_plans import LETTER_TASKS
+from service.casework.letter_signatures import signed_by
 from service.casework.letters import agreed_letter_format, store_sent_letter
 from service.casework.restrictions import end_restrictions
 from service.casework.steps import StepContext
@@ -96,5 +97,6 @@ def _send(ctx: StepContext, actor: Actor | None, event: str, data: Mapping[str, 
                      now=ctx.now)
     end_restrictions(plan.ending, plan.ends_as, ctx.now)
     ctx.session.add_all(plan.starting)
-    store_sent_letter(ctx.session, ctx.case, plan.context, actor_id=actor.user_id if actor else None,
+    sender_id = actor.user_id if actor else None
+    store_sent_letter(ctx.session, ctx.case, signed_by(ctx.session, plan.context, sender_id), actor_id=sender_id,
                       method=data.get(task.method_field), now=ctx.now)
