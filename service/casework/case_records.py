@@ -26,7 +26,8 @@ from service.models import Case, CaseNote, ProcessVersion
 from service.notifications import outbox
 from workflows.forms import FormSchema
 
-CUSTOMER_QUESTIONS = frozenset({"new_customer", "customer_reference", "customer_name"})
+CUSTOMER_QUESTIONS = frozenset({"new_customer", "customer_reference", "customer_name", "correspondence_address",
+                                "customer_email", "preferred_channel", "new_case_reason"})
 
 NOTE_FORM = FormSchema("case_note", {
     "title": "Add a note or evidence",

@@ -15,6 +15,7 @@ from service.casework import (
 )
 from service.casework.actors import Actor
 from service.casework.case_events import handles
+from service.casework.customer_contact import refuse_unreachable
 from service.casework.letter_plans import LETTER_TASKS
 from service.casework.letter_signatures import signed_by
 from service.casework.letters import agreed_letter_format, store_sent_letter
@@ -93,6 +94,8 @@ def attach_translated_letter(ctx: StepContext, actor: Actor | None, data: Mappin
 def _send(ctx: StepContext, actor: Actor | None, event: str, data: Mapping[str, Any]) -> None:
     """Carry out the letter's plan (the one the task page previewed) and store the letter as sent."""
     task = LETTER_TASKS[event]
+    refuse_unreachable(cases_dao.get_customer(ctx.session, ctx.case.customer_id), data.get(task.method_field),
+                       task.method_field)
     plan = task.plan(ctx.session, ctx.case, ctx.provider, data, letter_date=date.fromisoformat(data[task.date_field]),
                      now=ctx.now)
     end_restrictions(plan.ending, plan.ends_as, ctx.now)

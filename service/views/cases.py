@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 
 from service.auth.permissions import allow
 from service.cases import reading
@@ -11,6 +12,7 @@ from service.casework.actors import TASK_WORKER
 from service.casework.case_file import APPEAL_MESSAGE, load_case_file, load_case_summary, load_start_form
 from service.casework.cases import POLICY_PROCESS
 from service.casework.errors import Conflict, InvalidInput
+from service.casework.open_cases import open_cases_for_reference
 from service.casework.timeline import version_form
 from service.views.helpers import flash_problem, runtime
 from service.views.schema_forms import error_summary, form_data, form_fields
@@ -29,7 +31,7 @@ def record_incident():
     form = load_start_form(runtime().db, PROCESS_ID)
     if form is None:
         return render_template("cases/not_deployed.html"), 503
-    problems = []
+    problems, answers = [], request.form
     if request.method == "POST":
         try:
             started = runtime().casework.start_case(g.actor, form_data(form, request.form), process_id=PROCESS_ID)
@@ -38,7 +40,12 @@ def record_incident():
         else:
             flash(f"Incident recorded. The case reference is {started.reference}.")
             return redirect(url_for("cases.case", reference=started.reference))
-    return _form_page("Record an incident", None, form, problems, "Record the incident")
+    elif request.args.get("customer"):
+        # From a customer's page: that customer is already chosen.
+        answers = MultiDict({"new_customer": "no", "customer_reference": request.args["customer"].strip()[:40]})
+    customer_reference = answers.get("customer_reference") if answers.get("new_customer") == "no" else None
+    open_cases = open_cases_for_reference(runtime().db, customer_reference)
+    return _form_page("Record an incident", None, form, problems, "Record the incident", answers, open_cases)
 
 
 @blueprint.route("/<reference>")
@@ -138,8 +145,8 @@ def _add_to_case(summary, form, save, heading: str, submit: str, done: str):
     return _form_page(heading, summary, form, problems, submit)
 
 
-def _form_page(heading: str, summary, form, problems, submit: str):
-    questions = form_fields(form, request.form, {p.field: p.message for p in problems})
+def _form_page(heading: str, summary, form, problems, submit: str, answers=None, open_cases=()):
+    questions = form_fields(form, request.form if answers is None else answers, {p.field: p.message for p in problems})
     page = render_template("cases/form.html", page_title=heading, summary=summary, form=form, questions=questions,
-                           submit=submit, errors=error_summary(problems, questions))
+                           submit=submit, errors=error_summary(problems, questions), open_cases=open_cases)
     return page, (422 if problems else 200)
