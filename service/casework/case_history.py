@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from service.casework import evidence_files
 from service.casework.case_file import form_covering
 from service.casework.case_records import NOTE_FORM
 from service.casework.definitions import definition_of
@@ -156,7 +157,11 @@ def _kept_apart_answers(event: AuditEvent) -> Mapping[str, Any]:
     """A further incident's answers (under ``form``) or a note's (its text and references)."""
     data = event.data or {}
     if event.event_type == "note_added":
-        return {k: v for k, v in data.items() if k in NOTE_FORM.fields and v not in (None, "")}
+        answers = {k: v for k, v in data.items() if k in NOTE_FORM.fields and v not in (None, "")}
+        if data.get("files"):
+            answers[evidence_files.FIELD] = [f"{f['filename']} ({f['media_type']}, {f['size']} bytes, SHA-256 "
+                                             f"{f['sha256']})" for f in data["files"]]
+        return answers
     return data.get("form") or {}
 
 

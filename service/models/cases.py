@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base
 
@@ -57,6 +57,8 @@ class CaseNote(Base):
     text: Mapped[str] = mapped_column(Text)
     evidence_reference: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime]
+    # Loaded with the notes (names and sizes only: the content is deferred), so pages list them.
+    files: Mapped[list[CaseNoteFile]] = relationship(lazy="selectin", order_by="CaseNoteFile.id", viewonly=True)
 
 
 class CaseNoteFile(Base):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+import io
+
+from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
 from werkzeug.datastructures import MultiDict
 
 from service.auth.permissions import allow
 from service.cases import reading
-from service.casework import access_log, case_records
+from service.casework import access_log, case_records, evidence_files
 from service.casework.actors import TASK_WORKER
 from service.casework.case_file import APPEAL_MESSAGE, load_case_file, load_case_summary, load_start_form
 from service.casework.cases import POLICY_PROCESS
@@ -107,10 +109,20 @@ def add_note(reference: str):
     reading.refuse_unless_may_read(g.actor, summary.version.process_id)
 
     def save(data):
-        case_records.add_note(runtime().casework, g.actor, summary.case.reference, data)
+        uploads = [evidence_files.Upload(f.filename, f.stream) for f in request.files.getlist(evidence_files.FIELD)]
+        case_records.add_note(runtime().casework, g.actor, summary.case.reference, data, uploads)
 
     return _add_to_case(summary, case_records.NOTE_FORM, save, "Add a note or evidence", "Add the note",
                         "Note added to the case.")
+
+
+@blueprint.route("/evidence-files/<int:file_id>")
+@allow(*READERS)
+def evidence_file(file_id: int):
+    reference, kept, content = evidence_files.load_evidence_file(runtime().db, g.actor, file_id)
+    access_log.record_view(runtime(), g.actor, "evidence", f"{reference}/{kept.id}")
+    # Downloaded, never shown inline: a file from outside is not opened in the service's own pages.
+    return send_file(io.BytesIO(content), mimetype=kept.media_type, as_attachment=True, download_name=kept.filename)
 
 
 @blueprint.route("/<reference>/incidents", methods=["GET", "POST"])
