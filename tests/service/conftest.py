@@ -45,6 +45,10 @@ def fixture_pack():
 
 @pytest.fixture(autouse=True)
 def customers_on_record(monkeypatch):
+    keep_customers_on_record(monkeypatch)
+
+
+def keep_customers_on_record(monkeypatch) -> None:
     """A customer named by reference is on the housing management system's record, address and all: letters
     to them can go by post or email. (A new customer has only the details the incident form gave.)"""
     add = cases_dao.find_or_add_customer

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from service.casework.anchors import write_anchor
-from service.casework.case_records import add_incident, add_note
+from service.casework.case_records import CUSTOMER_QUESTIONS, add_incident, add_note
 from service.models import AccessLogEntry, AuditEvent, Case, Letter, ProcessInstance
 from tests.bpmn import samples
 from tests.service.audit_cases import appeal, restriction_case
@@ -135,7 +135,7 @@ def test_the_data_at_any_step_is_rebuilt_from_the_events(client_request, policy,
 def test_further_incidents_and_notes_show_their_answers_in_the_history(client_request, policy, people):
     journey = restriction_case(policy, people)
     further = {k: v for k, v in samples.incident(what_happened="He rang back and threatened the adviser.").items()
-               if k not in ("new_customer", "customer_reference")}
+               if k not in CUSTOMER_QUESTIONS}
     add_incident(policy.casework, people["casey"], journey.reference, further)
     add_note(policy.casework, people["casey"], journey.reference,
              {"text": "Call recording saved.", "evidence_reference": "CALL-77"})

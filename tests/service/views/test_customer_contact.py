@@ -96,7 +96,7 @@ def test_recording_an_incident_from_a_customers_page_chooses_that_customer_and_o
     assert page.select_one("#customer_reference")["value"] == "SH-000777"
     assert page.select_one(f"#open-case a[href='/cases/{first}/incidents']")
 
-    answers = as_posted("incident_recorded", samples.incident(customer_reference="SH-000777"))
+    answers = as_posted("incident_recorded", samples.incident(customer_reference="SH-000777", new_case_reason=None))
     refused = client_request.post_page("/cases/new", answers)
     assert [text_of(a) for a in refused.select(".govuk-error-summary a")] == [
         f"SH-000777 already has an open case ({first}). Add this incident to that case, or say why a new case is right"]
