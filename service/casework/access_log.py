@@ -15,7 +15,8 @@ from service.dao import access_log_dao
 from service.db import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
-KINDS = ("case", "customer", "letter")  # a letter is "<case reference>/<letter id>"
+# A letter is "<case reference>/<letter id>", a file of evidence "<case reference>/<file id>".
+KINDS = ("case", "customer", "letter", "evidence")
 
 
 def record_view(runtime, actor: Actor, kind: str, reference: str) -> None:

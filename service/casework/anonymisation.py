@@ -186,6 +186,7 @@ def _release_customer(session: Session, case: Case, now: datetime) -> None:
     customer.name = ANONYMISED_NAME
     customer.address = []
     customer.contact_notes = ""
+    customer.email, customer.preferred_channel = "", ""
     customer.anonymised_at = now
     session.flush()
     data_protection_dao.rename_access_log_subject(session, "customer", previous, customer.reference)

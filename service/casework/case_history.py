@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from service.casework import evidence_files
 from service.casework.case_file import form_covering
+from service.casework.case_records import NOTE_FORM
 from service.casework.definitions import definition_of
 from service.casework.errors import NotFound
 from service.casework.timeline import case_timeline
@@ -34,6 +36,8 @@ from workflows.forms import FormSchema
 # Events whose answers became the case's data. A further incident's answers are kept on its own
 # record and never replace the first incident's.
 DATA_EVENTS = frozenset({"case_started", "task_completed", "message_received"})
+# Events whose answers are part of the record but kept apart from the case's data: shown as given.
+KEPT_APART_EVENTS = frozenset({"incident_added", "note_added"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class HistoryEvent:
     changed: Mapping[str, Any]  # the answers this step gave that differ from what the record said
     replaced: Mapping[str, Any]  # what those answers replaced
     redacted: bool
+    kept_apart: bool = False  # a further incident or a note: its answers never became the case's data
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,7 @@ class CaseHistory:
     @property
     def data_steps(self) -> list[HistoryEvent]:
         """The steps after which the data can be shown: those that changed it."""
-        return [e for e in self.events if e.changed]
+        return [e for e in self.events if e.changed and not e.kept_apart]
 
 
 def load_case_history(db: Database, reference: str, at_seq: int | None = None) -> CaseHistory:
@@ -101,8 +106,7 @@ def load_case_history(db: Database, reference: str, at_seq: int | None = None) -
         process_incidents = incidents_dao.of_instance(session, instance.id)
     entries = list(reversed(case_timeline(events, names, version, definition, {t.id: t.form_key for t in tasks})))
     history = [
-        HistoryEvent(e.seq, e.occurred_at, entry.who, tuple(e.actor_roles), entry.what, entry.task_name, entry.detail,
-                     entry.form, changed, replaced, e.redacted_at is not None)
+        _history_event(e, entry, changed, replaced)
         for e, entry, (changed, replaced) in zip(events, entries, _changes(events), strict=True)
     ]
     shown = min(at_seq, len(events)) if at_seq and at_seq > 0 else len(events)
@@ -146,6 +150,28 @@ def path_taken(event_data: Iterable[Mapping[str, Any]]) -> tuple[list[str], list
         completed.update(dict.fromkeys(path.get("completed") or []))
         flows.update(dict.fromkeys(path.get("taken_flows") or []))
     return list(completed), list(flows)
+
+
+def _history_event(event: AuditEvent, entry, changed: dict[str, Any], replaced: dict[str, Any]) -> HistoryEvent:
+    form, kept_apart = entry.form, event.event_type in KEPT_APART_EVENTS
+    if kept_apart:
+        changed, replaced = dict(_kept_apart_answers(event)), {}
+        form = form or (NOTE_FORM if event.event_type == "note_added" else None)
+    return HistoryEvent(event.seq, event.occurred_at, entry.who, tuple(event.actor_roles), entry.what,
+                        entry.task_name, entry.detail, form, changed, replaced, event.redacted_at is not None,
+                        kept_apart)
+
+
+def _kept_apart_answers(event: AuditEvent) -> Mapping[str, Any]:
+    """A further incident's answers (under ``form``) or a note's (its text and references)."""
+    data = event.data or {}
+    if event.event_type == "note_added":
+        answers = {k: v for k, v in data.items() if k in NOTE_FORM.fields and v not in (None, "")}
+        if data.get("files"):
+            answers[evidence_files.FIELD] = [f"{f['filename']} ({f['media_type']}, {f['size']} bytes, SHA-256 "
+                                             f"{f['sha256']})" for f in data["files"]]
+        return answers
+    return data.get("form") or {}
 
 
 def _answers(event: AuditEvent) -> Mapping[str, Any]:

@@ -7,11 +7,11 @@ case's hash chain under the instance's optimistic lock, in the same transaction 
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from service.cases.reading import refuse_unless_may_read
-from service.casework import case_events
+from service.casework import case_events, evidence_files
 from service.casework.actors import Actor
 from service.casework.audit_trail import record_on_case
 from service.casework.case_dates import case_dates
@@ -27,7 +27,8 @@ from service.notifications import outbox
 from service.people.roles import CASEWORKERS
 from workflows.forms import FormSchema
 
-CUSTOMER_QUESTIONS = frozenset({"new_customer", "customer_reference", "customer_name"})
+CUSTOMER_QUESTIONS = frozenset({"new_customer", "customer_reference", "customer_name", "correspondence_address",
+                                "customer_email", "preferred_channel", "new_case_reason"})
 
 NOTE_FORM = FormSchema("case_note", {
     "title": "Add a note or evidence",
@@ -46,22 +47,35 @@ NOTE_FORM = FormSchema("case_note", {
             "description": "Where the evidence is kept, for example a call recording reference or a document "
                            "saved to the case file.",
         },
+        evidence_files.FIELD: {
+            "type": "string", "title": "Attach a file (optional)", "x-widget": "file",
+            "description": f"{evidence_files.KINDS_IN_WORDS.capitalize()}, up to "
+                           f"{evidence_files.MAX_FILE_BYTES // (1024 * 1024)} MB.",
+        },
     },
 })
 # Keyed by content as well as id: a version's content never changes, but tests reuse ids.
 _incident_forms: dict[tuple[int, str], FormSchema] = {}
 
 
-def add_note(casework: Casework, actor: Actor, reference: str, form_data: Mapping[str, Any]) -> None:
+def add_note(casework: Casework, actor: Actor, reference: str, form_data: Mapping[str, Any],
+             uploads: Sequence[evidence_files.Upload] = ()) -> None:
+    """A note, with any files of evidence it carries (their hashes go into the note's audit event)."""
     _require_staff(actor)
     now = casework.clock.now()
-    data = validated_by(NOTE_FORM, form_data, now)
+    # A file comes as an upload, never as an answer.
+    data = validated_by(NOTE_FORM, {k: v for k, v in form_data.items() if k != evidence_files.FIELD}, now)
+    evidence = evidence_files.checked(uploads)
     with casework.db.transaction() as session:
         case, instance, version = _open_case(session, reference)
         refuse_unless_may_read(actor, version.process_id)
-        session.add(CaseNote(case_id=case.id, author_id=actor.user_id, text=data["text"],
-                             evidence_reference=data.get("evidence_reference"), created_at=now))
-        event = NewAuditEvent("note_added", actor.user_id, list(actor.roles), data=data)
+        note = CaseNote(case_id=case.id, author_id=actor.user_id, text=data["text"],
+                        evidence_reference=data.get("evidence_reference"), created_at=now)
+        session.add(note)
+        session.flush()
+        session.add_all(evidence_files.files_of_note(note.id, case.id, evidence, now))
+        files = {"files": [e.described() for e in evidence]} if evidence else {}
+        event = NewAuditEvent("note_added", actor.user_id, list(actor.roles), data={**data, **files})
         record_on_case(session, instance, [event], now)
 
 

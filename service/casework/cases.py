@@ -19,6 +19,7 @@ from service.casework.definitions import definition_of, deployed_version
 from service.casework.errors import Conflict, NotAllowed, NotFound, ProcessProblem, StepBudgetExceeded
 from service.casework.forms import validated
 from service.casework.incidents import open_incident_apart
+from service.casework.open_cases import refuse_second_open_case
 from service.casework.steps import StepContext, save_step
 from service.casework.unreadable_state import load_workflow, reporting_unreadable_state
 from service.dao import cases_dao, instances_dao, processes_dao, references_dao, tasks_dao
@@ -145,6 +146,8 @@ class Casework:
             data = validated(version, definition.start_form_key, form_data, now)
             # Only a pack that uses customers gets customer records: no empty customers for other processes.
             customer = cases_dao.find_or_add_customer(session, data, now=now) if pack and pack.uses_customers else None
+            start_fields = (version.forms or {}).get(definition.start_form_key or "", {}).get("properties", {})
+            refuse_second_open_case(session, customer, data, start_fields)
             reference = self._case_reference(session, now, reference_prefix(definition, pack))
             start_data = {**data, "case_reference": reference}
             if customer is not None:

@@ -20,6 +20,7 @@ from service.casework.actors import Actor
 from service.casework.definitions import definition_of
 from service.casework.errors import NotAllowed, NotFound
 from service.casework.letter_plans import LETTER_TASKS, LetterTask
+from service.casework.letter_signatures import signed_by
 from service.casework.letters import store_draft_letter
 from service.dao import cases_dao, instances_dao, letters_dao, processes_dao, tasks_dao
 from service.db import Database
@@ -114,7 +115,8 @@ def _preview(session: Session, task: HumanTask, letter_task: LetterTask, provide
     except (KeyError, ValueError) as problem:
         # The case's records do not make a complete letter (for example, no restriction to describe).
         return None, f"The letter cannot be shown yet: {problem}"
-    return plan.context, ""
+    # Signed by whoever holds the task: the person who will send it.
+    return signed_by(session, plan.context, task.assignee_id), ""
 
 
 def _task(session: Session, task_id: str) -> HumanTask:

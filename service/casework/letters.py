@@ -115,7 +115,7 @@ def _rendered(case: Case, context: LetterContext, *, status: str, actor_id: int 
               **fields: Any) -> Letter:
     from service.letters.render import TEMPLATE_VERSION, render_pdf
 
-    content = render_pdf(context)
+    content = render_pdf(context, draft=status == "draft")
     return Letter(
         case_id=case.id, kind=context.kind.value, status=status, media_type="application/pdf",
         filename=f"{case.reference}-{context.kind.value}-{context.letter_date.isoformat()}.pdf",

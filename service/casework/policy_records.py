@@ -9,10 +9,15 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from service.casework import translations
+from service.casework import (
+    case_outcomes,  # noqa: F401 - registers the handler that says how a case closed
+    translations,
+)
 from service.casework.actors import Actor
 from service.casework.case_events import handles
+from service.casework.customer_contact import refuse_unreachable
 from service.casework.letter_plans import LETTER_TASKS
+from service.casework.letter_signatures import signed_by
 from service.casework.letters import agreed_letter_format, store_sent_letter
 from service.casework.restrictions import end_restrictions
 from service.casework.steps import StepContext
@@ -22,7 +27,7 @@ from workflows.calendar import LONDON
 
 _EVENTS_WITHOUT_RECORDS = (
     "incident_assessed", "informal_resolution_tried", "restriction_proposed", "proposal_decided",
-    "review_decided", "appeal_received", "police_referral_done", "safeguarding_alert_done", "case_closed",
+    "review_decided", "appeal_received", "police_referral_done", "safeguarding_alert_done",
 )
 
 
@@ -90,11 +95,14 @@ def attach_translated_letter(ctx: StepContext, actor: Actor | None, data: Mappin
 def _send(ctx: StepContext, actor: Actor | None, event: str, data: Mapping[str, Any]) -> None:
     """Carry out the letter's plan (the one the task page previewed) and store the letter as sent."""
     task = LETTER_TASKS[event]
+    refuse_unreachable(cases_dao.get_customer(ctx.session, ctx.case.customer_id), data.get(task.method_field),
+                       task.method_field)
     plan = task.plan(ctx.session, ctx.case, ctx.provider, data, letter_date=date.fromisoformat(data[task.date_field]),
                      now=ctx.now)
     end_restrictions(plan.ending, plan.ends_as, ctx.now)
     ctx.session.add_all(plan.starting)
-    store_sent_letter(ctx.session, ctx.case, plan.context, actor_id=actor.user_id if actor else None,
+    sender_id = actor.user_id if actor else None
+    store_sent_letter(ctx.session, ctx.case, signed_by(ctx.session, plan.context, sender_id), actor_id=sender_id,
                       method=data.get(task.method_field), now=ctx.now)
 
 

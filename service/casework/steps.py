@@ -139,8 +139,8 @@ def _update_case(ctx: StepContext, waiting: list[str], step: StepResult) -> None
     progress = {"stage": ", ".join(names.get(e, e) for e in waiting)[:300], "outcome": ctx.case.outcome}
     for element in step.completed:
         if element in ctx.definition.end_events and element != ctx.definition.final_end_event:
-            progress["outcome"] = names.get(element, element)[:60]
+            progress["outcome"] = names.get(element, element)[:200]
     if step.finished:
-        progress["outcome"] = progress["outcome"] or names.get(ctx.definition.final_end_event or "", "Closed")[:60]
+        progress["outcome"] = progress["outcome"] or names.get(ctx.definition.final_end_event or "", "Closed")[:200]
         progress.update(status="closed", closed_at=ctx.now, stage="Closed")
     cases_dao.save_case_progress(ctx.session, ctx.case, **progress)

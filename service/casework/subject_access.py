@@ -95,6 +95,7 @@ def export_customer(casework: Casework, actor: Actor, reference: str,
         export = SubjectAccessExport(
             customer=staff.scrub({"reference": customer.reference, "name": customer.name,
                                   "address": list(customer.address or []), "contact_notes": customer.contact_notes,
+                                  "email": customer.email, "preferred_channel": customer.preferred_channel,
                                   "created_at": customer.created_at}),
             cases=[_exported_case(session, case, staff) for case in cases],
             access_log=[

@@ -73,7 +73,9 @@ def find_or_add_customer(session: Session, data: dict[str, Any], *, now: datetim
     customer = get_customer_by_reference(session, reference)
     if customer is None:
         customer = Customer(
-            reference=reference, name=(data.get("customer_name") or reference).strip(), address=[],
+            reference=reference, name=(data.get("customer_name") or reference).strip(),
+            address=[line.strip() for line in (data.get("correspondence_address") or "").splitlines() if line.strip()],
+            email=(data.get("customer_email") or "").strip(), preferred_channel=data.get("preferred_channel") or "",
             created_at=now,
         )
         session.add(customer)

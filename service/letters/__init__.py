@@ -10,6 +10,7 @@ from service.letters.context import (
     Recipient,
     RestrictionKind,
     RestrictionTerms,
+    Signatory,
 )
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "Recipient",
     "RestrictionKind",
     "RestrictionTerms",
+    "Signatory",
 ]

@@ -88,6 +88,21 @@ class Recipient:
 
 
 @dataclasses.dataclass(frozen=True)
+class Signatory:
+    """The named officer who signs the letter: the person who sent it, with their job title."""
+
+    name: str
+    job_title: str
+
+    def __post_init__(self) -> None:
+        _require_text(self, "name", "job_title")
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Signatory:
+        return cls(**data)
+
+
+@dataclasses.dataclass(frozen=True)
 class RestrictionTerms:
     """One restriction, described in plain English for the customer.
 
@@ -164,6 +179,7 @@ class LetterContext:
         the new end date; for an overturned or ended restriction, the day it ended.
     previous_end_date: the end date this letter replaces, when it changes one.
     reviewer_role: the independent reviewer's role title; letters never need a name.
+    signatory: the officer who signs the letter (letters stored before it existed have none).
     """
 
     kind: LetterKind
@@ -181,6 +197,7 @@ class LetterContext:
     appeal_outcome: AppealOutcome | None = None
     reviewer_role: str | None = None
     previous_end_date: datetime.date | None = None
+    signatory: Signatory | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", LetterKind(self.kind))
@@ -235,6 +252,8 @@ class LetterContext:
         fields["provider"] = Provider.from_dict(fields["provider"])
         fields["restrictions"] = tuple(RestrictionTerms.from_dict(item) for item in fields["restrictions"])
         fields["letter_format"] = LetterFormat.from_dict(fields["letter_format"])
+        if fields.get("signatory") is not None:
+            fields["signatory"] = Signatory.from_dict(fields["signatory"])
         for name in _DATE_FIELDS:
             if fields.get(name) is not None:
                 fields[name] = datetime.date.fromisoformat(fields[name])

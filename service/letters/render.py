@@ -54,8 +54,11 @@ def long_date(value: datetime.date) -> str:
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
-def render_html(context: LetterContext, *, template_version: str | None = None) -> str:
+def render_html(context: LetterContext, *, template_version: str | None = None, draft: bool = False) -> str:
     """The letter as a standalone HTML document: embedded CSS, no scripts, no external resources.
+
+    A ``draft`` (a preview, or a PDF made while the letter task is open) carries a DRAFT watermark on
+    every page, so it can never be mistaken for the letter sent.
 
     Pass the template_version a stored letter recorded to make sure a preview
     or re-render uses the same templates; a mismatch raises TemplateVersionMismatch.
@@ -66,12 +69,12 @@ def render_html(context: LetterContext, *, template_version: str | None = None) 
             f"but the installed templates are {TEMPLATE_VERSION}"
         )
     template = _environment().get_template(_TEMPLATE_FOR_KIND[context.kind])
-    return template.render(letter=context, template_version=TEMPLATE_VERSION)
+    return template.render(letter=context, template_version=TEMPLATE_VERSION, draft=draft)
 
 
-def render_pdf(context: LetterContext, *, template_version: str | None = None) -> bytes:
+def render_pdf(context: LetterContext, *, template_version: str | None = None, draft: bool = False) -> bytes:
     """The letter as a tagged PDF, made from exactly the HTML render_html returns."""
-    html = render_html(context, template_version=template_version)
+    html = render_html(context, template_version=template_version, draft=draft)
     # Letters never load anything; refusing every URL makes that a hard guarantee.
     no_fetching = weasyprint.urls.URLFetcher(allowed_protocols=(), fail_on_errors=True)
     return weasyprint.HTML(string=html, url_fetcher=no_fetching).write_pdf(pdf_tags=True)

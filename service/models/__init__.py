@@ -3,7 +3,7 @@
 from service.models.access import ApiToken
 from service.models.audit import AccessLogEntry, AuditAnchor, AuditAnchorHead, AuditEvent
 from service.models.base import Base
-from service.models.cases import Case, CaseActor, CaseNote
+from service.models.cases import Case, CaseActor, CaseNote, CaseNoteFile
 from service.models.casework import Adjustment, Incident, Restriction
 from service.models.counters import ReferenceCounter
 from service.models.customers import Customer
@@ -19,7 +19,8 @@ from service.models.tasks import HumanTask, HumanTaskGroup, HumanTaskUser, Saved
 
 __all__ = [
     "ROLES", "AccessLogEntry", "AccountEvent", "Adjustment", "ApiToken", "AuditAnchor", "AuditAnchorHead",
-    "AuditEvent", "Base", "Case", "CaseActor", "CaseNote", "Customer", "Delivery", "ExternalTask", "Group",
+    "AuditEvent", "Base", "Case", "CaseActor", "CaseNote", "CaseNoteFile", "Customer", "Delivery", "ExternalTask",
+    "Group",
     "GroupMember", "HumanTask", "HumanTaskGroup", "HumanTaskUser", "Incident", "Letter", "Notification",
     "NotificationSettings", "PasswordReset", "ProcessDraft", "ProcessIncident", "ProcessInstance", "ProcessVersion",
     "ReferenceCounter", "Restriction", "SavedInboxFilter", "TaskReassignment", "User", "WorkerHeartbeat",

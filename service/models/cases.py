@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base
 
@@ -23,7 +23,7 @@ class Case(Base):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     stage: Mapped[str] = mapped_column(String(300), default="")
-    outcome: Mapped[str | None] = mapped_column(String(60))
+    outcome: Mapped[str | None] = mapped_column(String(200))
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     opened_at: Mapped[datetime]
     # The named single point of contact for the customer (one of the policy's interventions); the
@@ -56,4 +56,22 @@ class CaseNote(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     text: Mapped[str] = mapped_column(Text)
     evidence_reference: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime]
+    # Loaded with the notes (names and sizes only: the content is deferred), so pages list them.
+    files: Mapped[list[CaseNoteFile]] = relationship(lazy="selectin", order_by="CaseNoteFile.id", viewonly=True)
+
+
+class CaseNoteFile(Base):
+    """A file of evidence a note carries (a PDF, an image, a recording), kept with its SHA-256."""
+
+    __tablename__ = "case_note_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("case_notes.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     created_at: Mapped[datetime]

@@ -19,5 +19,8 @@ class Customer(Base):
     name: Mapped[str] = mapped_column(String(200), index=True)
     address: Mapped[list[Any]] = mapped_column(default=list)
     contact_notes: Mapped[str] = mapped_column(Text, default="")
+    email: Mapped[str] = mapped_column(String(320), default="", server_default="")
+    # How the customer prefers to receive letters: "post", "email" or "" (not said).
+    preferred_channel: Mapped[str] = mapped_column(String(20), default="", server_default="")
     created_at: Mapped[datetime]
     anonymised_at: Mapped[datetime | None]

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+import io
+
+from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
+from werkzeug.datastructures import MultiDict
 
 from service.auth.permissions import allow
 from service.cases import reading
-from service.casework import access_log, case_records
+from service.casework import access_log, case_records, evidence_files
 from service.casework.actors import TASK_WORKER
 from service.casework.case_file import APPEAL_MESSAGE, load_case_file, load_case_summary, load_start_form
 from service.casework.cases import POLICY_PROCESS
 from service.casework.errors import Conflict, InvalidInput
+from service.casework.open_cases import open_cases_for_reference
 from service.casework.timeline import version_form
 from service.people.roles import STAFF
 from service.views.helpers import flash_problem, runtime
@@ -29,7 +33,7 @@ def record_incident():
     form = load_start_form(runtime().db, PROCESS_ID)
     if form is None:
         return render_template("cases/not_deployed.html"), 503
-    problems = []
+    problems, answers = [], request.form
     if request.method == "POST":
         try:
             started = runtime().casework.start_case(g.actor, form_data(form, request.form), process_id=PROCESS_ID)
@@ -38,7 +42,12 @@ def record_incident():
         else:
             flash(f"Incident recorded. The case reference is {started.reference}.")
             return redirect(url_for("cases.case", reference=started.reference))
-    return _form_page("Record an incident", None, form, problems, "Record the incident")
+    elif request.args.get("customer"):
+        # From a customer's page: that customer is already chosen.
+        answers = MultiDict({"new_customer": "no", "customer_reference": request.args["customer"].strip()[:40]})
+    customer_reference = answers.get("customer_reference") if answers.get("new_customer") == "no" else None
+    open_cases = open_cases_for_reference(runtime().db, customer_reference)
+    return _form_page("Record an incident", None, form, problems, "Record the incident", answers, open_cases)
 
 
 @blueprint.route("/<reference>")
@@ -100,10 +109,20 @@ def add_note(reference: str):
     reading.refuse_unless_may_read(g.actor, summary.version.process_id)
 
     def save(data):
-        case_records.add_note(runtime().casework, g.actor, summary.case.reference, data)
+        uploads = [evidence_files.Upload(f.filename, f.stream) for f in request.files.getlist(evidence_files.FIELD)]
+        case_records.add_note(runtime().casework, g.actor, summary.case.reference, data, uploads)
 
     return _add_to_case(summary, case_records.NOTE_FORM, save, "Add a note or evidence", "Add the note",
                         "Note added to the case.")
+
+
+@blueprint.route("/evidence-files/<int:file_id>")
+@allow(*READERS)
+def evidence_file(file_id: int):
+    reference, kept, content = evidence_files.load_evidence_file(runtime().db, g.actor, file_id)
+    access_log.record_view(runtime(), g.actor, "evidence", f"{reference}/{kept.id}")
+    # Downloaded, never shown inline: a file from outside is not opened in the service's own pages.
+    return send_file(io.BytesIO(content), mimetype=kept.media_type, as_attachment=True, download_name=kept.filename)
 
 
 @blueprint.route("/<reference>/incidents", methods=["GET", "POST"])
@@ -138,8 +157,8 @@ def _add_to_case(summary, form, save, heading: str, submit: str, done: str):
     return _form_page(heading, summary, form, problems, submit)
 
 
-def _form_page(heading: str, summary, form, problems, submit: str):
-    questions = form_fields(form, request.form, {p.field: p.message for p in problems})
+def _form_page(heading: str, summary, form, problems, submit: str, answers=None, open_cases=()):
+    questions = form_fields(form, request.form if answers is None else answers, {p.field: p.message for p in problems})
     page = render_template("cases/form.html", page_title=heading, summary=summary, form=form, questions=questions,
-                           submit=submit, errors=error_summary(problems, questions))
+                           submit=submit, errors=error_summary(problems, questions), open_cases=open_cases)
     return page, (422 if problems else 200)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 
 from service.auth.permissions import allow
 from service.casework import access_log
+from service.casework.customer_contact import CONTACT_FORM, EDITORS, contact_answers, correct_contact, load_customer
 from service.casework.customer_file import find_customers, load_customer_file
+from service.casework.errors import InvalidInput
 from service.people.roles import STAFF_AND_AUDITORS
 from service.views.helpers import runtime
+from service.views.schema_forms import error_summary, form_data, form_fields
 
 blueprint = Blueprint("customers", __name__, url_prefix="/customers")
 READERS = STAFF_AND_AUDITORS
@@ -27,3 +31,24 @@ def customer(reference: str):
     file = load_customer_file(runtime().db, reference)
     access_log.record_view(runtime(), g.actor, "customer", file.customer.reference)
     return render_template("customers/customer.html", file=file)
+
+
+@blueprint.route("/<reference>/contact", methods=["GET", "POST"])
+@allow(*EDITORS)
+def correct_contact_details(reference: str):
+    customer = load_customer(runtime().db, reference)
+    problems, answers = [], request.form
+    if request.method == "POST":
+        try:
+            correct_contact(runtime().casework, g.actor, customer.reference, form_data(CONTACT_FORM, request.form))
+        except InvalidInput as invalid:
+            problems = invalid.problems
+        else:
+            flash("Contact details saved. Letters not yet sent will go to these details.")
+            return redirect(url_for("customers.customer", reference=customer.reference))
+    else:
+        answers = MultiDict(contact_answers(customer))
+    questions = form_fields(CONTACT_FORM, answers, {p.field: p.message for p in problems})
+    page = render_template("customers/contact.html", customer=customer, questions=questions,
+                           errors=error_summary(problems, questions))
+    return page, (422 if problems else 200)

@@ -32,7 +32,7 @@ PREVIEW_POLICY = "; ".join([
 @allow(*READERS)
 def preview(task_id: str):
     context = letter_preview.preview(runtime().db, runtime().casework.provider, task_id, runtime().clock.now())
-    response = make_response(render_html(context))
+    response = make_response(render_html(context, draft=True))
     response.headers["Content-Security-Policy"] = PREVIEW_POLICY
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response

@@ -27,6 +27,8 @@ def incident(**changes: Any) -> dict[str, Any]:
             "staff_affected": "J. Smith, customer services adviser",
             "crime_suspected": "no",
             "safeguarding_concern": "no",
+            # Read only when the customer already has an open case (many tests open several for one customer).
+            "new_case_reason": "A separate matter from any case already open.",
         },
         changes,
     )

@@ -94,8 +94,9 @@ def pdf_text(content: bytes) -> str:
 
 def record_incident(staff: Staff, customer_name: str) -> str:
     staff.goto("/cases/new")
-    staff.fill("incident_recorded", samples.incident(new_customer="yes", customer_reference=None,
-                                                     customer_name=customer_name))
+    staff.fill("incident_recorded", samples.incident(
+        new_customer="yes", customer_reference=None, customer_name=customer_name, preferred_channel="post",
+        correspondence_address="1 Mill Lane\nWestbury\nBA13 1AA"))
     staff.screenshot("record-an-incident")
     staff.submit("Record the incident")
     assert "Incident recorded. The case reference is" in staff.main_text()

@@ -10,7 +10,7 @@ from service.casework.actors import Actor
 from service.casework.api_tokens import issue_token
 from service.casework.deploy import deploy
 from service.cli import load_forms
-from service.dao import users_dao
+from service.dao import cases_dao, users_dao
 from service.packs import registry
 from service.packs.unacceptable_behaviour.pack import PACK as POLICY_PACK
 
@@ -41,6 +41,26 @@ def fixture_pack():
     registry.register(FIXTURE_PACK)
     yield
     registry.unregister(FIXTURE_PACK.name)
+
+
+@pytest.fixture(autouse=True)
+def customers_on_record(monkeypatch):
+    keep_customers_on_record(monkeypatch)
+
+
+def keep_customers_on_record(monkeypatch) -> None:
+    """A customer named by reference is on the housing management system's record, address and all: letters
+    to them can go by post or email. (A new customer has only the details the incident form gave.)"""
+    add = cases_dao.find_or_add_customer
+
+    def find_or_add(session, data, *, now):
+        customer = add(session, data, now=now)
+        if data.get("new_customer") is not True and not customer.address and not customer.email:
+            customer.address = ["1 Record Street", "Trowbridge", "BA14 8AA"]
+            customer.email = f"{customer.reference.lower()}@customers.example"
+        return customer
+
+    monkeypatch.setattr(cases_dao, "find_or_add_customer", find_or_add)
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from tests.service.conftest import deploy_policy  # noqa: F401 - re-exported for
 def isolated_case(runtime, caseworker, name: str, **incident) -> Journey:
     """An incident assessed as isolated: the case closes at once."""
     started = runtime.casework.start_case(caseworker, samples.incident(
-        new_customer="yes", customer_reference=None, customer_name=name, **incident))
+        new_customer="yes", customer_reference=None, customer_name=name, preferred_channel="email",
+        customer_email="customer@customers.example", **incident))
     journey = Journey(runtime, started.reference)
     journey.do(caseworker, "Task_AssessIncident", samples.assessment("isolated"))
     return journey

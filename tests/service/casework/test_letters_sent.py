@@ -32,8 +32,8 @@ from service.runtime import build_runtime
 from tests.bpmn import samples
 from tests.conftest import START
 from tests.service.casework.test_policy_journey import Journey
-from tests.service.conftest import _HASH, PEOPLE
-from tests.service.letters.test_render import REQUIRED_HEADINGS, RenderedLetter
+from tests.service.conftest import _HASH, PEOPLE, keep_customers_on_record
+from tests.service.letters.test_render import RenderedLetter, headings_of
 from workflows.clock import FrozenClock
 
 FORMATS = ("standard", "large_print", "coloured", "translation")
@@ -197,10 +197,13 @@ def sent(migrated_sqlite, tmp_path_factory) -> Sent:
     settings = Settings(environment="testing", database_url=f"sqlite:///{path}", secret_key="test-secret-key",
                         secure_cookies=False, forms_dir=ROOT / "forms", bpmn_dir=ROOT / "bpmn")
     runtime = build_runtime(settings, FrozenClock(START))
+    patch = pytest.MonkeyPatch()
     try:
+        keep_customers_on_record(patch)
         deploy_directory(runtime, settings.bpmn_dir, settings.forms_dir, "tests")
         yield _drive(runtime, _people(runtime))
     finally:
+        patch.undo()
         runtime.db.dispose()
         definition_cache.forget_all()
         form_cache.forget_all()
@@ -224,7 +227,7 @@ every_kind = pytest.mark.parametrize("name", LETTERS)
 @every_letter
 def test_every_letter_states_the_four_required_elements_in_order(sent, name, format_name):
     text = sent.read(name, format_name).text
-    positions = [text.find(heading) for heading in REQUIRED_HEADINGS]
+    positions = [text.find(heading) for heading in headings_of(name)]
     assert -1 not in positions, text
     assert positions == sorted(positions)
 
@@ -258,7 +261,11 @@ def test_every_letter_is_stored_as_sent_in_the_agreed_format(sent, name, format_
 def test_the_letter_sent_is_the_letter_the_task_previewed(sent, name, format_name):
     # Every letter here was sent on the day it was previewed, so the two must be the same letter.
     letter = sent.english[name, format_name]
-    assert sent.previews[letter.id] == letter.rendered_from
+    # A task no one held yet previews unsigned; as sent, the letter is signed by the person who sent it.
+    previewed, signed_by = dict(sent.previews[letter.id]), letter.rendered_from["signatory"]
+    assert previewed.pop("signatory") in (None, signed_by)
+    assert previewed == {k: v for k, v in letter.rendered_from.items() if k != "signatory"}
+    assert signed_by["name"] in ("Casey Worker", "Henry Head")
 
 
 @every_kind

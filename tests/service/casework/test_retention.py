@@ -49,7 +49,8 @@ def _restricted_customer_with_history(policy, people):
 def test_past_retention_a_case_is_anonymised_everywhere_and_the_statistics_and_audit_stay(policy, people):
     journey = _restricted_customer_with_history(policy, people)
     other = policy.casework.start_case(people["casey"], samples.incident(
-        new_customer="yes", customer_reference=None, customer_name=OTHER_NAME)).reference
+        new_customer="yes", customer_reference=None, customer_name=OTHER_NAME, preferred_channel="post",
+        correspondence_address="3 Other Street\nFrome")).reference
     needles = (NAME, "Zebedee", "Quux", REFERENCE)
     assert set(tables_mentioning(policy, *needles)) >= {"customers", "process_instances", "incidents",
                                                         "audit_events", "case_notes", "letters", "access_log"}

@@ -18,7 +18,7 @@ import pypdf
 import pytest
 from bs4 import BeautifulSoup
 
-from service.letters import LetterFormat
+from service.letters import LetterContext, LetterFormat, Signatory
 from service.letters.render import (
     TEMPLATE_DIRECTORY,
     TEMPLATE_VERSION,
@@ -43,6 +43,17 @@ REQUIRED_HEADINGS = (
     "What this means for you",
     "How to appeal",
 )
+# Ending a restriction is not a decision against the customer: nothing to appeal, its own sections.
+ENDED_HEADINGS = (
+    "What has ended",
+    "Why they have ended",
+    "What this means for you",
+    "If you disagree or have a question",
+)
+
+
+def headings_of(name: str) -> tuple[str, ...]:
+    return ENDED_HEADINGS if name == "restriction_ended" else REQUIRED_HEADINGS
 
 _FINAL_REVIEW = ("was the independent review of our decision", "there is no further internal appeal")
 
@@ -122,10 +133,17 @@ def letter(rendered_letters, name, format_name) -> RenderedLetter:
 
 
 @every_letter
-def test_states_the_four_required_elements_in_order(letter):
-    positions = [letter.text.find(heading) for heading in REQUIRED_HEADINGS]
+def test_states_the_four_required_elements_in_order(letter, name):
+    positions = [letter.text.find(heading) for heading in headings_of(name)]
     assert -1 not in positions, letter.text
     assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize("format_name", ["standard"])
+@pytest.mark.parametrize("name", ["restriction_ended"])
+def test_the_restriction_ended_letter_speaks_of_no_decision_and_no_appeal(letter):
+    for words in ("The decision we have made", "Why we made this decision", "How to appeal", "appeal by"):
+        assert words not in letter.text
 
 
 @every_letter
@@ -167,7 +185,7 @@ def test_names_the_provider_the_customer_and_the_case(letter):
 
 @every_letter
 def test_explains_how_to_appeal(letter, name):
-    appeal_section = letter.text[letter.text.index("How to appeal") :]
+    appeal_section = letter.text[letter.text.index(headings_of(name)[-1]) :]
     for expected in APPEAL_ROUTES[name]:
         assert expected in appeal_section
 
@@ -274,8 +292,25 @@ def test_html_preview_is_self_contained_and_escaped(name):
     assert "&lt;b&gt;O&#39;Brien &amp; Sons&lt;/b&gt;" in html
     assert soup.find("b") is None
     assert soup.title.string == soup.h1.string
-    assert [h2.string for h2 in soup.select("h2")][:4] == list(REQUIRED_HEADINGS)
+    assert [h2.string for h2 in soup.select("h2")][:4] == list(headings_of(name))
     assert soup.select_one('meta[name="template-version"]')["content"] == TEMPLATE_VERSION
+
+
+@pytest.mark.parametrize("name", ["decision", "restriction_ended"])
+def test_a_draft_is_marked_draft_on_every_page_and_a_sent_letter_never(name):
+    large = dataclasses.replace(example(name, "large_print"))  # large print runs over several pages
+    draft = pypdf.PdfReader(io.BytesIO(render_pdf(large, draft=True)))
+    assert len(draft.pages) > 1
+    assert all("DRAFT" in page.extract_text() for page in draft.pages)
+    sent = pypdf.PdfReader(io.BytesIO(render_pdf(large)))
+    assert not any("DRAFT" in page.extract_text() for page in sent.pages)
+
+
+def test_a_letter_is_signed_by_the_named_officer_with_their_job_title():
+    signed = dataclasses.replace(EXAMPLES["decision"], signatory=Signatory("Alex Patel", "Senior Caseworker"))
+    text = RenderedLetter(render_pdf(signed)).text
+    assert "Yours sincerely Alex Patel Senior Caseworker Selwood Housing" in text
+    assert LetterContext.from_dict(signed.to_dict()) == signed
 
 
 def test_preview_refuses_templates_other_than_the_installed_ones():

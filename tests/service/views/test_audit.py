@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from service.casework.anchors import write_anchor
+from service.casework.case_records import CUSTOMER_QUESTIONS, add_incident, add_note
 from service.models import AccessLogEntry, AuditEvent, Case, Letter, ProcessInstance
+from tests.bpmn import samples
 from tests.service.audit_cases import appeal, restriction_case
 from tests.service.casework.tampering import delete_case_entirely, ids_of, tamper
 from tests.service.views.conftest import start_case, text_of
@@ -128,6 +130,25 @@ def test_the_data_at_any_step_is_rebuilt_from_the_events(client_request, policy,
     proposal_row = next(r for r in latest.select("table.ubp-history tbody tr")
                         if "Completed ‘Propose formal action’" in text_of(r))
     assert "These replaced:" in text_of(proposal_row) and "Excessive contact" in text_of(proposal_row)
+
+
+def test_further_incidents_and_notes_show_their_answers_in_the_history(client_request, policy, people):
+    journey = restriction_case(policy, people)
+    further = {k: v for k, v in samples.incident(what_happened="He rang back and threatened the adviser.").items()
+               if k not in CUSTOMER_QUESTIONS}
+    add_incident(policy.casework, people["casey"], journey.reference, further)
+    add_note(policy.casework, people["casey"], journey.reference,
+             {"text": "Call recording saved.", "evidence_reference": "CALL-77"})
+    page = client_request.login("audrey").get(f"/audit/cases/{journey.reference}")
+    rows = {text_of(r.select("td")[3]): r for r in page.select("table.ubp-history tbody tr")}
+    incident = text_of(rows["Recorded a further incident"].select("td")[4])
+    assert "He rang back and threatened the adviser." in incident and "None" not in incident
+    note = text_of(next(r for what, r in rows.items() if what.startswith("Added a note")).select("td")[4])
+    assert "Call recording saved." in note and "CALL-77" in note
+    # Kept on their own records: they never become the case's data, so the data is not shown "after" them.
+    assert rows["Recorded a further incident"].td.get_text(strip=True) not in [
+        o["value"] for o in page.select("#at option")]
+    assert "He rang back" not in " ".join(text_of(c) for c in page.select("#data ~ .govuk-summary-card"))
 
 
 def test_letters_download_for_auditors_and_staff_with_a_trace(client_request, policy, people, appealed):

@@ -6,11 +6,14 @@ from __future__ import annotations
 import io
 
 import weasyprint
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from service.casework import inbox_actions
+from service.casework.letter_signatures import signatory_of
+from service.letters import Signatory
 from service.letters.render import TEMPLATE_VERSION
-from service.models import AccessLogEntry, Letter
+from service.models import AccessLogEntry, Letter, User
 from service.security import CONTENT_SECURITY_POLICY
 from service.views.letters import PREVIEW_POLICY
 from tests.bpmn import samples
@@ -100,6 +103,31 @@ def test_regenerating_makes_a_new_draft_each_time_and_the_letter_sent_is_made_wh
     assert [letter.status for letter in letters] == ["draft", "draft", "sent"]
     assert letters[2].task_id is None and letters[2].sent_method == "post"
     assert client_request.get_response(f"/tasks/{task_id}/letter-preview").status_code == 404
+
+
+def test_drafts_are_marked_draft_and_every_letter_is_signed_by_the_person_who_sends_it(client_request, policy,
+                                                                                       people):
+    with policy.db.transaction() as session:
+        session.get(User, people["casey"].user_id).job_title = "Tenancy Enforcement Officer"
+    _, task_id = at_decision_letter(policy, people)
+    client_request.login("casey")
+    preview = client_request.get_response(f"/tasks/{task_id}/letter-preview").get_data(as_text=True)
+    assert "DRAFT" in preview and "Casey Worker<br>Tenancy Enforcement Officer" in preview
+    client_request.post(f"/tasks/{task_id}/letter-draft")
+    client_request.post(f"/tasks/{task_id}", {"task_id": task_id, **as_posted(
+        "decision_letter", samples.decision_letter("2026-03-02"))})
+    draft, sent = (PdfReader(io.BytesIO(letter.content)) for letter in letters_of(policy))
+    assert all("DRAFT" in page.extract_text() for page in draft.pages)
+    sent_text = " ".join(" ".join(page.extract_text().split()) for page in sent.pages)
+    assert "DRAFT" not in sent_text
+    assert "Yours sincerely Casey Worker Tenancy Enforcement Officer" in sent_text
+    assert letters_of(policy)[1].rendered_from["signatory"] == {"name": "Casey Worker",
+                                                                "job_title": "Tenancy Enforcement Officer"}
+
+
+def test_an_officer_without_a_job_title_signs_with_their_role(policy, people):
+    with policy.db.reading() as session:
+        assert signatory_of(session, people["hana"].user_id) == Signatory("Hana Head", "Head of Service")
 
 
 def test_only_the_person_holding_the_task_makes_drafts(client_request, policy, people):
