@@ -19,13 +19,13 @@ from pathlib import Path
 import psycopg
 
 from bench.profile import py_spy_command
-from service.casework.actors import Actor
-from service.casework.api_tokens import issue_token
-from service.casework.deploy import deploy
+from service.accounts.api_tokens import issue_token
 from service.cli import load_forms
 from service.config import ROOT, Settings
 from service.dao import users_dao
 from service.migrate import upgrade
+from service.people.actors import Actor
+from service.processes.deploy import deploy
 from service.runtime import Runtime, build_runtime
 
 BENCH = Path(__file__).resolve().parent

@@ -17,10 +17,10 @@ from bench import flows
 from bench.environment import BENCH_PASSWORD, BenchEnvironment
 from bench.load import Client, percentiles, run_load
 from bench.seed import clone_waiting_instances, seed_inbox
-from service.casework import inbox_actions
-from service.casework.actors import Actor
 from service.dao import processes_dao, users_dao
 from service.models import Case, ProcessInstance
+from service.people.actors import Actor
+from service.tasks import inbox_actions
 
 
 def lifecycle(env: BenchEnvironment, seconds: float, concurrency: int) -> dict:

@@ -15,12 +15,12 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
 from service import migrate as migrations
-from service.casework.deploy import deploy
 from service.cli_groups import register_group_commands
 from service.cli_operations import register_operations_commands
 from service.dao import users_dao
 from service.models import ROLES
 from service.observability.logs import configure_logging
+from service.processes.deploy import deploy
 from workflows.definitions import DeploymentError
 
 
@@ -97,7 +97,7 @@ def register_commands(app: Flask) -> None:
     @click.option("--comment", default="Deployed from the command line")
     def deploy_files_command(paths: tuple[Path, ...], comment: str) -> None:
         """Deploy diagrams with their forms (.json) and decision tables (.dmn) together, loose or in a ZIP."""
-        from service.casework.deploy_bundle import BundleRefused, deploy_bundle, read_bundle
+        from service.processes.deploy_bundle import BundleRefused, deploy_bundle, read_bundle
 
         runtime = _runtime()
         try:
@@ -118,8 +118,8 @@ def register_commands(app: Flask) -> None:
     @click.option("--data", "data", default="{}", help="The message form's fields, as a JSON object.")
     def send_message_command(reference: str, message: str, username: str, data: str) -> None:
         """Deliver MESSAGE to the case REFERENCE, which must be waiting for it."""
-        from service.casework.actors import Actor
-        from service.casework.errors import CaseworkError, InvalidInput
+        from service.cases.errors import CaseworkError, InvalidInput
+        from service.people.actors import Actor
 
         runtime = _runtime()
         try:
@@ -153,7 +153,7 @@ def register_commands(app: Flask) -> None:
                             email: str) -> None:
         """Create a staff account (the password is asked for, never passed on the command line)."""
         from service.accounts.people import NewPerson, create_person
-        from service.casework.errors import InvalidInput
+        from service.cases.errors import InvalidInput
 
         password = getpass.getpass("Password (at least 12 characters; three random words work well): ")
         runtime = _runtime()
@@ -180,8 +180,8 @@ def register_commands(app: Flask) -> None:
                   help="An anchor export (ubp backup / ubp export-anchors) the database must agree with.")
     def verify_audit_command(anchor_file: Path | None) -> None:
         """Walk every case's audit chain and the anchors over them; report the first broken link of each."""
-        from service.casework.anchor_export import AnchorExportError, differences_from_export
-        from service.casework.audit_verify import verify_all
+        from service.history.anchor_export import AnchorExportError, differences_from_export
+        from service.history.audit_verify import verify_all
 
         exported_problems: list[str] = []
         with _runtime().db.reading() as session:
@@ -211,7 +211,7 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("anchor-audit")
     def anchor_audit_command() -> None:
         """Anchor the audit log now: a chained digest over every case chain's head."""
-        from service.casework.anchors import write_anchor
+        from service.history.anchors import write_anchor
 
         runtime = _runtime()
         anchor = write_anchor(runtime.db, runtime.clock.now())
@@ -239,7 +239,7 @@ def register_commands(app: Flask) -> None:
     @click.option("--dry-run", is_flag=True, help="List the cases past retention; change nothing.")
     def retention_sweep_command(dry_run: bool) -> None:
         """Anonymise every closed case past its retention period (RETENTION_POLICY)."""
-        from service.casework.retention import sweep
+        from service.data_protection.retention import sweep
 
         runtime = _runtime()
         report = sweep(runtime.casework, runtime.settings.retention_policy, dry_run=dry_run)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 
-from service.casework.errors import CaseworkError, InvalidInput
+from service.cases.errors import CaseworkError, InvalidInput
 from service.people import groups
 
 

@@ -19,7 +19,7 @@ def anchor_file_for(backup_file: Path) -> Path:
 
 
 def _write_anchor_export(runtime, target: Path) -> int:
-    from service.casework.anchor_export import export_anchors
+    from service.history.anchor_export import export_anchors
 
     with runtime.db.reading() as session:
         document = export_anchors(session, runtime.clock.now())

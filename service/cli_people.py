@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from service.accounts import directory, password_reset, people
-from service.casework.errors import CaseworkError
+from service.cases.errors import CaseworkError
 from service.dao import users_dao
 from service.models import ROLES
 from service.people import groups

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from service.casework.retention_policy import RetentionPolicy
+from service.data_protection.retention_policy import RetentionPolicy
 from service.resources import SOURCE_ROOT, resource_dir
 
 # The source checkout, for tests and tools that run from it; the service itself finds its files
@@ -116,7 +116,7 @@ class Settings:
     # How often the worker anchors the audit log (AUDIT_ANCHOR_MINUTES): events newer than the latest
     # anchor are protected by their case chain alone.
     audit_anchor_every: timedelta = timedelta(minutes=15)
-    # How long closed cases are kept (RETENTION_POLICY, JSON: see service/casework/retention_policy.py)
+    # How long closed cases are kept (RETENTION_POLICY, JSON: see service/data_protection/retention_policy.py)
     # and how often the worker anonymises those past it (RETENTION_SWEEP_MINUTES).
     retention_policy: RetentionPolicy = field(default_factory=RetentionPolicy)
     retention_sweep_every: timedelta = timedelta(hours=1)

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 
 from sqlalchemy import func, select
 
-from service.casework import inbox_actions
-from service.casework.actors import Actor
 from service.dao import cases_dao, users_dao
 from service.models import Case, HumanTask
+from service.people.actors import Actor
 from service.runtime import Runtime
+from service.tasks import inbox_actions
 
 
 def _incident(reference: str, name: str, what: str, **changes) -> dict:

@@ -20,7 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from service.casework.retention_policy import RetentionPolicy, RetentionPolicyError
+from service.data_protection.retention_policy import RetentionPolicy, RetentionPolicyError
 
 SECRET_MIN_LENGTH = 32
 Minutes = Annotated[float, Field(gt=0, le=60 * 24 * 366)]

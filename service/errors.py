@@ -8,7 +8,7 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from service.casework.errors import CaseworkError, InvalidInput
+from service.cases.errors import CaseworkError, InvalidInput
 from service.db import DatabaseUnavailable
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from urllib.parse import unquote_to_bytes
 
 from flask import Flask, request
 
-from service.casework.errors import CaseworkError
+from service.cases.errors import CaseworkError
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _URLENCODED = "application/x-www-form-urlencoded"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.casework import external_tasks, timers  # noqa: F401 - register how their incidents are retried
-from service.casework.cases import Casework
+from service.cases.cases import Casework
 from service.config import Settings
 from service.db import Database
 from service.packs import installed as installed_packs
+from service.tasks import external_tasks, timers  # noqa: F401 - register how their incidents are retried
 from workflows import clock as clocks
 from workflows.engine import CaseEngine
 

@@ -9,13 +9,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from service import builtin_workers, heartbeat
-from service.casework.anchors import anchor_if_due
-from service.casework.retention import sweep as retention_sweep
-from service.casework.timers import fire_due_batch
+from service.data_protection.retention import sweep as retention_sweep
 from service.db import DatabaseUnavailable
+from service.history.anchors import anchor_if_due
 from service.notifications.worker_step import notify_round
 from service.observability.metrics import TIMERS_FAILED, TIMERS_FIRED
 from service.runtime import Runtime
+from service.tasks.timers import fire_due_batch
 
 log = logging.getLogger("ubp.worker")
 MAX_BACKOFF_SECONDS = 60.0

@@ -5,7 +5,7 @@ shared value. Nothing inside a process can interrupt one C-level call that holds
 lock, so the watchdog is a separate process: if the child makes no progress for ``stall_seconds``
 (longer than a batch may take within its step budgets), it is killed and a new one started. A
 killed worker commits nothing; the attempt it had counted on its timer stays counted, so a timer
-that keeps killing workers is parked after a few tries (see ``casework.timers``).
+that keeps killing workers is parked after a few tries (see ``tasks.timers``).
 
 SIGTERM stops the child gracefully, and kills it if it has not stopped after ``stop_seconds``.
 """

@@ -19,11 +19,11 @@ import psycopg
 import pytest
 from sqlalchemy import text
 
-from service.casework import definitions as definition_cache
-from service.casework import forms as form_cache
 from service.config import ROOT, Settings
 from service.migrate import upgrade
 from service.models import Base
+from service.processes import definitions as definition_cache
+from service.processes import forms as form_cache
 from service.runtime import Runtime, build_runtime
 from workflows.clock import FrozenClock
 

@@ -139,7 +139,7 @@ def test_packs_do_not_import_each_other():
 
 
 # The platform's write paths decide nothing by a policy's words: a pack's hooks do (service.packs.registry).
-PLATFORM_WRITE_PATHS = ("service/casework/cases.py", "service/casework/deploy.py", "service/casework/case_events.py")
+PLATFORM_WRITE_PATHS = ("service/cases/cases.py", "service/processes/deploy.py", "service/processes/case_events.py")
 
 
 @pytest.mark.parametrize("name", PLATFORM_WRITE_PATHS)

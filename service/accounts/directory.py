@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from service.casework.errors import NotFound
+from service.cases.errors import NotFound
 from service.dao import accounts_dao, users_dao
 from service.db import Database
 from service.models import AccountEvent, User

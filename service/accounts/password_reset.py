@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 from service.accounts.password_rules import password_problem
 from service.accounts.people import NO_PASSWORD, _person, _require_admin
 from service.auth.passwords import hash_password, verify_password
-from service.casework.actors import Actor
-from service.casework.errors import FieldProblem, InvalidInput, NotFound
+from service.cases.errors import FieldProblem, InvalidInput, NotFound
 from service.dao import accounts_dao, users_dao
 from service.db import Database
 from service.models import User
+from service.people.actors import Actor
 
 LINK_LIFETIME = timedelta(hours=24)
 EXPIRED = "This link has expired or has already been used. Ask an administrator for a new one."

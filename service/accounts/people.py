@@ -11,11 +11,11 @@ from sqlalchemy import select, update
 
 from service.accounts.password_rules import password_problem
 from service.auth.passwords import hash_password
-from service.casework.actors import Actor
-from service.casework.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
+from service.cases.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from service.dao import accounts_dao, users_dao
 from service.db import Database
 from service.models import ROLES, ApiToken, User
+from service.people.actors import Actor
 
 # A password hash no password matches: the account signs in only after a reset link or single sign-on.
 NO_PASSWORD = "!"  # noqa: S105 - not a password: a hash that nothing matches

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, g, request
 
-from service.casework.api_tokens import actor_for_token
+from service.accounts.api_tokens import actor_for_token
 from service.limits import limiter
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")

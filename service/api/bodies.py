@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import request
 
-from service.casework.errors import CaseworkError, FieldProblem, InvalidInput
+from service.cases.errors import CaseworkError, FieldProblem, InvalidInput
 from service.request_text import UNSTORABLE
 from workflows.calendar import LONDON, london_date
 

@@ -6,14 +6,14 @@ from service.api import blueprint, representations
 from service.api.bodies import json_object, query_choice, query_int, query_text
 from service.auth.permissions import allow
 from service.cases import reading
+from service.cases.case_search import page_of_cases
+from service.cases.cases import POLICY_PROCESS
+from service.cases.errors import NotFound
 from service.cases.starting import REFERENCE
-from service.casework import access_log
-from service.casework.actors import TASK_WORKER
-from service.casework.case_history import case_events
-from service.casework.case_search import page_of_cases
-from service.casework.cases import POLICY_PROCESS
-from service.casework.contact_rules import permitted_contact
-from service.casework.errors import NotFound
+from service.history import access_log
+from service.history.case_history import case_events
+from service.packs.unacceptable_behaviour.contact_rules import permitted_contact
+from service.people.actors import TASK_WORKER
 from service.people.roles import STAFF_AND_AUDITORS
 
 # Anyone who works on tasks, and auditors; a pack narrows who reads its own cases (cases.reading).

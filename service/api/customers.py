@@ -7,11 +7,11 @@ from flask import current_app, g
 from service.api import blueprint, representations
 from service.api.bodies import query_choice, query_london_date
 from service.auth.permissions import allow
-from service.casework import access_log
-from service.casework.contact_check import CHANNELS, check_contact
-from service.casework.contact_rules import permitted_contact
-from service.casework.errors import NotFound
+from service.cases.errors import NotFound
 from service.dao import cases_dao
+from service.history import access_log
+from service.packs.unacceptable_behaviour.contact_check import CHANNELS, check_contact
+from service.packs.unacceptable_behaviour.contact_rules import permitted_contact
 from service.people.roles import STAFF_AND_AUDITORS
 from workflows.calendar import london_date
 
@@ -47,7 +47,7 @@ def contact_check(reference: str):
     """``channel`` and ``datetime`` (or a date) -> may we contact this customer so, and why."""
     channel = query_choice("channel", CHANNELS)
     if channel is None:
-        from service.casework.errors import FieldProblem, InvalidInput
+        from service.cases.errors import FieldProblem, InvalidInput
 
         raise InvalidInput([FieldProblem("channel", "channel is required: one of " + ", ".join(CHANNELS))])
     on = query_london_date("datetime", london_date(_runtime().clock.now()))

@@ -5,10 +5,10 @@ from flask import current_app, g, request
 from service.api import blueprint
 from service.api.bodies import json_object
 from service.auth.permissions import allow
-from service.casework.deploy import deploy, deployed_lookup
-from service.casework.deploy_bundle import BundleRefused, deploy_bundle, read_bundle
-from service.casework.errors import FieldProblem, InvalidInput
+from service.cases.errors import FieldProblem, InvalidInput
 from service.dao import processes_dao
+from service.processes.deploy import deploy, deployed_lookup
+from service.processes.deploy_bundle import BundleRefused, deploy_bundle, read_bundle
 from workflows.decision_tables import tables_used
 from workflows.definitions import DeploymentError, parse_definitions
 

@@ -7,7 +7,7 @@ from flask import current_app, g
 from service.api import blueprint
 from service.api.bodies import json_object
 from service.auth.permissions import allow
-from service.casework.errors import FieldProblem, InvalidInput
+from service.cases.errors import FieldProblem, InvalidInput
 from service.people import groups
 
 

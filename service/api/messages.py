@@ -15,9 +15,9 @@ from flask import current_app, g
 from service.api import blueprint
 from service.api.bodies import json_object
 from service.auth.permissions import allow
+from service.cases.errors import FieldProblem, InvalidInput, NotFound
 from service.cases.starting import REFERENCE
-from service.casework.actors import TASK_WORKER
-from service.casework.errors import FieldProblem, InvalidInput, NotFound
+from service.people.actors import TASK_WORKER
 
 # The service checks the message's own groups; anyone who works tasks may try.
 SENDERS = (TASK_WORKER,)

@@ -11,7 +11,7 @@ from service.api import blueprint
 from service.api.bodies import json_object, query_choice
 from service.api.openapi_people import STATUSES
 from service.auth.permissions import allow
-from service.casework.errors import FieldProblem, InvalidInput, NotFound
+from service.cases.errors import FieldProblem, InvalidInput, NotFound
 from service.dao import users_dao
 from service.models import User
 from service.people import groups

@@ -7,10 +7,10 @@ from flask import current_app, g
 from service.api import blueprint, representations
 from service.api.bodies import json_object, query_int, query_text
 from service.auth.permissions import allow
-from service.casework import inbox_actions
-from service.casework.actors import TASK_WORKER
-from service.casework.errors import NotFound
-from service.casework.inbox import load_task_list
+from service.cases.errors import NotFound
+from service.people.actors import TASK_WORKER
+from service.tasks import inbox_actions
+from service.tasks.inbox import load_task_list
 
 STAFF = (TASK_WORKER,)
 _TASK_ID = re.compile(r"^[0-9a-f-]{36}$")

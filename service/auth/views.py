@@ -11,7 +11,7 @@ from service.accounts.sso import NotAllowedIn, person_signing_in
 from service.auth import oidc
 from service.auth.permissions import public, signed_in
 from service.auth.sessions import sign_in, sign_out
-from service.casework.errors import InvalidInput, NotFound
+from service.cases.errors import InvalidInput, NotFound
 from service.limits import account_key, limiter
 
 blueprint = Blueprint("auth", __name__)

@@ -1,7 +1,7 @@
 """Workers built into the worker process, on the same external-task mechanism as outside workers.
 
 Each built-in worker serves one topic (``email``, ``http``): it fetches and locks tasks through
-``casework.external_tasks`` exactly as a Camunda worker does over REST, does the work, and completes
+``tasks.external_tasks`` exactly as a Camunda worker does over REST, does the work, and completes
 the task or reports a failure. A failure that can pass (a server down) is retried with back-off up
 to ``builtin_worker_retries`` times; one that cannot (no such template, a target not allowed) uses
 up the retries at once. Either way, when no retries are left an incident opens on the case.
@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from service.casework import external_tasks
-from service.casework.actors import Actor
-from service.casework.errors import CaseworkError
-from service.casework.external_tasks import LockedTask, TopicRequest
+from service.cases.errors import CaseworkError
+from service.people.actors import Actor
+from service.tasks import external_tasks
+from service.tasks.external_tasks import LockedTask, TopicRequest
 
 log = logging.getLogger("ubp.builtin_workers")
 WORKER_ACTOR = Actor(None, ("worker",), "Built-in worker")  # type: ignore[arg-type] - the system, not a user

@@ -17,7 +17,7 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from service.builtin_workers import WorkFailed
-from service.casework.external_tasks import LockedTask
+from service.tasks.external_tasks import LockedTask
 
 _ADDRESS = re.compile(r"^[^@\s<>,;:\"\\]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")

@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from service.builtin_workers import WorkFailed
-from service.casework.external_tasks import LockedTask
+from service.tasks.external_tasks import LockedTask
 
 MAX_RESPONSE = 64 * 1024
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from service.cases.errors import NotAllowed, NotFound
 from service.cases.starting import may_start
-from service.casework.actors import Actor
-from service.casework.definitions import definition_of
-from service.casework.errors import NotAllowed, NotFound
-from service.casework.timeline import version_form
 from service.dao import processes_dao
 from service.db import Database
+from service.history.timeline import version_form
 from service.packs.registry import pack_for
+from service.people.actors import Actor
+from service.processes.definitions import definition_of
 from workflows.forms import FormSchema
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from service.casework.actors import TASK_WORKER, Actor
-from service.casework.errors import NotAllowed, NotFound
+from service.cases.errors import NotAllowed, NotFound
 from service.dao import cases_dao, instances_dao, processes_dao, tasks_dao
 from service.db import Database
 from service.models import Case, Customer, HumanTask, Restriction
 from service.packs.registry import pack_for
+from service.people.actors import TASK_WORKER, Actor
 
 GENERIC_CASE_PAGE = "cases/generic_case.html"
 

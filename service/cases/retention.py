@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from service.casework.retention_policy import Period, Retention, RetentionPolicyError, Rule
+from service.data_protection.retention_policy import Period, Retention, RetentionPolicyError, Rule
 from workflows.definitions import ProcessDefinition
 
 PROPERTY = "retentionPeriod"

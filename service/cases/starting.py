@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from service.casework.actors import Actor
-from service.casework.errors import NotAllowed
+from service.cases.errors import NotAllowed
 from service.packs.registry import Pack
+from service.people.actors import Actor
 from workflows.definitions import ProcessDefinition
 
 PREFIX_PROPERTY = "caseReferencePrefix"

@@ -1,4 +1,4 @@
-"""Platform incidents: rows only. The service module (``casework.incidents``) chains the audit events."""
+"""Platform incidents: rows only. The service module (``cases.incidents``) chains the audit events."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ import binascii
 
 from flask import Blueprint, Flask, current_app, g, request
 
-from service.casework.api_tokens import actor_for_token
+from service.accounts.api_tokens import actor_for_token
 from service.limits import limiter
 
 blueprint = Blueprint("engine_rest", __name__, url_prefix="/engine-rest")

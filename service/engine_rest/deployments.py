@@ -15,11 +15,11 @@ from typing import Any
 from flask import current_app, g, jsonify, request
 
 from service.auth.permissions import allow
-from service.casework.deploy import deploy
 from service.dao import engine_rest_dao, processes_dao
 from service.engine_rest import blueprint
 from service.engine_rest.fields import InvalidRequest, query_int
 from service.engine_rest.representations import deployment, process_definition
+from service.processes.deploy import deploy
 from workflows.definitions import DeploymentError, parse_definitions
 
 BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml", ".xml")

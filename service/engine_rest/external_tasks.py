@@ -9,9 +9,8 @@ from typing import Any
 from flask import current_app, g
 
 from service.auth.permissions import allow
-from service.casework import business_keys, external_tasks
-from service.casework.errors import NotFound
-from service.casework.external_tasks import LockedTask, TopicRequest
+from service.cases import business_keys
+from service.cases.errors import NotFound
 from service.dao import external_tasks_dao
 from service.dao.external_tasks_dao import ExternalTaskFilter, ExternalTaskRow
 from service.engine_rest import blueprint
@@ -28,6 +27,8 @@ from service.engine_rest.fields import (
 )
 from service.engine_rest.representations import definition_id
 from service.engine_rest.variables import plain, typed_all
+from service.tasks import external_tasks
+from service.tasks.external_tasks import LockedTask, TopicRequest
 
 WORKERS = ("worker",)
 READERS = ("worker", "auditor", "admin")

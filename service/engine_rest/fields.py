@@ -8,7 +8,7 @@ from typing import Any
 from flask import request
 
 from service.api.bodies import json_object
-from service.casework.errors import CaseworkError
+from service.cases.errors import CaseworkError
 
 
 class InvalidRequest(CaseworkError):

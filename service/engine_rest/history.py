@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app
 
 from service.auth.permissions import allow
-from service.casework.errors import NotFound
+from service.cases.errors import NotFound
 from service.dao import engine_rest_dao, incidents_dao, instances_dao
 from service.dao.engine_rest_dao import InstanceFilter
 from service.engine_rest import blueprint

@@ -5,15 +5,15 @@ from __future__ import annotations
 from flask import current_app, g
 
 from service.auth.permissions import allow
-from service.casework import business_keys
-from service.casework.actors import TASK_WORKER
-from service.casework.message_correlation import Correlation, correlate
+from service.cases import business_keys
+from service.cases.message_correlation import Correlation, correlate
 from service.dao import engine_rest_dao
 from service.dao.engine_rest_dao import InstanceFilter
 from service.engine_rest import blueprint
 from service.engine_rest.fields import InvalidRequest, body, boolean, text
 from service.engine_rest.representations import process_instance
 from service.engine_rest.variables import plain
+from service.people.actors import TASK_WORKER
 
 UNSUPPORTED = ("localCorrelationKeys", "processVariablesLocal", "processVariablesToTriggeredScope", "tenantId")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, g
 
 from service.auth.permissions import allow
-from service.casework.errors import NotFound
+from service.cases.errors import NotFound
 from service.dao import engine_rest_dao, processes_dao
 from service.dao.engine_rest_dao import InstanceFilter
 from service.engine_rest import blueprint

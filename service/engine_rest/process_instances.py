@@ -5,14 +5,15 @@ from __future__ import annotations
 from flask import current_app, g
 
 from service.auth.permissions import allow
-from service.casework import access_log, process_variables
-from service.casework.errors import NotFound
+from service.cases import process_variables
+from service.cases.errors import NotFound
 from service.dao import engine_rest_dao
 from service.dao.engine_rest_dao import InstanceFilter
 from service.engine_rest import blueprint
 from service.engine_rest.fields import InvalidRequest, body, query_flag, query_int, query_text
 from service.engine_rest.representations import process_instance, version_row_id
 from service.engine_rest.variables import plain, typed, typed_all
+from service.history import access_log
 
 READERS = process_variables.READER_ROLES
 NO_CONTENT = ("", 204)

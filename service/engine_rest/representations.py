@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.casework import business_keys
+from service.cases import business_keys
 from service.dao.engine_rest_dao import InstanceRow, TaskRow
 from service.engine_rest.fields import camunda_time
 from service.models import ProcessInstance, ProcessVersion

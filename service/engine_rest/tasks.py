@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import current_app, g
 
 from service.auth.permissions import allow
-from service.casework import inbox_actions, process_variables
-from service.casework.errors import NotAllowed, NotFound
+from service.cases import process_variables
+from service.cases.errors import NotAllowed, NotFound
 from service.dao import engine_rest_dao, users_dao
 from service.dao.engine_rest_dao import TaskFilter
 from service.engine_rest import blueprint
@@ -19,6 +19,7 @@ from service.engine_rest.representations import task
 from service.engine_rest.variables import plain, typed_all
 from service.models import ROLES
 from service.people.roles import STAFF
+from service.tasks import inbox_actions
 
 READERS = (*STAFF, "auditor")
 NO_CONTENT = ("", 204)

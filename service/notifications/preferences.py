@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from service.casework.errors import FieldProblem, InvalidInput
+from service.cases.errors import FieldProblem, InvalidInput
 from service.models import NotificationSettings
 from workflows.calendar import LONDON
 

@@ -16,12 +16,12 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.casework.actors import Actor
-from service.casework.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
+from service.cases.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from service.dao import accounts_dao, groups_dao, users_dao
 from service.db import Database
 from service.models import User
 from service.packs.registry import GroupSeed
+from service.people.actors import Actor
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,79}$")
 NAME_RULE = "a group name is 1 to 80 lower-case letters, digits, dots, dashes or underscores, such as asb-team"

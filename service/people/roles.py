@@ -23,7 +23,7 @@ ADMINS = ("admin",)
 class Permissions:
     """What the signed-in person may do, as flags a page reads instead of naming roles."""
 
-    actor: Any  # service.casework.actors.Actor, or None when no one is signed in
+    actor: Any  # service.people.actors.Actor, or None when no one is signed in
 
     def _holds(self, roles: Iterable[str]) -> bool:
         return self.actor is not None and self.actor.has_any_role(tuple(roles))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from service.auth.permissions import signed_in
-from service.casework.errors import InvalidInput
+from service.cases.errors import InvalidInput
 from service.notifications.preferences import CHOOSABLE, GROUP_TASK_MODES, preferences_of, save_preferences
 from service.views.helpers import runtime
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
+from service.accounts import api_tokens
 from service.auth.permissions import allow
-from service.casework import api_tokens
-from service.casework.errors import InvalidInput
+from service.cases.errors import InvalidInput
 from service.notifications import problems
 from service.views.helpers import runtime
 

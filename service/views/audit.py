@@ -11,12 +11,12 @@ import time
 from flask import Blueprint, Response, g, jsonify, render_template, request, send_file, url_for
 
 from service.auth.permissions import allow
-from service.casework import access_log, audit_reading
-from service.casework.access_search import access_request
-from service.casework.case_history import load_case_history, load_path_overlay
-from service.casework.case_search import STATUSES, csv_lines, search_request
-from service.casework.compliance import check_all_cases, lifting_grace
-from service.casework.policy_figures import policy_figures
+from service.cases.case_search import STATUSES, csv_lines, search_request
+from service.history import access_log, audit_reading
+from service.history.access_search import access_request
+from service.history.case_history import load_case_history, load_path_overlay
+from service.packs.unacceptable_behaviour.compliance import check_all_cases, lifting_grace
+from service.packs.unacceptable_behaviour.policy_figures import policy_figures
 from service.people.roles import STAFF_AND_AUDITORS
 from service.views.helpers import filter_args, page_links, runtime
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template, request
 
 from service.auth.permissions import allow
-from service.casework import caseload
-from service.casework.errors import FieldProblem, InvalidInput
+from service.cases.errors import FieldProblem, InvalidInput
 from service.dao import users_dao
 from service.dao.caseload_dao import CASE_SORTS, CaseloadFilters
 from service.people.roles import STAFF
+from service.tasks import caseload
 from service.views.helpers import runtime
 
 blueprint = Blueprint("caseload", __name__, url_prefix="/caseload")

@@ -8,14 +8,14 @@ from flask import Blueprint, flash, g, redirect, render_template, request, send_
 from werkzeug.datastructures import MultiDict
 
 from service.auth.permissions import allow
-from service.cases import reading
-from service.casework import access_log, case_records, evidence_files
-from service.casework.actors import TASK_WORKER
-from service.casework.case_file import APPEAL_MESSAGE, load_case_file, load_case_summary, load_start_form
-from service.casework.cases import POLICY_PROCESS
-from service.casework.errors import Conflict, InvalidInput
-from service.casework.open_cases import open_cases_for_reference
-from service.casework.timeline import version_form
+from service.cases import case_records, evidence_files, reading
+from service.cases.case_file import APPEAL_MESSAGE, load_case_file, load_case_summary, load_start_form
+from service.cases.cases import POLICY_PROCESS
+from service.cases.errors import Conflict, InvalidInput
+from service.cases.open_cases import open_cases_for_reference
+from service.history import access_log
+from service.history.timeline import version_form
+from service.people.actors import TASK_WORKER
 from service.people.roles import STAFF
 from service.views.helpers import flash_problem, runtime
 from service.views.schema_forms import error_summary, form_data, form_fields

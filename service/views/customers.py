@@ -6,10 +6,16 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from werkzeug.datastructures import MultiDict
 
 from service.auth.permissions import allow
-from service.casework import access_log
-from service.casework.customer_contact import CONTACT_FORM, EDITORS, contact_answers, correct_contact, load_customer
-from service.casework.customer_file import find_customers, load_customer_file
-from service.casework.errors import InvalidInput
+from service.cases.errors import InvalidInput
+from service.history import access_log
+from service.packs.unacceptable_behaviour.customer_contact import (
+    CONTACT_FORM,
+    EDITORS,
+    contact_answers,
+    correct_contact,
+    load_customer,
+)
+from service.packs.unacceptable_behaviour.customer_file import find_customers, load_customer_file
 from service.people.roles import STAFF_AND_AUDITORS
 from service.views.helpers import runtime
 from service.views.schema_forms import error_summary, form_data, form_fields

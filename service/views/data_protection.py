@@ -7,10 +7,12 @@ from flask import Blueprint, Response, flash, g, redirect, render_template, requ
 from werkzeug.datastructures import MultiDict
 
 from service.auth.permissions import allow
-from service.casework import access_log, data_protection, subject_access
-from service.casework.customer_file import find_customers
-from service.casework.errors import Conflict, InvalidInput
-from service.casework.retention import retention_schedule
+from service.cases.errors import Conflict, InvalidInput
+from service.data_protection import data_protection
+from service.data_protection.retention import retention_schedule
+from service.history import access_log
+from service.packs.unacceptable_behaviour import subject_access
+from service.packs.unacceptable_behaviour.customer_file import find_customers
 from service.views.helpers import flash_problem, runtime
 from service.views.schema_forms import error_summary, form_data, form_fields
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from service.casework import restrictions
-from service.casework.contact_rules import ALWAYS_ALLOWED, contact_periods
+from service.packs.unacceptable_behaviour import restrictions
+from service.packs.unacceptable_behaviour.contact_rules import ALWAYS_ALLOWED, contact_periods
 from workflows.calendar import LONDON
 from workflows.forms import FormSchema
 

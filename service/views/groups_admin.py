@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from service.auth.permissions import allow
-from service.casework.errors import CaseworkError, InvalidInput
+from service.cases.errors import CaseworkError, InvalidInput
 from service.people import groups
 from service.views.helpers import flash_problem, runtime
 

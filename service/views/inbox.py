@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from service.auth.permissions import allow
-from service.casework import inbox_actions
-from service.casework.actors import TASK_WORKER
-from service.casework.errors import CaseworkError, InvalidInput
-from service.casework.inbox import TABS, load_inbox, load_overdue
+from service.cases.errors import CaseworkError, InvalidInput
 from service.dao import saved_filters_dao
 from service.dao.inbox_dao import SORTS, InboxFilters
+from service.people.actors import TASK_WORKER
+from service.tasks import inbox_actions
+from service.tasks.inbox import TABS, load_inbox, load_overdue
 from service.views.helpers import flash_problem, runtime
 from service.views.schema_forms import error_summary, form_data, form_fields
 

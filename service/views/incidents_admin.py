@@ -6,8 +6,8 @@ import orjson
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from service.auth.permissions import allow
-from service.casework import incidents
-from service.casework.errors import Conflict, InvalidInput, NotFound
+from service.cases import incidents
+from service.cases.errors import Conflict, InvalidInput, NotFound
 from service.dao import incidents_dao
 from service.models.incidents import INCIDENT_KINDS
 from service.views.helpers import flash_problem, page_links, runtime

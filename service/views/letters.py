@@ -7,9 +7,10 @@ import io
 from flask import Blueprint, flash, g, make_response, redirect, send_file, url_for
 
 from service.auth.permissions import allow
-from service.casework import access_log, audit_reading, letter_preview
-from service.casework.errors import CaseworkError
+from service.cases.errors import CaseworkError
+from service.history import access_log, audit_reading
 from service.letters.render import render_html
+from service.packs.unacceptable_behaviour import letter_preview
 from service.people.roles import STAFF, STAFF_AND_AUDITORS
 from service.views.helpers import flash_problem, runtime
 

@@ -7,7 +7,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 
 from service.accounts import directory, password_reset, people
 from service.auth.permissions import allow
-from service.casework.errors import CaseworkError, InvalidInput
+from service.cases.errors import CaseworkError, InvalidInput
 from service.models import ROLES
 from service.people import groups
 from service.views.helpers import flash_problem, runtime

@@ -11,7 +11,7 @@ import json
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from service.auth.permissions import allow
-from service.casework import process_editing
+from service.processes import process_editing
 from service.views.helpers import runtime
 from service.views.schema_forms import form_fields
 from workflows.forms import FormSchema

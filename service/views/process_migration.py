@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from service.auth.permissions import allow
-from service.casework import migration
+from service.processes import migration
 from service.views.helpers import flash_problem, runtime
 
 blueprint = Blueprint("process_migration", __name__, url_prefix="/processes")

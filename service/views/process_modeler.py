@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, jsonify, render_template, request, url_for
 
 from service.auth.permissions import allow
-from service.casework import process_editing
+from service.processes import process_editing
 from service.security import CONTENT_SECURITY_POLICY
 from service.views.helpers import runtime
 from workflows.definitions import DeploymentError, Problem

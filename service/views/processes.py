@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 
 from service.auth.permissions import allow
-from service.casework import process_editing, process_versions
-from service.casework.deploy_bundle import BundleRefused, deploy_bundle, read_bundle
+from service.processes import process_editing, process_versions
+from service.processes.deploy_bundle import BundleRefused, deploy_bundle, read_bundle
 from service.views.helpers import runtime
 from workflows.definitions import DeploymentError
 

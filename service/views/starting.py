@@ -6,7 +6,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 
 from service.auth.permissions import signed_in
 from service.cases import catalogue
-from service.casework.errors import InvalidInput
+from service.cases.errors import InvalidInput
 from service.views.helpers import runtime
 from service.views.schema_forms import error_summary, form_data, form_fields
 

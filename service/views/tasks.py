@@ -6,12 +6,12 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 
 from service.auth.permissions import allow
 from service.cases import reading
-from service.casework import letter_preview, translations
-from service.casework.actors import TASK_WORKER
-from service.casework.case_dates import prefilled_answers
-from service.casework.case_file import load_task_file
-from service.casework.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, ProcessProblem
+from service.cases.case_file import load_task_file
+from service.cases.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, ProcessProblem
 from service.packs.registry import pack_for
+from service.packs.unacceptable_behaviour import letter_preview, translations
+from service.people.actors import TASK_WORKER
+from service.processes.case_dates import prefilled_answers
 from service.views.helpers import flash_problem, runtime
 from service.views.schema_forms import answers_as_posted, error_summary, form_data, form_fields
 from workflows.calendar import london_date

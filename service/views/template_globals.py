@@ -8,7 +8,7 @@ from functools import lru_cache
 from flask import Flask, current_app, g, request, url_for
 from werkzeug.local import LocalProxy
 
-from service.casework.actors import TASK_WORKER
+from service.people.actors import TASK_WORKER
 from service.people.roles import CASEWORKERS, DECIDERS, STAFF_AND_AUDITORS, Permissions
 from service.resources import STATIC
 

@@ -8,11 +8,11 @@ from datetime import datetime
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from service.auth.permissions import allow
-from service.casework.errors import CaseworkError
-from service.casework.timer_changes import fire_timer_now, move_timer
-from service.casework.timers import retry_now
+from service.cases.errors import CaseworkError
 from service.dao import timers_dao
 from service.dao.instances_dao import StaleInstance
+from service.tasks.timer_changes import fire_timer_now, move_timer
+from service.tasks.timers import retry_now
 from service.views.formatting import london_datetime
 from service.views.helpers import flash_problem, runtime
 from workflows.calendar import LONDON

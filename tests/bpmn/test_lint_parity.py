@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from service.casework.deploy import check_bpmn
+from service.processes.deploy import check_bpmn
 from workflows.definitions import DeploymentError
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,11 +17,11 @@ import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from service.app import create_app
-from service.casework import definitions as definition_cache
-from service.casework import forms as form_cache
 from service.cli import deploy_directory
 from service.config import ROOT, Settings
 from service.dao import users_dao
+from service.processes import definitions as definition_cache
+from service.processes import forms as form_cache
 from service.runtime import build_runtime
 from tests.conftest import START
 from tests.service.conftest import _HASH, PEOPLE, TEST_PASSWORD

@@ -18,15 +18,15 @@ from werkzeug.serving import make_server
 
 from service.app import create_app
 from service.auth.passwords import hash_password
-from service.casework import definitions as definition_cache
-from service.casework import forms as form_cache
-from service.casework.actors import Actor
 from service.cli import deploy_directory
 from service.config import ROOT, Settings
 from service.dao import cases_dao, users_dao
 from service.demo import seed_demo
 from service.models import Case, Customer, HumanTask, ProcessVersion
 from service.people import groups
+from service.people.actors import Actor
+from service.processes import definitions as definition_cache
+from service.processes import forms as form_cache
 from service.runtime import build_runtime
 from tests.browser.conftest import FORMS, _QuietHandler
 from tests.conftest import START

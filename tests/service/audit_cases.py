@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from service.casework.timers import fire_due_batch
+from service.tasks.timers import fire_due_batch
 from tests.bpmn import samples
-from tests.service.casework.test_policy_journey import Journey
 from tests.service.conftest import deploy_policy  # noqa: F401 - re-exported for the tests that build on these cases
+from tests.service.packs.unacceptable_behaviour.test_policy_journey import Journey
 
 
 class Steps(Journey):

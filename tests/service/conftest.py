@@ -5,14 +5,14 @@ from pathlib import Path
 
 import pytest
 
+from service.accounts.api_tokens import issue_token
 from service.auth.passwords import hash_password
-from service.casework.actors import Actor
-from service.casework.api_tokens import issue_token
-from service.casework.deploy import deploy
 from service.cli import load_forms
 from service.dao import cases_dao, users_dao
 from service.packs import registry
 from service.packs.unacceptable_behaviour.pack import PACK as POLICY_PACK
+from service.people.actors import Actor
+from service.processes.deploy import deploy
 
 FIXTURES = Path(__file__).parent.parent / "workflows" / "fixtures"
 # The small test diagrams stand in for the policy in most page tests (customers, its case page, UB-

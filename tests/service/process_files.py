@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from service.casework.inbox_actions import claim
 from service.config import ROOT
 from service.dao import instances_dao
 from service.models import ProcessInstance
+from service.tasks.inbox_actions import claim
 from tests.service.conftest import FIXTURES, deploy_fixture, deploy_process_file
 from tests.service.views.conftest import open_task, start_case
 from workflows.definitions import CAMUNDA_NS, NS

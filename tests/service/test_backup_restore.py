@@ -10,8 +10,8 @@ from sqlalchemy import func, select, text
 
 from service.app import create_app
 from service.backup import BackupError, restore
-from service.casework.anchors import write_anchor
 from service.config import Settings
+from service.history.anchors import write_anchor
 from service.models import AuditAnchor, AuditEvent, Case
 from service.runtime import build_runtime
 from tests.fresh_database import fresh_database

@@ -11,10 +11,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from service.casework.anchors import write_anchor
-from service.casework.audit_verify import verify_all
-from service.casework.inbox_actions import claim
+from service.history.anchors import write_anchor
+from service.history.audit_verify import verify_all
 from service.runtime import build_runtime
+from service.tasks.inbox_actions import claim
 from tests.service.conftest import deploy_fixture
 from tests.service.views.conftest import open_task, start_case
 

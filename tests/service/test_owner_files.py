@@ -14,7 +14,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from service.casework.timers import fire_due_batch
+from service.tasks.timers import fire_due_batch
 
 FOLDER = Path(__file__).parent / "owner_files"
 FORMS = {path.stem: json.loads(path.read_text()) for path in (FOLDER / "forms").glob("*.json")}

@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, insert, select, text, update
 
-from service.casework.audit_verify import verify_all
 from service.config import ROOT
 from service.dao import tasks_dao
+from service.history.audit_verify import verify_all
 from service.models import AuditEvent, Case, HumanTask, ProcessInstance
 from tests.service.conftest import deploy_fixture
 from tests.service.switchable_proxy import SwitchableProxy

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from service.casework.case_file import CaseSummary, Decision, TaskFile
-from service.casework.timeline import version_form
+from service.cases.case_file import CaseSummary, Decision, TaskFile
 from service.dao import audit_dao, case_dates_dao, letters_dao
 from service.db import Database
+from service.history.timeline import version_form
 from service.letters.context import LetterContext
 from service.models import Adjustment, Incident, Letter
 from workflows.forms import FormSchema

@@ -5,11 +5,11 @@ The pack's modules sit beside this one; this is the pack's interface to the plat
 
 from __future__ import annotations
 
-from service.casework import policy_records  # noqa: F401 - registers the policy's case event handlers
-from service.casework.appeals import APPEAL_MESSAGE, refuse_second_appeal
-from service.casework.guardrails import policy_problems
 from service.packs.registry import GroupSeed, Pack
+from service.packs.unacceptable_behaviour import policy_records  # noqa: F401 - registers the policy's case event handlers
+from service.packs.unacceptable_behaviour.appeals import APPEAL_MESSAGE, refuse_second_appeal
 from service.packs.unacceptable_behaviour.briefs import TASK_BRIEFS
+from service.packs.unacceptable_behaviour.guardrails import policy_problems
 
 PROCESS_ID = "unacceptable_behaviour"
 

@@ -6,7 +6,7 @@ import pytest
 
 from service.accounts import directory, password_reset
 from service.accounts import people as accounts
-from service.casework.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from service.cases.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from service.dao import users_dao
 from tests.service.conftest import TEST_PASSWORD
 

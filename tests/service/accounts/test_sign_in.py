@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service.accounts import people as accounts
-from service.casework.api_tokens import issue_token
+from service.accounts.api_tokens import issue_token
 from tests.service.conftest import TEST_PASSWORD, csrf_token_from, sign_in
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.casework.api_tokens import revoke_token
+from service.accounts.api_tokens import revoke_token
 from service.models import ApiToken
 from tests.bpmn import samples
 
@@ -81,7 +81,7 @@ def test_bad_bodies_get_clear_errors_and_store_nothing(policy, api_as, client):
 
 
 def test_contact_check_respects_the_single_method_and_always_allows_emergencies(policy, api_as, runtime, people):
-    from tests.service.casework.test_policy_journey import _to_restriction
+    from tests.service.packs.unacceptable_behaviour.test_policy_journey import _to_restriction
 
     _to_restriction(policy, people, "2026-03-02")
     api = api_as("caseworker")
@@ -101,7 +101,7 @@ def test_contact_check_respects_the_single_method_and_always_allows_emergencies(
 
 
 def test_appeals_through_the_api(policy, api_as, people):
-    from tests.service.casework.test_policy_journey import _to_restriction
+    from tests.service.packs.unacceptable_behaviour.test_policy_journey import _to_restriction
 
     journey = _to_restriction(policy, people, "2026-03-02")
     api = api_as("caseworker")

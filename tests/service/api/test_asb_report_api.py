@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from service.casework.api_tokens import issue_token
-from service.casework.timers import fire_due_batch
+from service.accounts.api_tokens import issue_token
 from service.dao import users_dao
 from service.people import groups
+from service.tasks.timers import fire_due_batch
 from tests.service.conftest import ApiClient
 
 REPORT = {"what_happened": "Loud music every night after midnight.", "happened_on": "2026-03-01",

@@ -6,7 +6,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from service.casework import deploy_bundle
+from service.processes import deploy_bundle
 
 OWNER_FILES = Path(__file__).parents[1] / "owner_files"
 

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from service.casework.api_tokens import API_ROLES, issue_token
+from service.accounts.api_tokens import API_ROLES, issue_token
 from tests.bpmn import samples
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres_only]

@@ -3,7 +3,7 @@ find out which usernames exist."""
 
 from __future__ import annotations
 
-from service.casework import inbox_actions
+from service.tasks import inbox_actions
 from tests.bpmn import samples
 
 

@@ -152,7 +152,7 @@ def test_a_template_that_cannot_be_filled_in_is_an_incident_at_once(runtime, peo
     _start(runtime, people)
     with runtime.db.transaction() as session:
         task = session.scalars(select(ExternalTask)).one()
-    from service.casework import process_variables
+    from service.cases import process_variables
     from tests.service.reliability.conftest import ServiceAccount
 
     worker = ServiceAccount(runtime, people["adam"], "Worker", ("worker",)).actor

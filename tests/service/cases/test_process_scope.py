@@ -8,14 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from service.casework.compliance import check_all_cases
-from service.casework.inbox_actions import claim
-from service.casework.policy_figures import policy_figures
-from service.casework.retention import retention_schedule, sweep
-from service.casework.retention_policy import RetentionPolicy
-from service.casework.timers import fire_due_batch
+from service.data_protection.retention import retention_schedule, sweep
+from service.data_protection.retention_policy import RetentionPolicy
 from service.models import Customer
+from service.packs.unacceptable_behaviour.compliance import check_all_cases
+from service.packs.unacceptable_behaviour.policy_figures import policy_figures
 from service.people import groups
+from service.tasks.inbox_actions import claim
+from service.tasks.timers import fire_due_batch
 from tests.bpmn import samples
 from tests.service.views.conftest import open_task
 

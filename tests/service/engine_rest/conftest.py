@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from service.casework.api_tokens import issue_token
+from service.accounts.api_tokens import issue_token
 from tests.service.conftest import deploy_fixture
 
 

@@ -17,8 +17,8 @@ from camunda.client.external_task_client import ExternalTaskClient
 from camunda.external_task.external_task_worker import ExternalTaskWorker, NoExternalTaskFound
 from sqlalchemy import select
 
-from service.casework import incidents
-from service.casework.api_tokens import issue_token
+from service.accounts.api_tokens import issue_token
+from service.cases import incidents
 from service.config import ROOT
 from service.dao import incidents_dao
 from service.models import Case, HumanTask

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from service.casework import incidents
+from service.cases import incidents
 from service.dao import audit_dao, incidents_dao
 from service.models import Case, HumanTask, ProcessInstance
 from tests.service.engine_rest.conftest import EngineRest, start_alert_case

@@ -16,7 +16,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from service.casework.api_tokens import API_ROLES, issue_token
+from service.accounts.api_tokens import API_ROLES, issue_token
 from service.engine_rest import external_tasks as external_task_routes
 from tests.service.conftest import deploy_fixture
 

@@ -6,13 +6,13 @@ import pytest
 from sqlalchemy import func, select
 
 from service.accounts.sign_in import check_password
-from service.casework import inbox_actions
 from service.config import Mail
 from service.dao import audit_dao
 from service.models import Delivery, Notification
 from service.notifications import sender
 from service.notifications.preferences import save_preferences
 from service.notifications.worker_step import notify_round
+from service.tasks import inbox_actions
 from tests.service.conftest import deploy_fixture
 from tests.service.notifications.conftest import body_of
 from tests.service.views.conftest import client_request, open_task, start_case  # noqa: F401 - a fixture
@@ -157,7 +157,7 @@ def test_a_locked_account_is_notified_to_administrators(smtp, emails, runtime):
 
 
 def test_a_further_incident_tells_the_people_holding_the_case(three, smtp, emails, runtime):
-    from service.casework.case_records import add_incident
+    from service.cases.case_records import add_incident
 
     reference = start_case(runtime, emails["casey"])  # casey opened it, so owns it
     notify_round(runtime, runtime.clock.now())
@@ -198,7 +198,7 @@ def test_notices_wait_in_the_outbox_with_the_step_until_the_worker_runs(three, e
 
 
 def test_an_incident_in_the_process_tells_the_people_holding_the_case(three, smtp, emails, runtime):
-    from service.casework.incidents import open_incident_apart
+    from service.cases.incidents import open_incident_apart
     from service.models import Case
 
     reference = start_case(runtime, emails["casey"])

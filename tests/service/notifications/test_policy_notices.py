@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from service.notifications.worker_step import notify_round
 from tests.bpmn import samples
-from tests.service.casework.policy_cases import restriction_case
 from tests.service.conftest import deploy_policy
 from tests.service.notifications.conftest import body_of
+from tests.service.packs.unacceptable_behaviour.policy_cases import restriction_case
 
 
 def test_an_appeal_received_tells_the_case_owner_but_not_who_recorded_it(runtime, smtp, emails):

@@ -50,7 +50,7 @@ def test_metrics_count_tasks_timers_requests_and_completions(client, runtime, po
 
     journey.do(people["casey"], "Task_AssessIncident", _severe())
     runtime.clock.advance(days=60)
-    from service.casework.anchors import write_anchor
+    from service.history.anchors import write_anchor
 
     write_anchor(runtime.db, runtime.clock.now() - timedelta(minutes=5))
     sign_in(client, "casey")
@@ -129,8 +129,8 @@ def _severe():
 
 def test_external_task_queues_are_a_metric_by_topic(client, runtime, people) -> None:
     from service.builtin_workers import WORKER_ACTOR
-    from service.casework import external_tasks
-    from service.casework.external_tasks import TopicRequest
+    from service.tasks import external_tasks
+    from service.tasks.external_tasks import TopicRequest
     from tests.service.conftest import deploy_fixture
 
     deploy_fixture(runtime, "housing_alert.bpmn")

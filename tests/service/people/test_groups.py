@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service.accounts import directory
-from service.casework.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from service.cases.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from service.dao import users_dao
 from service.people import groups
 

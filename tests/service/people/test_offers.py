@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from service.auth.passwords import hash_password
-from service.casework import inbox_actions
-from service.casework.errors import NotAllowed
-from service.casework.inbox import load_inbox
+from service.cases.errors import NotAllowed
 from service.dao import users_dao
 from service.dao.inbox_dao import InboxFilters
 from service.people import groups
+from service.tasks import inbox_actions
+from service.tasks.inbox import load_inbox
 from tests.service.conftest import deploy_fixture
 from tests.service.process_files import THREE_TASKS
 from tests.service.views.conftest import open_task

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from service.casework.actors import Actor
-from service.casework.case_file import TaskFile
+from service.cases.case_file import TaskFile
+from service.people.actors import Actor
 from service.people.roles import DECIDERS, STAFF, STAFF_AND_AUDITORS, Permissions
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"

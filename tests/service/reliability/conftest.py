@@ -11,11 +11,11 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select, text
 
-from service.casework.actors import Actor
-from service.casework.api_tokens import issue_token
-from service.casework.audit_verify import verify_all
+from service.accounts.api_tokens import issue_token
 from service.dao import tasks_dao
+from service.history.audit_verify import verify_all
 from service.models import AuditEvent, HumanTask, ProcessInstance
+from service.people.actors import Actor
 from tests.bpmn import samples
 from tests.service.reliability.server import WebServer, bearer
 
@@ -108,8 +108,8 @@ def assert_every_instance_consistent(runtime) -> int:
     one was completed once there (and no other); each chain's seq runs 1..audit_seq with no gap or
     repeat; and every chain verifies.
     """
-    from service.casework.definitions import definition_of
     from service.dao import processes_dao
+    from service.processes.definitions import definition_of
 
     checked = 0
     with runtime.db.reading() as session:

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from service.casework.api_tokens import issue_token, revoke_token
+from service.accounts.api_tokens import issue_token, revoke_token
 from service.config import ROOT
 from service.models import ApiToken, ProcessInstance, ProcessVersion, WorkerHeartbeat
 from tests.bpmn import samples

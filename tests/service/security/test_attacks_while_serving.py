@@ -17,10 +17,10 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import select
 
-from service.casework.api_tokens import issue_token
-from service.casework.deploy import deploy
-from service.casework.timers import fire_due_batch
+from service.accounts.api_tokens import issue_token
 from service.models import Case, HumanTask, ProcessIncident, ProcessInstance
+from service.processes.deploy import deploy
+from service.tasks.timers import fire_due_batch
 from service.worker import Worker
 from tests.service.conftest import ApiClient
 from tests.service.security.test_sandbox_attacks import EXPONENTIAL, FORMS, PLACES, diagram

@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from service.casework import inbox_actions
 from service.errors import MESSAGES
+from service.tasks import inbox_actions
 from tests.bpmn import samples
 from tests.service.views.conftest import checked_page
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pytest
 
 from service import heartbeat
-from service.casework.api_tokens import issue_token
+from service.accounts.api_tokens import issue_token
 from service.config import ROOT
 from service.dao import users_dao
 from service.people import groups as group_service

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
-from service.casework import inbox_actions
-from service.casework.deploy import deploy
-from service.casework.errors import ProcessProblem
+from service.cases.errors import ProcessProblem
 from service.models import AuditEvent, HumanTask, ProcessInstance, ProcessVersion
+from service.processes.deploy import deploy
+from service.tasks import inbox_actions
 from workflows.definitions import DeploymentError
 
 TIME_BOUND = 3.0  # seconds a refused step may take: the sandbox's 0.5 s clock, plus the request around it
@@ -306,7 +306,7 @@ def test_attacks_that_explode_at_run_time_are_stopped_and_leak_nothing(runtime, 
 
 
 def test_a_run_time_attack_through_the_api_answers_a_clear_error(runtime, people, attack_case, client):
-    from service.casework.api_tokens import issue_token
+    from service.accounts.api_tokens import issue_token
     from tests.service.conftest import ApiClient
 
     issued = issue_token(runtime.db, people["adam"], "Housing system", ["caseworker"], runtime.clock.now())

@@ -14,11 +14,11 @@ from bs4 import BeautifulSoup
 from werkzeug.routing import Rule
 
 from service import heartbeat
-from service.casework import inbox_actions
 from service.dao import users_dao
 from service.errors import MESSAGES
 from service.limits import limiter
 from service.models import ROLES
+from service.tasks import inbox_actions
 from tests.bpmn import samples
 from tests.service.conftest import TEST_PASSWORD, csrf_token_from
 from tests.service.security.test_malformed_input import TOO_BIG
@@ -259,8 +259,8 @@ def test_an_unexpected_failure_shows_no_trace_and_no_data(app, client, estate, r
 
 
 def _token(runtime, estate) -> str:
-    from service.casework.actors import Actor
-    from service.casework.api_tokens import issue_token
+    from service.accounts.api_tokens import issue_token
+    from service.people.actors import Actor
 
     admin = Actor(int(estate["user_id"]), tuple(ROLES))
     return issue_token(runtime.db, admin, "Errors", ["caseworker"], runtime.clock.now()).token

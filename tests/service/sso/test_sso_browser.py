@@ -11,9 +11,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from service.app import create_app
-from service.casework import definitions as definition_cache
-from service.casework import forms as form_cache
 from service.config import ROOT, Settings
+from service.processes import definitions as definition_cache
+from service.processes import forms as form_cache
 from service.runtime import build_runtime
 from tests.browser.conftest import _QuietHandler, browser  # noqa: F401 - the shared chromium fixture
 from tests.service.sso.conftest import sso_settings

@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import func, select
 
 from service.auth.passwords import hash_password
-from service.casework.timers import fire_due_batch
 from service.dao import users_dao
 from service.models import Customer
 from service.people import groups
+from service.tasks.timers import fire_due_batch
 from tests.service.views.conftest import open_task, text_of
 from tests.service.views.test_policy_pages import as_posted
 

@@ -8,12 +8,12 @@ import io
 import pytest
 from sqlalchemy import select
 
-from service.casework.anchors import write_anchor
-from service.casework.case_records import CUSTOMER_QUESTIONS, add_incident, add_note
+from service.cases.case_records import CUSTOMER_QUESTIONS, add_incident, add_note
+from service.history.anchors import write_anchor
 from service.models import AccessLogEntry, AuditEvent, Case, Letter, ProcessInstance
 from tests.bpmn import samples
 from tests.service.audit_cases import appeal, restriction_case
-from tests.service.casework.tampering import delete_case_entirely, ids_of, tamper
+from tests.service.history.tampering import delete_case_entirely, ids_of, tamper
 from tests.service.views.conftest import start_case, text_of
 
 PAGES = ("/audit", "/audit/cases", "/audit/processes", "/audit/verify", "/audit/compliance", "/audit/access-log")

@@ -1,11 +1,11 @@
 """The assessment page shows the answers given when the incident was recorded (see
-tests/service/casework/test_carried_answers.py for what happens when they change)."""
+tests/service/tasks/test_carried_answers.py for what happens when they change)."""
 
 from __future__ import annotations
 
-from service.casework import inbox_actions
+from service.tasks import inbox_actions
 from tests.bpmn import samples
-from tests.service.casework.test_policy_journey import Journey
+from tests.service.packs.unacceptable_behaviour.test_policy_journey import Journey
 
 
 def test_the_assessment_page_shows_the_intake_answers_pre_filled(policy, people, client_request):

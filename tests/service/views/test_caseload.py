@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from service.accounts import people as accounts
-from service.casework.inbox_actions import claim
 from service.models import AuditEvent, Case, TaskReassignment
+from service.tasks.inbox_actions import claim
 from tests.service.views.conftest import open_task, start_case, text_of
 
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from service.casework.inbox_actions import claim
 from service.models import AccessLogEntry, AuditEvent, CaseNote
+from service.tasks.inbox_actions import claim
 from service.views import cases as case_views
 from tests.service.conftest import deploy_fixture
 from tests.service.views.conftest import open_task, start_case, text_of

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from service.casework import inbox_actions
-from service.casework.errors import InvalidInput
+from service.cases.errors import InvalidInput
 from service.models import AuditEvent, Customer
+from service.tasks import inbox_actions
 from tests.bpmn import samples
 from tests.service.views.conftest import open_task, text_of
 from tests.service.views.test_policy_pages import as_posted

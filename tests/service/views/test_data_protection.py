@@ -13,7 +13,7 @@ from sqlalchemy import select
 from service.dao import cases_dao
 from service.models import AccessLogEntry
 from tests.bpmn import samples
-from tests.service.casework.policy_cases import deploy_policy, isolated_case, tables_mentioning
+from tests.service.packs.unacceptable_behaviour.policy_cases import deploy_policy, isolated_case, tables_mentioning
 from tests.service.views.conftest import text_of
 
 NAME = "Petra Pagecheck"

@@ -8,10 +8,10 @@ import io
 
 from pypdf import PdfReader
 
-from service.casework import inbox_actions
+from service.tasks import inbox_actions
 from tests.bpmn import samples
-from tests.service.casework.policy_cases import restriction_case
-from tests.service.casework.test_policy_journey import Journey
+from tests.service.packs.unacceptable_behaviour.policy_cases import restriction_case
+from tests.service.packs.unacceptable_behaviour.test_policy_journey import Journey
 
 
 def _proposed(policy, people) -> Journey:

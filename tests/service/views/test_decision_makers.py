@@ -3,11 +3,11 @@ not offered a Claim button, and the appeal's outcome letter goes to the person w
 
 from __future__ import annotations
 
-from service.casework import inbox_actions
 from service.dao import tasks_dao
+from service.tasks import inbox_actions
 from tests.bpmn import samples
-from tests.service.casework.policy_cases import restriction_case
-from tests.service.casework.test_policy_journey import Journey
+from tests.service.packs.unacceptable_behaviour.policy_cases import restriction_case
+from tests.service.packs.unacceptable_behaviour.test_policy_journey import Journey
 
 
 def _appealed(policy, people):

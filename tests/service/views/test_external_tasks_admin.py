@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from service.casework import external_tasks
-from service.casework.external_tasks import TopicRequest
+from service.tasks import external_tasks
+from service.tasks.external_tasks import TopicRequest
 from tests.service.conftest import deploy_fixture
 from tests.service.reliability.conftest import ServiceAccount
 from tests.service.views.conftest import text_of

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.casework.actors import Actor
 from service.dao import users_dao
+from service.people.actors import Actor
 
 
 @pytest.mark.parametrize(("username", "landing"), [

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from service.casework.inbox_actions import claim
 from service.dao import inbox_dao
 from service.models import AuditEvent, TaskReassignment
+from service.tasks.inbox_actions import claim
 from tests.service.conftest import FIXTURES, deploy_fixture
 from tests.service.views.conftest import get_task, open_task, start_case, text_of
 

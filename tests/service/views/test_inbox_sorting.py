@@ -7,8 +7,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from service.casework.inbox_actions import claim
 from service.models import HumanTask
+from service.tasks.inbox_actions import claim
 from tests.service.conftest import FIXTURES, deploy_fixture
 from tests.service.views.conftest import open_task, start_case, text_of
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from service.casework import cases as cases_module
-from service.casework.timers import fire_due_batch
+from service.cases import cases as cases_module
 from service.dao import incidents_dao, tasks_dao
+from service.tasks.timers import fire_due_batch
 from tests.service.views.conftest import open_task, start_case, text_of
 
 

@@ -9,12 +9,12 @@ import weasyprint
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from service.casework import inbox_actions
-from service.casework.letter_signatures import signatory_of
 from service.letters import Signatory
 from service.letters.render import TEMPLATE_VERSION
 from service.models import AccessLogEntry, Letter, User
+from service.packs.unacceptable_behaviour.letter_signatures import signatory_of
 from service.security import CONTENT_SECURITY_POLICY
+from service.tasks import inbox_actions
 from service.views.letters import PREVIEW_POLICY
 from tests.bpmn import samples
 from tests.service.views.conftest import open_task, text_of

@@ -8,7 +8,7 @@ import io
 
 from sqlalchemy import select
 
-from service.casework import evidence_files
+from service.cases import evidence_files
 from service.models import AccessLogEntry, AuditEvent, CaseNoteFile
 from tests.service.views.conftest import start_case, text_of
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from service.accounts import people as accounts
-from service.casework.inbox_actions import claim
+from service.tasks.inbox_actions import claim
 from tests.service.conftest import sign_in
 from tests.service.views.conftest import open_task, start_case, text_of
 

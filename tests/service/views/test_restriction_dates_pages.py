@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 from pypdf import PdfReader
 
-from service.casework import inbox_actions
+from service.tasks import inbox_actions
 from tests.bpmn import samples
-from tests.service.casework.policy_cases import restriction_case
+from tests.service.packs.unacceptable_behaviour.policy_cases import restriction_case
 
 REFERENCE = "SH-004211"
 

@@ -10,7 +10,7 @@ from flask import render_template_string
 from werkzeug.datastructures import MultiDict
 
 from service.app import create_app
-from service.casework.errors import FieldProblem
+from service.cases.errors import FieldProblem
 from service.config import ROOT, Settings
 from service.views.schema_forms import error_summary, form_data, form_fields
 from tests.service.views.conftest import checked_page, text_of

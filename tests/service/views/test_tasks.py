@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from service.casework.inbox_actions import claim
 from service.models import AuditEvent, HumanTask
+from service.tasks.inbox_actions import claim
 from tests.service.conftest import deploy_fixture
 from tests.service.views.conftest import get_task, open_task, start_case, text_of
 

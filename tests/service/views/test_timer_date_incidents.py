@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.casework.inbox_actions import claim
 from service.dao import incidents_dao
+from service.tasks.inbox_actions import claim
 from tests.service.views.conftest import open_task, text_of
 
 BPMN = b"""<?xml version="1.0" encoding="UTF-8"?>

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from service.casework import cases as cases_module
-from service.casework.timers import fire_due_batch
+from service.cases import cases as cases_module
 from service.dao import audit_dao, tasks_dao, timers_dao
 from service.models import ProcessInstance
+from service.tasks.timers import fire_due_batch
 from tests.service.conftest import csrf_token_from, deploy_fixture, sign_in
 from tests.service.views.conftest import open_task, start_case, text_of
 

@@ -1,0 +1,102 @@
+"""API tokens for service accounts: shown once, kept only as a hash, revocable.
+
+A token looks like ``ubp_<prefix>_<secret>``. The prefix finds the row quickly and shows in
+lists; the SHA-256 of the whole token is compared in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from service.cases.errors import FieldProblem, InvalidInput, NotAllowed, NotFound
+from service.dao import tokens_dao
+from service.db import Database
+from service.models import ROLES, ApiToken, User
+from service.people.actors import Actor
+
+# An admin token manages people and groups (an HR or identity system's leaver feed), but never issues
+# tokens: that needs an administrator signed in to the pages (``issue_token`` checks the session's actor).
+API_ROLES = ROLES
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    record: ApiToken
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(db: Database, actor: Actor, name: str, roles: list[str], now: datetime) -> IssuedToken:
+    if "admin" not in actor.roles:
+        raise NotAllowed("Only administrators can issue API tokens.")
+    problems = []
+    if not name.strip() or len(name) > 120:
+        problems.append(FieldProblem(
+            "name", "Enter the name of the system that will use the token (120 characters at most)"
+        ))
+    # No role at all is allowed: such a token works only in the groups an administrator puts its account in.
+    if any(role not in API_ROLES for role in roles):
+        problems.append(FieldProblem("roles", "Select only the roles listed"))
+    if problems:
+        raise InvalidInput(problems)
+    prefix = secrets.token_hex(4)
+    token = f"ubp_{prefix}_{secrets.token_urlsafe(32)}"
+    with db.transaction() as session:
+        account = User(username=f"api-{prefix}", full_name=f"{name.strip()} (API)", job_title="Service account",
+                       password_hash="!",  # noqa: S106 - not a hash: service accounts can never sign in
+                       roles=sorted(set(roles)), active=True, is_service_account=True,
+                       created_at=now)
+        session.add(account)
+        session.flush()
+        record = ApiToken(name=name.strip(), token_prefix=prefix, token_hash=_digest(token),
+                          service_user_id=account.id, roles=sorted(set(roles)), created_by_id=actor.user_id,
+                          created_at=now)
+        session.add(record)
+        session.flush()
+    return IssuedToken(token, record)
+
+
+def actor_for_token(db: Database, token: str, now: datetime) -> Actor | None:
+    parts = token.split("_", 2)
+    if len(parts) != 3 or parts[0] != "ubp" or len(parts[1]) != 8:
+        return None
+    # Looked up in the database on every request (one indexed read, no cache), so a revoked token or a
+    # deactivated account stops working at once on every server.
+    return _look_up(db, parts[1], _digest(token), now)
+
+
+def _look_up(db: Database, prefix: str, digest: str, now: datetime) -> Actor | None:
+    with db.reading() as session:
+        holder = tokens_dao.token_holder(session, prefix)
+    if holder is None or holder.revoked or not holder.active or not hmac.compare_digest(holder.token_hash, digest):
+        return None
+    if holder.last_used_at is None or (now - holder.last_used_at).total_seconds() > 300:
+        # Noted at most every five minutes, so that the request path stays read-only.
+        with db.transaction() as session:
+            tokens_dao.note_token_used(session, holder.token_id, now)
+    # A token acts with its own roles (not the account's) and in the groups its account was put in.
+    return Actor(holder.user_id, holder.roles, holder.full_name, holder.groups, holder.username)
+
+
+def revoke_token(db: Database, actor: Actor, token_id: int, now: datetime) -> None:
+    if "admin" not in actor.roles:
+        raise NotAllowed("Only administrators can revoke API tokens.")
+    with db.transaction() as session:
+        record = session.get(ApiToken, token_id)
+        if record is None:
+            raise NotFound("There is no such token.")
+        record.revoked_at = record.revoked_at or now
+
+
+def list_tokens(db: Database) -> list[ApiToken]:
+    with db.reading() as session:
+        return list(session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc())))

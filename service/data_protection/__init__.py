@@ -1,0 +1,1 @@
+"""Data protection mechanics: retention, anonymisation, erasure and legal holds."""

@@ -1,0 +1,45 @@
+"""What the customer pages show: finding a customer, their cases, and any restriction in force."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from service.cases.errors import NotFound
+from service.dao import cases_dao
+from service.db import Database
+from service.models import Case, Customer, Restriction
+
+
+@dataclass(frozen=True)
+class CustomerFile:
+    customer: Customer
+    cases: Sequence[Case]
+    active_restrictions: Sequence[Restriction]
+
+
+@dataclass(frozen=True)
+class FoundCustomer:
+    customer: Customer
+    restricted: bool
+
+
+def load_customer_file(db: Database, reference: str) -> CustomerFile:
+    with db.reading() as session:
+        customer = cases_dao.get_customer_by_reference(session, reference.strip().upper())
+        if customer is None:
+            raise NotFound("There is no customer with that reference.")
+        return CustomerFile(
+            customer=customer,
+            cases=cases_dao.list_cases_of_customer(session, customer.id),
+            active_restrictions=cases_dao.list_active_restrictions(session, customer.id),
+        )
+
+
+def find_customers(db: Database, text: str) -> list[FoundCustomer]:
+    if not text.strip():
+        return []
+    with db.reading() as session:
+        customers = cases_dao.search_customers(session, text)
+        restricted = cases_dao.restricted_customer_ids(session, [c.id for c in customers])
+    return [FoundCustomer(c, c.id in restricted) for c in customers]

@@ -1,0 +1,1 @@
+"""Processes: deploying diagrams, their definitions and versions, editing them, their forms."""
