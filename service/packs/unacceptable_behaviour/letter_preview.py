@@ -94,7 +94,7 @@ def proposed_letter(db: Database, provider: Provider, task_id: str, now: datetim
         if context is None:
             raise NotFound(problem)
     return f"{context.case_reference}-draft-{context.kind.value}-{context.letter_date.isoformat()}.pdf", render_pdf(
-        context)
+        context, draft=True)
 
 
 def answers_so_far(session: Session, case_id: int) -> dict[str, Any]:

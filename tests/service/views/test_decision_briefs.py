@@ -59,8 +59,10 @@ def test_the_draft_decision_letter_is_one_click_away(policy, people, client_requ
     client = client_request.login("hana")
     response = client.get_response(f"/tasks/{approval.id}/proposed-letter")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages]
+    text = " ".join(pages)
     assert "Qxmeaning" in text and "Qxreasons" in text
+    assert all("DRAFT" in page for page in pages)  # it is not the letter that will be sent
     assert "Qxincident" not in text
     # Only a decision step has one: the assessment of a new case does not.
     other = Journey(policy, policy.casework.start_case(people["casey"], samples.incident()).reference)
