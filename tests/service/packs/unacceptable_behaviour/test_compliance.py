@@ -114,6 +114,18 @@ def test_an_appeal_heard_by_the_approver_is_flagged(policy, people):
         "the appeal was heard by Hana Head, who was part of the decision"]
 
 
+@pytest.mark.parametrize("role", ["proposer", "letter_sender"])
+def test_an_appeal_heard_by_anyone_else_in_the_decision_is_flagged(policy, people, role):
+    journey = restriction_case(policy, people)
+    appeal(policy, people, journey)
+    tamper(policy, "UPDATE case_actors SET user_id = (SELECT user_id FROM case_actors WHERE role = "
+                   f"'{role}') WHERE role = 'reviewer'")
+    report = _report(policy)
+    assert _broken(report) == {"independent-appeal": [journey.reference]}
+    [part_of_it] = [p for p in _problems(report, "independent-appeal") if "part of the decision" in p]
+    assert part_of_it.startswith("the appeal was heard by ")
+
+
 def test_a_restriction_lifted_late_is_flagged(policy, people):
     journey = restriction_case(policy, people)
     run_to_expiry(policy, people, journey)
