@@ -7,6 +7,7 @@ so the demo's inbox, timelines, restrictions and letters are exactly what the pr
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -15,11 +16,12 @@ from service.models import Case, HumanTask
 from service.people.actors import Actor
 from service.runtime import Runtime
 from service.tasks import inbox_actions
+from workflows.calendar import london_date
 
 
 def _incident(reference: str, name: str, what: str, **changes) -> dict:
     return {
-        "new_customer": "no", "customer_reference": reference, "occurred_at": "{today}T09:05",
+        "new_customer": "no", "customer_reference": reference, "occurred_at": "{yesterday}T09:05",
         "channels": ["telephone"], "behaviour_categories": ["aggressive_intimidating_abusive"],
         "violence_or_threats": "no", "what_happened": what, "staff_affected": "Customer services adviser",
         "crime_suspected": "no", "safeguarding_concern": "no", **changes,
@@ -32,8 +34,10 @@ def seed_demo_cases(runtime: Runtime) -> Iterator[str]:
             yield "Demo cases already exist; nothing added."
             return
         people = {u.username: Actor(u.id, tuple(u.roles), u.full_name) for u in users_dao.list_users(session)}
-    today = runtime.clock.now().date().isoformat()
-    demo = _Demo(runtime, people, today)
+    # London's calendar, as the forms' date rules read it; the incidents happened yesterday morning, so
+    # that seeding at any time of day records nothing later than now.
+    today = london_date(runtime.clock.now())
+    demo = _Demo(runtime, people, today.isoformat(), (today - timedelta(days=1)).isoformat())
     demo.case("SH-100231", "Jordan Ellis", "Shouted at the repairs call handler and swore repeatedly.")
     demo.case("SH-100877", "Priya Nair", "Sent 40 emails in two days chasing the same repair.",
               steps=[("caseworker", "Task_AssessIncident", demo.assessment("informal"))], leave_claimed="caseworker")
@@ -64,8 +68,8 @@ def seed_demo_cases(runtime: Runtime) -> Iterator[str]:
 
 
 class _Demo:
-    def __init__(self, runtime: Runtime, people: dict[str, Actor], today: str) -> None:
-        self.runtime, self.people, self.today = runtime, people, today
+    def __init__(self, runtime: Runtime, people: dict[str, Actor], today: str, yesterday: str) -> None:
+        self.runtime, self.people, self.today, self.yesterday = runtime, people, today, yesterday
         self.lines: list[str] = ["Demo cases:"]
 
     def assessment(self, outcome: str) -> dict:
@@ -92,7 +96,7 @@ class _Demo:
 
     def case(self, reference: str, name: str, what: str, *, steps=(), incident=None, leave_claimed=None,
              appeal=False) -> None:
-        data = {k: (v.format(today=self.today) if isinstance(v, str) else v)
+        data = {k: (v.format(today=self.today, yesterday=self.yesterday) if isinstance(v, str) else v)
                 for k, v in _incident(reference, name, what, **(incident or {})).items()}
         started = self.runtime.casework.start_case(self.people["caseworker"], data)
         self._name_customer(reference, name)

@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 from sqlalchemy import func, select
 
 from service.cli import deploy_directory
@@ -18,3 +20,14 @@ def test_the_demo_seeds_every_role_and_cases_at_different_stages_once(runtime, m
     assert {"Assess the incident", "Closed", "Approve the proposed action", "Hear the appeal"} <= stages
     again = list(seed_demo(runtime))
     assert any("already exist" in line for line in again)
+
+
+def test_the_demo_seeds_at_any_time_of_day(runtime, clock, monkeypatch):
+    # Just after midnight in London (summer time): no demo incident may be later than now, and every
+    # date the demo gives follows the London calendar the forms' rules read.
+    clock.set(datetime(2026, 6, 30, 23, 10, tzinfo=UTC))
+    monkeypatch.setenv("DEMO_PASSWORD", "demo password for tests")
+    deploy_directory(runtime, runtime.settings.bpmn_dir, runtime.settings.forms_dir, "tests")
+    list(seed_demo(runtime))
+    with runtime.db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(Case)) == 6
