@@ -71,18 +71,19 @@ AREAS: dict[str, list[str]] = {
     "is started by anyone in a group)": [
         "starting.index", "starting.start", "api.list_startable_processes", "api.start_case"],
     "their cases (notes, messages, also through the API and `/engine-rest`)": [
-        "cases.case", "cases.add_note", "cases.send_message", "api.get_case", "api.send_message",
-        "api.correlate_message", "engine_rest.deliver"],
+        "cases.case", "cases.add_note", "cases.send_message", "cases.evidence_file", "api.get_case",
+        "api.send_message", "api.correlate_message", "engine_rest.deliver"],
     # caseworker
     "record an incident (also through the API and `/engine-rest`)": [
         "cases.record_incident", "api.record_incident", "engine_rest.start_by_key"],
     "add an incident to a case": ["cases.add_incident"],
     "appeals through the API": ["api.record_appeal"],
     # the policy's staff
-    "cases": ["cases.case", "cases.add_note", "cases.send_message", "api.get_case"],
+    "cases": ["cases.case", "cases.add_note", "cases.send_message", "cases.evidence_file", "api.get_case"],
     "appeals": ["cases.record_appeal"],
     "decision letters": ["letters.make_draft", *_LETTERS_READ],
     "customers (restriction banner)": _CUSTOMERS,
+    "correcting a customer's contact details": ["customers.correct_contact_details"],
     "my cases": ["caseload.mine"],
     "case lists and history through the API": ["api.list_cases", "api.case_history"],
     "process definitions through `/engine-rest`": [
@@ -101,7 +102,9 @@ AREAS: dict[str, list[str]] = {
     "processes: versions": ["processes.index", "processes.version", "processes.version_bpmn",
                             "processes.version_overlay", "processes.upload"],
     "the BPMN modeler": ["process_modeler.modeler", "process_modeler.deploy", "process_modeler.save_draft",
-                         "process_modeler.validate", "processes.draft_bpmn"],
+                         "process_modeler.validate", "processes.draft_bpmn", "process_modeler.new_process",
+                         "process_modeler.validate_new", "process_modeler.save_new_draft",
+                         "process_modeler.deploy_new"],
     "forms": ["process_forms.forms", "process_forms.form"],
     "diff": ["processes.diff", "processes.diff_overlay"],
     "migration of running cases": ["process_migration.preview", "process_migration.migrate"],
@@ -116,7 +119,7 @@ AREAS: dict[str, list[str]] = {
     "access log": ["audit.access_log_page"],
     "platform incidents": _INCIDENT_LISTS,
     "data protection (reading the retention schedule and a customer's record)": _DATA_PROTECTION_READ,
-    "reading cases": ["cases.case", "api.get_case"],
+    "reading cases": ["cases.case", "cases.evidence_file", "api.get_case"],
     "task forms (reading)": ["tasks.task"],
     "decision letters (reading)": _LETTERS_READ,
     "deployments through `/engine-rest`": ["engine_rest.list_deployments"],
