@@ -39,7 +39,9 @@ def _today() -> datetime:
 
 
 def _incident(occurred: datetime) -> dict:
-    return {"new_customer": "no", "customer_reference": _reference(),
+    # A new customer each time, with the address a letter by post needs.
+    return {"new_customer": "yes", "customer_name": f"Bench customer {_reference()}", "preferred_channel": "post",
+            "correspondence_address": "1 Bench Street\nTrowbridge\nBA14 8AA",
             "occurred_at": occurred.strftime("%Y-%m-%dT%H:%M"),
             "channels": ["telephone"], "behaviour_categories": ["aggressive_intimidating_abusive"],
             "violence_or_threats": "no", "what_happened": "Shouted and swore at the call handler.",

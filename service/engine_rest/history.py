@@ -70,6 +70,8 @@ def history_activities():
     key = query_text("processInstanceId", 40)
     if key is None:
         raise InvalidRequest("processInstanceId is required: activity history is read one case at a time")
+    # Checked before anything is looked up, so a bad page is refused whether or not the case exists.
+    first, size = query_int("firstResult", 0, high=10**9), query_int("maxResults", 1000, high=1000)
     with _runtime().db.reading() as session:
         instance = instances_dao.get_instance_by_key(session, key)
         if instance is None:
@@ -92,7 +94,6 @@ def history_activities():
                 "durationInMillis": int(((step.at - started).total_seconds() if started else 0) * 1000),
                 "canceled": False, "completeScope": types.get(element) == "endEvent", "tenantId": None,
             })
-    first, size = query_int("firstResult", 0, high=10**9), query_int("maxResults", 1000, high=10_000)
     return activities[first:first + size]
 
 
