@@ -261,11 +261,16 @@ def _previous_answers(task: HumanTask, tasks) -> dict[str, Any]:
 
 
 def _returned_by(task: HumanTask, tasks, names: dict[int, str]) -> tuple[str, str] | None:
-    """The decision that sent this step back, when the last step before it returned it for changes."""
-    earlier = _earlier_completed(task, tasks)
-    if task.status != "open" or not earlier or (earlier[-1].data or {}).get("approval_decision") != "return":
+    """The decision that sent this step back: a task completed by the very step that opened this one
+    (same instant) whose answer returned it for changes. Found by that instant, not by order, since
+    tasks completed at one instant have no order of their own."""
+    if task.status != "open":
         return None
-    last = earlier[-1]
+    returning = [t for t in tasks if t.status == "completed" and t.completed_at == task.created_at
+                 and (t.data or {}).get("approval_decision") == "return"]
+    if not returning:
+        return None
+    last = returning[-1]
     return names.get(last.completed_by_id, "The approver"), str((last.data or {}).get("approval_reasons", ""))
 
 

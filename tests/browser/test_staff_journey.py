@@ -182,10 +182,11 @@ def test_a_restriction_from_incident_to_an_upheld_appeal(browser, live_server, a
     staff.screenshot("hearing-with-the-grounds")
     do_task(staff, reference, "Hear the appeal", "appeal_decision", samples.appeal_decision("uphold"), check=True)
     send_letter(staff, reference, "Send the appeal outcome letter", "appeal_outcome_letter",
-                samples.letter_sent("outcome_letter", TODAY), "They have upheld the decision.")
+                {**samples.letter_sent("outcome_letter", TODAY), "outcome_letter_sent_by": "post"},
+                "They have upheld the decision.")
     staff.screenshot("case-after-appeal")
     letters = " ".join(page.inner_text("table:has(caption:text('Letters sent')) tbody").split())
-    assert "Decision letter 2 March 2026 (post)" in letters and "Appeal outcome letter 2 March 2026 (email)" in letters
+    assert "Decision letter 2 March 2026 (post)" in letters and "Appeal outcome letter 2 March 2026 (post)" in letters
     assert script_errors == []
     context.close()
 
