@@ -7,7 +7,7 @@ so the demo's inbox, timelines, restrictions and letters are exactly what the pr
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -37,7 +37,7 @@ def seed_demo_cases(runtime: Runtime) -> Iterator[str]:
     # London's calendar, as the forms' date rules read it; the incidents happened yesterday morning, so
     # that seeding at any time of day records nothing later than now.
     today = london_date(runtime.clock.now())
-    demo = _Demo(runtime, people, today.isoformat(), (today - timedelta(days=1)).isoformat())
+    demo = _Demo(runtime, people, today.isoformat())
     demo.case("SH-100231", "Jordan Ellis", "Shouted at the repairs call handler and swore repeatedly.")
     demo.case("SH-100877", "Priya Nair", "Sent 40 emails in two days chasing the same repair.",
               steps=[("caseworker", "Task_AssessIncident", demo.assessment("informal"))], leave_claimed="caseworker")
@@ -68,8 +68,9 @@ def seed_demo_cases(runtime: Runtime) -> Iterator[str]:
 
 
 class _Demo:
-    def __init__(self, runtime: Runtime, people: dict[str, Actor], today: str, yesterday: str) -> None:
-        self.runtime, self.people, self.today, self.yesterday = runtime, people, today, yesterday
+    def __init__(self, runtime: Runtime, people: dict[str, Actor], today: str) -> None:
+        self.runtime, self.people, self.today = runtime, people, today
+        self.yesterday = (date.fromisoformat(today) - timedelta(days=1)).isoformat()
         self.lines: list[str] = ["Demo cases:"]
 
     def assessment(self, outcome: str) -> dict:

@@ -11,6 +11,7 @@ import json
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from service.config import ROOT, Settings
 from service.dao import users_dao
 from service.processes import definitions as definition_cache
 from service.processes import forms as form_cache
-from service.runtime import build_runtime
+from service.runtime import Runtime, build_runtime
 from tests.conftest import START
 from tests.service.conftest import _HASH, PEOPLE, TEST_PASSWORD
 from workflows.clock import FrozenClock
@@ -39,22 +40,24 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def live_server(migrated_sqlite, tmp_path_factory) -> Iterator[str]:
-    path = tmp_path_factory.mktemp("live") / "ubp.sqlite3"
+def deployed_runtime(migrated_sqlite, tmp_path_factory, folder: str, secret: str) -> tuple[Settings, Runtime]:
+    """A runtime on its own copy of the migrated database, at the tests' frozen start, with bpmn/ deployed."""
+    path = tmp_path_factory.mktemp(folder) / "ubp.sqlite3"
     shutil.copyfile(migrated_sqlite, path)
-    settings = Settings(environment="testing", database_url=f"sqlite:///{path}", secret_key="browser-test-secret",
+    settings = Settings(environment="testing", database_url=f"sqlite:///{path}", secret_key=secret,
                         secure_cookies=False, login_rate_limit="1000 per minute", forms_dir=FORMS,
                         bpmn_dir=ROOT / "bpmn")
     runtime = build_runtime(settings, FrozenClock(START))
-    deploy_directory(runtime, settings.bpmn_dir, settings.forms_dir, "browser tests")
-    with runtime.db.transaction() as session:
-        for username, (name, roles) in PEOPLE.items():
-            users_dao.add_user(session, username=username, full_name=name, password_hash=_HASH, roles=roles,
-                               job_title="", now=runtime.clock.now())
+    deploy_directory(runtime, settings.bpmn_dir, settings.forms_dir, f"{folder} tests")
+    return settings, runtime
+
+
+@contextmanager
+def serving(settings: Settings, runtime: Runtime, name: str) -> Iterator[str]:
+    """The app on a real local port in a thread; its address. Stopped, and the caches emptied, after."""
     server = make_server("127.0.0.1", 0, create_app(settings, runtime), threaded=True,
                          request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
@@ -64,6 +67,17 @@ def live_server(migrated_sqlite, tmp_path_factory) -> Iterator[str]:
         runtime.db.dispose()
         definition_cache.forget_all()
         form_cache.forget_all()
+
+
+@pytest.fixture(scope="module")
+def live_server(migrated_sqlite, tmp_path_factory) -> Iterator[str]:
+    settings, runtime = deployed_runtime(migrated_sqlite, tmp_path_factory, "live", "browser-test-secret")
+    with runtime.db.transaction() as session:
+        for username, (name, roles) in PEOPLE.items():
+            users_dao.add_user(session, username=username, full_name=name, password_hash=_HASH, roles=roles,
+                               job_title="", now=runtime.clock.now())
+    with serving(settings, runtime, "live-server") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -7,30 +7,19 @@ with no pack, so the generic case page) and a data protection officer.
 
 from __future__ import annotations
 
-import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from service.app import create_app
 from service.auth.passwords import hash_password
-from service.cli import deploy_directory
-from service.config import ROOT, Settings
 from service.dao import cases_dao, users_dao
 from service.demo import seed_demo
 from service.models import Case, Customer, HumanTask, ProcessVersion
 from service.people import groups
 from service.people.actors import Actor
-from service.processes import definitions as definition_cache
-from service.processes import forms as form_cache
-from service.runtime import build_runtime
-from tests.browser.conftest import FORMS, _QuietHandler
-from tests.conftest import START
-from workflows.clock import FrozenClock
+from tests.browser.conftest import deployed_runtime, serving
 
 PASSWORD = "correct horse battery staple"  # the demo accounts' password in these tests only
 DEMO_LETTER_CASE = "SH-105500"  # one more demo case, left at "Send the decision letter"
@@ -44,28 +33,13 @@ class Demo:
 
 @pytest.fixture(scope="module")
 def demo_server(migrated_sqlite, tmp_path_factory) -> Iterator[Demo]:
-    path = tmp_path_factory.mktemp("a11y") / "ubp.sqlite3"
-    shutil.copyfile(migrated_sqlite, path)
-    settings = Settings(environment="testing", database_url=f"sqlite:///{path}", secret_key="axe-test-secret",
-                        secure_cookies=False, login_rate_limit="1000 per minute", forms_dir=FORMS,
-                        bpmn_dir=ROOT / "bpmn")
-    runtime = build_runtime(settings, FrozenClock(START))
-    deploy_directory(runtime, settings.bpmn_dir, settings.forms_dir, "accessibility tests")
+    settings, runtime = deployed_runtime(migrated_sqlite, tmp_path_factory, "a11y", "axe-test-secret")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DEMO_PASSWORD", PASSWORD)
         list(seed_demo(runtime))
     ids = _more_demo_data(runtime)
-    server = make_server("127.0.0.1", 0, create_app(settings, runtime), threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="axe-live-server", daemon=True)
-    thread.start()
-    try:
-        yield Demo(f"http://127.0.0.1:{server.server_port}", ids)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        runtime.db.dispose()
-        definition_cache.forget_all()
-        form_cache.forget_all()
+    with serving(settings, runtime, "axe-live-server") as url:
+        yield Demo(url, ids)
 
 
 def _more_demo_data(runtime) -> dict[str, str]:
