@@ -6,7 +6,7 @@ from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import api, engine_rest, errors, ids, limits, observability, request_text, security
+from service import api, engine_rest, errors, ids, limits, observability, request_size, request_text, security
 from service.auth import sessions
 from service.cli import register_commands
 from service.config import Settings
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.extensions["ubp"] = runtime or build_runtime(settings)
     observability.init_app(app)  # first, so every request is timed and logged
+    request_size.init_app(app)  # before anything reads the body
     request_text.init_app(app)  # before CSRF protection reads the form
     csrf.init_app(app)
     app.before_request(sessions.load_actor)

@@ -17,6 +17,7 @@ from service.history import access_log
 from service.history.timeline import version_form
 from service.people.actors import TASK_WORKER
 from service.people.roles import STAFF
+from service.request_size import allow_body
 from service.views.helpers import flash_problem, runtime
 from service.views.schema_forms import error_summary, form_data, form_fields
 from workflows.forms import FormSchema
@@ -104,6 +105,7 @@ def _confirm_form(label: str) -> FormSchema:
 
 @blueprint.route("/<reference>/notes", methods=["GET", "POST"])
 @allow(TASK_WORKER)
+@allow_body(evidence_files.MAX_FILE_BYTES + 1024 * 1024)  # one file at its largest, with the note's text
 def add_note(reference: str):
     summary = load_case_summary(runtime().db, reference)
     reading.refuse_unless_may_read(g.actor, summary.version.process_id)

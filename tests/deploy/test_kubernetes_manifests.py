@@ -88,6 +88,13 @@ def test_the_proxy_example_sets_forwarded_headers_and_a_body_limit() -> None:
     for directive in ("client_max_body_size 3m;", "proxy_set_header X-Forwarded-For $remote_addr;",
                       "proxy_set_header X-Forwarded-Proto $scheme;", "ssl_certificate ", "listen 443 ssl;"):
         assert directive in text
+    # Notes carry evidence files up to 20 MB: their path alone allows more, in the example and the ingress.
+    assert "location ~ ^/cases/[^/]+/notes$ {\n        client_max_body_size 21m;" in text
+    ingresses = {doc["metadata"]["name"]: doc for _, doc in DOCUMENTS if doc["kind"] == "Ingress"}
+    assert ingresses["ubp"]["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"] == "3m"
+    evidence = ingresses["ubp-evidence"]
+    assert evidence["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"] == "21m"
+    assert evidence["spec"]["rules"][0]["http"]["paths"][0]["path"] == "/cases/[^/]+/notes$"
 
 
 def test_the_validator_catches_a_mistake() -> None:

@@ -79,3 +79,20 @@ def test_files_that_are_not_evidence_or_too_large_are_refused_with_a_clear_messa
     with runtime.db.reading() as session:
         assert session.scalars(select(CaseNoteFile)).all() == []
         assert session.scalars(select(AuditEvent).where(AuditEvent.event_type == "note_added")).all() == []
+
+
+def test_a_recording_larger_than_other_requests_may_be_is_accepted_on_a_note(client_request, three_tasks, people,
+                                                                              runtime):
+    """Evidence files have their own size limit, above the service-wide one for every other request."""
+    reference = start_case(three_tasks, people["casey"])
+    client_request.login("casey")
+    recording = MP3 + b"\x00" * (runtime.settings.max_request_bytes + 1024 * 1024)
+    _post_note(client_request, reference, (recording, "voicemail.mp3"))
+    with runtime.db.reading() as session:
+        assert session.scalars(select(CaseNoteFile.size)).one() == len(recording)
+    # The larger limit is the note's alone: the same body anywhere else is too large, and so is a file
+    # over the evidence limit on a note (refused before anything of it is read).
+    too_large = {"text": "x" * (runtime.settings.max_request_bytes + 1), "csrf_token": client_request.csrf_token()}
+    assert client_request.client.post(f"/cases/{reference}/incidents", data=too_large).status_code == 413
+    huge = MP3 + b"\x00" * (evidence_files.MAX_FILE_BYTES + 2 * 1024 * 1024)
+    _post_note(client_request, reference, (huge, "long.mp3"), status=413)
