@@ -11,7 +11,7 @@ import hashlib
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlalchemy.exc import DBAPIError
 
 from service.dao import cases_dao, letters_dao
@@ -111,8 +111,11 @@ def test_anonymisation_is_the_one_change_allowed_and_only_once(letters):
         letter = letters_dao.get_letter(session, sent_id)
         letter.content, letter.rendered_from, letter.anonymised_at = b"%PDF-placeholder", {}, later
     with pytest.raises(DBAPIError), runtime.db.engine.begin() as connection:
-        connection.execute(text("UPDATE letters SET content = :bytes, anonymised_at = :at WHERE id = :id"),
-                           {"id": sent_id, "bytes": b"again", "at": later + timedelta(days=1)})
+        # The instant typed as the column is, as the service binds it (and not by the driver's own
+        # datetime adapter, which Python 3.12 deprecated).
+        statement = text("UPDATE letters SET content = :bytes, anonymised_at = :at WHERE id = :id").bindparams(
+            bindparam("at", type_=Letter.__table__.c.anonymised_at.type))
+        connection.execute(statement, {"id": sent_id, "bytes": b"again", "at": later + timedelta(days=1)})
     with runtime.db.reading() as session:
         letter = letters_dao.get_letter(session, sent_id)
         assert letter.content == b"%PDF-placeholder" and letter.status == "sent" and letter.sent_method == "post"
