@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -10,6 +12,7 @@ from service import api, engine_rest, errors, ids, limits, observability, reques
 from service.auth import sessions
 from service.cli import register_commands
 from service.config import Settings
+from service.packs import registry
 from service.resources import STATIC, templates_dir
 from service.runtime import Runtime, build_runtime
 from service.security import csrf
@@ -59,5 +62,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     register_blueprints(app)
     api.init_app(app)
     engine_rest.init_app(app)
+    for name in registry.web_modules():
+        importlib.import_module(name).init_app(app)
     register_commands(app)
     return app

@@ -65,6 +65,10 @@ class Pack:
     not_waiting: Mapping[str, str] = field(default_factory=dict)
     # Words the platform's pages may show for this pack's cases (e.g. "start_label": "Record an incident").
     wording: Mapping[str, str] = field(default_factory=dict)
+    # The pack's own pages, API routes and template filters: the dotted name of a module whose
+    # ``init_app(app)`` adds them. Named, not imported, because the pack is registered before the web
+    # layer exists; the app factory imports it after the platform's own blueprints (``web_modules``).
+    web_module: str | None = None
 
 
 _BY_PROCESS: dict[str, Pack] = {}
@@ -90,6 +94,11 @@ def pack_for(process_id: str | None) -> Pack | None:
 
 def packs() -> Mapping[str, Pack]:
     return MappingProxyType(dict(_BY_NAME))
+
+
+def web_modules() -> tuple[str, ...]:
+    """The modules that add each registered pack's pages, in the order the packs were registered."""
+    return tuple(pack.web_module for pack in _BY_NAME.values() if pack.web_module)
 
 
 def process_ids_where(flag: str) -> tuple[str, ...]:

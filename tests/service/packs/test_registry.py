@@ -1,0 +1,53 @@
+"""The registry through which packs tell the platform what they need."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+from flask import Blueprint
+
+from service.app import create_app
+from service.packs import registry
+from service.packs.registry import Pack
+
+
+@pytest.fixture
+def a_pack_with_pages():
+    module = types.ModuleType("a_test_pack_web")
+    pages = Blueprint("a_test_pack", __name__)
+    pages.add_url_rule("/a-test-pack", "hello", lambda: "hello from the pack")
+    module.init_app = lambda app: app.register_blueprint(pages)
+    sys.modules[module.__name__] = module
+    registry.register(Pack(name="a_test_pack", process_ids=("a_test_process",), web_module=module.__name__))
+    yield
+    registry.unregister("a_test_pack")
+    del sys.modules[module.__name__]
+
+
+def test_a_process_belongs_to_one_pack():
+    registry.register(Pack(name="first", process_ids=("shared_process",)))
+    try:
+        with pytest.raises(ValueError, match="already belongs to the pack 'first'"):
+            registry.register(Pack(name="second", process_ids=("shared_process",)))
+        assert registry.pack_for("shared_process").name == "first"
+    finally:
+        registry.unregister("first")
+    assert registry.pack_for("shared_process") is None
+
+
+def test_registering_twice_replaces_the_pack():
+    registry.register(Pack(name="twice", process_ids=("old_process",)))
+    registry.register(Pack(name="twice", process_ids=("new_process",)))
+    try:
+        assert registry.pack_for("old_process") is None
+        assert registry.pack_for("new_process").name == "twice"
+    finally:
+        registry.unregister("twice")
+
+
+def test_the_app_adds_each_packs_own_pages(a_pack_with_pages, runtime):
+    assert "a_test_pack_web" in registry.web_modules()
+    app = create_app(runtime=runtime)
+    assert app.test_client().get("/a-test-pack").get_data(as_text=True) == "hello from the pack"
