@@ -46,6 +46,7 @@ PACK = Pack(
     not_waiting={APPEAL_MESSAGE: "This case is not waiting for that now: an appeal can be recorded only while a "
                                  "restriction is in force and no other appeal or extension letter is in progress. "
                                  "Nothing was saved."},
+    web_module="service.packs.unacceptable_behaviour.web",
     wording={
         "start_label": "Record an incident",
         "start_hint": "An incident of unacceptable behaviour by a customer towards staff.",
