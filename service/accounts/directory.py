@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from service.cases.errors import NotFound
 from service.dao import accounts_dao, users_dao
 from service.db import Database
 from service.models import AccountEvent, User
+
+if TYPE_CHECKING:
+    from service.cases.cases import Casework
 
 EVENT_WORDS = {
     "created": "Account created",
@@ -61,6 +65,21 @@ def person_with_trail(db: Database, user_id: int) -> tuple[User, list[TrailEntry
         events = accounts_dao.list_events(session, user_id)
         names = users_dao.names_by_id(session, (event.actor_id for event in events))
     return user, [_entry(event, names) for event in events]
+
+
+def person_id(casework: Casework, username: str) -> int:
+    """The id of the person (never a service account) with this username; NotFound if there is none."""
+    with casework.db.reading() as session:
+        user = users_dao.get_user_by_username(session, username[:80])
+    if user is None or user.is_service_account:
+        raise NotFound("There is no such person.")
+    return user.id
+
+
+def people_to_choose(casework: Casework) -> list[User]:
+    """Everyone a manager may pick (to hand work from or to), by name: people, not service accounts."""
+    with casework.db.reading() as session:
+        return [user for user in users_dao.list_users(session) if not user.is_service_account]
 
 
 def _entry(event: AccountEvent, names: dict[int, str]) -> TrailEntry:

@@ -6,8 +6,7 @@ from service.api import blueprint
 from service.api.bodies import json_object
 from service.auth.permissions import allow
 from service.cases.errors import FieldProblem, InvalidInput
-from service.dao import processes_dao
-from service.processes.deploy import deploy, deployed_lookup
+from service.processes.deploy import deploy, deployed_lookup, latest_forms
 from service.processes.deploy_bundle import BundleRefused, deploy_bundle, read_bundle
 from workflows.decision_tables import tables_used
 from workflows.definitions import DeploymentError, parse_definitions
@@ -35,11 +34,7 @@ def deploy_bpmn():
             content, called=deployed_lookup(runtime.db), decisions=tables_used(content, decisions))]
     except DeploymentError as error:
         return _refused(error)
-    with runtime.db.reading() as session:
-        existing = {}
-        for process_id in process_ids:
-            latest = processes_dao.get_latest_version(session, process_id)
-            existing.update(latest.forms if latest else {})
+    existing = latest_forms(runtime.casework, process_ids)
     try:
         outcome = deploy(runtime.db, content, {**existing, **forms},
                          filename=str(body.get("filename", "api.bpmn"))[:100], deployed_by_id=g.actor.user_id,

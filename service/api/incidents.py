@@ -10,13 +10,13 @@ from flask import current_app
 from service.api import blueprint
 from service.api.bodies import query_choice, query_int
 from service.auth.permissions import allow
-from service.dao import incidents_dao
+from service.cases.incidents import IncidentRow, incidents_page
 from service.models.incidents import INCIDENT_KINDS, INCIDENT_STATUSES
 
 INCIDENT_READERS = ("admin", "auditor")
 
 
-def incident(row: incidents_dao.IncidentRow) -> dict[str, Any]:
+def incident(row: IncidentRow) -> dict[str, Any]:
     record = row.incident
     return {
         "id": record.id, "case_reference": row.case_reference, "kind": record.kind,
@@ -36,7 +36,6 @@ def list_incidents():
     size = query_int("page_size", 25, high=100)
     status = query_choice("status", INCIDENT_STATUSES, "open")
     kind = query_choice("kind", INCIDENT_KINDS)
-    with current_app.extensions["ubp"].db.reading() as session:
-        result = incidents_dao.page_of(session, page, status=status, kind=kind, page_size=size)
+    result = incidents_page(current_app.extensions["ubp"].casework, page, status=status, kind=kind, page_size=size)
     return {"items": [incident(row) for row in result.rows], "total": result.total, "page": result.page,
             "pages": result.pages}

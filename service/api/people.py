@@ -11,8 +11,7 @@ from service.api import blueprint
 from service.api.bodies import json_object, query_choice
 from service.api.openapi_people import STATUSES
 from service.auth.permissions import allow
-from service.cases.errors import FieldProblem, InvalidInput, NotFound
-from service.dao import users_dao
+from service.cases.errors import FieldProblem, InvalidInput
 from service.models import User
 from service.people import groups
 
@@ -29,11 +28,7 @@ def _person(user: User) -> dict[str, Any]:
 
 
 def _user_id(username: str) -> int:
-    with _runtime().db.reading() as session:
-        user = users_dao.get_user_by_username(session, username[:80])
-    if user is None or user.is_service_account:
-        raise NotFound("There is no such person.")
-    return user.id
+    return directory.person_id(_runtime().casework, username)
 
 
 def _link(token: str) -> str:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +27,8 @@ from sqlalchemy.orm import Session
 from service.cases.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from service.dao import audit_dao, cases_dao, incidents_dao, instances_dao
 from service.dao.audit_dao import NewAuditEvent
+from service.dao.incidents_dao import PAGE_SIZE, IncidentPage
+from service.dao.incidents_dao import IncidentRow as IncidentRow  # an IncidentPage's rows
 from service.dao.instances_dao import StaleInstance
 from service.db import Database
 from service.models import ProcessIncident, ProcessInstance
@@ -34,6 +36,9 @@ from service.models.incidents import INCIDENT_KINDS
 from service.notifications import outbox
 from service.people.actors import Actor
 from service.processes.definitions import deployed_version
+
+if TYPE_CHECKING:
+    from service.cases.cases import Casework
 
 log = logging.getLogger(__name__)
 
@@ -204,6 +209,21 @@ def resolve_incident(casework, incident_id: int, actor: Actor, note: str = "") -
 
 
 # -- internals ---------------------------------------------------------------------------------
+
+def incidents_page(casework: Casework, page: int, *, status: str | None = "open", kind: str | None = None,
+                   page_size: int = PAGE_SIZE) -> IncidentPage:
+    """A page of incidents, oldest first, with each one's case reference."""
+    with casework.db.reading() as session:
+        return incidents_dao.page_of(session, page, status=status, kind=kind, page_size=page_size)
+
+
+def incidents_overview(casework: Casework, page: int, *, status: str, kind: str | None
+                       ) -> tuple[IncidentPage, dict[str, int]]:
+    """The administrators' page: a page of incidents, and how many are open of each kind."""
+    with casework.db.reading() as session:
+        return (incidents_dao.page_of(session, page, status=status, kind=kind),
+                incidents_dao.count_open_by_kind(session))
+
 
 def _chain(session: Session, instance: ProcessInstance, event: NewAuditEvent, now: datetime) -> None:
     seq, head = audit_dao.append_events(session, instance, [event], now=now)

@@ -5,12 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from service.cases.errors import FieldProblem, InvalidInput
 from service.models import NotificationSettings
 from workflows.calendar import LONDON
+
+if TYPE_CHECKING:
+    from service.cases.cases import Casework
+    from service.people.actors import Actor
 
 # The kinds a person can switch off (account_locked reaches every administrator regardless).
 CHOOSABLE = {
@@ -67,3 +72,16 @@ def save_preferences(session: Session, user_id: int, kinds: list[str], group_tas
     row.group_tasks = group_tasks
     row.digest_time = digest_time if _TIME.match(digest_time or "") else "08:00"
     session.add(row)
+
+
+def my_preferences(casework: Casework, actor: Actor) -> Preferences:
+    """What the person chose (the defaults until they choose)."""
+    with casework.db.reading() as session:
+        return preferences_of(session, actor.user_id)
+
+
+def choose_preferences(casework: Casework, actor: Actor, kinds: list[str], group_tasks: str,
+                       digest_time: str) -> None:
+    """Keep the person's choices; InvalidInput (nothing saved) if a choice is not one offered."""
+    with casework.db.transaction() as session:
+        save_preferences(session, actor.user_id, kinds, group_tasks, digest_time)

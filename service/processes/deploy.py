@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -25,6 +25,9 @@ from workflows.definitions import DeploymentError, Problem, ProcessDefinition, p
 from workflows.forms import schema_problems
 from workflows.validation import expression_problems, user_task_problems
 from workflows.xml_safety import parse_untrusted_xml
+
+if TYPE_CHECKING:
+    from service.cases.cases import Casework
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,16 @@ def deployed_lookup(db: Database):
             return found.bpmn_xml if found is not None else None
 
     return lookup
+
+
+def latest_forms(casework: Casework, process_ids: Iterable[str]) -> dict[str, Any]:
+    """The forms of these processes' latest versions, by key: what a deploy that sends no forms of its own keeps."""
+    forms: dict[str, Any] = {}
+    with casework.db.reading() as session:
+        for process_id in process_ids:
+            latest = processes_dao.get_latest_version(session, process_id)
+            forms.update(latest.forms if latest else {})
+    return forms
 
 
 def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str, called=None,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from service.cases.errors import CaseworkError, FieldProblem, InvalidInput, NotAllowed
 from service.dao import caseload_dao, instances_dao, users_dao
 from service.dao.audit_dao import NewAuditEvent
+from service.dao.caseload_dao import CASE_SORTS as CASE_SORTS  # the pages offer these
 from service.dao.caseload_dao import CaseloadFilters
 from service.history.audit_trail import record_on_case
 from service.models import Case, HumanTask

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from service.cases.errors import FieldProblem, InvalidInput, NotAllowed, NotFound
 from service.dao import inbox_dao, processes_dao, users_dao
+from service.dao.inbox_dao import SORTS as SORTS  # the orders the inbox offers
 from service.dao.inbox_dao import InboxFilters, InboxPage, InboxRow
 from service.db import Database
 from service.people.actors import Actor

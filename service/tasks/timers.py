@@ -24,9 +24,11 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import OperationalError
 
 from service.cases.cases import Casework
+from service.cases.errors import Conflict
 from service.cases.incidents import RetryContext, open_incident, register_retry, resolve_open
 from service.dao import audit_dao, cases_dao, instances_dao
 from service.dao.audit_dao import NewAuditEvent
+from service.dao.instances_dao import StaleInstance
 from service.db import connection_lost
 from service.models import Case, ProcessInstance
 from service.people.actors import Actor
@@ -188,12 +190,22 @@ def _record_budget_exceeded(session, instance: ProcessInstance, error: BudgetExc
                   details={"reason": error.reason, "attempts": instance.timer_attempts, "parked": True})
 
 
+_WORKER_BUSY = "The worker was busy with that case at the same moment, so nothing was changed. Look again."
+
+
 def retry_now(casework: Casework, instance_id: int, requested_by: Actor) -> str | None:
     """An administrator's retry: make the failed timer due at once, on the case's record.
 
-    Returns the case's reference, or None if its timer has not failed. Raises StaleInstance if a
-    worker changed the instance meanwhile.
+    Returns the case's reference, or None if its timer has not failed. Conflict if a worker changed the
+    instance meanwhile (nothing was changed).
     """
+    try:
+        return _retry_now(casework, instance_id, requested_by)
+    except StaleInstance:
+        raise Conflict(_WORKER_BUSY) from None
+
+
+def _retry_now(casework: Casework, instance_id: int, requested_by: Actor) -> str | None:
     now = casework.clock.now()
     with casework.db.transaction() as session:
         instance = instances_dao.get_instance(session, instance_id)

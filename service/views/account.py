@@ -6,7 +6,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 
 from service.auth.permissions import signed_in
 from service.cases.errors import InvalidInput
-from service.notifications.preferences import CHOOSABLE, GROUP_TASK_MODES, preferences_of, save_preferences
+from service.notifications.preferences import CHOOSABLE, GROUP_TASK_MODES, choose_preferences, my_preferences
 from service.views.helpers import runtime
 
 blueprint = Blueprint("account", __name__, url_prefix="/account")
@@ -18,15 +18,13 @@ def notifications():
     problems = {}
     if request.method == "POST":
         try:
-            with runtime().db.transaction() as session:
-                save_preferences(session, g.actor.user_id, request.form.getlist("kinds")[:len(CHOOSABLE)],
-                                 request.form.get("group_tasks", "")[:20], request.form.get("digest_time", "")[:5])
+            choose_preferences(runtime().casework, g.actor, request.form.getlist("kinds")[:len(CHOOSABLE)],
+                               request.form.get("group_tasks", "")[:20], request.form.get("digest_time", "")[:5])
         except InvalidInput as invalid:
             problems = {problem.field: problem.message for problem in invalid.problems}
         else:
             flash("Your notification settings are saved.")
             return redirect(url_for("account.notifications"))
-    with runtime().db.reading() as session:
-        chosen = preferences_of(session, g.actor.user_id)
+    chosen = my_preferences(runtime().casework, g.actor)
     return render_template("account/notifications.html", chosen=chosen, kinds=CHOOSABLE, modes=GROUP_TASK_MODES,
                            problems=problems, email=g.user.email), (422 if problems else 200)

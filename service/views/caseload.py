@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from flask import Blueprint, g, render_template, request
 
+from service.accounts.directory import people_to_choose
 from service.auth.permissions import allow
 from service.cases.errors import FieldProblem, InvalidInput
-from service.dao import users_dao
-from service.dao.caseload_dao import CASE_SORTS, CaseloadFilters
 from service.people.roles import STAFF
 from service.tasks import caseload
+from service.tasks.caseload import CASE_SORTS, CaseloadFilters
 from service.views.helpers import runtime
 
 blueprint = Blueprint("caseload", __name__, url_prefix="/caseload")
@@ -26,8 +26,7 @@ def _filters() -> CaseloadFilters:
 
 
 def _people():
-    with runtime().db.reading() as session:
-        return [u for u in users_dao.list_users(session) if not u.is_service_account]
+    return people_to_choose(runtime().casework)
 
 
 @blueprint.route("/mine")

@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from service.auth.permissions import allow
-from service.dao import external_tasks_dao
-from service.dao.external_tasks_dao import ExternalTaskFilter
+from service.tasks.external_task_listing import topic_overview
 from service.views.helpers import runtime
 
 blueprint = Blueprint("external_tasks", __name__, url_prefix="/admin/external-tasks")
@@ -16,12 +15,7 @@ SHOWN = 200
 @blueprint.route("")
 @allow("admin")
 def index():
-    now = runtime().clock.now()
     topic = request.args.get("topic") or None
-    with runtime().db.reading() as session:
-        summaries = external_tasks_dao.topic_summaries(session, now)
-        rows = external_tasks_dao.list_tasks(session, ExternalTaskFilter(topic=topic[:200] if topic else None), now,
-                                             max_results=SHOWN)
-        references = external_tasks_dao.case_references(session, [row.task.case_id for row in rows])
-    return render_template("external_tasks/index.html", summaries=summaries, rows=rows, references=references,
-                           topic=topic, now=now, shown=SHOWN)
+    overview = topic_overview(runtime().casework, topic[:200] if topic else None, SHOWN)
+    return render_template("external_tasks/index.html", summaries=overview.summaries, rows=overview.rows,
+                           references=overview.references, topic=topic, now=overview.now, shown=SHOWN)

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, redirect, render_template
-from sqlalchemy import text
 
 from service.auth.permissions import public
-from service.db import DatabaseUnavailable
+from service.observability.readiness import database_answers
 from service.views.template_globals import navigation_items
 
 blueprint = Blueprint("home", __name__)
@@ -23,9 +22,6 @@ def home():
 @blueprint.route("/health")
 @public
 def health():
-    try:
-        with current_app.extensions["ubp"].db.reading() as session:
-            session.execute(text("SELECT 1"))
-    except DatabaseUnavailable:
+    if not database_answers(current_app.extensions["ubp"].casework):
         return jsonify({"status": "unavailable", "database": "unreachable"}), 503
     return jsonify({"status": "ok", "database": "ok"})

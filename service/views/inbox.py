@@ -6,11 +6,9 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 
 from service.auth.permissions import allow
 from service.cases.errors import CaseworkError, InvalidInput
-from service.dao import saved_filters_dao
-from service.dao.inbox_dao import SORTS, InboxFilters
 from service.people.actors import TASK_WORKER
-from service.tasks import inbox_actions
-from service.tasks.inbox import TABS, load_inbox, load_overdue
+from service.tasks import inbox_actions, saved_filters
+from service.tasks.inbox import SORTS, TABS, InboxFilters, load_inbox, load_overdue
 from service.views.helpers import flash_problem, runtime
 from service.views.schema_forms import error_summary, form_data, form_fields
 
@@ -35,8 +33,7 @@ def inbox():
     )
     now = runtime().clock.now()
     page = load_inbox(runtime().db, g.actor, now, tab, filters, request.args.get("page", 1, type=int))
-    with runtime().db.reading() as session:
-        saved = saved_filters_dao.list_for(session, g.actor.user_id)
+    saved = saved_filters.saved_filters(runtime().casework, g.actor)
     return render_template("inbox/inbox.html", inbox=page, filters=filters, now=now, query=_query(tab, filters),
                            sorts=SORTS, saved=saved)
 
@@ -49,8 +46,7 @@ def save_filter():
     if not name:
         flash_problem("Enter a name for the filter, so you can find it again.")
         return redirect(url_for("inbox.inbox", **wanted))
-    with runtime().db.transaction() as session:
-        saved_filters_dao.save(session, g.actor.user_id, name, wanted, runtime().clock.now())
+    saved_filters.save_filter(runtime().casework, g.actor, name, wanted)
     flash(f"Saved the filter ‘{name}’.")
     return redirect(url_for("inbox.inbox", **wanted))
 
@@ -58,9 +54,7 @@ def save_filter():
 @blueprint.route("/filters/<int:filter_id>/delete", methods=["POST"])
 @allow(*STAFF)
 def delete_filter(filter_id: int):
-    with runtime().db.transaction() as session:
-        removed = saved_filters_dao.remove(session, g.actor.user_id, filter_id)
-    if removed:
+    if saved_filters.delete_filter(runtime().casework, g.actor, filter_id):
         flash("The saved filter has been deleted.")
     else:
         flash_problem("That saved filter was not found, so nothing was deleted.")

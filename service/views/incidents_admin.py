@@ -8,7 +8,6 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from service.auth.permissions import allow
 from service.cases import incidents
 from service.cases.errors import Conflict, InvalidInput, NotFound
-from service.dao import incidents_dao
 from service.models.incidents import INCIDENT_KINDS
 from service.views.helpers import flash_problem, page_links, runtime
 
@@ -23,9 +22,8 @@ def index():
     kind = request.args.get("kind") or None
     status = status if status in STATUSES else "open"
     kind = kind if kind in INCIDENT_KINDS else None
-    with runtime().db.reading() as session:
-        listing = incidents_dao.page_of(session, request.args.get("page", 1, type=int), status=status, kind=kind)
-        counts = incidents_dao.count_open_by_kind(session)
+    listing, counts = incidents.incidents_overview(runtime().casework, request.args.get("page", 1, type=int),
+                                                   status=status, kind=kind)
     return render_template("incidents/index.html", listing=listing, counts=counts, status=status, kind=kind,
                            kinds=INCIDENT_KINDS, pagination=page_links("incidents.index", listing.page, listing.pages),
                            retryable={k for k in INCIDENT_KINDS if incidents.retry_handler(k)})

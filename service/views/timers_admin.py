@@ -8,10 +8,9 @@ from datetime import datetime
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from service.auth.permissions import allow
-from service.cases.errors import CaseworkError
-from service.dao import timers_dao
-from service.dao.instances_dao import StaleInstance
+from service.cases.errors import CaseworkError, Conflict
 from service.tasks.timer_changes import fire_timer_now, move_timer
+from service.tasks.timer_listing import WaitingTimerRow, timer_listing, waiting_timer
 from service.tasks.timers import retry_now
 from service.views.formatting import london_datetime
 from service.views.helpers import flash_problem, runtime
@@ -23,10 +22,9 @@ blueprint = Blueprint("timers", __name__, url_prefix="/admin/timers")
 @blueprint.route("")
 @allow("admin")
 def index():
-    with runtime().db.reading() as session:
-        failed = timers_dao.failed_timers(session)
-        scheduled = timers_dao.scheduled_timers(session, request.args.get("page", 1, type=int))
-    return render_template("timers/index.html", failed=failed, scheduled=scheduled, now=runtime().clock.now())
+    listing = timer_listing(runtime().casework, request.args.get("page", 1, type=int))
+    return render_template("timers/index.html", failed=listing.failed, scheduled=listing.scheduled,
+                           now=runtime().clock.now())
 
 
 @blueprint.route("/<int:instance_id>/retry", methods=["POST"])
@@ -34,8 +32,8 @@ def index():
 def retry(instance_id: int):
     try:
         reference = retry_now(runtime().casework, instance_id, g.actor)
-    except StaleInstance:
-        flash_problem("The worker was busy with that case at the same moment, so nothing was changed. Look again.")
+    except Conflict as busy:
+        flash_problem(busy.message)
     else:
         if reference:
             flash(f"The timer on {reference} will be tried again within a few seconds.")
@@ -47,8 +45,7 @@ def retry(instance_id: int):
 @blueprint.route("/<int:instance_id>/<element_id>", methods=["GET", "POST"])
 @allow("admin")
 def change(instance_id: int, element_id: str):
-    with runtime().db.reading() as session:
-        timer = timers_dao.waiting_timer(session, instance_id, element_id)
+    timer = waiting_timer(runtime().casework, instance_id, element_id)
     if timer is None:
         abort(404)
     errors: dict[str, str] = {}
@@ -59,7 +56,7 @@ def change(instance_id: int, element_id: str):
     return render_template("timers/change.html", timer=timer, errors=errors, form=request.form), 422 if errors else 200
 
 
-def _change_timer(timer: timers_dao.WaitingTimerRow, form) -> dict[str, str]:
+def _change_timer(timer: WaitingTimerRow, form) -> dict[str, str]:
     reason = form.get("reason", "").strip()
     errors = {} if reason else {"reason": "Give the reason for the change: it is kept on the case's record."}
     fire = form.get("action") == "fire"

@@ -208,3 +208,22 @@ def test_a_step_the_diagram_cannot_run_is_refused_and_also_opens_a_script_incide
     assert "could not run a step" in incident.message and "divided" not in incident.message
     assert _events(runtime, reference)[-1] == "incident_opened"
     assert _intact(runtime)
+
+
+def test_the_incident_lists_page_by_status_and_kind_and_count_the_open_ones(runtime, people, clock_process):
+    reference = _restrict(runtime, people)
+    instance_id = _instance(runtime, reference).id
+    now = runtime.clock.now()
+    opened = [incidents.open_incident_apart(runtime.db, instance_id, kind=kind, message="Failed",
+                                            element_id=element, now=now)
+              for kind, element in (("script", "A"), ("script", "B"), ("timer", "C"))]
+    incidents.resolve_incident(runtime.casework, opened[1], people["adam"], "fixed")
+
+    page = incidents.incidents_page(runtime.casework, 1, page_size=1)
+    assert (page.total, page.pages, [row.incident.id for row in page.rows]) == (2, 2, [opened[0]])
+    assert page.rows[0].case_reference == reference
+    assert [row.incident.id for row in incidents.incidents_page(runtime.casework, 9, page_size=1).rows] == [opened[2]]
+    resolved = incidents.incidents_page(runtime.casework, 1, status="resolved", kind="script")
+    assert [row.incident.id for row in resolved.rows] == [opened[1]]
+    listing, counts = incidents.incidents_overview(runtime.casework, 1, status="open", kind="timer")
+    assert [row.incident.id for row in listing.rows] == [opened[2]] and counts == {"script": 1, "timer": 1}

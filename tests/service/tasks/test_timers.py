@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from service.cases import cases as cases_module
-from service.dao import audit_dao, tasks_dao
+from service.cases.errors import Conflict
+from service.dao import audit_dao, instances_dao, tasks_dao
+from service.dao.instances_dao import StaleInstance
 from service.history.audit_verify import verify_all
 from service.models import Case, HumanTask, ProcessInstance
 from service.tasks.timers import fire_due_batch, retry_delay, retry_now
@@ -209,3 +211,19 @@ def test_task_due_dates_count_england_bank_holidays(runtime, people):
     reference = _start(runtime, people)
     # Christmas Day, the weekend and Boxing Day (moved to Monday 28th) are not working days.
     assert _open_task(runtime, reference).due_at == datetime(2026, 12, 30, 23, 59, 59, tzinfo=LONDON)
+
+
+def test_a_retry_that_meets_the_worker_changing_the_case_is_a_conflict_and_changes_nothing(
+        runtime, people, clock_process, monkeypatch):
+    reference = _restrict(runtime, people, "2026-02-20")
+    instance = _instance(runtime, reference)
+    with runtime.db.transaction() as session:
+        session.get(ProcessInstance, instance.id).timer_error = "RuntimeError: the letter service is down"
+
+    def changed_meanwhile(*args, **kwargs):
+        raise StaleInstance(instance.id)
+
+    monkeypatch.setattr(instances_dao, "save_instance_state", changed_meanwhile)
+    with pytest.raises(Conflict, match="worker was busy"):
+        retry_now(runtime.casework, instance.id, people["adam"])
+    assert "timer_retry_requested" not in _event_types(runtime, reference)
