@@ -123,7 +123,8 @@ class BenchEnvironment:
         its start-up (importing the service) is not counted against what it fires."""
         log = tempfile.NamedTemporaryFile(prefix="ubp-bench-worker-", suffix=".log", delete=False)  # noqa: SIM115
         process = subprocess.Popen(
-            [sys.executable, "-c", "from service.cli import main; main()", "worker", "--batch-size", str(batch_size)],
+            [sys.executable, "-c", "from service.console import main; main()", "worker",
+             "--batch-size", str(batch_size)],
             env=self.env(), start_new_session=True, stdout=subprocess.DEVNULL, stderr=log,
         )
         log.close()

@@ -1,23 +1,23 @@
 """Command line: ``ubp migrate | deploy | deploy-files | seed-demo | create-user | group ... | people ... |
 send-message | worker | worker-health | verify-audit | anchor-audit | export-anchors | backup | restore |
-grant-app-role`` (also ``flask --app service``)."""
+grant-app-role`` (also ``flask --app service``).
+
+The commands only: the ``ubp`` script that builds the app and runs them is ``service.console``, since the app
+factory registers these commands and nothing it imports may import it back."""
 
 from __future__ import annotations
 
 import functools
 import getpass
 import json
-import sys
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
 
 from service import migrate as migrations
 from service.cli_groups import register_group_commands
 from service.cli_operations import register_operations_commands
-from service.dao import users_dao
 from service.models import ROLES
 from service.observability.logs import configure_logging
 from service.processes.deploy import deploy
@@ -119,7 +119,7 @@ def register_commands(app: Flask) -> None:
     def send_message_command(reference: str, message: str, username: str, data: str) -> None:
         """Deliver MESSAGE to the case REFERENCE, which must be waiting for it."""
         from service.cases.errors import CaseworkError, InvalidInput
-        from service.people.actors import Actor
+        from service.people.groups import active_actor
 
         runtime = _runtime()
         try:
@@ -128,13 +128,11 @@ def register_commands(app: Flask) -> None:
             payload = None
         if not isinstance(payload, dict):
             raise click.ClickException("--data must be a JSON object, for example '{\"answer\": \"yes\"}'.")
-        with runtime.db.reading() as session:
-            user = users_dao.get_user_by_username(session, username)
-        if user is None or not user.active:
+        actor = active_actor(runtime.casework, username)
+        if actor is None:
             raise click.ClickException(f"There is no active user called {username!r}.")
         try:
-            runtime.casework.deliver_message(Actor(user.id, tuple(user.roles), user.full_name), reference, message,
-                                             payload)
+            runtime.casework.deliver_message(actor, reference, message, payload)
         except InvalidInput as invalid:
             for problem in invalid.problems:
                 click.echo(f"  {problem.field or '-'}: {problem.message}", err=True)
@@ -180,17 +178,13 @@ def register_commands(app: Flask) -> None:
                   help="An anchor export (ubp backup / ubp export-anchors) the database must agree with.")
     def verify_audit_command(anchor_file: Path | None) -> None:
         """Walk every case's audit chain and the anchors over them; report the first broken link of each."""
-        from service.history.anchor_export import AnchorExportError, differences_from_export
-        from service.history.audit_verify import verify_all
+        from service.history.anchor_export import AnchorExportError, check_audit_log
 
-        exported_problems: list[str] = []
-        with _runtime().db.reading() as session:
-            report = verify_all(session)
-            if anchor_file is not None:
-                try:
-                    exported_problems = differences_from_export(session, json.loads(anchor_file.read_text()))
-                except (ValueError, AnchorExportError) as error:
-                    raise click.ClickException(f"{anchor_file}: {error}") from None
+        try:
+            check = check_audit_log(_runtime().casework, anchor_file.read_text() if anchor_file is not None else None)
+        except AnchorExportError as error:
+            raise click.ClickException(f"{anchor_file}: {error}") from None
+        report, exported_problems = check.report, check.differences_from_export
         for problem in exported_problems:
             click.echo(f"  DIFFERS FROM EXPORT: {problem}", err=True)
         if exported_problems:
@@ -260,11 +254,11 @@ def register_commands(app: Flask) -> None:
                   help="Run the worker in a child process that is restarted when it dies or makes no progress.")
     def worker_command(once: bool, batch_size: int, watchdog: bool) -> None:
         """Run the timer worker until stopped (SIGTERM stops it within seconds)."""
-        from service.worker import Worker
+        from service.worker import Worker, run_worker
         from service.worker_supervisor import Supervisor
 
         runtime = _runtime()
-        _worker_logging(runtime.settings)
+        configure_logging(runtime.settings.log_format, runtime.settings.log_level)
         if once:
             worker = Worker(runtime, poll_seconds=runtime.settings.worker_poll_seconds, batch_size=batch_size)
             click.echo(f"Fired timers on {worker.run_once()} case(s).")
@@ -274,37 +268,7 @@ def register_commands(app: Flask) -> None:
             Supervisor(functools.partial(run_worker, batch_size),
                        stall_seconds=runtime.settings.worker_stall_seconds).run()
         else:
-            run_worker(batch_size, lambda: None)
-
-
-def _worker_logging(settings) -> None:
-    configure_logging(settings.log_format, settings.log_level)
-
-
-def run_worker(batch_size: int, progress) -> None:
-    """The timer worker until SIGTERM; in the watchdog's child process, or in this one."""
-    from service.app import create_app
-    from service.worker import Worker
-
-    app = create_app()
-    runtime = app.extensions["ubp"]
-    _worker_logging(runtime.settings)
-    worker = Worker(runtime, poll_seconds=runtime.settings.worker_poll_seconds, batch_size=batch_size,
-                    anchor_every=runtime.settings.audit_anchor_every)
-    worker.on_progress = progress
-    worker.install_signal_handlers()
-    worker.run()
-
-
-def _create_app() -> Flask:
-    from service.app import create_app
-    from service.environment import ConfigurationError
-
-    try:
-        return create_app()
-    except ConfigurationError as error:
-        report_configuration_problems(error)
-        sys.exit(2)
+            run_worker(batch_size, lambda: None, runtime)
 
 
 def report_configuration_problems(error) -> None:
@@ -313,9 +277,3 @@ def report_configuration_problems(error) -> None:
     for problem in error.problems:
         click.echo(f"  {problem}", err=True)
 
-
-cli = FlaskGroup(create_app=_create_app, add_default_commands=False, add_version_option=False)
-
-
-def main() -> None:
-    sys.exit(cli.main(prog_name="ubp"))

@@ -19,10 +19,9 @@ def anchor_file_for(backup_file: Path) -> Path:
 
 
 def _write_anchor_export(runtime, target: Path) -> int:
-    from service.history.anchor_export import export_anchors
+    from service.history.anchor_export import anchor_export
 
-    with runtime.db.reading() as session:
-        document = export_anchors(session, runtime.clock.now())
+    document = anchor_export(runtime.casework)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(document, indent=1) + "\n")
     return len(document["anchors"])

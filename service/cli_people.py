@@ -10,8 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from service.accounts import directory, password_reset, people
-from service.cases.errors import CaseworkError
-from service.dao import users_dao
+from service.cases.errors import CaseworkError, NotFound
 from service.models import ROLES
 from service.people import groups
 
@@ -26,11 +25,10 @@ def _runtime():
 
 
 def _user_id(username: str) -> int:
-    with _runtime().db.reading() as session:
-        user = users_dao.get_user_by_username(session, username)
-    if user is None or user.is_service_account:
-        raise click.ClickException(f"There is no person with the username {username!r}.")
-    return user.id
+    try:
+        return directory.person_id(_runtime().casework, username)
+    except NotFound:
+        raise click.ClickException(f"There is no person with the username {username!r}.") from None
 
 
 def _run(change):

@@ -9,12 +9,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from service import builtin_workers, heartbeat
+from service.config import Settings
 from service.data_protection.retention import sweep as retention_sweep
 from service.db import DatabaseUnavailable
 from service.history.anchors import anchor_if_due
 from service.notifications.worker_step import notify_round
+from service.observability.logs import configure_logging
 from service.observability.metrics import TIMERS_FAILED, TIMERS_FIRED
-from service.runtime import Runtime
+from service.runtime import Runtime, build_runtime
 from service.tasks.timers import fire_due_batch
 
 log = logging.getLogger("ubp.worker")
@@ -143,3 +145,16 @@ def _longer(backoff: float) -> float:
 def _first_line(error: BaseException | None) -> str:
     text = str(getattr(error, "orig", None) or error or "").strip()
     return text.splitlines()[0] if text else "no detail"
+
+
+def run_worker(batch_size: int, progress: Callable[[], None], runtime: Runtime | None = None) -> None:
+    """The timer worker until SIGTERM: in the watchdog's child process (a runtime of its own, from the
+    environment; the worker serves no pages, so it needs no app), or in the command's own process."""
+    if runtime is None:
+        runtime = build_runtime(Settings.from_environment())
+        configure_logging(runtime.settings.log_format, runtime.settings.log_level)
+    worker = Worker(runtime, poll_seconds=runtime.settings.worker_poll_seconds, batch_size=batch_size,
+                    anchor_every=runtime.settings.audit_anchor_every)
+    worker.on_progress = progress
+    worker.install_signal_handlers()
+    worker.run()

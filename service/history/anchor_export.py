@@ -8,18 +8,51 @@ every exported anchor must be in the restored database with the same hash.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from service.dao import anchors_dao
+from service.history.audit_verify import VerifyReport, verify_all
+
+if TYPE_CHECKING:
+    from service.cases.cases import Casework
 
 EXPORT_FORMAT = "ubp-audit-anchors/1"
 
 
 class AnchorExportError(ValueError):
     """The anchor file is not one this service wrote."""
+
+
+@dataclass(frozen=True)
+class AuditCheck:
+    report: VerifyReport
+    differences_from_export: list[str]  # empty when no export was given, or the database agrees with it
+
+
+def anchor_export(casework: Casework) -> dict[str, Any]:
+    """Every anchor's hash now, as the document kept outside the database (``check_audit_log`` reads it back)."""
+    with casework.db.reading() as session:
+        return export_anchors(session, casework.clock.now())
+
+
+def check_audit_log(casework: Casework, export_text: str | None = None) -> AuditCheck:
+    """Walk every case chain and the anchors over them and, given an anchor export file's text, compare the
+    database's anchors with it: all in one snapshot. AnchorExportError if the text is not an anchor export."""
+    exported = None
+    if export_text is not None:
+        try:
+            exported = json.loads(export_text)
+        except ValueError as error:
+            raise AnchorExportError(f"not JSON ({error})") from None
+    with casework.db.reading() as session:
+        report = verify_all(session)
+        differences = differences_from_export(session, exported) if export_text is not None else []
+    return AuditCheck(report, differences)
 
 
 def export_anchors(session: Session, now: datetime) -> dict[str, Any]:

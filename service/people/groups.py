@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -22,6 +23,9 @@ from service.db import Database
 from service.models import User
 from service.packs.registry import GroupSeed
 from service.people.actors import Actor
+
+if TYPE_CHECKING:
+    from service.cases.cases import Casework
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,79}$")
 NAME_RULE = "a group name is 1 to 80 lower-case letters, digits, dots, dashes or underscores, such as asb-team"
@@ -64,6 +68,13 @@ def actor_of(session: Session, user: User) -> Actor:
     """The acting person as every permission check sees them: roles from the account, groups from data."""
     return Actor(user.id, tuple(user.roles), user.full_name, tuple(groups_dao.group_names_of_user(session, user.id)),
                  user.username)
+
+
+def active_actor(casework: Casework, username: str) -> Actor | None:
+    """The person with this username as they act (roles and groups), or None unless their account is active."""
+    with casework.db.reading() as session:
+        user = users_dao.get_user_by_username(session, username[:80])
+        return actor_of(session, user) if user is not None and user.active else None
 
 
 def create_group(

@@ -93,7 +93,7 @@ def test_every_problem_is_listed_at_once(clean_environment: pytest.MonkeyPatch) 
 def test_the_command_line_reports_problems_without_a_traceback(tmp_path) -> None:
     env = {"PATH": "/usr/bin:/bin", "SECRET_KEY": "x", "WORKER_POLL_SECONDS": "-1",
            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
-    result = subprocess.run([sys.executable, "-c", "from service.cli import main; main()", "migrate"], env=env,
+    result = subprocess.run([sys.executable, "-c", "from service.console import main; main()", "migrate"], env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr

@@ -42,7 +42,7 @@ def _ubp() -> list[str]:
     """The installed console script; the same entry point through the interpreter where the project
     was not installed into the environment running the tests."""
     script = Path(sys.executable).with_name("ubp")
-    return [str(script)] if script.exists() else [sys.executable, "-c", "from service.cli import main; main()"]
+    return [str(script)] if script.exists() else [sys.executable, "-c", "from service.console import main; main()"]
 
 
 class WorkerProcess:

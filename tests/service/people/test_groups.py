@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service.accounts import directory
+from service.accounts import people as people_module
 from service.cases.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from service.dao import users_dao
 from service.people import groups
@@ -117,3 +118,14 @@ def test_adding_and_removing_on_the_groups_page_is_on_the_persons_trail(runtime,
     _, trail = directory.person_with_trail(runtime.db, people["owen"].user_id)
     assert [(e.what, e.detail) for e in trail] == [
         ("Groups changed", {"removed": ["asb-team"]}), ("Groups changed", {"added": ["asb-team"]})]
+
+
+def test_the_active_actor_of_a_username_carries_their_groups_and_a_leaver_has_none(runtime, people):
+    _create(runtime, people["adam"])
+    groups.add_member(runtime.db, people["adam"], "asb-team", "owen", runtime.clock.now())
+    owen = groups.active_actor(runtime.casework, "owen")
+    assert (owen.user_id, owen.roles, owen.groups, owen.username) == (
+        people["owen"].user_id, ("process_owner",), ("asb-team",), "owen")
+    assert groups.active_actor(runtime.casework, "nobody") is None
+    people_module.deactivate(runtime.db, people["adam"], people["owen"].user_id, "Left", runtime.clock.now())
+    assert groups.active_actor(runtime.casework, "owen") is None
