@@ -76,6 +76,12 @@ def person_id(casework: Casework, username: str) -> int:
     return user.id
 
 
+def username_of(casework: Casework, user_id: int) -> str | None:
+    with casework.db.reading() as session:
+        user = users_dao.get_user(session, user_id)
+    return user.username if user is not None else None
+
+
 def people_to_choose(casework: Casework) -> list[User]:
     """Everyone a manager may pick (to hand work from or to), by name: people, not service accounts."""
     with casework.db.reading() as session:

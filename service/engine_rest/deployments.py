@@ -15,11 +15,11 @@ from typing import Any
 from flask import current_app, g, jsonify, request
 
 from service.auth.permissions import allow
-from service.dao import engine_rest_dao, processes_dao
 from service.engine_rest import blueprint
 from service.engine_rest.fields import InvalidRequest, query_int
 from service.engine_rest.representations import deployment, process_definition
-from service.processes.deploy import deploy
+from service.processes.deploy import deploy, latest_forms
+from service.processes.process_versions import versions_by_id, versions_page
 from workflows.definitions import DeploymentError, parse_definitions
 
 BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml", ".xml")
@@ -85,22 +85,16 @@ def create_deployment():
             process_ids = [d.process_id for d in parse_definitions(content, filename)]
         except DeploymentError as error:
             return _parse_exception(filename, error)
-        with runtime.db.reading() as session:
-            forms: dict[str, Any] = {}
-            for process_id in process_ids:
-                latest = processes_dao.get_latest_version(session, process_id)
-                forms.update(latest.forms if latest else {})
+        forms = latest_forms(runtime.casework, process_ids)
         try:
             outcome = deploy(runtime.db, content, {**forms, **sent_forms}, filename=filename,
                              deployed_by_id=g.actor.user_id, now=runtime.clock.now(),
                              comment=f"{name} (deployed from {source or 'the Camunda 7 API'})".strip())
         except DeploymentError as error:
             return _parse_exception(filename, error)
-        with runtime.db.reading() as session:
-            for version in outcome.versions:
-                row = processes_dao.get_version(session, version.version_id)
-                first = first or row
-                deployed[process_definition(row)["id"]] = process_definition(row)
+        for row in versions_by_id(runtime.casework, [version.version_id for version in outcome.versions]):
+            first = first or row
+            deployed[process_definition(row)["id"]] = process_definition(row)
     return {**deployment(first), "name": name or first.name, "source": source or None,
             "deployedProcessDefinitions": deployed, "deployedCaseDefinitions": None,
             "deployedDecisionDefinitions": None, "deployedDecisionRequirementsDefinitions": None}
@@ -109,8 +103,6 @@ def create_deployment():
 @blueprint.route("/deployment", methods=["GET"])
 @allow("process_owner", "auditor")
 def list_deployments():
-    with _runtime().db.reading() as session:
-        versions = engine_rest_dao.versions(session, None, False,
-                                            query_int("firstResult", 0, high=10**9),
-                                            query_int("maxResults", 100, high=1000))
+    versions = versions_page(_runtime().casework, None, False, query_int("firstResult", 0, high=10**9),
+                             query_int("maxResults", 100, high=1000))
     return [deployment(v) for v in versions]

@@ -11,8 +11,6 @@ from flask import current_app, g
 from service.auth.permissions import allow
 from service.cases import business_keys
 from service.cases.errors import NotFound
-from service.dao import external_tasks_dao
-from service.dao.external_tasks_dao import ExternalTaskFilter, ExternalTaskRow
 from service.engine_rest import blueprint
 from service.engine_rest.fields import (
     InvalidRequest,
@@ -27,7 +25,8 @@ from service.engine_rest.fields import (
 )
 from service.engine_rest.representations import definition_id
 from service.engine_rest.variables import plain, typed_all
-from service.tasks import external_tasks
+from service.tasks import external_task_listing, external_tasks
+from service.tasks.external_task_listing import ExternalTaskFilter, ExternalTaskRow
 from service.tasks.external_tasks import LockedTask, TopicRequest
 
 WORKERS = ("worker",)
@@ -171,10 +170,9 @@ def _filter() -> ExternalTaskFilter:
 @allow(*READERS)
 def list_external_tasks():
     runtime = _runtime()
-    with runtime.db.reading() as session:
-        rows = external_tasks_dao.list_tasks(session, _filter(), runtime.clock.now(),
-                                             first=query_int("firstResult", 0, high=10**9),
-                                             max_results=query_int("maxResults", 100, high=1000))
+    rows = external_task_listing.list_external_tasks(
+        runtime.casework, _filter(), first=query_int("firstResult", 0, high=10**9),
+        max_results=query_int("maxResults", 100, high=1000))
     return [_row_dto(row) for row in rows]
 
 
@@ -182,17 +180,15 @@ def list_external_tasks():
 @allow(*READERS)
 def count_external_tasks():
     runtime = _runtime()
-    with runtime.db.reading() as session:
-        return {"count": external_tasks_dao.count_tasks(session, _filter(), runtime.clock.now())}
+    return {"count": external_task_listing.count_external_tasks(runtime.casework, _filter())}
 
 
 @blueprint.route("/external-task/<task_id>", methods=["GET"])
 @allow(*READERS)
 def get_external_task(task_id: str):
     runtime = _runtime()
-    with runtime.db.reading() as session:
-        rows = external_tasks_dao.list_tasks(session, ExternalTaskFilter(task_id=task_id[:36]), runtime.clock.now(),
-                                             max_results=1)
+    rows = external_task_listing.list_external_tasks(runtime.casework, ExternalTaskFilter(task_id=task_id[:36]),
+                                                     max_results=1)
     if not rows:
         raise NotFound(f"External task with id {task_id[:36]} does not exist")
     return _row_dto(rows[0])

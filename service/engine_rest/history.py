@@ -13,12 +13,12 @@ from flask import current_app
 
 from service.auth.permissions import allow
 from service.cases.errors import NotFound
-from service.dao import engine_rest_dao, incidents_dao, instances_dao
-from service.dao.engine_rest_dao import InstanceFilter
+from service.cases.incidents import incidents_page
+from service.cases.instance_listing import InstanceFilter, instance_row, list_instances
 from service.engine_rest import blueprint
 from service.engine_rest.fields import InvalidRequest, camunda_time, query_flag, query_int, query_text
 from service.engine_rest.representations import definition_id, history_process_instance
-from service.models import ProcessVersion
+from service.history.steps_taken import steps_taken
 from service.people.roles import STAFF_AND_AUDITORS
 from workflows.xml_safety import parse_untrusted_xml
 
@@ -40,20 +40,18 @@ def history_instances():
                        business_key=query_text("processInstanceBusinessKey", 255),
                        process_definition_key=query_text("processDefinitionKey", 200),
                        active=active)
-    with _runtime().db.reading() as session:
-        rows = engine_rest_dao.list_instances(session, f, query_int("firstResult", 0, high=10**9),
-                                              query_int("maxResults", 100, high=1000))
+    rows = list_instances(_runtime().casework, f, query_int("firstResult", 0, high=10**9),
+                          query_int("maxResults", 100, high=1000))
     return [history_process_instance(row) for row in rows]
 
 
 @blueprint.route("/history/process-instance/<instance_id>", methods=["GET"])
 @allow(*READERS)
 def history_instance(instance_id: str):
-    with _runtime().db.reading() as session:
-        rows = engine_rest_dao.list_instances(session, InstanceFilter(reference=instance_id[:40]), 0, 1)
-    if not rows:
+    row = instance_row(_runtime().casework, instance_id[:40])
+    if row is None:
         raise NotFound(f"Historic process instance with id {instance_id[:40]} does not exist")
-    return history_process_instance(rows[0])
+    return history_process_instance(row)
 
 
 @cache
@@ -72,12 +70,10 @@ def history_activities():
         raise InvalidRequest("processInstanceId is required: activity history is read one case at a time")
     # Checked before anything is looked up, so a bad page is refused whether or not the case exists.
     first, size = query_int("firstResult", 0, high=10**9), query_int("maxResults", 1000, high=1000)
-    with _runtime().db.reading() as session:
-        instance = instances_dao.get_instance_by_key(session, key)
-        if instance is None:
-            return []
-        version = session.get(ProcessVersion, instance.process_version_id)
-        steps = engine_rest_dao.step_events(session, instance.id)
+    taken = steps_taken(_runtime().casework, key)
+    if taken is None:
+        return []
+    version, steps = taken.version, taken.steps
     types = _element_types(version.id, version.bpmn_xml)
     activities: list[dict[str, Any]] = []
     opened = {s.task_id: s.at for s in steps if s.event_type in ("task_opened", "external_task_created")}
@@ -103,8 +99,7 @@ def list_incidents():
     """Open incidents, as Camunda lists its runtime incidents (resolved ones are in /api/v1/incidents)."""
     key, activity = query_text("processInstanceId", 40), query_text("activityId", 200)
     wanted_type = query_text("incidentType", 60)
-    with _runtime().db.reading() as session:
-        rows = incidents_dao.page_of(session, 1, page_size=1000).rows
+    rows = incidents_page(_runtime().casework, 1, page_size=1000).rows
     found = []
     for row in rows:
         incident = row.incident

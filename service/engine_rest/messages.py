@@ -6,9 +6,8 @@ from flask import current_app, g
 
 from service.auth.permissions import allow
 from service.cases import business_keys
+from service.cases.instance_listing import instance_rows
 from service.cases.message_correlation import Correlation, correlate
-from service.dao import engine_rest_dao
-from service.dao.engine_rest_dao import InstanceFilter
 from service.engine_rest import blueprint
 from service.engine_rest.fields import InvalidRequest, body, boolean, text
 from service.engine_rest.representations import process_instance
@@ -45,9 +44,7 @@ def deliver():
                                                                         "processVariables"))
     if not boolean(data, "resultEnabled"):
         return "", 204
-    with runtime.db.reading() as session:
-        rows = [engine_rest_dao.list_instances(session, InstanceFilter(reference=reference), 0, 1)[0]
-                for reference in references]
+    rows = instance_rows(runtime.casework, references)
     return [{"resultType": "Execution", "processInstance": process_instance(row),
              "execution": {"id": row.instance.business_key, "processInstanceId": row.instance.business_key,
                            "ended": row.instance.status != "running", "tenantId": None}}

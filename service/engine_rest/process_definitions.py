@@ -6,12 +6,12 @@ from flask import current_app, g
 
 from service.auth.permissions import allow
 from service.cases.errors import NotFound
-from service.dao import engine_rest_dao, processes_dao
-from service.dao.engine_rest_dao import InstanceFilter
+from service.cases.instance_listing import instance_row
 from service.engine_rest import blueprint
 from service.engine_rest.fields import body, query_flag, query_int, query_text
 from service.engine_rest.representations import process_definition, process_instance
 from service.engine_rest.variables import plain
+from service.processes.process_versions import latest_version, versions_page
 
 READERS = ("process_owner", "caseworker", "head_of_service", "executive", "auditor")
 
@@ -20,8 +20,8 @@ def _runtime():
     return current_app.extensions["ubp"]
 
 
-def _latest(session, key: str):
-    version = processes_dao.get_latest_version(session, key[:200])
+def _latest(key: str):
+    version = latest_version(_runtime().casework, key[:200])
     if version is None:
         raise NotFound(f"No matching process definition with key: {key[:200]} and no tenant-id")
     return version
@@ -30,26 +30,22 @@ def _latest(session, key: str):
 @blueprint.route("/process-definition", methods=["GET"])
 @allow(*READERS)
 def list_definitions():
-    with _runtime().db.reading() as session:
-        versions = engine_rest_dao.versions(session, query_text("key", 200), bool(query_flag("latestVersion")),
-                                            query_int("firstResult", 0, high=10**9),
-                                            query_int("maxResults", 100, high=1000))
+    versions = versions_page(_runtime().casework, query_text("key", 200), bool(query_flag("latestVersion")),
+                             query_int("firstResult", 0, high=10**9), query_int("maxResults", 100, high=1000))
     return [process_definition(v) for v in versions]
 
 
 @blueprint.route("/process-definition/key/<key>", methods=["GET"])
 @allow(*READERS)
 def definition_by_key(key: str):
-    with _runtime().db.reading() as session:
-        return process_definition(_latest(session, key))
+    return process_definition(_latest(key))
 
 
 @blueprint.route("/process-definition/key/<key>/xml", methods=["GET"])
 @allow(*READERS)
 def definition_xml(key: str):
-    with _runtime().db.reading() as session:
-        version = _latest(session, key)
-        return {"id": process_definition(version)["id"], "bpmn20Xml": version.bpmn_xml}
+    version = _latest(key)
+    return {"id": process_definition(version)["id"], "bpmn20Xml": version.bpmn_xml}
 
 
 @blueprint.route("/process-definition/key/<key>/start", methods=["POST"])
@@ -60,6 +56,4 @@ def start_by_key(key: str):
     data = body()
     started = _runtime().casework.start_case(g.actor, plain(data.get("variables")), process_id=key[:200],
                                              business_key=data.get("businessKey"))
-    with _runtime().db.reading() as session:
-        [row] = engine_rest_dao.list_instances(session, InstanceFilter(reference=started.reference), 0, 1)
-    return process_instance(row)
+    return process_instance(instance_row(_runtime().casework, started.reference))

@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import current_app, g
 
 from service.auth.permissions import allow
-from service.cases import process_variables
+from service.cases import instance_listing, process_variables
 from service.cases.errors import NotFound
-from service.dao import engine_rest_dao
-from service.dao.engine_rest_dao import InstanceFilter
+from service.cases.instance_listing import InstanceFilter
 from service.engine_rest import blueprint
 from service.engine_rest.fields import InvalidRequest, body, query_flag, query_int, query_text
 from service.engine_rest.representations import process_instance, version_row_id
@@ -42,9 +41,7 @@ def list_instances():
     f, first, size = _filter(), query_int("firstResult", 0, high=10**9), query_int("maxResults", 100, high=1000)
     if query_flag("suspended"):
         return []
-    with _runtime().db.reading() as session:
-        rows = engine_rest_dao.list_instances(session, f, first, size)
-    return [process_instance(row) for row in rows]
+    return [process_instance(row) for row in instance_listing.list_instances(_runtime().casework, f, first, size)]
 
 
 @blueprint.route("/process-instance/count", methods=["GET"])
@@ -53,18 +50,16 @@ def count_instances():
     f = _filter()
     if query_flag("suspended"):
         return {"count": 0}
-    with _runtime().db.reading() as session:
-        return {"count": engine_rest_dao.count_instances(session, f)}
+    return {"count": instance_listing.count_instances(_runtime().casework, f)}
 
 
 @blueprint.route("/process-instance/<instance_id>", methods=["GET"])
 @allow(*READERS)
 def get_instance(instance_id: str):
-    with _runtime().db.reading() as session:
-        rows = engine_rest_dao.list_instances(session, InstanceFilter(reference=instance_id[:40]), 0, 1)
-    if not rows:
+    row = instance_listing.instance_row(_runtime().casework, instance_id[:40])
+    if row is None:
         raise NotFound(f"Process instance with id {instance_id[:40]} does not exist")
-    return process_instance(rows[0])
+    return process_instance(row)
 
 
 @blueprint.route("/process-instance/<instance_id>/variables", methods=["GET"])

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from service.cases import business_keys
-from service.dao.engine_rest_dao import InstanceRow, TaskRow
+from service.cases.instance_listing import InstanceRow
 from service.engine_rest.fields import camunda_time
 from service.models import ProcessInstance, ProcessVersion
+from service.tasks.task_listing import TaskRow
 
 
 def definition_id(process_key: str, version_row_id: int) -> str:

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from flask import current_app, g
 
+from service.accounts.directory import username_of
 from service.auth.permissions import allow
 from service.cases import process_variables
 from service.cases.errors import NotAllowed, NotFound
-from service.dao import engine_rest_dao, users_dao
-from service.dao.engine_rest_dao import TaskFilter
 from service.engine_rest import blueprint
 from service.engine_rest.fields import body, boolean, query_flag, query_int, query_text, text
 from service.engine_rest.representations import task
 from service.engine_rest.variables import plain, typed_all
 from service.models import ROLES
 from service.people.roles import STAFF
-from service.tasks import inbox_actions
+from service.tasks import inbox_actions, task_listing
+from service.tasks.task_listing import TaskFilter
 
 READERS = (*STAFF, "auditor")
 NO_CONTENT = ("", 204)
@@ -44,39 +44,33 @@ def _filter() -> TaskFilter:
 @blueprint.route("/task", methods=["GET"])
 @allow(*READERS)
 def task_list():
-    with _runtime().db.reading() as session:
-        rows = engine_rest_dao.list_tasks(session, _filter(), query_int("firstResult", 0, high=10**9),
-                                          query_int("maxResults", 100, high=1000))
+    rows = task_listing.list_tasks(_runtime().casework, _filter(), query_int("firstResult", 0, high=10**9),
+                                   query_int("maxResults", 100, high=1000))
     return [task(row) for row in rows]
 
 
 @blueprint.route("/task/count", methods=["GET"])
 @allow(*READERS)
 def task_count():
-    with _runtime().db.reading() as session:
-        return {"count": engine_rest_dao.count_tasks(session, _filter())}
+    return {"count": task_listing.count_tasks(_runtime().casework, _filter())}
 
 
 @blueprint.route("/task/<task_id>", methods=["GET"])
 @allow(*READERS)
 def task_one(task_id: str):
-    with _runtime().db.reading() as session:
-        rows = engine_rest_dao.list_tasks(session, TaskFilter(task_id=task_id[:36]), 0, 1)
-    if not rows:
+    row = task_listing.task_row(_runtime().casework, task_id[:36])
+    if row is None:
         raise NotFound(f"No matching task with id {task_id[:36]}")
-    return task(rows[0])
+    return task(row)
 
 
 @blueprint.route("/task/<task_id>/claim", methods=["POST"])
 @allow(*STAFF)
 def task_claim(task_id: str):
     user_id = text(body(), "userId", max_length=80)
-    if user_id is not None:
-        with _runtime().db.reading() as session:
-            me = users_dao.get_user(session, g.actor.user_id)
-        if me is None or user_id != me.username:
-            raise NotAllowed("A task can be claimed only for the caller itself; to give a task to someone else, "
-                             "reassign it in the inbox.")
+    if user_id is not None and user_id != username_of(_runtime().casework, g.actor.user_id):
+        raise NotAllowed("A task can be claimed only for the caller itself; to give a task to someone else, "
+                         "reassign it in the inbox.")
     inbox_actions.claim(_runtime().casework, g.actor, task_id[:36])
     return NO_CONTENT
 

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from service.cases.errors import NotFound
-from service.dao import instances_dao, processes_dao, users_dao
+from service.dao import engine_rest_dao, instances_dao, processes_dao, users_dao
 from service.db import Database
 from service.models import ProcessDraft, ProcessVersion
 from service.processes.definitions import definition_of
 from workflows.definitions import ProcessDefinition
 from workflows.version_diff import VersionDiff, diff_versions
+
+if TYPE_CHECKING:
+    from service.cases.cases import Casework
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,25 @@ def compare_versions(db: Database, process_id: str, old_number: int, new_number:
         new = _version(session, process_id, new_number)
     changes = diff_versions(old.bpmn_xml.encode(), new.bpmn_xml.encode())
     return VersionComparison(process_id, new.name, old, new, changes)
+
+
+def latest_version(casework: Casework, process_id: str) -> ProcessVersion | None:
+    """The process's newest deployed version, or None if it was never deployed."""
+    with casework.db.reading() as session:
+        return processes_dao.get_latest_version(session, process_id)
+
+
+def versions_page(casework: Casework, process_id: str | None, latest_only: bool, first: int, max_results: int
+                  ) -> Sequence[ProcessVersion]:
+    """Deployed versions by process and number (one process's, or all; each process's newest only, or all)."""
+    with casework.db.reading() as session:
+        return engine_rest_dao.versions(session, process_id, latest_only, first, max_results)
+
+
+def versions_by_id(casework: Casework, version_ids: Iterable[int]) -> list[ProcessVersion]:
+    """These versions, in that order (the rows a deploy just wrote)."""
+    with casework.db.reading() as session:
+        return [processes_dao.get_version(session, version_id) for version_id in version_ids]
 
 
 def _version(session, process_id: str, number: int) -> ProcessVersion:

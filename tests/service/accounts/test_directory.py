@@ -29,3 +29,8 @@ def test_the_people_to_choose_are_everyone_but_service_accounts_by_name(runtime,
     names = [user.full_name for user in directory.people_to_choose(runtime.casework)]
     assert names == sorted(names) and "Timer service" not in names
     assert {"Casey Worker", "Adam Admin"} <= set(names) and len(names) == len(people)
+
+
+def test_a_username_is_found_by_user_id(runtime, people):
+    assert directory.username_of(runtime.casework, people["casey"].user_id) == "casey"
+    assert directory.username_of(runtime.casework, 987654) is None

@@ -1,0 +1,28 @@
+"""Reading human tasks a page at a time, as the Camunda-shaped API lists them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from service.dao import engine_rest_dao
+from service.dao.engine_rest_dao import TaskFilter, TaskRow
+
+if TYPE_CHECKING:
+    from service.cases.cases import Casework
+
+__all__ = ["TaskFilter", "TaskRow", "count_tasks", "list_tasks", "task_row"]
+
+
+def list_tasks(casework: Casework, wanted: TaskFilter, first: int, max_results: int) -> list[TaskRow]:
+    with casework.db.reading() as session:
+        return engine_rest_dao.list_tasks(session, wanted, first, max_results)
+
+
+def count_tasks(casework: Casework, wanted: TaskFilter) -> int:
+    with casework.db.reading() as session:
+        return engine_rest_dao.count_tasks(session, wanted)
+
+
+def task_row(casework: Casework, task_id: str) -> TaskRow | None:
+    rows = list_tasks(casework, TaskFilter(task_id=task_id), 0, 1)
+    return rows[0] if rows else None
