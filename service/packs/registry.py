@@ -69,6 +69,8 @@ class Pack:
     # ``init_app(app)`` adds them. Named, not imported, because the pack is registered before the web
     # layer exists; the app factory imports it after the platform's own blueprints (``web_modules``).
     web_module: str | None = None
+    # What the API's case adds for the pack's cases: (a ``cases.reading.CaseRecord``) -> more JSON fields.
+    case_api_extras: Callable[[Any], Mapping[str, Any]] | None = None
 
 
 _BY_PROCESS: dict[str, Pack] = {}
@@ -97,8 +99,9 @@ def packs() -> Mapping[str, Pack]:
 
 
 def web_modules() -> tuple[str, ...]:
-    """The modules that add each registered pack's pages, in the order the packs were registered."""
-    return tuple(pack.web_module for pack in _BY_NAME.values() if pack.web_module)
+    """The modules that add each registered pack's pages, in the order the packs were registered; each once,
+    though two packs name it (a pack made from another by ``dataclasses.replace``, as tests do)."""
+    return tuple(dict.fromkeys(pack.web_module for pack in _BY_NAME.values() if pack.web_module))
 
 
 def process_ids_where(flag: str) -> tuple[str, ...]:

@@ -40,7 +40,8 @@ _INSTANCES_AND_TASKS = [
     "engine_rest.task_count", "engine_rest.task_form_variables",
 ]
 _LETTERS_READ = ["letters.preview", "letters.download", "audit.letter", "letters.proposed_letter"]
-_CUSTOMERS = ["customers.search", "customers.customer", "api.contact_check", "api.active_restrictions"]
+_CUSTOMERS = ["customers.search", "customers.customer", "customers_api.contact_check",
+              "customers_api.active_restrictions"]
 _DATA_PROTECTION_READ = ["data_protection.index", "data_protection.customer"]
 _DATA_PROTECTION = [*_DATA_PROTECTION_READ, "data_protection.export", "data_protection.correct",
                     "data_protection.erase", "data_protection.legal_hold"]
@@ -77,7 +78,7 @@ AREAS: dict[str, list[str]] = {
     "record an incident (also through the API and `/engine-rest`)": [
         "cases.record_incident", "api.record_incident", "engine_rest.start_by_key"],
     "add an incident to a case": ["cases.add_incident"],
-    "appeals through the API": ["api.record_appeal"],
+    "appeals through the API": ["appeals_api.record_appeal"],
     # the policy's staff
     "cases": ["cases.case", "cases.add_note", "cases.send_message", "cases.evidence_file", "api.get_case"],
     "appeals": ["cases.record_appeal"],

@@ -10,6 +10,8 @@ from importlib import import_module
 from flask import Flask
 
 MODULES: tuple[str, ...] = (
+    "appeals_api",
+    "customers_api",
 )
 
 
