@@ -49,6 +49,7 @@ PACK = Pack(
                                  "Nothing was saved."},
     web_module="service.packs.unacceptable_behaviour.web",
     case_api_extras=case_extras,
+    subject_access_endpoint="subject_access.export",
     wording={
         "start_label": "Record an incident",
         "start_hint": "An incident of unacceptable behaviour by a customer towards staff.",

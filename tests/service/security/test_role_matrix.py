@@ -43,7 +43,7 @@ _LETTERS_READ = ["letters.preview", "letters.download", "audit.letter", "letters
 _CUSTOMERS = ["customers.search", "customers.customer", "customers_api.contact_check",
               "customers_api.active_restrictions"]
 _DATA_PROTECTION_READ = ["data_protection.index", "data_protection.customer"]
-_DATA_PROTECTION = [*_DATA_PROTECTION_READ, "data_protection.export", "data_protection.correct",
+_DATA_PROTECTION = [*_DATA_PROTECTION_READ, "subject_access.export", "data_protection.correct",
                     "data_protection.erase", "data_protection.legal_hold"]
 _EXTERNAL_TASKS_READ = ["engine_rest.list_external_tasks", "engine_rest.get_external_task",
                         "engine_rest.count_external_tasks"]
@@ -127,7 +127,7 @@ AREAS: dict[str, list[str]] = {
     "reading external tasks through `/engine-rest`": _EXTERNAL_TASKS_READ,
     # data protection officers
     "data protection: the retention schedule and customer records": _DATA_PROTECTION_READ,
-    "subject-access exports": ["data_protection.export"],
+    "subject-access exports": ["subject_access.export"],
     "corrections": ["data_protection.correct"],
     "erasure": ["data_protection.erase"],
     "legal holds (each audited on the customer's cases)": ["data_protection.legal_hold"],

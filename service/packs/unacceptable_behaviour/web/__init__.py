@@ -11,7 +11,10 @@ from flask import Flask
 
 MODULES: tuple[str, ...] = (
     "appeals_api",
+    "customers",
     "customers_api",
+    "formatting",
+    "subject_access",
 )
 
 
