@@ -12,7 +12,7 @@ from service.cases.errors import NotFound
 from service.cases.starting import REFERENCE
 from service.history import access_log
 from service.history.case_history import case_events
-from service.packs.unacceptable_behaviour.contact_rules import permitted_contact
+from service.packs import registry
 from service.people.actors import TASK_WORKER
 from service.people.roles import STAFF_AND_AUDITORS
 
@@ -61,10 +61,12 @@ def get_case(reference: str):
         raise NotFound("There is no case with that reference.")
     record = reading.load_case_record(_runtime().db, g.actor, reference)
     access_log.record_view(_runtime(), g.actor, "case", record.case.reference)
+    pack = registry.pack_for(record.process_id)
+    extras = pack.case_api_extras(record) if pack and pack.case_api_extras else {}
     return {
         **representations.case(record.case, record.customer),
         "process_id": record.process_id,
-        "restrictions": [representations.restriction(r, permitted_contact(r)) for r in record.restrictions],
+        **extras,
         "open_tasks": [representations.task(t, record.case.reference) for t in record.open_tasks],
     }
 
@@ -78,12 +80,3 @@ def case_history(reference: str):
     case_reference, events = case_events(runtime.db, reference)
     access_log.record_view(runtime, g.actor, "case", case_reference)
     return {"reference": case_reference, "events": [representations.event(e) for e in events]}
-
-
-@blueprint.route("/cases/<reference>/appeals", methods=["POST"])
-@allow("caseworker")
-def record_appeal(reference: str):
-    if not _REFERENCE.match(reference):
-        raise NotFound("There is no case with that reference.")
-    _runtime().casework.deliver_message(g.actor, reference, "appeal_received", json_object())
-    return {"reference": reference, "recorded": "appeal_received"}, 201

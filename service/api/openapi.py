@@ -1,25 +1,28 @@
-"""The OpenAPI 3.1 description of /api/v1, kept beside the routes it describes."""
+"""The OpenAPI 3.1 description of /api/v1, kept beside the routes it describes. A pack describes the routes
+it adds beside them too, with the helpers here, and hands the paths over with its blueprint
+(``service.api.add_api_blueprint``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from service.api.openapi_people import PEOPLE_SCHEMAS, people_paths
 
-_ISO_INSTANT = {"type": "string", "format": "date-time"}
-_ISO_DATE = {"type": "string", "format": "date"}
+ISO_INSTANT = {"type": "string", "format": "date-time"}
+ISO_DATE = {"type": "string", "format": "date"}
 
 
-def _ref(name: str) -> dict[str, str]:
+def ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+def body(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
 ERRORS = {
-    str(code): _json(_ref("Error"), text) for code, text in {
+    str(code): body(ref("Error"), text) for code, text in {
         400: "The request could not be read", 401: "No valid API token", 403: "The token's roles do not allow this",
         404: "Not found", 409: "Someone else changed it first; nothing was saved",
         405: "That method is not allowed here: the Allow header lists those that are",
@@ -30,18 +33,18 @@ ERRORS = {
 }
 
 
-def _responses(ok: dict[str, Any], *codes: int) -> dict[str, Any]:
+def responses(ok: dict[str, Any], *codes: int) -> dict[str, Any]:
     # 400 everywhere: a path or query that is not UTF-8 or holds a NUL is refused before any route;
     # 405 everywhere: another method on the same path.
     return {**ok, **{str(c): ERRORS[str(c)] for c in sorted({400, 401, 403, 405, 429, 503, *codes})}}
 
 
-def _path_param(name: str, description: str) -> dict[str, Any]:
+def path_param(name: str, description: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "description": description,
             "schema": {"type": "string", "maxLength": 60}}
 
 
-def _query(name: str, schema: dict[str, Any], description: str, required: bool = False) -> dict[str, Any]:
+def query(name: str, schema: dict[str, Any], description: str, required: bool = False) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
 
 
@@ -57,26 +60,26 @@ SCHEMAS: dict[str, Any] = {
                  "additionalProperties": True},
     "Case": {"type": "object", "required": ["reference", "status", "stage", "opened_at"], "properties": {
         "reference": {"type": "string"}, "status": {"type": "string", "enum": ["open", "closed"]},
-        "stage": {"type": "string"}, "outcome": {"type": ["string", "null"]}, "opened_at": _ISO_INSTANT,
-        "closed_at": {"oneOf": [_ISO_INSTANT, {"type": "null"}]},
+        "stage": {"type": "string"}, "outcome": {"type": ["string", "null"]}, "opened_at": ISO_INSTANT,
+        "closed_at": {"oneOf": [ISO_INSTANT, {"type": "null"}]},
         "customer": {"type": "object", "properties": {"reference": {"type": "string"}, "name": {"type": "string"}}},
     }},
     "Group": {"type": "object", "required": ["name", "label"], "properties": {
         "name": {"type": "string"}, "label": {"type": "string"}, "description": {"type": "string"},
         "member_count": {"type": "integer"}}},
     "Restriction": {"type": "object", "required": ["kind", "status", "starts_on", "ends_on", "permitted_contact"],
-                    "properties": {"kind": {"type": "string"}, "status": {"type": "string"}, "starts_on": _ISO_DATE,
-                                   "ends_on": _ISO_DATE,
+                    "properties": {"kind": {"type": "string"}, "status": {"type": "string"}, "starts_on": ISO_DATE,
+                                   "ends_on": ISO_DATE,
                                    "permitted_contact": {"type": "array", "items": {"type": "string"}}}},
     "Task": {"type": "object", "required": ["id", "name", "status", "candidate_groups"], "properties": {
         "id": {"type": "string"}, "name": {"type": "string"}, "element_id": {"type": "string"},
         "case_reference": {"type": ["string", "null"]}, "form_key": {"type": ["string", "null"]},
         "candidate_groups": {"type": "array", "items": {"type": "string"}}, "status": {"type": "string"},
-        "assigned": {"type": "boolean"}, "due_at": {"oneOf": [_ISO_INSTANT, {"type": "null"}]},
-        "created_at": _ISO_INSTANT,
+        "assigned": {"type": "boolean"}, "due_at": {"oneOf": [ISO_INSTANT, {"type": "null"}]},
+        "created_at": ISO_INSTANT,
     }},
     "Event": {"type": "object", "required": ["seq", "occurred_at", "event_type"], "properties": {
-        "seq": {"type": "integer"}, "occurred_at": _ISO_INSTANT, "event_type": {"type": "string"},
+        "seq": {"type": "integer"}, "occurred_at": ISO_INSTANT, "event_type": {"type": "string"},
         "actor_roles": {"type": "array", "items": {"type": "string"}},
         "element_id": {"type": ["string", "null"]}, "task_id": {"type": ["string", "null"]},
         "data": {"type": "object"},
@@ -86,62 +89,55 @@ SCHEMAS["ProcessIncident"] = {"type": "object", "required": ["id", "kind", "mess
     "id": {"type": "integer"}, "case_reference": {"type": "string"}, "kind": {"type": "string"},
     "element_id": {"type": ["string", "null"]}, "message": {"type": "string"},
     "status": {"type": "string", "enum": ["open", "resolved"]}, "occurrences": {"type": "integer"},
-    "opened_at": _ISO_INSTANT, "last_seen_at": _ISO_INSTANT, "resolved_at": {"oneOf": [_ISO_INSTANT, {"type": "null"}]},
+    "opened_at": ISO_INSTANT, "last_seen_at": ISO_INSTANT, "resolved_at": {"oneOf": [ISO_INSTANT, {"type": "null"}]},
     "resolution": {"type": ["string", "null"]}}}
 SCHEMAS["NextTask"] = {"type": "object", "required": ["id", "name", "assigned_to_you"], "properties": {
     "id": {"type": "string"}, "name": {"type": "string"}, "assigned_to_you": {"type": "boolean"}}}
-SCHEMAS["CaseDetail"] = {"allOf": [_ref("Case"), {"type": "object", "properties": {
-    "restrictions": {"type": "array", "items": _ref("Restriction")},
-    "open_tasks": {"type": "array", "items": _ref("Task")}}}]}
+SCHEMAS["CaseDetail"] = {"allOf": [ref("Case"), {"type": "object", "properties": {
+    "restrictions": {"type": "array", "items": ref("Restriction"),
+                     "description": "Only on cases of a process whose pack adds them"},
+    "open_tasks": {"type": "array", "items": ref("Task")}}}]}
 
 PATHS: dict[str, Any] = {
     "/cases": {
         "post": {"operationId": "recordIncident", "summary": "Record an incident and start a case",
                  "description": "The body is the incident form (forms/incident_recorded.json). Role: caseworker.",
-                 "parameters": [_query("process", {"type": "string", "maxLength": 200},
-                                       "Start a case of another deployed process (default: the policy)")],
-                 "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("FormData")}}},
-                 "responses": _responses({"201": _json({"type": "object", "required": ["reference"], "properties": {
+                 "parameters": [query("process", {"type": "string", "maxLength": 200},
+                                      "Start a case of another deployed process (default: the policy)")],
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": ref("FormData")}}},
+                 "responses": responses({"201": body({"type": "object", "required": ["reference"], "properties": {
                      "reference": {"type": "string"}, "links": {"type": "object"},
-                     "next_tasks": {"type": "array", "items": _ref("NextTask")}}}, "The case was started")},
+                     "next_tasks": {"type": "array", "items": ref("NextTask")}}}, "The case was started")},
                      400, 404, 413, 422)},
         "get": {"operationId": "listCases", "summary": "List cases",
-                "parameters": [_query("status", {"type": "string", "enum": ["open", "closed"]}, "Filter by status"),
-                               _query("customer", {"type": "string", "maxLength": 40}, "A customer reference"),
-                               _query("page", {"type": "integer", "minimum": 1, "maximum": 10000}, "Page number"),
-                               _query("page_size", {"type": "integer", "minimum": 1, "maximum": 100}, "Page size")],
-                "responses": _responses({"200": _json({"type": "object", "required": ["items", "total"], "properties": {
-                    "items": {"type": "array", "items": _ref("Case")}, "total": {"type": "integer"},
+                "parameters": [query("status", {"type": "string", "enum": ["open", "closed"]}, "Filter by status"),
+                               query("customer", {"type": "string", "maxLength": 40}, "A customer reference"),
+                               query("page", {"type": "integer", "minimum": 1, "maximum": 10000}, "Page number"),
+                               query("page_size", {"type": "integer", "minimum": 1, "maximum": 100}, "Page size")],
+                "responses": responses({"200": body({"type": "object", "required": ["items", "total"], "properties": {
+                    "items": {"type": "array", "items": ref("Case")}, "total": {"type": "integer"},
                     "page": {"type": "integer"}, "page_size": {"type": "integer"}}}, "A page of cases")}, 422)},
     },
     "/cases/{reference}": {"get": {
         "operationId": "getCase", "summary": "A case with its restrictions and open tasks",
-        "parameters": [_path_param("reference", "The case reference, e.g. UB-2026-0042")],
-        "responses": _responses({"200": _json(_ref("CaseDetail"), "The case")}, 404)}},
+        "parameters": [path_param("reference", "The case reference, e.g. UB-2026-0042")],
+        "responses": responses({"200": body(ref("CaseDetail"), "The case")}, 404)}},
     "/cases/{reference}/history": {"get": {
         "operationId": "getCaseHistory", "summary": "Every event on the case, in order",
-        "parameters": [_path_param("reference", "The case reference")],
-        "responses": _responses({"200": _json({"type": "object", "required": ["reference", "events"], "properties": {
-            "reference": {"type": "string"}, "events": {"type": "array", "items": _ref("Event")}}}, "The history")},
+        "parameters": [path_param("reference", "The case reference")],
+        "responses": responses({"200": body({"type": "object", "required": ["reference", "events"], "properties": {
+            "reference": {"type": "string"}, "events": {"type": "array", "items": ref("Event")}}}, "The history")},
             404)}},
-    "/cases/{reference}/appeals": {"post": {
-        "operationId": "recordAppeal", "summary": "Record that an appeal was received",
-        "description": "The body is forms/appeal_received.json. Only while a restriction is in force. "
-                       "Role: caseworker.",
-        "parameters": [_path_param("reference", "The case reference")],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("FormData")}}},
-        "responses": _responses({"201": _json({"type": "object"}, "The appeal was recorded")},
-                                400, 404, 409, 413, 422)}},
     "/cases/{reference}/messages/{name}": {"post": {
         "operationId": "sendMessage", "summary": "Send a message the case is waiting for",
         "description": "The body is the form the catch event names (empty if it names none). Its fields become "
                        "variables in the case's data and the whole body is kept under the message's name. "
                        "Roles: the catch event's candidateGroups property, caseworker if none.",
-        "parameters": [_path_param("reference", "The case reference"),
-                       _path_param("name", "The message name, as the diagram's bpmn:message names it")],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("FormData")}}},
-        "responses": _responses({"201": _json({"type": "object"}, "The message was delivered")},
-                                400, 403, 404, 409, 413, 422)}},
+        "parameters": [path_param("reference", "The case reference"),
+                       path_param("name", "The message name, as the diagram's bpmn:message names it")],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": ref("FormData")}}},
+        "responses": responses({"201": body({"type": "object"}, "The message was delivered")},
+                               400, 403, 404, 409, 413, 422)}},
     "/messages": {"post": {
         "operationId": "correlateMessage", "summary": "Deliver a message to the case waiting for it, by business key",
         "description": "Correlation as Camunda's POST /message: message_name and business_key (the case "
@@ -150,65 +146,43 @@ PATHS: dict[str, Any] = {
             "type": "object", "required": ["message_name", "business_key"], "additionalProperties": False,
             "properties": {"message_name": {"type": "string", "maxLength": 200},
                            "business_key": {"type": "string", "maxLength": 40},
-                           "payload": _ref("FormData")}}}}},
-        "responses": _responses({"201": _json({"type": "object"}, "The message was delivered")},
-                                400, 403, 404, 409, 413, 422)}},
+                           "payload": ref("FormData")}}}}},
+        "responses": responses({"201": body({"type": "object"}, "The message was delivered")},
+                               400, 403, 404, 409, 413, 422)}},
     "/tasks": {"get": {
         "operationId": "listTasks", "summary": "Open tasks held by a person or waiting for a group",
         "description": "Give assignee or group, not both (422). Only those who manage work (head_of_service, "
                        "executive) may name another person: anyone else gets 403 whether the username exists "
                        "or not; a group that is not one of the token's own also gets 403.",
-        "parameters": [_query("assignee", {"type": "string", "maxLength": 80},
-                              "A username, or ‘me’ (the default when no group is given)"),
-                       _query("group", {"type": "string", "maxLength": 40}, "One of the token's groups, such as "
+        "parameters": [query("assignee", {"type": "string", "maxLength": 80},
+                             "A username, or ‘me’ (the default when no group is given)"),
+                       query("group", {"type": "string", "maxLength": 40}, "One of the token's groups, such as "
                                                                              "caseworker"),
-                       _query("page", {"type": "integer", "minimum": 1, "maximum": 10000}, "Page number")],
-        "responses": _responses({"200": _json({"type": "object", "required": ["items", "total"], "properties": {
-            "items": {"type": "array", "items": _ref("Task")}, "total": {"type": "integer"},
+                       query("page", {"type": "integer", "minimum": 1, "maximum": 10000}, "Page number")],
+        "responses": responses({"200": body({"type": "object", "required": ["items", "total"], "properties": {
+            "items": {"type": "array", "items": ref("Task")}, "total": {"type": "integer"},
             "page": {"type": "integer"}, "pages": {"type": "integer"}}}, "A page of tasks")}, 404, 422)}},
     "/tasks/{task_id}/claim": {"post": {
         "operationId": "claimTask", "summary": "Claim a task for the token's service account",
-        "parameters": [_path_param("task_id", "The task id")],
-        "responses": _responses({"200": _json({"type": "object"}, "Claimed")}, 404, 409)}},
+        "parameters": [path_param("task_id", "The task id")],
+        "responses": responses({"200": body({"type": "object"}, "Claimed")}, 404, 409)}},
     "/tasks/{task_id}/complete": {"post": {
         "operationId": "completeTask", "summary": "Complete a task you hold, with its form's data",
-        "parameters": [_path_param("task_id", "The task id")],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("FormData")}}},
-        "responses": _responses({"200": _json({"type": "object", "required": ["id", "completed"], "properties": {
+        "parameters": [path_param("task_id", "The task id")],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": ref("FormData")}}},
+        "responses": responses({"200": body({"type": "object", "required": ["id", "completed"], "properties": {
             "id": {"type": "string"}, "completed": {"type": "boolean"}, "case_reference": {"type": "string"},
-            "next_tasks": {"type": "array", "items": _ref("NextTask")}}}, "Completed")},
+            "next_tasks": {"type": "array", "items": ref("NextTask")}}}, "Completed")},
             400, 404, 409, 413, 422, 500)}},
-    "/customers/{reference}/restrictions": {"get": {
-        "operationId": "getRestrictions", "summary": "A customer's restrictions in force",
-        "parameters": [_path_param("reference", "The customer reference")],
-        "responses": _responses({"200": _json({"type": "object", "required": ["restrictions"], "properties": {
-            "customer_reference": {"type": "string"},
-            "restrictions": {"type": "array", "items": _ref("Restriction")}}}, "Restrictions in force")}, 404)}},
-    "/customers/{reference}/contact-check": {"get": {
-        "operationId": "checkContact", "summary": "May we contact this customer by this channel on this date?",
-        "description": "Emergencies and urgent health-and-safety repairs are always allowed.",
-        "parameters": [
-            _path_param("reference", "The customer reference"),
-            _query("channel", {"type": "string", "enum": ["telephone", "face_to_face", "video_call", "text_message",
-                                                          "letter", "email", "social_media", "other_digital"]},
-                   "The contact channel", required=True),
-            _query("datetime", {"type": "string", "maxLength": 40, "anyOf": [_ISO_DATE, _ISO_INSTANT]},
-                   "ISO-8601 date or date-time (default: now)"),
-            _query("emergency", {"type": "string", "enum": ["true", "false"]}, "An emergency or urgent repair")],
-        "responses": _responses({"200": _json({"type": "object", "required": ["allowed", "reasons"], "properties": {
-            "allowed": {"type": "boolean"}, "reasons": {"type": "array", "items": {"type": "string"}},
-            "conditions": {"type": "array", "items": {"type": "string"}}, "channel": {"type": "string"},
-            "date": _ISO_DATE, "emergency": {"type": "boolean"}, "customer_reference": {"type": "string"},
-            "restrictions": {"type": "array", "items": _ref("Restriction")}}}, "The answer")}, 404, 422)}},
     "/incidents": {"get": {
         "operationId": "listIncidents", "summary": "What running cases could not do (roles: admin, auditor)",
-        "parameters": [_query("status", {"type": "string", "enum": ["open", "resolved"]}, "Default: open"),
-                       _query("kind", {"type": "string", "enum": ["timer", "external_task", "script", "step_budget",
-                                                                  "state_migration", "message"]}, "Filter by kind"),
-                       _query("page", {"type": "integer", "minimum": 1, "maximum": 10000}, "Page number"),
-                       _query("page_size", {"type": "integer", "minimum": 1, "maximum": 100}, "Page size")],
-        "responses": _responses({"200": _json({"type": "object", "required": ["items", "total"], "properties": {
-            "items": {"type": "array", "items": _ref("ProcessIncident")}, "total": {"type": "integer"},
+        "parameters": [query("status", {"type": "string", "enum": ["open", "resolved"]}, "Default: open"),
+                       query("kind", {"type": "string", "enum": ["timer", "external_task", "script", "step_budget",
+                                                                 "state_migration", "message"]}, "Filter by kind"),
+                       query("page", {"type": "integer", "minimum": 1, "maximum": 10000}, "Page number"),
+                       query("page_size", {"type": "integer", "minimum": 1, "maximum": 100}, "Page size")],
+        "responses": responses({"200": body({"type": "object", "required": ["items", "total"], "properties": {
+            "items": {"type": "array", "items": ref("ProcessIncident")}, "total": {"type": "integer"},
             "page": {"type": "integer"}, "pages": {"type": "integer"}}}, "A page of incidents")}, 422)}},
     "/deployments/bundle": {"post": {
         "operationId": "deployBundle", "summary": "Deploy diagrams, forms and DMN files (role: process_owner)",
@@ -218,9 +192,9 @@ PATHS: dict[str, Any] = {
             "type": "object", "required": ["files"], "properties": {
                 "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
                 "comment": {"type": "string"}}}}}},
-        "responses": _responses({"200": _json({"type": "object"}, "Every file unchanged"),
-                                 "201": _json({"type": "object"}, "At least one new version deployed")},
-                                400, 413, 422)}},
+        "responses": responses({"200": body({"type": "object"}, "Every file unchanged"),
+                                "201": body({"type": "object"}, "At least one new version deployed")},
+                               400, 413, 422)}},
     "/deployments": {"post": {
         "operationId": "deployBpmn", "summary": "Deploy a BPMN diagram (role: process_owner)",
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
@@ -229,61 +203,62 @@ PATHS: dict[str, Any] = {
                 "filename": {"type": "string"},
                 "decision_tables": {"type": "object", "additionalProperties": {"type": "string"},
                                     "description": "DMN files for its business rule tasks: file name -> XML"}}}}}},
-        "responses": _responses({"200": _json({"type": "object"}, "Unchanged: identical content already deployed"),
-                                 "201": _json({"type": "object"}, "A new version was deployed")},
-                                400, 413, 422)}},
+        "responses": responses({"200": body({"type": "object"}, "Unchanged: identical content already deployed"),
+                                "201": body({"type": "object"}, "A new version was deployed")},
+                               400, 413, 422)}},
     "/processes": {"get": {
         "operationId": "listStartableProcesses", "summary": "The processes this token may start a case of",
-        "responses": _responses({"200": _json({"type": "object", "required": ["items"], "properties": {
+        "responses": responses({"200": body({"type": "object", "required": ["items"], "properties": {
             "items": {"type": "array", "items": {"type": "object", "properties": {
                 "process_id": {"type": "string"}, "name": {"type": "string"},
                 "version": {"type": "integer"}}}}}}, "The processes")})}},
     "/processes/{process_id}/cases": {"post": {
         "operationId": "startCase", "summary": "Start a case of a process (who may: the process's starter groups)",
-        "parameters": [_path_param("process_id", "The process id in its BPMN file")],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("FormData")}}},
-        "responses": _responses({"201": _json({"type": "object", "required": ["reference"], "properties": {
+        "parameters": [path_param("process_id", "The process id in its BPMN file")],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": ref("FormData")}}},
+        "responses": responses({"201": body({"type": "object", "required": ["reference"], "properties": {
             "reference": {"type": "string"}, "links": {"type": "object"},
-            "next_tasks": {"type": "array", "items": _ref("NextTask")}}}, "Started")},
+            "next_tasks": {"type": "array", "items": ref("NextTask")}}}, "Started")},
             400, 404, 413, 422, 500)}},
     "/groups": {
         "get": {"operationId": "listGroups", "summary": "Every group, with how many people are in it (role: admin)",
-                "responses": _responses({"200": _json({"type": "object", "required": ["items"], "properties": {
-                    "items": {"type": "array", "items": _ref("Group")}}}, "The groups")})},
+                "responses": responses({"200": body({"type": "object", "required": ["items"], "properties": {
+                    "items": {"type": "array", "items": ref("Group")}}}, "The groups")})},
         "post": {"operationId": "createGroup", "summary": "Create a group (role: admin)",
                  "requestBody": {"required": True, "content": {"application/json": {"schema": {
                      "type": "object", "required": ["name", "label"], "additionalProperties": False, "properties": {
                          "name": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]{0,79}$"},
                          "label": {"type": "string", "maxLength": 200},
                          "description": {"type": "string", "maxLength": 2000}}}}}},
-                 "responses": _responses({"201": _json(_ref("Group"), "Created")}, 400, 413, 422)}},
+                 "responses": responses({"201": body(ref("Group"), "Created")}, 400, 413, 422)}},
     "/groups/{name}": {"get": {
         "operationId": "getGroup", "summary": "A group and who is in it (role: admin)",
-        "parameters": [_path_param("name", "The group's name, as diagrams write it")],
-        "responses": _responses({"200": _json({"type": "object", "required": ["name", "members"], "properties": {
+        "parameters": [path_param("name", "The group's name, as diagrams write it")],
+        "responses": responses({"200": body({"type": "object", "required": ["name", "members"], "properties": {
             "name": {"type": "string"}, "label": {"type": "string"}, "description": {"type": "string"},
             "members": {"type": "array", "items": {"type": "object", "properties": {
                 "username": {"type": "string"}, "full_name": {"type": "string"},
                 "by_role": {"type": "boolean"}}}}}}, "The group")}, 404)}},
     "/groups/{name}/members": {"post": {
         "operationId": "addGroupMember", "summary": "Put someone in a group (role: admin)",
-        "parameters": [_path_param("name", "The group's name")],
+        "parameters": [path_param("name", "The group's name")],
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
             "type": "object", "required": ["username"], "additionalProperties": False,
             "properties": {"username": {"type": "string", "maxLength": 80}}}}}},
-        "responses": _responses({"201": _json({"type": "object"}, "Added")}, 400, 404, 409, 413, 422)}},
+        "responses": responses({"201": body({"type": "object"}, "Added")}, 400, 404, 409, 413, 422)}},
     "/groups/{name}/members/{username}": {"delete": {
         "operationId": "removeGroupMember", "summary": "Take someone out of a group (role: admin)",
-        "parameters": [_path_param("name", "The group's name"), _path_param("username", "Their username")],
-        "responses": _responses({"200": _json({"type": "object"}, "Taken out")}, 404, 409)}},
+        "parameters": [path_param("name", "The group's name"), path_param("username", "Their username")],
+        "responses": responses({"200": body({"type": "object"}, "Taken out")}, 404, 409)}},
 }
 
 
-PATHS.update(people_paths(_json, _ref, _responses, _path_param, _query))
+PATHS.update(people_paths(body, ref, responses, path_param, query))
 SCHEMAS.update(PEOPLE_SCHEMAS)
 
 
-def document(server_url: str) -> dict[str, Any]:
+def document(server_url: str, pack_paths: Mapping[str, Any]) -> dict[str, Any]:
+    """The document for the platform's routes and ``pack_paths``, those of the routes packs add."""
     return {
         "openapi": "3.1.0",
         "info": {"title": "Unacceptable behaviour cases API", "version": "1.0.0",
@@ -293,5 +268,5 @@ def document(server_url: str) -> dict[str, Any]:
         "servers": [{"url": server_url}],
         "security": [{"bearer": []}],
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": SCHEMAS},
-        "paths": PATHS,
+        "paths": {**PATHS, **pack_paths},
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.models import AuditEvent, Case, Customer, HumanTask, Restriction
+from service.models import AuditEvent, Case, Customer, HumanTask
 
 
 def case(record: Case, customer: Customer | None = None) -> dict[str, Any]:
@@ -33,16 +33,6 @@ def task(record: HumanTask, case_reference: str | None = None) -> dict[str, Any]
         "assigned": record.assignee_id is not None,
         "due_at": record.due_at.isoformat() if record.due_at else None,
         "created_at": record.created_at.isoformat(),
-    }
-
-
-def restriction(record: Restriction, rules: list[str]) -> dict[str, Any]:
-    return {
-        "kind": record.kind,
-        "status": record.status,
-        "starts_on": record.starts_on.isoformat(),
-        "ends_on": record.ends_on.isoformat(),
-        "permitted_contact": rules,
     }
 
 

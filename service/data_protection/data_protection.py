@@ -121,6 +121,14 @@ def load_customer_record(db: Database, policy: RetentionPolicy, reference: str) 
         )
 
 
+def search_customers(casework: Casework, text: str) -> Sequence[Customer]:
+    """Customers whose reference or name holds ``text``: whose records an officer may need."""
+    if not text.strip():
+        return []
+    with casework.db.reading() as session:
+        return cases_dao.search_customers(session, text)
+
+
 def load_case(db: Database, reference: str) -> Case:
     with db.reading() as session:
         return _case(session, reference)

@@ -69,6 +69,11 @@ class Pack:
     # ``init_app(app)`` adds them. Named, not imported, because the pack is registered before the web
     # layer exists; the app factory imports it after the platform's own blueprints (``web_modules``).
     web_module: str | None = None
+    # The endpoint of the pack's subject-access export of a customer's records (it takes ``reference``),
+    # linked from the platform's data protection page for the customer.
+    subject_access_endpoint: str | None = None
+    # What the API's case adds for the pack's cases: (a ``cases.reading.CaseRecord``) -> more JSON fields.
+    case_api_extras: Callable[[Any], Mapping[str, Any]] | None = None
 
 
 _BY_PROCESS: dict[str, Pack] = {}
@@ -97,8 +102,14 @@ def packs() -> Mapping[str, Pack]:
 
 
 def web_modules() -> tuple[str, ...]:
-    """The modules that add each registered pack's pages, in the order the packs were registered."""
-    return tuple(pack.web_module for pack in _BY_NAME.values() if pack.web_module)
+    """The modules that add each registered pack's pages, in the order the packs were registered; each once,
+    though two packs name it (a pack made from another by ``dataclasses.replace``, as tests do)."""
+    return tuple(dict.fromkeys(pack.web_module for pack in _BY_NAME.values() if pack.web_module))
+
+
+def subject_access_endpoints() -> tuple[str, ...]:
+    """The export pages of the packs that keep records about customers, in the order the packs were registered."""
+    return tuple(dict.fromkeys(p.subject_access_endpoint for p in _BY_NAME.values() if p.subject_access_endpoint))
 
 
 def process_ids_where(flag: str) -> tuple[str, ...]:

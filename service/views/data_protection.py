@@ -1,9 +1,10 @@
-"""Data protection: retention, legal hold, subject access, correction and erasure. Auditors read these
-pages; data protection officers and administrators change and export what they show."""
+"""Data protection: retention, legal hold, correction and erasure. Auditors read these pages; data protection
+officers and administrators change what they show. A pack that keeps records about customers adds their
+subject-access export (``Pack.subject_access_endpoint``), linked from the customer's page here."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from service.auth.permissions import allow
@@ -11,8 +12,7 @@ from service.cases.errors import Conflict, InvalidInput
 from service.data_protection import data_protection
 from service.data_protection.retention import retention_schedule
 from service.history import access_log
-from service.packs.unacceptable_behaviour import subject_access
-from service.packs.unacceptable_behaviour.customer_file import find_customers
+from service.packs import registry
 from service.views.helpers import flash_problem, runtime
 from service.views.schema_forms import error_summary, form_data, form_fields
 
@@ -29,7 +29,7 @@ def index():
     return render_template(
         "data_protection/index.html", may_change=g.actor.has_any_role(OFFICERS),
         schedule=retention_schedule(runtime().db, policy), rules=policy.rules(),
-        now=runtime().clock.now(), text=text, found=find_customers(runtime().db, text),
+        now=runtime().clock.now(), text=text, found=data_protection.search_customers(runtime().casework, text),
     )
 
 
@@ -39,27 +39,7 @@ def customer(reference: str):
     record = data_protection.load_customer_record(runtime().db, runtime().settings.retention_policy, reference)
     access_log.record_view(runtime(), g.actor, "customer", record.customer.reference)
     return render_template("data_protection/customer.html", record=record,
-                           may_change=g.actor.has_any_role(OFFICERS))
-
-
-@blueprint.route("/customers/<reference>/export", methods=["GET", "POST"])
-@allow(*OFFICERS)
-def export(reference: str):
-    record = data_protection.load_customer_record(runtime().db, runtime().settings.retention_policy, reference)
-    problems = []
-    if request.method == "POST":
-        try:
-            exported = subject_access.export_customer(runtime().casework, g.actor, record.customer.reference,
-                                                      form_data(subject_access.EXPORT_FORM, request.form))
-        except InvalidInput as invalid:
-            problems = invalid.problems
-        else:
-            index_html = render_template("data_protection/export_index.html", export=exported)
-            return Response(subject_access.zip_export(exported, index_html), mimetype="application/zip", headers={
-                "Content-Disposition": f'attachment; filename="{exported.filename}"', "Cache-Control": "no-store",
-            })
-    return _form_page("Export their records", record.customer, subject_access.EXPORT_FORM, problems,
-                      "Download the export", request.form)
+                           may_change=g.actor.has_any_role(OFFICERS), exports=registry.subject_access_endpoints())
 
 
 @blueprint.route("/customers/<reference>/correct", methods=["GET", "POST"])
@@ -81,8 +61,8 @@ def correct(reference: str):
             return redirect(url_for("data_protection.customer", reference=record.customer.reference))
     entered = request.form if request.method == "POST" else MultiDict(
         {"name": record.customer.name, "address": record.address_lines})
-    return _form_page("Correct their details", record.customer, data_protection.CORRECTION_FORM, problems,
-                      "Save the correction", entered)
+    return form_page("Correct their details", record.customer, data_protection.CORRECTION_FORM, problems,
+                     "Save the correction", entered)
 
 
 @blueprint.route("/customers/<reference>/erase", methods=["GET", "POST"])
@@ -104,8 +84,8 @@ def erase(reference: str):
             return redirect(url_for("data_protection.index"))
     if record.erasure_refusals:
         return render_template("data_protection/erasure_refused.html", record=record)
-    return _form_page("Erase their records", record.customer, data_protection.ERASURE_FORM, problems,
-                      "Erase the records", request.form, warning=True)
+    return form_page("Erase their records", record.customer, data_protection.ERASURE_FORM, problems,
+                     "Erase the records", request.form, warning=True)
 
 
 @blueprint.route("/cases/<reference>/legal-hold", methods=["GET", "POST"])
@@ -133,7 +113,8 @@ def legal_hold(reference: str):
     return page, (422 if problems else 200)
 
 
-def _form_page(heading: str, customer, form, problems, submit: str, entered, warning: bool = False):
+def form_page(heading: str, customer, form, problems, submit: str, entered, warning: bool = False):
+    """A data protection form about one customer (a pack's export page uses it too)."""
     questions = form_fields(form, entered, {p.field: p.message for p in problems})
     page = render_template("data_protection/form.html", page_title=heading, customer=customer, form=form,
                            questions=questions, submit=submit, warning=warning,

@@ -10,10 +10,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
-from service.packs.unacceptable_behaviour import restrictions
-from service.packs.unacceptable_behaviour.contact_rules import ALWAYS_ALLOWED, contact_periods
 from workflows.calendar import LONDON
 from workflows.forms import FormSchema
 
@@ -89,21 +87,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         london_date=london_date, london_datetime=london_datetime, london_time=london_time,
     )
-    app.jinja_env.globals.update(answer_rows=answer_rows, contact_periods=contact_periods,
-                                 always_allowed_contact=ALWAYS_ALLOWED, in_force=in_force,
-                                 restriction_status=restriction_status)
-
-
-def _today() -> date:
-    return current_app.extensions["ubp"].clock.now().astimezone(LONDON).date()
-
-
-def in_force(rows) -> list:
-    """The restrictions among ``rows`` in force today (never one past its end date)."""
-    today = _today()
-    return [r for r in rows if restrictions.in_force(r, today)]
-
-
-def restriction_status(row) -> str:
-    return restrictions.shown_status(row, _today())
+    app.jinja_env.globals.update(answer_rows=answer_rows)
 

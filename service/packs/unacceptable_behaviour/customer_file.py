@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from service.cases.errors import NotFound
 from service.dao import cases_dao
 from service.db import Database
 from service.models import Case, Customer, Restriction
+
+if TYPE_CHECKING:
+    from service.cases.cases import Casework
+
+# What a customer reference may look like where a caller types it (the API's paths).
+_CUSTOMER_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_-]{0,39}$")
 
 
 @dataclass(frozen=True)
@@ -43,3 +51,13 @@ def find_customers(db: Database, text: str) -> list[FoundCustomer]:
         customers = cases_dao.search_customers(session, text)
         restricted = cases_dao.restricted_customer_ids(session, [c.id for c in customers])
     return [FoundCustomer(c, c.id in restricted) for c in customers]
+
+
+def load_active_restrictions(casework: Casework, reference: str) -> tuple[Customer, Sequence[Restriction]]:
+    """A customer and the restrictions on record as active: what a contact check reads."""
+    with casework.db.reading() as session:
+        found = _CUSTOMER_REFERENCE.match(reference)
+        customer = cases_dao.get_customer_by_reference(session, reference.upper()) if found else None
+        if customer is None:
+            raise NotFound("There is no customer with that reference.")
+        return customer, cases_dao.list_active_restrictions(session, customer.id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from service.packs.registry import GroupSeed, Pack
 from service.packs.unacceptable_behaviour import policy_records  # noqa: F401 - registers the policy's case event handlers
+from service.packs.unacceptable_behaviour.api_records import case_extras
 from service.packs.unacceptable_behaviour.appeals import APPEAL_MESSAGE, refuse_second_appeal
 from service.packs.unacceptable_behaviour.briefs import TASK_BRIEFS
 from service.packs.unacceptable_behaviour.guardrails import policy_problems
@@ -47,6 +48,8 @@ PACK = Pack(
                                  "restriction is in force and no other appeal or extension letter is in progress. "
                                  "Nothing was saved."},
     web_module="service.packs.unacceptable_behaviour.web",
+    case_api_extras=case_extras,
+    subject_access_endpoint="subject_access.export",
     wording={
         "start_label": "Record an incident",
         "start_hint": "An incident of unacceptable behaviour by a customer towards staff.",

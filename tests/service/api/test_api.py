@@ -80,37 +80,6 @@ def test_bad_bodies_get_clear_errors_and_store_nothing(policy, api_as, client):
     assert api.get("/cases").json["total"] == 0
 
 
-def test_contact_check_respects_the_single_method_and_always_allows_emergencies(policy, api_as, runtime, people):
-    from tests.service.packs.unacceptable_behaviour.test_policy_journey import _to_restriction
-
-    _to_restriction(policy, people, "2026-03-02")
-    api = api_as("caseworker")
-    customer = samples.incident()["customer_reference"]
-    restrictions = api.get(f"/customers/{customer}/restrictions").json["restrictions"]
-    assert {r["kind"] for r in restrictions} == {"single_point_of_contact", "single_communication_method"}
-    phone = api.get(f"/customers/{customer}/contact-check?channel=telephone&datetime=2026-06-01T10:00").json
-    assert phone["allowed"] is False and any("email" in reason for reason in phone["reasons"])
-    email = api.get(f"/customers/{customer}/contact-check?channel=email&datetime=2026-06-01T10:00").json
-    assert email["allowed"] is True and email["conditions"]
-    emergency = api.get(f"/customers/{customer}/contact-check?channel=telephone&emergency=true").json
-    assert emergency["allowed"] is True and "Emergencies" in emergency["reasons"][0]
-    after = api.get(f"/customers/{customer}/contact-check?channel=telephone&datetime=2027-03-02").json
-    assert after["allowed"] is True
-    assert api.get(f"/customers/{customer}/contact-check").status_code == 422
-    assert api.get("/customers/NOBODY/contact-check?channel=email").status_code == 404
-
-
-def test_appeals_through_the_api(policy, api_as, people):
-    from tests.service.packs.unacceptable_behaviour.test_policy_journey import _to_restriction
-
-    journey = _to_restriction(policy, people, "2026-03-02")
-    api = api_as("caseworker")
-    response = api.post(f"/cases/{journey.reference}/appeals", json=samples.appeal_received("2026-03-02"))
-    assert response.status_code == 201, response.json
-    again = api.post(f"/cases/{journey.reference}/appeals", json=samples.appeal_received("2026-03-02"))
-    assert again.status_code == 409
-
-
 def test_deploy_through_the_api(policy, api_as, runtime):
     api = api_as("process_owner")
     bpmn = (runtime.settings.bpmn_dir / "unacceptable_behaviour.bpmn").read_text()

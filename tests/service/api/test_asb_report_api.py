@@ -49,6 +49,7 @@ def test_every_ending_through_the_api(asb_system, api_as, runtime):
     first = _start(asb_system)
     case = asb_system.get(f"/cases/{first}").json
     assert case["process_id"] == "asb_report" and "customer" not in case
+    assert "restrictions" not in case  # a policy field: only the policy's pack adds it
     listed = asb_system.get("/tasks?group=asb-team").json["items"]
     assert [t["name"] for t in listed] == ["Triage the report"]
     _work(asb_system, first, {"triage_decision": "investigate"})

@@ -51,3 +51,12 @@ def test_the_app_adds_each_packs_own_pages(a_pack_with_pages, runtime):
     assert "a_test_pack_web" in registry.web_modules()
     app = create_app(runtime=runtime)
     assert app.test_client().get("/a-test-pack").get_data(as_text=True) == "hello from the pack"
+
+
+def test_a_web_module_two_packs_name_is_added_once(a_pack_with_pages, runtime):
+    registry.register(Pack(name="a_copy", process_ids=("a_copied_process",), web_module="a_test_pack_web"))
+    try:
+        assert registry.web_modules().count("a_test_pack_web") == 1
+        create_app(runtime=runtime)  # a blueprint registered twice would be refused
+    finally:
+        registry.unregister("a_copy")

@@ -40,9 +40,10 @@ _INSTANCES_AND_TASKS = [
     "engine_rest.task_count", "engine_rest.task_form_variables",
 ]
 _LETTERS_READ = ["letters.preview", "letters.download", "audit.letter", "letters.proposed_letter"]
-_CUSTOMERS = ["customers.search", "customers.customer", "api.contact_check", "api.active_restrictions"]
+_CUSTOMERS = ["customers.search", "customers.customer", "customers_api.contact_check",
+              "customers_api.active_restrictions"]
 _DATA_PROTECTION_READ = ["data_protection.index", "data_protection.customer"]
-_DATA_PROTECTION = [*_DATA_PROTECTION_READ, "data_protection.export", "data_protection.correct",
+_DATA_PROTECTION = [*_DATA_PROTECTION_READ, "subject_access.export", "data_protection.correct",
                     "data_protection.erase", "data_protection.legal_hold"]
 _EXTERNAL_TASKS_READ = ["engine_rest.list_external_tasks", "engine_rest.get_external_task",
                         "engine_rest.count_external_tasks"]
@@ -77,7 +78,7 @@ AREAS: dict[str, list[str]] = {
     "record an incident (also through the API and `/engine-rest`)": [
         "cases.record_incident", "api.record_incident", "engine_rest.start_by_key"],
     "add an incident to a case": ["cases.add_incident"],
-    "appeals through the API": ["api.record_appeal"],
+    "appeals through the API": ["appeals_api.record_appeal"],
     # the policy's staff
     "cases": ["cases.case", "cases.add_note", "cases.send_message", "cases.evidence_file", "api.get_case"],
     "appeals": ["cases.record_appeal"],
@@ -126,7 +127,7 @@ AREAS: dict[str, list[str]] = {
     "reading external tasks through `/engine-rest`": _EXTERNAL_TASKS_READ,
     # data protection officers
     "data protection: the retention schedule and customer records": _DATA_PROTECTION_READ,
-    "subject-access exports": ["data_protection.export"],
+    "subject-access exports": ["subject_access.export"],
     "corrections": ["data_protection.correct"],
     "erasure": ["data_protection.erase"],
     "legal holds (each audited on the customer's cases)": ["data_protection.legal_hold"],

@@ -1,17 +1,12 @@
 """The data-protection pages: data protection officers and administrators, auditors reading only;
-the schedule, legal hold, subject access,
-correction and erasure from the browser, every page checked as it arrives."""
+the schedule, legal hold, correction and erasure from the browser, every page checked as it arrives.
+(The policy's subject-access export is the pack's page: tests/service/packs/unacceptable_behaviour/web.)"""
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
-from sqlalchemy import select
 
 from service.dao import cases_dao
-from service.models import AccessLogEntry
 from tests.bpmn import samples
 from tests.service.packs.unacceptable_behaviour.policy_cases import deploy_policy, isolated_case, tables_mentioning
 from tests.service.views.conftest import text_of
@@ -79,23 +74,6 @@ def test_a_legal_hold_is_placed_and_released_with_a_reason(client_request, close
     assert text_of(release.select_one("h1")) == f"Release the legal hold on {case}"
     client_request.post(path, {"change": "release", "reason": "Claim withdrawn"})
     assert "On legal hold" not in text_of(client_request.get("/data-protection").select_one("#schedule-table"))
-
-
-def test_a_subject_access_export_downloads_as_a_zip_and_is_logged(client_request, runtime, people, closed_case):
-    _, customer = closed_case
-    page = client_request.login("dora").get(f"/data-protection/customers/{customer}")
-    assert text_of(page.select_one("h1")) == NAME
-    form = client_request.get(f"/data-protection/customers/{customer}/export")
-    assert form.select("input[name=redact_staff_names]")
-    response = client_request.post(f"/data-protection/customers/{customer}/export", {"redact_staff_names": "yes"},
-                                   status=200)
-    assert response.mimetype == "application/zip"
-    assert response.headers["Content-Disposition"] == f'attachment; filename="subject-access-{customer}-2026-03-02.zip"'
-    archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
-    assert NAME in archive.read("index.html").decode() and "customer.json" in archive.namelist()
-    with runtime.db.reading() as session:
-        entries = session.scalars(select(AccessLogEntry).where(AccessLogEntry.subject_reference == customer)).all()
-    assert {e.user_id for e in entries} == {people["dora"].user_id} and len(entries) == 2  # the page, the export
 
 
 def test_a_correction_from_the_browser(client_request, closed_case):

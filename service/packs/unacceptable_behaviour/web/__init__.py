@@ -10,6 +10,11 @@ from importlib import import_module
 from flask import Flask
 
 MODULES: tuple[str, ...] = (
+    "appeals_api",
+    "customers",
+    "customers_api",
+    "formatting",
+    "subject_access",
 )
 
 

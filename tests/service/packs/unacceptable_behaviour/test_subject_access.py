@@ -48,7 +48,7 @@ def two_customers(runtime, people):
 def _export(app, runtime, actor, redact: str) -> tuple[subject_access.SubjectAccessExport, zipfile.ZipFile]:
     exported = subject_access.export_customer(runtime.casework, actor, REFERENCE, {"redact_staff_names": redact})
     with app.test_request_context():
-        index_html = render_template("data_protection/export_index.html", export=exported)
+        index_html = render_template("packs/unacceptable_behaviour/export_index.html", export=exported)
     return exported, zipfile.ZipFile(io.BytesIO(subject_access.zip_export(exported, index_html)))
 
 

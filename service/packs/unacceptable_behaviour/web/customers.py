@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from service.auth.permissions import allow
@@ -58,3 +58,7 @@ def correct_contact_details(reference: str):
     page = render_template("customers/contact.html", customer=customer, questions=questions,
                            errors=error_summary(problems, questions))
     return page, (422 if problems else 200)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(blueprint)

@@ -1,0 +1,40 @@
+"""The subject-access export of a customer's records: a ZIP of everything the policy's cases hold about them,
+beside the platform's data protection pages (``Pack.subject_access_endpoint`` links it from there)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, g, render_template, request
+
+from service.auth.permissions import allow
+from service.cases.errors import InvalidInput
+from service.data_protection import data_protection
+from service.packs.unacceptable_behaviour import subject_access
+from service.views.data_protection import form_page
+from service.views.helpers import runtime
+from service.views.schema_forms import form_data
+
+blueprint = Blueprint("subject_access", __name__, url_prefix="/data-protection")
+
+
+@blueprint.route("/customers/<reference>/export", methods=["GET", "POST"])
+@allow(*data_protection.OFFICERS)
+def export(reference: str):
+    record = data_protection.load_customer_record(runtime().db, runtime().settings.retention_policy, reference)
+    problems = []
+    if request.method == "POST":
+        try:
+            exported = subject_access.export_customer(runtime().casework, g.actor, record.customer.reference,
+                                                      form_data(subject_access.EXPORT_FORM, request.form))
+        except InvalidInput as invalid:
+            problems = invalid.problems
+        else:
+            index_html = render_template("packs/unacceptable_behaviour/export_index.html", export=exported)
+            return Response(subject_access.zip_export(exported, index_html), mimetype="application/zip", headers={
+                "Content-Disposition": f'attachment; filename="{exported.filename}"', "Cache-Control": "no-store",
+            })
+    return form_page("Export their records", record.customer, subject_access.EXPORT_FORM, problems,
+                     "Download the export", request.form)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(blueprint)
