@@ -13,6 +13,7 @@ from service.letters import Signatory
 from service.letters.render import TEMPLATE_VERSION
 from service.models import AccessLogEntry, Letter, User
 from service.packs.unacceptable_behaviour.letter_signatures import signatory_of
+from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.security import CONTENT_SECURITY_POLICY
 from service.tasks import inbox_actions
 from service.views.letters import PREVIEW_POLICY
@@ -26,7 +27,7 @@ HEADINGS = ("The decision we have made", "Why we made this decision", "What this
 def at_decision_letter(runtime, people, adjustments=None) -> tuple[str, str]:
     """A case approved for a restriction, its "Send the decision letter" task held by Casey."""
     casey = people["casey"]
-    reference = runtime.casework.start_case(casey, samples.incident()).reference
+    reference = runtime.casework.start_case(casey, samples.incident(), process_id=PROCESS_ID).reference
     for username, element, answers in (
         ("casey", "Task_AssessIncident", samples.assessment("severe")),
         ("casey", "Task_OfferAdjustments", adjustments or samples.adjustments("formal_action_needed")),
@@ -142,7 +143,7 @@ def test_only_the_person_holding_the_task_makes_drafts(client_request, policy, p
 
 
 def test_tasks_that_send_no_letter_have_no_preview(client_request, policy, people):
-    reference = policy.casework.start_case(people["casey"], samples.incident()).reference
+    reference = policy.casework.start_case(people["casey"], samples.incident(), process_id=PROCESS_ID).reference
     task = open_task(policy, reference)
     client_request.login("casey")
     assert client_request.get(f"/tasks/{task.id}").select_one("section#letter") is None
@@ -167,7 +168,7 @@ def test_the_case_page_offers_each_letter_as_a_pdf_and_logs_who_downloaded_it(cl
     assert [(e.user_id, e.subject_reference) for e in logged] == [
         (people["hana"].user_id, f"{reference}/{sent.id}"), (people["audrey"].user_id, f"{reference}/{sent.id}")]
     assert client_request.login("owen").get_response(link["href"]).status_code == 403
-    other = policy.casework.start_case(people["casey"], samples.incident()).reference
+    other = policy.casework.start_case(people["casey"], samples.incident(), process_id=PROCESS_ID).reference
     assert client_request.login("hana").get_response(f"/cases/{other}/letters/{sent.id}/pdf").status_code == 404
 
 
