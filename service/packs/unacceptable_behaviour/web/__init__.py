@@ -10,6 +10,9 @@ from importlib import import_module
 from flask import Flask
 
 MODULES: tuple[str, ...] = (
+    "case_pages",
+    "compliance_pages",
+    "letter_pages",
 )
 
 
