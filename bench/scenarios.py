@@ -19,6 +19,7 @@ from bench.load import Client, percentiles, run_load
 from bench.seed import clone_waiting_instances, seed_inbox
 from service.dao import processes_dao, users_dao
 from service.models import Case, ProcessInstance
+from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.people.actors import Actor
 from service.tasks import inbox_actions
 
@@ -150,7 +151,8 @@ def storage(env: BenchEnvironment, cases: int = 20) -> dict:
     letter = {"letter_contents": ["decision", "why", "what_it_means", "how_to_appeal", "end_date", "agreed_format"],
               "letter_sent_on": datetime.now(UTC).date().isoformat(), "letter_sent_by": "post"}
     for _ in range(cases):
-        outcome = runtime.casework.start_case(caseworker, flows._incident(datetime.now(UTC) - timedelta(days=1)))
+        outcome = runtime.casework.start_case(caseworker, flows._incident(datetime.now(UTC) - timedelta(days=1)),
+                                              process_id=PROCESS_ID)
         for actor, answers in ((caseworker, flows.ASSESS), (caseworker, flows.ADJUSTMENTS),
                                (caseworker, flows.PROPOSAL), (head, flows.APPROVAL), (caseworker, letter)):
             task_id = outcome.opened[0].id

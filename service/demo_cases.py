@@ -18,6 +18,9 @@ from service.runtime import Runtime
 from service.tasks import inbox_actions
 from workflows.calendar import london_date
 
+# The demo's cases are the Unacceptable Behaviour Policy's.
+DEMO_PROCESS = "unacceptable_behaviour"
+
 
 def _incident(reference: str, name: str, what: str, **changes) -> dict:
     return {
@@ -99,7 +102,7 @@ class _Demo:
              appeal=False) -> None:
         data = {k: (v.format(today=self.today, yesterday=self.yesterday) if isinstance(v, str) else v)
                 for k, v in _incident(reference, name, what, **(incident or {})).items()}
-        started = self.runtime.casework.start_case(self.people["caseworker"], data)
+        started = self.runtime.casework.start_case(self.people["caseworker"], data, process_id=DEMO_PROCESS)
         self._name_customer(reference, name)
         for who, element, answers in steps:
             self._complete(started.reference, self.people[who], element, answers)

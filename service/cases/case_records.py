@@ -1,12 +1,12 @@
-"""Adding to an open case outside its workflow: notes and evidence, and further incidents.
+"""Adding to an open case outside its workflow: notes and evidence (a pack adds its own, such as the
+policy's further incidents, with ``load_open_case``).
 
-Neither moves the workflow on, but both are part of the case's record: each is audited on the
+A note does not move the workflow on, but it is part of the case's record: it is audited on the
 case's hash chain under the instance's optimistic lock, in the same transaction as the row.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,14 +18,8 @@ from service.dao import cases_dao, instances_dao, processes_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.history.audit_trail import record_on_case
 from service.models import Case, CaseNote, ProcessVersion
-from service.notifications import outbox
 from service.people.actors import Actor
-from service.people.roles import CASEWORKERS
-from service.processes import case_events
-from service.processes.case_dates import case_dates
-from service.processes.definitions import definition_of
 from service.processes.forms import validated_by
-from service.tasks.steps import StepContext
 from workflows.forms import FormSchema
 
 CUSTOMER_QUESTIONS = frozenset({"new_customer", "customer_reference", "customer_name", "correspondence_address",
@@ -55,8 +49,6 @@ NOTE_FORM = FormSchema("case_note", {
         },
     },
 })
-# Keyed by content as well as id: a version's content never changes, but tests reuse ids.
-_incident_forms: dict[tuple[int, str], FormSchema] = {}
 
 
 def add_note(casework: Casework, actor: Actor, reference: str, form_data: Mapping[str, Any],
@@ -68,7 +60,7 @@ def add_note(casework: Casework, actor: Actor, reference: str, form_data: Mappin
     data = validated_by(NOTE_FORM, {k: v for k, v in form_data.items() if k != evidence_files.FIELD}, now)
     evidence = evidence_files.checked(uploads)
     with casework.db.transaction() as session:
-        case, instance, version = _open_case(session, reference)
+        case, instance, version = load_open_case(session, reference)
         refuse_unless_may_read(actor, version.process_id)
         note = CaseNote(case_id=case.id, author_id=actor.user_id, text=data["text"],
                         evidence_reference=data.get("evidence_reference"), created_at=now)
@@ -80,58 +72,14 @@ def add_note(casework: Casework, actor: Actor, reference: str, form_data: Mappin
         record_on_case(session, instance, [event], now)
 
 
-def add_incident(casework: Casework, actor: Actor, reference: str, form_data: Mapping[str, Any]) -> None:
-    """A further incident on an open case, recorded with the case's own incident form."""
-    if not actor.has_any_role(CASEWORKERS):
-        raise NotAllowed("Only caseworkers can record an incident.")
-    now = casework.clock.now()
-    with casework.db.transaction() as session:
-        case, instance, version = _open_case(session, reference)
-        data = validated_by(incident_form(version), form_data, now, lambda: case_dates(session, case, now))
-        definition = definition_of(version)
-        ctx = StepContext(session, casework.engine, definition, instance, case, now, casework.provider)
-        case_events.handle("incident_recorded", ctx, actor, data)
-        outbox.on_case(session, "incident_recorded", case.id, now, by_user_id=actor.user_id)
-        record_on_case(session, instance, [NewAuditEvent(
-            "incident_added", actor.user_id, list(actor.roles), data={"form": data},
-        )], now)
-
-
-def incident_form(version: ProcessVersion) -> FormSchema:
-    """The process's incident form without the questions about who the customer is."""
-    cached = (version.id, version.content_hash)
-    form = _incident_forms.get(cached)
-    if form is None:
-        key = definition_of(version).start_form_key
-        if key not in (version.forms or {}):
-            raise NotFound("This case's process has no incident form.")
-        form = _incident_forms[cached] = FormSchema(f"{key}_further", _without(version.forms[key]))
-    return form
-
-
-def _without(document: Mapping[str, Any], names: frozenset[str] = CUSTOMER_QUESTIONS) -> dict[str, Any]:
-    schema = copy.deepcopy(dict(document))
-    schema["properties"] = {k: v for k, v in schema["properties"].items() if k not in names}
-    schema["required"] = [n for n in schema.get("required", []) if n not in names]
-    schema["allOf"] = [rule for rule in schema.get("allOf", []) if not names & _names_in(rule)]
-    return schema
-
-
-def _names_in(rule: Mapping[str, Any]) -> set[str]:
-    condition, then = rule.get("if", {}), rule.get("then", {})
-    return {*condition.get("properties", {}), *condition.get("required", []), *then.get("properties", {}),
-            *then.get("required", []), rule.get("x-field", "")}
-
-
 def _require_staff(actor: Actor) -> None:
     """Anyone who works on cases (a staff role or any group), never an auditor or an administrator only."""
     if not actor.works_tasks:
         raise NotAllowed("Only people who work on cases can add to a case.")
 
 
-
-
-def _open_case(session, reference: str) -> tuple[Case, Any, ProcessVersion]:
+def load_open_case(session, reference: str) -> tuple[Case, Any, ProcessVersion]:
+    """The open case with that reference, its instance and its process version; NotFound or Conflict otherwise."""
     case = cases_dao.get_case_by_reference(session, reference.strip().upper())
     if case is None:
         raise NotFound("There is no case with that reference.")

@@ -132,7 +132,7 @@ class Casework:
 
     # -- starting --------------------------------------------------------------------------
 
-    def start_case(self, actor: Actor, form_data: dict[str, Any], process_id: str = POLICY_PROCESS,
+    def start_case(self, actor: Actor, form_data: dict[str, Any], *, process_id: str,
                    business_key: str | None = None) -> StartedCase:
         """``business_key`` is one chosen by the caller (see business_keys); the reference otherwise."""
         now = self.clock.now()

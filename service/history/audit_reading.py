@@ -59,13 +59,13 @@ def stream_case_rows(db: Database, filters: CaseFilters) -> Iterator[CaseRow]:
         yield from case_search_dao.stream_cases(session, filters)
 
 
-def case_letter(db: Database, reference: str, letter_id: int, *, sent_only: bool = False) -> tuple[str, Letter]:
-    """A letter of a case (only if sent, for ``sent_only``), with the case's reference; NotFound unless the
-    letter belongs to that case. The one read behind both letter downloads (the case page's and the audit's)."""
+def case_letter(db: Database, reference: str, letter_id: int) -> tuple[str, Letter]:
+    """A letter of a case (sent, or a draft), with the case's reference; NotFound unless the letter belongs to
+    that case. The read behind the one letter download (``letters.download``)."""
     with db.reading() as session:
         case = cases_dao.get_case_by_reference(session, reference.strip().upper())
         found = letters_dao.get_letter(session, letter_id)
-    if case is None or found is None or found.case_id != case.id or (sent_only and found.status != "sent"):
+    if case is None or found is None or found.case_id != case.id:
         raise NotFound("There is no such letter on that case.")
     return case.reference, found
 

@@ -23,6 +23,15 @@ class GroupSeed:
 
 
 @dataclass(frozen=True)
+class FileQuestions:
+    """A file chosen for a step's file question is kept when the form is posted, before the step completes, and
+    the question is answered with the kept file's id (so a form sent back with problems keeps its file)."""
+
+    store: Callable[..., int]  # (casework, actor, task_id, question, filename, stream) -> the kept file's id
+    attached: Callable[..., tuple[int, str] | None]  # (casework, task_id) -> (id, filename) kept so far, or None
+
+
+@dataclass(frozen=True)
 class Pack:
     name: str
     process_ids: tuple[str, ...]
@@ -48,14 +57,19 @@ class Pack:
     retention_by_policy: bool = False
     # Whether the compliance report and the policy figures read this pack's cases (its rules are the policy's).
     compliance_report: bool = False
+    # The pack's own pages for auditors, listed on the audit start page: (endpoint, link text, what it shows).
+    audit_pages: tuple[tuple[str, str, str], ...] = ()
     # Extra deploy checks: (definition, known case events) -> problems, run for the pack's processes.
     deploy_checks: tuple[Callable[..., list[Any]], ...] = ()
     # Lanes whose new tasks go straight to whoever did the case's last task in that lane (continuity: one
     # caseworker carries a case), given rather than claimed so that others can still take them over.
     continuity_lanes: tuple[str, ...] = ()
-    # What a decision-maker reads above the form of a step, by the step's case event: (a template with a
-    # ``brief(view)`` macro, a loader ``(db, task_file) -> view`` or None when there is nothing to show).
+    # What a step shows above its form, by the step's case event (what a decision-maker decides on, the letter
+    # the step sends): (a template with a ``brief(view)`` macro, a loader ``(casework, task_file) -> view``, or
+    # None when there is nothing to show, e.g. once the step is done).
     task_briefs: Mapping[str, tuple[str, Callable[..., Any]]] = field(default_factory=dict)
+    # How a step keeps the file chosen for a file question (``x-widget: file``), by the step's case event.
+    file_questions: Mapping[str, FileQuestions] = field(default_factory=dict)
     # Checks before a message reaches one of the pack's cases: (session, case, message name) -> None; a check
     # refuses the message by raising a Conflict (the policy hears one appeal per decision).
     message_checks: tuple[Callable[..., None], ...] = ()
@@ -110,6 +124,9 @@ def web_modules() -> tuple[str, ...]:
 def subject_access_endpoints() -> tuple[str, ...]:
     """The export pages of the packs that keep records about customers, in the order the packs were registered."""
     return tuple(dict.fromkeys(p.subject_access_endpoint for p in _BY_NAME.values() if p.subject_access_endpoint))
+def audit_pages() -> tuple[tuple[str, str, str], ...]:
+    """Every registered pack's pages for auditors (``Pack.audit_pages``), each once."""
+    return tuple(dict.fromkeys(page for pack in _BY_NAME.values() for page in pack.audit_pages))
 
 
 def process_ids_where(flag: str) -> tuple[str, ...]:

@@ -1,28 +1,22 @@
-"""Audit, for auditors (read-only): case histories, process views, tamper evidence, compliance, access log.
-
-Sent letters can also be downloaded here by the staff who work the cases.
-"""
+"""Audit, for auditors (read-only): case histories, process views, tamper evidence, the access log, and the
+pages packs add for auditors (the policy's compliance report). A case's letters download from ``letters``."""
 
 from __future__ import annotations
 
-import io
 import time
 
-from flask import Blueprint, Response, g, jsonify, render_template, request, send_file, url_for
+from flask import Blueprint, Response, g, jsonify, render_template, request, url_for
 
 from service.auth.permissions import allow
 from service.cases.case_search import STATUSES, csv_lines, search_request
 from service.history import access_log, audit_reading
 from service.history.access_search import access_request
 from service.history.case_history import load_case_history, load_path_overlay
-from service.packs.unacceptable_behaviour.compliance import check_all_cases, lifting_grace
-from service.packs.unacceptable_behaviour.policy_figures import policy_figures
-from service.people.roles import STAFF_AND_AUDITORS
+from service.packs.registry import audit_pages
 from service.views.helpers import filter_args, page_links, runtime
 
 blueprint = Blueprint("audit", __name__, url_prefix="/audit")
 AUDITOR = ("auditor",)
-LETTER_READERS = STAFF_AND_AUDITORS
 PAGE_SIZE = 50
 MAX_PAGE = 100_000
 
@@ -30,7 +24,8 @@ MAX_PAGE = 100_000
 @blueprint.route("")
 @allow(*AUDITOR)
 def index():
-    return render_template("audit/index.html", figures=audit_reading.audit_figures(runtime().db))
+    return render_template("audit/index.html", figures=audit_reading.audit_figures(runtime().db),
+                           pack_pages=audit_pages())
 
 
 @blueprint.route("/cases")
@@ -74,15 +69,6 @@ def case_path(reference: str):
     return jsonify(load_path_overlay(runtime().db, reference))
 
 
-@blueprint.route("/cases/<reference>/letters/<int(max=2147483647):letter_id>")
-@allow(*LETTER_READERS)
-def letter(reference: str, letter_id: int):
-    case_reference, found = audit_reading.case_letter(runtime().db, reference, letter_id, sent_only=True)
-    access_log.record_view(runtime(), g.actor, "letter", f"{case_reference}/{found.id}")
-    return send_file(io.BytesIO(found.content), mimetype=found.media_type, as_attachment=True,
-                     download_name=found.filename)
-
-
 @blueprint.route("/processes")
 @allow(*AUDITOR)
 def processes():
@@ -119,14 +105,6 @@ def verify():
         report = audit_reading.verify_audit_log(runtime().db)
         seconds = time.perf_counter() - started
     return render_template("audit/verify.html", report=report, seconds=seconds)
-
-
-@blueprint.route("/compliance")
-@allow(*AUDITOR)
-def compliance():
-    now, settings = runtime().clock.now(), runtime().settings
-    report = check_all_cases(runtime().db, now, lifting_grace(settings.worker_poll_seconds))
-    return render_template("audit/compliance.html", report=report, figures=policy_figures(runtime().db, now))
 
 
 @blueprint.route("/access-log")

@@ -1,70 +1,28 @@
-"""Letters for staff: the preview and drafts inside a notification task, and a case's letters as PDFs."""
+"""A case's letters as kept on the case (sent, or drafts), for the staff who work the cases and for auditors.
+
+The one download of a kept letter: the case page, a task's letter, and the auditor's case history all link
+here, and every download is written to the access log.
+"""
 
 from __future__ import annotations
 
 import io
 
-from flask import Blueprint, flash, g, make_response, redirect, send_file, url_for
+from flask import Blueprint, g, send_file
 
 from service.auth.permissions import allow
-from service.cases.errors import CaseworkError
 from service.history import access_log, audit_reading
-from service.letters.render import render_html
-from service.packs.unacceptable_behaviour import letter_preview
-from service.people.roles import STAFF, STAFF_AND_AUDITORS
-from service.views.helpers import flash_problem, runtime
+from service.people.roles import STAFF_AND_AUDITORS
+from service.views.helpers import runtime
 
 blueprint = Blueprint("letters", __name__)
 READERS = STAFF_AND_AUDITORS
 
-# The letter is a standalone document with its own embedded CSS and nothing else: it may be framed by
-# our own task page, runs no script, loads nothing, and is sandboxed even when opened on its own.
-PREVIEW_POLICY = "; ".join([
-    "default-src 'none'",
-    "style-src 'unsafe-inline'",
-    "frame-ancestors 'self'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "sandbox",
-])
 
-
-@blueprint.route("/tasks/<task_id>/letter-preview")
-@allow(*READERS)
-def preview(task_id: str):
-    context = letter_preview.preview(runtime().db, runtime().casework.provider, task_id, runtime().clock.now())
-    response = make_response(render_html(context, draft=True))
-    response.headers["Content-Security-Policy"] = PREVIEW_POLICY
-    response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    return response
-
-
-@blueprint.route("/tasks/<task_id>/letter-draft", methods=["POST"])
-@allow(*STAFF)
-def make_draft(task_id: str):
-    try:
-        letter_preview.make_draft(runtime().db, runtime().casework.provider, g.actor, task_id, runtime().clock.now())
-    except CaseworkError as refusal:
-        flash_problem(refusal.message)
-    else:
-        flash("A new PDF draft of the letter has been made. Drafts are never sent.")
-    return redirect(url_for("tasks.task", task_id=task_id, _anchor="letter"))
-
-
-@blueprint.route("/tasks/<task_id>/proposed-letter")
-@allow(*READERS)
-def proposed_letter(task_id: str):
-    """The letter a decision (approving a proposal) would send, as a PDF to read before deciding."""
-    filename, content = letter_preview.proposed_letter(runtime().db, runtime().casework.provider, task_id,
-                                                       runtime().clock.now())
-    return send_file(io.BytesIO(content), mimetype="application/pdf", download_name=filename)
-
-
-@blueprint.route("/cases/<reference>/letters/<int:letter_id>/pdf")
+@blueprint.route("/cases/<reference>/letters/<int(max=2147483647):letter_id>/pdf")
 @allow(*READERS)
 def download(reference: str, letter_id: int):
     case_reference, letter = audit_reading.case_letter(runtime().db, reference, letter_id)
     access_log.record_view(runtime(), g.actor, "letter", f"{case_reference}/{letter.id}")
     return send_file(io.BytesIO(letter.content), mimetype=letter.media_type, as_attachment=True,
                      download_name=letter.filename)
-

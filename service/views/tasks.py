@@ -1,4 +1,5 @@
-"""A task page: the step's form, its instructions, the letter it sends, and the case beside it."""
+"""A task page: the step's form, its instructions, what its pack shows above the form (the letter it sends,
+what a decision-maker decides on), and the case beside it."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ from service.auth.permissions import allow
 from service.cases import reading
 from service.cases.case_file import load_task_file
 from service.cases.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, ProcessProblem
-from service.packs.registry import pack_for
-from service.packs.unacceptable_behaviour import letter_preview, translations
+from service.packs.registry import FileQuestions, pack_for
 from service.people.actors import TASK_WORKER
 from service.processes.case_dates import prefilled_answers
 from service.views.helpers import flash_problem, runtime
@@ -47,30 +47,36 @@ def task(task_id: str):
         else:
             flash(f"‘{file.task.name}’ is done.")
             return redirect(url_for("cases.case", reference=reference))
-    translation = translations.translation_task(runtime().db, task_id) if _file_questions(file) else None
-    attached = dict.fromkeys(_file_questions(file), translation.attached.filename) if (
-        translation and translation.attached) else {}
+    keeper = _file_keeper(file)
+    kept = keeper.attached(runtime().casework, task_id) if keeper and _file_questions(file) else None
+    attached = dict.fromkeys(_file_questions(file), kept[1]) if kept else {}
     # Shown first with the case's earlier answers to the questions asked again (a crime suspected at intake).
     # A step done before on this case (a proposal returned for changes) starts from its last answers.
     answers = request.form if request.method == "POST" or not file.form else answers_as_posted(file.form, {
         **file.previous_answers, **prefilled_answers(runtime().db, file.summary.case.id, file.form)})
     questions = form_fields(file.form, answers, {p.field: p.message for p in problems}, attached) if (
         file.form) else []
-    letter = letter_preview.task_letter(runtime().db, runtime().casework.provider, task_id, runtime().clock.now()) if (
-        letter_preview.sends_a_letter(file.summary.definition, file.task.element_id)) else None
     page = render_template("tasks/task.html", file=file, questions=questions, now=runtime().clock.now(),
-                           errors=error_summary(problems, questions), letter=letter, translation=translation,
-                           brief=_brief(file))
+                           errors=error_summary(problems, questions), brief=_brief(file))
     return page, (422 if problems or refused else 200)
 
 
 def _brief(file) -> tuple[str, object] | None:
-    """What the step decides on, in its pack's words (the proposal, the appeal), shown above the form."""
-    pack = pack_for(file.summary.version.process_id)
-    event = file.summary.definition.case_events.get(file.task.element_id)
+    """What the step shows above its form, in its pack's words (the proposal, the appeal, the letter it sends)."""
+    pack, event = _pack_and_event(file)
     template, load = (pack.task_briefs.get(event) if pack and event else None) or (None, None)
-    view = load(runtime().db, file) if load and file.task.status == "open" else None
+    view = load(runtime().casework, file) if load else None
     return (template, view) if view is not None else None
+
+
+def _file_keeper(file) -> FileQuestions | None:
+    """How the step's pack keeps a file chosen for a file question; None: the step takes no files."""
+    pack, event = _pack_and_event(file)
+    return pack.file_questions.get(event) if pack and event else None
+
+
+def _pack_and_event(file):
+    return pack_for(file.summary.version.process_id), file.summary.definition.case_events.get(file.task.element_id)
 
 
 def _answers(file, task_id: str) -> dict:
@@ -78,19 +84,20 @@ def _answers(file, task_id: str) -> dict:
     if not file.form:
         return {}
     answers = form_data(file.form, request.form)
+    keeper = _file_keeper(file)
     upload_problems = []
     for name in _file_questions(file):
         chosen = request.files.get(name)
-        if chosen and chosen.filename:
+        if chosen and chosen.filename and keeper is None:
+            upload_problems.append(FieldProblem(name, "This step cannot keep files"))
+        elif chosen and chosen.filename:
             try:
-                answers[name] = str(translations.store_upload(
-                    runtime().db, g.actor, task_id, name, chosen.filename, chosen.stream, runtime().clock.now()))
+                answers[name] = str(keeper.store(runtime().casework, g.actor, task_id, name, chosen.filename,
+                                                 chosen.stream))
             except InvalidInput as refused:
                 upload_problems += refused.problems
-        else:
-            attached = translations.translation_task(runtime().db, task_id).attached
-            if attached is not None:
-                answers[name] = str(attached.id)
+        elif keeper and (kept := keeper.attached(runtime().casework, task_id)):
+            answers[name] = str(kept[0])
     if upload_problems:
         # Say what else needs correcting too, but never complete the task with an earlier file.
         _, others = file.form.validate(answers, today=london_date(runtime().clock.now()))

@@ -8,19 +8,22 @@ from functools import lru_cache
 from flask import Flask, current_app, g, request, url_for
 from werkzeug.local import LocalProxy
 
+from service.packs.registry import packs
 from service.people.actors import TASK_WORKER
-from service.people.roles import CASEWORKERS, DECIDERS, STAFF_AND_AUDITORS, Permissions
+from service.people.roles import DECIDERS, STAFF_AND_AUDITORS, Permissions
 from service.resources import STATIC
 
 DIST = STATIC / "dist"
 
-# (endpoint, label, roles that see it)
-NAVIGATION = (
+# (endpoint, label, roles that see it): the day's work, then each pack's own start page (``_start_pages``),
+# then the other areas.
+WORK = (
     ("inbox.inbox", "Tasks", (TASK_WORKER,)),
     ("caseload.mine", "My cases", (TASK_WORKER,)),
     ("caseload.team", "Team cases", DECIDERS),
     ("caseload.workload", "Workload", DECIDERS),
-    ("cases.record_incident", "Record an incident", CASEWORKERS),
+)
+AREAS = (
     ("starting.index", "Start a case", (TASK_WORKER,)),
     ("customers.search", "Customers", STAFF_AND_AUDITORS),
     ("processes.index", "Processes", ("process_owner",)),
@@ -29,6 +32,13 @@ NAVIGATION = (
     ("timers.index", "Timers", ("admin",)),
     ("data_protection.index", "Data protection", ("admin", "data_protection_officer", "auditor")),
 )
+
+def _start_pages():
+    """Each pack's own start page, in the pack's words, for whoever that page admits (its ``allow``)."""
+    for pack in packs().values():
+        view = current_app.view_functions.get(pack.start_endpoint or "")
+        if view is not None and pack.wording.get("start_label"):
+            yield pack.start_endpoint, pack.wording["start_label"], getattr(view, "permission", ())
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +59,7 @@ def navigation_items() -> list[dict[str, object]]:
         return []
     items = [
         {"href": url_for(endpoint), "text": label, "current": False}
-        for endpoint, label, roles in NAVIGATION
+        for endpoint, label, roles in (*WORK, *_start_pages(), *AREAS)
         if endpoint in current_app.view_functions and actor.has_any_role(roles)
     ]
     # The most specific section is the current one (/admin/timers is Timers, not Administration).

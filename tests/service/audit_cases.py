@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.tasks.timers import fire_due_batch
 from tests.bpmn import samples
 from tests.service.conftest import deploy_policy  # noqa: F401 - re-exported for the tests that build on these cases
@@ -21,7 +22,7 @@ class Steps(Journey):
 
 def open_case(runtime, caseworker, customer_reference: str = "SH-004211", **incident) -> Steps:
     started = runtime.casework.start_case(caseworker, samples.incident(customer_reference=customer_reference,
-                                                                       **incident))
+                                                                       **incident), process_id=PROCESS_ID)
     return Steps(runtime, started.reference)
 
 

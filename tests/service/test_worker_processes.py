@@ -134,7 +134,8 @@ def _parked_case(runtime, people) -> ProcessInstance:
     deploy_fixture(runtime, "restriction_clock.bpmn")
     runtime.clock.set(datetime(2020, 2, 3, 12, tzinfo=UTC))
     casey = people["casey"]
-    reference = runtime.casework.start_case(casey, {"customer_reference": "C-1"}, "restriction_clock").reference
+    reference = runtime.casework.start_case(casey, {"customer_reference": "C-1"},
+                                            process_id="restriction_clock").reference
     with runtime.db.transaction() as session:
         task = session.scalars(select(HumanTask).where(HumanTask.status == "open")).one()
         tasks_dao.claim(session, task.id, user_id=casey.user_id, now=runtime.clock.now())

@@ -8,9 +8,10 @@ the appeal came, and the decision being appealed. Read from the tables, never fr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from service.cases.case_file import CaseSummary, Decision, TaskFile
 from service.dao import audit_dao, case_dates_dao, letters_dao
@@ -19,6 +20,9 @@ from service.history.timeline import version_form
 from service.letters.context import LetterContext
 from service.models import Adjustment, Incident, Letter
 from workflows.forms import FormSchema
+
+if TYPE_CHECKING:
+    from service.cases.cases import Casework
 
 PROPOSAL_EVENT = "restriction_proposed"
 APPEAL_MESSAGE = "appeal_received"
@@ -94,8 +98,13 @@ def _event(summary: CaseSummary, element_id: str) -> str | None:
     return summary.definition.case_events.get(element_id)
 
 
+def _while_open(brief: Callable[[Database, TaskFile], Any]) -> Callable[[Casework, TaskFile], Any]:
+    """A brief is read before deciding: once the step is done, its answers say what was decided."""
+    return lambda casework, file: brief(casework.db, file) if file.task.status == "open" else None
+
+
 # The policy's decisions, by the case event each step records.
 TASK_BRIEFS = {
-    "proposal_decided": (TEMPLATE, proposal_brief),
-    "appeal_decided": (TEMPLATE, appeal_brief),
+    "proposal_decided": (TEMPLATE, _while_open(proposal_brief)),
+    "appeal_decided": (TEMPLATE, _while_open(appeal_brief)),
 }

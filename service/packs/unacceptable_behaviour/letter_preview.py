@@ -27,7 +27,6 @@ from service.packs.unacceptable_behaviour.letters import store_draft_letter
 from service.people.actors import Actor
 from service.processes.definitions import definition_of
 from workflows.calendar import london_date
-from workflows.definitions import ProcessDefinition
 
 
 @dataclass(frozen=True)
@@ -37,10 +36,6 @@ class TaskLetter:
     context: LetterContext | None  # None when the letter cannot be previewed
     problem: str  # why it cannot, in words staff can act on
     drafts: Sequence[Letter]  # newest first; their content is not loaded
-
-
-def sends_a_letter(definition: ProcessDefinition, element_id: str) -> bool:
-    return definition.case_events.get(element_id) in LETTER_TASKS
 
 
 def task_letter(db: Database, provider: Provider, task_id: str, now: datetime) -> TaskLetter | None:

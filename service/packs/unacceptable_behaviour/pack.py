@@ -11,6 +11,7 @@ from service.packs.unacceptable_behaviour.api_records import case_extras
 from service.packs.unacceptable_behaviour.appeals import APPEAL_MESSAGE, refuse_second_appeal
 from service.packs.unacceptable_behaviour.briefs import TASK_BRIEFS
 from service.packs.unacceptable_behaviour.guardrails import policy_problems
+from service.packs.unacceptable_behaviour.letter_sections import FILE_QUESTIONS, LETTER_SECTIONS
 
 PROCESS_ID = "unacceptable_behaviour"
 
@@ -34,12 +35,15 @@ PACK = Pack(
     continuity_lanes=("Caseworker",),
     uses_customers=True,
     compliance_report=True,
+    audit_pages=(("compliance.report", "Compliance with the policy",
+                  "every case checked against the policy's rules, with figures for the Board."),),
     retention_by_policy=True,
     reference_prefix="UB",
-    start_endpoint="cases.record_incident",
+    start_endpoint="policy_cases.record_incident",
     case_page="cases/case.html",
     case_panels=("packs/unacceptable_behaviour/summary_panel.html",),
-    task_briefs=TASK_BRIEFS,
+    task_briefs={**TASK_BRIEFS, **LETTER_SECTIONS},
+    file_questions=FILE_QUESTIONS,
     case_readers=("caseworker", "head_of_service", "executive", "auditor"),
     deploy_checks=(policy_problems,),
     message_checks=(refuse_second_appeal,),

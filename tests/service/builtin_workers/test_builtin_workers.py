@@ -95,7 +95,8 @@ def notify(runtime, smtp, hms):
 
 def _start(runtime, people, customer: str = "C-42") -> str:
     return runtime.casework.start_case(people["casey"], {"customer_reference": customer,
-                                                         "customer_name": "Pat Doe"}, "notify_tenant").reference
+                                                         "customer_name": "Pat Doe"},
+                                                         process_id="notify_tenant").reference
 
 
 def _work(runtime) -> int:

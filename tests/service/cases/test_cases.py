@@ -52,7 +52,7 @@ def test_a_case_runs_through_three_tasks_with_rows_and_audit_in_step(runtime, pe
 def test_only_the_holder_completes_and_a_second_submit_is_a_conflict(runtime, people):
     deploy_fixture(runtime, "three_tasks.bpmn")
     casey, cora = people["casey"], people["cora"]
-    reference = runtime.casework.start_case(casey, {"customer_reference": "C-1"}, "three_tasks").reference
+    reference = runtime.casework.start_case(casey, {"customer_reference": "C-1"}, process_id="three_tasks").reference
     task = _open_task(runtime, reference)
     with pytest.raises(NotAllowed):
         runtime.casework.complete_task(casey, task.id, {"note": "x"})
@@ -74,14 +74,14 @@ def test_identical_redeploy_is_a_no_op_and_running_cases_keep_their_version(runt
     again = deploy_fixture(runtime, "three_tasks.bpmn")
     assert not again.versions[0].created and "unchanged" in again.message
     casey = people["casey"]
-    old = runtime.casework.start_case(casey, {"customer_reference": "C-1"}, "three_tasks").reference
+    old = runtime.casework.start_case(casey, {"customer_reference": "C-1"}, process_id="three_tasks").reference
     changed = (
         (runtime.settings.bpmn_dir.parent / "tests/workflows/fixtures/three_tasks.bpmn").read_bytes()
         .replace(b'name="Second step"', b'name="Second step, revised"')
     )
     second = deploy_fixture(runtime, "three_tasks.bpmn", content=changed)
     assert second.versions[0].version == 2
-    new = runtime.casework.start_case(casey, {"customer_reference": "C-2"}, "three_tasks").reference
+    new = runtime.casework.start_case(casey, {"customer_reference": "C-2"}, process_id="three_tasks").reference
     _claim_and_complete(runtime, casey, old, {"note": "a"})
     _claim_and_complete(runtime, casey, new, {"note": "a"})
     assert _open_task(runtime, old).name == "Second step"
@@ -99,7 +99,7 @@ def test_two_people_completing_the_same_task_at_once_exactly_one_wins(runtime, p
 
     deploy_fixture(runtime, "three_tasks.bpmn")
     casey = people["casey"]
-    reference = runtime.casework.start_case(casey, {"customer_reference": "C-1"}, "three_tasks").reference
+    reference = runtime.casework.start_case(casey, {"customer_reference": "C-1"}, process_id="three_tasks").reference
     task = _open_task(runtime, reference)
     with runtime.db.transaction() as session:
         tasks_dao.claim(session, task.id, user_id=casey.user_id, now=runtime.clock.now())
@@ -148,7 +148,7 @@ def test_a_task_with_an_assignee_goes_straight_to_that_person(runtime, people):
                               b'name="Second step" camunda:assignee="cora" camunda:formKey')
     deploy_fixture(runtime, "three_tasks.bpmn", content=content)
     casey, cora = people["casey"], people["cora"]
-    reference = runtime.casework.start_case(casey, {"customer_reference": "C-1"}, "three_tasks").reference
+    reference = runtime.casework.start_case(casey, {"customer_reference": "C-1"}, process_id="three_tasks").reference
     _claim_and_complete(runtime, casey, reference, {"note": "one"})
     second = _open_task(runtime, reference)
     assert second.assignee_id == cora.user_id and second.claimed_at is not None

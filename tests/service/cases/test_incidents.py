@@ -26,7 +26,7 @@ def clock_process(runtime):
 
 def _restrict(runtime, people, customer: str = "C-1") -> str:
     reference = runtime.casework.start_case(people["casey"], {"customer_reference": customer},
-                                            "restriction_clock").reference
+                                            process_id="restriction_clock").reference
     with runtime.db.reading() as session:
         task = session.scalars(select(HumanTask).join(Case, Case.id == HumanTask.case_id)
                                .where(Case.reference == reference, HumanTask.status == "open")).one()
@@ -190,7 +190,7 @@ def test_a_step_the_diagram_cannot_run_is_refused_and_also_opens_a_script_incide
     runtime, people, clock_process, monkeypatch
 ):
     reference = runtime.casework.start_case(people["casey"], {"customer_reference": "C-1"},
-                                            "restriction_clock").reference
+                                            process_id="restriction_clock").reference
     with runtime.db.reading() as session:
         task = session.scalars(select(HumanTask).join(Case, Case.id == HumanTask.case_id)
                                .where(Case.reference == reference, HumanTask.status == "open")).one()

@@ -26,7 +26,7 @@ def _fetched(runtime):
 
 def test_a_case_past_retention_loses_what_workers_wrote_in_its_incidents_and_external_tasks(runtime, people):
     deploy_fixture(runtime, "housing_alert.bpmn")
-    reference = runtime.casework.start_case(people["casey"], {"customer_reference": "C-1"}, "housing_alert",
+    reference = runtime.casework.start_case(people["casey"], {"customer_reference": "C-1"}, process_id="housing_alert",
                                             business_key="TENANCY-77").reference
     task_id = _fetched(runtime)
     external_tasks.report_failure(runtime.casework, WORKER_ACTOR, task_id, "w1", f"No alert for {SECRET}",

@@ -14,6 +14,7 @@ from service.history import access_log
 from service.history.audit_verify import verify_all
 from service.models import AuditEvent, Customer, Letter, ProcessInstance
 from service.packs.unacceptable_behaviour import subject_access
+from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.worker import Worker
 from tests.bpmn import samples
 from tests.service.packs.unacceptable_behaviour.policy_cases import (
@@ -53,7 +54,7 @@ def test_past_retention_a_case_is_anonymised_everywhere_and_the_statistics_and_a
     journey = _restricted_customer_with_history(policy, people)
     other = policy.casework.start_case(people["casey"], samples.incident(
         new_customer="yes", customer_reference=None, customer_name=OTHER_NAME, preferred_channel="post",
-        correspondence_address="3 Other Street\nFrome")).reference
+        correspondence_address="3 Other Street\nFrome"), process_id=PROCESS_ID).reference
     needles = (NAME, "Zebedee", "Quux", REFERENCE)
     assert set(tables_mentioning(policy, *needles)) >= {"customers", "process_instances", "incidents",
                                                         "audit_events", "case_notes", "letters", "access_log"}
@@ -126,7 +127,7 @@ def test_a_legal_hold_keeps_a_case_until_it_is_released(policy, people):
 
 def test_a_restriction_in_force_keeps_the_customers_older_cases(policy, people):
     old = policy.casework.start_case(people["casey"], samples.incident(
-        customer_reference=REFERENCE))
+        customer_reference=REFERENCE), process_id=PROCESS_ID)
     Journey(policy, old.reference).do(people["casey"], "Task_AssessIncident", samples.assessment("isolated"))
     policy.clock.set(datetime(2027, 4, 1, 9, 0, tzinfo=UTC))
     restriction_case(policy, people, REFERENCE, letter_on="2027-04-01")
@@ -143,7 +144,7 @@ def test_a_case_whose_customer_has_other_cases_is_unlinked_and_the_customer_kept
         customer_reference = cases_dao.get_customer(session, reference.customer_id).reference
     policy.clock.set(datetime(2027, 6, 1, 9, 0, tzinfo=UTC))
     later = policy.casework.start_case(people["casey"], samples.incident(
-        customer_reference=customer_reference, occurred_at="2027-06-01T08:00")).reference
+        customer_reference=customer_reference, occurred_at="2027-06-01T08:00"), process_id=PROCESS_ID).reference
     assert _sweep(policy).anonymised == [first.reference]
     with policy.db.reading() as session:
         anonymised = cases_dao.get_case_by_reference(session, first.reference)

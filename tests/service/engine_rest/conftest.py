@@ -47,4 +47,4 @@ def housing_alert(runtime):
 
 
 def start_alert_case(runtime, actor, customer: str = "C-1") -> str:
-    return runtime.casework.start_case(actor, {"customer_reference": customer}, "housing_alert").reference
+    return runtime.casework.start_case(actor, {"customer_reference": customer}, process_id="housing_alert").reference

@@ -52,7 +52,7 @@ def test_the_camunda_worker_library_completes_fails_retries_and_raises_bpmn_erro
     deploy_fixture(runtime, "housing_alert.bpmn")
     token = issue_token(runtime.db, people["adam"], "Housing worker", ["worker"], runtime.clock.now()).token
     references = {customer: runtime.casework.start_case(people["casey"], {"customer_reference": customer},
-                                                        "housing_alert").reference
+                                                        process_id="housing_alert").reference
                   for customer in ("C-OK", "C-NONE", "C-DOWN")}
     base = f"http://127.0.0.1:{server.port}/engine-rest"
     worker = ExternalTaskWorker("housing-worker", base, _config(token))
@@ -107,7 +107,8 @@ KILLED_WORKER = textwrap.dedent("""
 def test_a_worker_killed_holding_a_lock_loses_the_task_when_the_lock_expires(runtime, people, server):
     deploy_fixture(runtime, "housing_alert.bpmn")
     token = issue_token(runtime.db, people["adam"], "Housing worker", ["worker"], runtime.clock.now()).token
-    reference = runtime.casework.start_case(people["casey"], {"customer_reference": "C-1"}, "housing_alert").reference
+    reference = runtime.casework.start_case(people["casey"], {"customer_reference": "C-1"},
+                                            process_id="housing_alert").reference
     base = f"http://127.0.0.1:{server.port}/engine-rest"
     doomed = subprocess.Popen([sys.executable, "-c", KILLED_WORKER, base, token], cwd=ROOT, stdout=subprocess.PIPE,
                               text=True)

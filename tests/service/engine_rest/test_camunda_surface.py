@@ -119,7 +119,7 @@ def test_reading_needs_the_roles_the_pages_need_and_unknown_things_are_404(engin
 
     deploy_fixture(runtime, "restriction_clock.bpmn")
     reference = runtime.casework.start_case(people["casey"], {"customer_reference": "C-1"},
-                                            "restriction_clock").reference
+                                            process_id="restriction_clock").reference
     owner, auditor, worker = engine_rest_as("process_owner"), engine_rest_as("auditor"), engine_rest_as("worker")
     assert owner.get(f"/process-instance/{reference}/variables").status_code == 403
     assert auditor.get(f"/process-instance/{reference}/variables").status_code == 200

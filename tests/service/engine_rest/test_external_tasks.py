@@ -193,7 +193,7 @@ def test_priority_orders_fetching_when_asked(runtime, people, housing_alert, eng
 def test_a_task_shows_the_business_key_chosen_at_start_and_fetching_filters_by_it(
     runtime, people, housing_alert, engine_rest_as
 ):
-    keyed = runtime.casework.start_case(people["casey"], {"customer_reference": "C-1"}, "housing_alert",
+    keyed = runtime.casework.start_case(people["casey"], {"customer_reference": "C-1"}, process_id="housing_alert",
                                         business_key="TENANCY-9").reference
     unkeyed = start_alert_case(runtime, people["casey"], "C-2")
     worker = engine_rest_as("worker")

@@ -28,7 +28,8 @@ EXAMPLES = 15
 def test_every_engine_rest_answer_is_as_documented(app, people, runtime, monkeypatch):
     monkeypatch.setattr(external_task_routes, "MAX_POLL_SECONDS", 0.0)
     deploy_fixture(runtime, "housing_alert.bpmn")
-    reference = runtime.casework.start_case(people["casey"], {"customer_reference": "C-1"}, "housing_alert").reference
+    reference = runtime.casework.start_case(people["casey"], {"customer_reference": "C-1"},
+                                            process_id="housing_alert").reference
     issued = issue_token(runtime.db, people["adam"], "Fuzzer", list(API_ROLES), runtime.clock.now())
     headers = {"Authorization": f"Bearer {issued.token}"}
     schema = schemathesis.openapi.from_wsgi("/engine-rest/openapi.json", app)

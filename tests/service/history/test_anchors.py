@@ -29,7 +29,8 @@ def _step(runtime, actor, reference: str, note: str) -> None:
 def two_cases(runtime, people):
     deploy_fixture(runtime, "three_tasks.bpmn")
     casey = people["casey"]
-    references = [runtime.casework.start_case(casey, {"customer_reference": f"C-{n}"}, "three_tasks").reference
+    references = [runtime.casework.start_case(casey, {"customer_reference": f"C-{n}"},
+                                              process_id="three_tasks").reference
                   for n in (1, 2)]
     for reference in references:
         _step(runtime, casey, reference, "one")

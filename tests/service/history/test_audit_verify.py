@@ -16,7 +16,7 @@ from tests.service.conftest import deploy_fixture
 def audited_case(runtime, people):
     deploy_fixture(runtime, "three_tasks.bpmn")
     casey = people["casey"]
-    reference = runtime.casework.start_case(casey, {"customer_reference": "C-9"}, "three_tasks").reference
+    reference = runtime.casework.start_case(casey, {"customer_reference": "C-9"}, process_id="three_tasks").reference
     for note in ("one", "two"):
         task = _open_task(runtime, reference)
         with runtime.db.transaction() as session:

@@ -157,7 +157,7 @@ def test_a_locked_account_is_notified_to_administrators(smtp, emails, runtime):
 
 
 def test_a_further_incident_tells_the_people_holding_the_case(three, smtp, emails, runtime):
-    from service.cases.case_records import add_incident
+    from service.packs.unacceptable_behaviour.further_incidents import add_incident
 
     reference = start_case(runtime, emails["casey"])  # casey opened it, so owns it
     notify_round(runtime, runtime.clock.now())

@@ -135,7 +135,7 @@ def test_external_task_queues_are_a_metric_by_topic(client, runtime, people) -> 
 
     deploy_fixture(runtime, "housing_alert.bpmn")
     for customer in ("C-1", "C-2", "C-3"):
-        runtime.casework.start_case(people["casey"], {"customer_reference": customer}, "housing_alert")
+        runtime.casework.start_case(people["casey"], {"customer_reference": customer}, process_id="housing_alert")
     topic = [TopicRequest("housing-alert", timedelta(minutes=5))]
     [failing] = external_tasks.fetch_and_lock(runtime.casework, WORKER_ACTOR, "w1", topic, 1)
     external_tasks.report_failure(runtime.casework, WORKER_ACTOR, failing.task.id, "w1", "down", None,

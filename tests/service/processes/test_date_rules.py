@@ -12,6 +12,8 @@ import pytest
 from service.cases import case_records
 from service.cases.errors import InvalidInput
 from service.dao import tasks_dao
+from service.packs.unacceptable_behaviour import further_incidents
+from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.processes.date_rules import rule_problems
 from service.tasks import inbox_actions
 from tests.bpmn import samples
@@ -29,7 +31,8 @@ def problems(call) -> dict[str, str]:
 
 def _approved(policy, people, **incident) -> Journey:
     casey, hana = people["casey"], people["hana"]
-    journey = Journey(policy, policy.casework.start_case(casey, samples.incident(**incident)).reference)
+    journey = Journey(policy, policy.casework.start_case(casey, samples.incident(**incident),
+                                                         process_id=PROCESS_ID).reference)
     journey.do(casey, "Task_AssessIncident", samples.assessment("severe"))
     journey.do(casey, "Task_OfferAdjustments", samples.adjustments("formal_action_needed"))
     journey.do(casey, "Task_ProposeFormalAction", samples.proposal())
@@ -144,33 +147,37 @@ def test_a_variation_can_shorten_a_restriction_but_never_make_it_end_later(polic
 
 def test_an_incident_cannot_be_later_than_now(policy, people):
     found = problems(lambda: policy.casework.start_case(people["casey"],
-                                                        samples.incident(occurred_at="2026-03-02T10:00")))
+                                                        samples.incident(occurred_at="2026-03-02T10:00"),
+                                                        process_id=PROCESS_ID))
     assert found == {"occurred_at": "The date and time of the incident must not be later than now "
                                     "(09:30 on 2 March 2026)"}
 
 
 def test_an_incident_more_than_a_year_back_needs_its_date_confirmed(policy, people):
     long_ago = samples.incident(occurred_at="2016-03-02T10:00")
-    found = problems(lambda: policy.casework.start_case(people["casey"], long_ago))
+    found = problems(lambda: policy.casework.start_case(people["casey"], long_ago, process_id=PROCESS_ID))
     assert found == {"occurred_long_ago_confirmed": "The incident is dated 2 March 2016, more than 12 months ago: "
                                                     "confirm the date is right"}
     assert "occurred_long_ago_confirmed" in problems(lambda: policy.casework.start_case(
-        people["casey"], {**long_ago, "occurred_long_ago_confirmed": "no"}))
-    policy.casework.start_case(people["casey"], {**long_ago, "occurred_long_ago_confirmed": "yes"})
+        people["casey"], {**long_ago, "occurred_long_ago_confirmed": "no"}, process_id=PROCESS_ID))
+    policy.casework.start_case(people["casey"], {**long_ago, "occurred_long_ago_confirmed": "yes"},
+                               process_id=PROCESS_ID)
 
 
 def test_a_further_incident_follows_the_same_rules(policy, people):
-    journey = Journey(policy, policy.casework.start_case(people["casey"], samples.incident()).reference)
+    journey = Journey(policy, policy.casework.start_case(people["casey"], samples.incident(),
+                                                         process_id=PROCESS_ID).reference)
     further = {k: v for k, v in samples.incident(occurred_at="2026-03-02T11:00").items()
                if k not in case_records.CUSTOMER_QUESTIONS}
-    found = problems(lambda: case_records.add_incident(policy.casework, people["casey"], journey.reference, further))
+    found = problems(lambda: further_incidents.add_incident(policy.casework, people["casey"], journey.reference,
+                                                            further))
     assert set(found) == {"occurred_at"}
 
 
 def test_a_police_referral_cannot_be_dated_before_the_incident(policy, people):
     casey = people["casey"]
     journey = Journey(policy, policy.casework.start_case(casey, samples.incident(
-        occurred_at="2026-02-27T18:00", crime_suspected="yes")).reference)
+        occurred_at="2026-02-27T18:00", crime_suspected="yes"), process_id=PROCESS_ID).reference)
     journey.do(casey, "Task_AssessIncident", samples.assessment("isolated", crime_suspected="yes"))
     task = journey.open_task()
     assert task.element_id == "Task_ReferToPolice"

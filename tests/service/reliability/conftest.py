@@ -15,6 +15,7 @@ from service.accounts.api_tokens import issue_token
 from service.dao import tasks_dao
 from service.history.audit_verify import verify_all
 from service.models import AuditEvent, HumanTask, ProcessInstance
+from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.people.actors import Actor
 from tests.bpmn import samples
 from tests.service.reliability.server import WebServer, bearer
@@ -46,7 +47,8 @@ class ServiceAccount:
 
 def start_cases(runtime, starter: Actor, count: int) -> list[str]:
     """``count`` policy cases, each waiting at ‘Assess the incident’, for a caseworker to pick up."""
-    return [runtime.casework.start_case(starter, samples.incident(customer_reference=f"SH-{n:06d}")).reference
+    return [runtime.casework.start_case(starter, samples.incident(customer_reference=f"SH-{n:06d}"),
+                                        process_id=PROCESS_ID).reference
             for n in range(count)]
 
 

@@ -11,6 +11,7 @@ import json
 import pytest
 
 from service.errors import MESSAGES
+from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.tasks import inbox_actions
 from tests.bpmn import samples
 from tests.service.views.conftest import checked_page
@@ -263,7 +264,7 @@ def test_form_pages_refuse_malformed_posts(policy, client_request, stored):
 @pytest.fixture
 def held_assessment(policy, people):
     """‘Assess the incident’ on a new case, held by Casey."""
-    started = policy.casework.start_case(people["casey"], samples.incident())
+    started = policy.casework.start_case(people["casey"], samples.incident(), process_id=PROCESS_ID)
     [task] = started.opened
     inbox_actions.claim(policy.casework, people["casey"], task.id)
     return task

@@ -39,7 +39,7 @@ _INSTANCES_AND_TASKS = [
     "engine_rest.get_variables", "engine_rest.get_variable", "engine_rest.task_list", "engine_rest.task_one",
     "engine_rest.task_count", "engine_rest.task_form_variables",
 ]
-_LETTERS_READ = ["letters.preview", "letters.download", "audit.letter", "letters.proposed_letter"]
+_LETTERS_READ = ["policy_letters.preview", "letters.download", "policy_letters.proposed_letter"]
 _CUSTOMERS = ["customers.search", "customers.customer", "customers_api.contact_check",
               "customers_api.active_restrictions"]
 _DATA_PROTECTION_READ = ["data_protection.index", "data_protection.customer"]
@@ -76,13 +76,13 @@ AREAS: dict[str, list[str]] = {
         "api.send_message", "api.correlate_message", "engine_rest.deliver"],
     # caseworker
     "record an incident (also through the API and `/engine-rest`)": [
-        "cases.record_incident", "api.record_incident", "engine_rest.start_by_key"],
-    "add an incident to a case": ["cases.add_incident"],
+        "policy_cases.record_incident", "api.record_incident", "engine_rest.start_by_key"],
+    "add an incident to a case": ["policy_cases.add_incident"],
     "appeals through the API": ["appeals_api.record_appeal"],
     # the policy's staff
     "cases": ["cases.case", "cases.add_note", "cases.send_message", "cases.evidence_file", "api.get_case"],
-    "appeals": ["cases.record_appeal"],
-    "decision letters": ["letters.make_draft", *_LETTERS_READ],
+    "appeals": ["policy_cases.record_appeal"],
+    "decision letters": ["policy_letters.make_draft", *_LETTERS_READ],
     "customers (restriction banner)": _CUSTOMERS,
     "correcting a customer's contact details": ["customers.correct_contact_details"],
     "my cases": ["caseload.mine"],
@@ -115,7 +115,7 @@ AREAS: dict[str, list[str]] = {
     "case history on the diagram": ["audit.case", "audit.case_path"],
     "process search and CSV": ["audit.index", "audit.cases", "audit.cases_csv"],
     "heatmap": ["audit.processes", "audit.heatmap", "audit.diagram", "audit.heatmap_overlay"],
-    "compliance report": ["audit.compliance"],
+    "compliance report": ["compliance.report"],
     "audit verification": ["audit.verify"],
     "access log": ["audit.access_log_page"],
     "platform incidents": _INCIDENT_LISTS,

@@ -18,6 +18,7 @@ from service.dao import users_dao
 from service.errors import MESSAGES
 from service.limits import limiter
 from service.models import ROLES
+from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.tasks import inbox_actions
 from tests.bpmn import samples
 from tests.service.conftest import TEST_PASSWORD, csrf_token_from
@@ -30,7 +31,7 @@ SECRET = "Jane Secret, NI number AB123456C"  # what a failing query might have h
 def estate(policy, people, api_as):
     """One of everything a URL can name: a case with a held task, its customer, a token, and a
     member of staff holding every role (so every page opens for them)."""
-    started = policy.casework.start_case(people["casey"], samples.incident())
+    started = policy.casework.start_case(people["casey"], samples.incident(), process_id=PROCESS_ID)
     api_as("caseworker")
     with policy.db.transaction() as session:
         everyone = users_dao.add_user(session, username="root", full_name="Rita Roles", password_hash="!",

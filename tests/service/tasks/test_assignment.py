@@ -11,6 +11,7 @@ from service.accounts.api_tokens import issue_token
 from service.cases.errors import Conflict
 from service.dao import tasks_dao
 from service.models import User
+from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.people import groups
 from service.people.actors import Actor
 from service.people.offers import TaskOffer, offer_for
@@ -71,7 +72,7 @@ def _held(runtime, task_id: str) -> tuple[int | None, object]:
 
 def _proposed(runtime, people) -> Journey:
     casey = people["casey"]
-    journey = Journey(runtime, runtime.casework.start_case(casey, samples.incident()).reference)
+    journey = Journey(runtime, runtime.casework.start_case(casey, samples.incident(), process_id=PROCESS_ID).reference)
     # Recording the incident is the first caseworker step: its assessment is given to the same caseworker.
     assert _held(runtime, journey.open_task().id) == (casey.user_id, None)
     journey.do(casey, "Task_AssessIncident", samples.assessment("severe"))
@@ -93,7 +94,7 @@ def test_the_caseworker_who_did_the_last_caseworker_step_is_given_the_next(polic
 
 def test_another_caseworker_can_take_over_a_task_given_by_continuity(policy, people):
     casey, cora = people["casey"], people["cora"]
-    journey = Journey(policy, policy.casework.start_case(casey, samples.incident()).reference)
+    journey = Journey(policy, policy.casework.start_case(casey, samples.incident(), process_id=PROCESS_ID).reference)
     assessment = journey.open_task()
     inbox_actions.claim(policy.casework, cora, assessment.id)
     assert _held(policy, assessment.id)[0] == cora.user_id
@@ -114,5 +115,6 @@ def test_continuity_never_gives_a_task_to_someone_no_longer_active(policy, peopl
 def test_continuity_never_gives_a_task_to_a_service_account(policy, people):
     issued = issue_token(policy.db, people["adam"], "Contact centre", ["caseworker"], policy.clock.now())
     integration = Actor(issued.record.service_user_id, ("caseworker",), "Contact centre (API)")
-    journey = Journey(policy, policy.casework.start_case(integration, samples.incident()).reference)
+    journey = Journey(policy, policy.casework.start_case(integration, samples.incident(),
+                                                         process_id=PROCESS_ID).reference)
     assert _held(policy, journey.open_task().id) == (None, None)

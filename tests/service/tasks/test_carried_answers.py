@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from service.cases.errors import InvalidInput
 from service.models import HumanTask
+from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.tasks import inbox_actions
 from tests.bpmn import samples
 from tests.service.packs.unacceptable_behaviour.test_policy_journey import Journey
@@ -21,7 +22,8 @@ def _open(policy, journey) -> list[str]:
 
 def test_a_crime_flagged_at_intake_is_not_dropped_at_the_assessment(policy, people):
     casey = people["casey"]
-    journey = Journey(policy, policy.casework.start_case(casey, samples.incident(crime_suspected="yes")).reference)
+    journey = Journey(policy, policy.casework.start_case(casey, samples.incident(crime_suspected="yes"),
+                                                         process_id=PROCESS_ID).reference)
     task = journey.open_task()
     inbox_actions.claim(policy.casework, casey, task.id)
     with pytest.raises(InvalidInput) as refused:
@@ -37,6 +39,6 @@ def test_a_crime_flagged_at_intake_is_not_dropped_at_the_assessment(policy, peop
 
 def test_a_safeguarding_concern_raised_only_at_the_assessment_opens_the_alert(policy, people):
     casey = people["casey"]
-    journey = Journey(policy, policy.casework.start_case(casey, samples.incident()).reference)
+    journey = Journey(policy, policy.casework.start_case(casey, samples.incident(), process_id=PROCESS_ID).reference)
     journey.do(casey, "Task_AssessIncident", samples.assessment("isolated", safeguarding_concern="yes"))
     assert _open(policy, journey) == ["Task_AlertSafeguarding"]

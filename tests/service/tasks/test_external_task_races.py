@@ -37,7 +37,7 @@ def _race(*actions):
 def test_two_workers_fetching_at_once_never_lock_the_same_task_and_each_is_completed_once(runtime, people):
     deploy_fixture(runtime, "housing_alert.bpmn")
     for n in range(CASES):
-        runtime.casework.start_case(people["casey"], {"customer_reference": f"C-{n}"}, "housing_alert")
+        runtime.casework.start_case(people["casey"], {"customer_reference": f"C-{n}"}, process_id="housing_alert")
     worker = ServiceAccount(runtime, people["adam"], "Workers", ("worker",)).actor
     fetched: dict[str, list[str]] = {"w1": [], "w2": []}
     while True:

@@ -35,7 +35,7 @@ def _open_task(runtime, reference: str) -> HumanTask:
 
 def test_a_step_over_budget_answers_422_saves_nothing_and_opens_an_incident(runtime, people):
     reference = runtime.casework.start_case(people["casey"], {"customer_reference": "C-1"},
-                                            "restriction_clock").reference
+                                            process_id="restriction_clock").reference
     task = _open_task(runtime, reference)
     with runtime.db.transaction() as session:
         tasks_dao.claim(session, task.id, user_id=people["casey"].user_id, now=runtime.clock.now())

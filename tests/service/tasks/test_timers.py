@@ -37,7 +37,8 @@ def _complete(runtime, actor, reference: str, data: dict) -> None:
 
 
 def _start(runtime, people, customer: str = "C-1") -> str:
-    return runtime.casework.start_case(people["casey"], {"customer_reference": customer}, "restriction_clock").reference
+    return runtime.casework.start_case(people["casey"], {"customer_reference": customer},
+                                       process_id="restriction_clock").reference
 
 
 def _restrict(runtime, people, letter_date: str, customer: str = "C-1") -> str:

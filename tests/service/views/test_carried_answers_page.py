@@ -3,6 +3,7 @@ tests/service/tasks/test_carried_answers.py for what happens when they change)."
 
 from __future__ import annotations
 
+from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.tasks import inbox_actions
 from tests.bpmn import samples
 from tests.service.packs.unacceptable_behaviour.test_policy_journey import Journey
@@ -10,7 +11,8 @@ from tests.service.packs.unacceptable_behaviour.test_policy_journey import Journ
 
 def test_the_assessment_page_shows_the_intake_answers_pre_filled(policy, people, client_request):
     casey = people["casey"]
-    journey = Journey(policy, policy.casework.start_case(casey, samples.incident(crime_suspected="yes")).reference)
+    journey = Journey(policy, policy.casework.start_case(casey, samples.incident(crime_suspected="yes"),
+                                                         process_id=PROCESS_ID).reference)
     task = journey.open_task()
     inbox_actions.claim(policy.casework, casey, task.id)
     page = client_request.login("casey").get(f"/tasks/{task.id}")

@@ -8,6 +8,7 @@ import io
 
 from pypdf import PdfReader
 
+from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.tasks import inbox_actions
 from tests.bpmn import samples
 from tests.service.packs.unacceptable_behaviour.policy_cases import restriction_case
@@ -17,7 +18,7 @@ from tests.service.packs.unacceptable_behaviour.test_policy_journey import Journ
 def _proposed(policy, people) -> Journey:
     casey = people["casey"]
     journey = Journey(policy, policy.casework.start_case(casey, samples.incident(
-        what_happened="Qxincident shouted at the call handler.")).reference)
+        what_happened="Qxincident shouted at the call handler."), process_id=PROCESS_ID).reference)
     journey.do(casey, "Task_AssessIncident", samples.assessment("severe"))
     journey.do(casey, "Task_OfferAdjustments", samples.adjustments(
         "formal_action_needed", adjustments_offered=["large_print", "clear_warnings"],
@@ -65,7 +66,8 @@ def test_the_draft_decision_letter_is_one_click_away(policy, people, client_requ
     assert all("DRAFT" in page for page in pages)  # it is not the letter that will be sent
     assert "Qxincident" not in text
     # Only a decision step has one: the assessment of a new case does not.
-    other = Journey(policy, policy.casework.start_case(people["casey"], samples.incident()).reference)
+    other = Journey(policy, policy.casework.start_case(people["casey"], samples.incident(),
+                                                       process_id=PROCESS_ID).reference)
     assert client.get_response(f"/tasks/{other.open_task().id}/proposed-letter").status_code == 404
 
 
@@ -89,6 +91,7 @@ def test_the_appeal_hearer_sees_the_grounds_and_the_decision_appealed(policy, pe
 
 
 def test_other_steps_show_no_brief(policy, people, client_request):
-    journey = Journey(policy, policy.casework.start_case(people["casey"], samples.incident()).reference)
+    journey = Journey(policy, policy.casework.start_case(people["casey"], samples.incident(),
+                                                         process_id=PROCESS_ID).reference)
     page = client_request.login("casey").get(f"/tasks/{journey.open_task().id}")
     assert page.select_one("#proposal") is None and page.select_one("#appeal") is None

@@ -18,7 +18,7 @@ def test_administrators_see_external_tasks_by_topic_with_locks_and_failures(clie
 
     deploy_fixture(runtime, "housing_alert.bpmn")
     references = [runtime.casework.start_case(people["casey"], {"customer_reference": f"C-{n}"},
-                                              "housing_alert").reference for n in range(3)]
+                                              process_id="housing_alert").reference for n in range(3)]
     worker = ServiceAccount(runtime, people["adam"], "Workers", ("worker",)).actor
     topics = [TopicRequest("housing-alert", timedelta(minutes=5))]
     [first] = external_tasks.fetch_and_lock(runtime.casework, worker, "hms-worker-1", topics, 1)

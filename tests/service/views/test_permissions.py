@@ -41,7 +41,7 @@ def test_every_url_is_kebab_case(app):
 def test_the_staff_pages_are_registered_with_the_permissions_the_policy_needs(app):
     permissions = {rule.endpoint: app.view_functions[rule.endpoint].permission for rule in app.url_map.iter_rules()
                    if rule.endpoint != "static"}
-    assert permissions["cases.record_incident"] == ("caseworker",)
+    assert permissions["policy_cases.record_incident"] == ("caseworker",)
     assert permissions["inbox.reassign"] == ("head_of_service", "executive")
     assert permissions["inbox.overdue"] == ("head_of_service", "executive")
     assert "auditor" not in permissions["inbox.claim"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 from sqlalchemy import func, select
 
 from service.models import AuditEvent, HumanTask
 from service.tasks.inbox_actions import claim
-from tests.service.conftest import deploy_fixture
+from tests.service.conftest import FIXTURES, deploy_fixture
 from tests.service.views.conftest import get_task, open_task, start_case, text_of
 
 
@@ -138,3 +140,19 @@ def test_a_form_for_a_different_task_is_refused(client_request, runtime, people)
 def test_an_unknown_task_is_not_found(client_request, people):
     page = client_request.login("casey").get("/tasks/no-such-task", status=404)
     assert page.h1.get_text(strip=True) == "There is no such task."
+
+
+def test_a_file_question_on_a_step_whose_pack_keeps_no_files_is_refused_in_words(client_request, runtime, people):
+    """Only a pack says where a step's file is kept (``Pack.file_questions``); a process with none keeps no file."""
+    xml = (FIXTURES / "three_tasks.bpmn").read_text().replace('"three_tasks"', '"file_step"')
+    xml = xml.replace('formKey="note"', 'formKey="attachment"', 1)  # the first step asks for a file
+    deploy_fixture(runtime, "file_step.bpmn", xml.encode())
+    reference = start_case(runtime, people["casey"], process_id="file_step")
+    task = open_task(runtime, reference)
+    claim(runtime.casework, people["casey"], task.id)
+    client_request.login("casey")
+    assert client_request.get(f"/tasks/{task.id}").select_one("input#attachment[type=file]") is not None
+    page = client_request.post_page(f"/tasks/{task.id}", {"task_id": task.id,
+                                                          "attachment": (io.BytesIO(b"%PDF-1.7 %%EOF"), "a.pdf")})
+    assert text_of(page.select_one("#attachment-error")).endswith("This step cannot keep files")
+    assert get_task(runtime, task.id).status == "open"

@@ -11,9 +11,12 @@ from flask import Flask
 
 MODULES: tuple[str, ...] = (
     "appeals_api",
+    "case_pages",
+    "compliance_pages",
     "customers",
     "customers_api",
     "formatting",
+    "letter_pages",
     "subject_access",
 )
 

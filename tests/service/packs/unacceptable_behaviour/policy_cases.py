@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import LargeBinary, func, select
 
 from service.models import Base, Case, Incident, Letter, Restriction
+from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.tasks.timers import fire_due_batch
 from tests.bpmn import samples
 from tests.service.conftest import deploy_policy  # noqa: F401 - re-exported for the tests that build on these cases
@@ -21,7 +22,7 @@ def isolated_case(runtime, caseworker, name: str, **incident) -> Journey:
     """An incident assessed as isolated: the case closes at once."""
     started = runtime.casework.start_case(caseworker, samples.incident(
         new_customer="yes", customer_reference=None, customer_name=name, preferred_channel="email",
-        customer_email="customer@customers.example", **incident))
+        customer_email="customer@customers.example", **incident), process_id=PROCESS_ID)
     journey = Journey(runtime, started.reference)
     journey.do(caseworker, "Task_AssessIncident", samples.assessment("isolated"))
     return journey
@@ -31,7 +32,8 @@ def restriction_case(runtime, people, customer_reference: str, *, letter_on: str
     """A severe case with a restriction from the decision letter, left in force."""
     casey, hana = people["casey"], people["hana"]
     started = runtime.casework.start_case(casey, samples.incident(customer_reference=customer_reference,
-                                                                  occurred_at=f"{letter_on}T09:05"))
+                                                                  occurred_at=f"{letter_on}T09:05"),
+                                                                  process_id=PROCESS_ID)
     journey = Journey(runtime, started.reference)
     journey.do(casey, "Task_AssessIncident", samples.assessment("severe"))
     journey.do(casey, "Task_OfferAdjustments", samples.adjustments("formal_action_needed"))

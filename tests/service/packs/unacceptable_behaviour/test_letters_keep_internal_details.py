@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from service.models import HumanTask
+from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.tasks import inbox_actions
 from service.tasks.timers import fire_due_batch
 from service.views.schema_forms import IN_LETTER, INTERNAL, form_fields
@@ -60,7 +61,8 @@ def test_every_letter_type_leaves_out_every_internal_detail(policy, people):
     m = INTERNAL_MARKERS
     started = policy.casework.start_case(casey, samples.incident(
         what_happened=f"Shouted. {m['what_happened']}", staff_affected=m["staff_affected"],
-        evidence_references=m["evidence_references"], crime_suspected="yes", safeguarding_concern="yes"))
+        evidence_references=m["evidence_references"], crime_suspected="yes", safeguarding_concern="yes"),
+        process_id=PROCESS_ID)
     journey = Journey(policy, started.reference)
     _do(policy, journey, casey, "Task_AssessIncident", samples.assessment(
         "severe", assessment_reasons=m["assessment_reasons"], crime_suspected="yes", safeguarding_concern="yes"))

@@ -24,6 +24,7 @@ from service.config import ROOT, Settings
 from service.dao import tasks_dao, users_dao
 from service.models import HumanTask, Letter
 from service.packs.unacceptable_behaviour import letter_preview, translations
+from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.people.actors import Actor
 from service.processes import definitions as definition_cache
 from service.processes import forms as form_cache
@@ -100,7 +101,7 @@ class Driver:
 
     def restricted(self, format_name: str) -> Journey:
         casey = self.people["casey"]
-        started = self.runtime.casework.start_case(casey, samples.incident())
+        started = self.runtime.casework.start_case(casey, samples.incident(), process_id=PROCESS_ID)
         journey = Journey(self.runtime, started.reference)
         journey.do(casey, "Task_AssessIncident", samples.assessment("severe"))
         journey.do(casey, "Task_OfferAdjustments", ADJUSTMENTS[format_name])

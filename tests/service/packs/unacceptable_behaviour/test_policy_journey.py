@@ -10,6 +10,7 @@ from sqlalchemy import select
 from service.cases.errors import NotAllowed
 from service.dao import cases_dao, letters_dao
 from service.models import Case, HumanTask, Restriction
+from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.people.actors import Actor
 from service.tasks import inbox_actions
 from service.tasks.timers import fire_due_batch
@@ -50,7 +51,7 @@ class Journey:
 
 def _to_restriction(policy, people, letter_on: str) -> Journey:
     casey, hana = people["casey"], people["hana"]
-    started = policy.casework.start_case(casey, samples.incident())
+    started = policy.casework.start_case(casey, samples.incident(), process_id=PROCESS_ID)
     journey = Journey(policy, started.reference)
     journey.do(casey, "Task_AssessIncident", samples.assessment("severe"))
     journey.do(casey, "Task_OfferAdjustments", samples.adjustments("formal_action_needed"))

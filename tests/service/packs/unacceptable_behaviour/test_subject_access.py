@@ -17,6 +17,7 @@ from service.dao import audit_dao, cases_dao, data_protection_dao, letters_dao, 
 from service.data_protection import data_protection
 from service.history import access_log
 from service.packs.unacceptable_behaviour import subject_access
+from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from tests.bpmn import samples
 from tests.service.conftest import PEOPLE
 from tests.service.packs.unacceptable_behaviour.policy_cases import deploy_policy, restriction_case
@@ -35,7 +36,8 @@ def two_customers(runtime, people):
                                      {"name": NAME, "address": "4 Sarson Court\nCorsham"})
     case_records.add_note(runtime.casework, people["casey"], mine.reference,
                           {"text": "Spoke to Amelia; Hana Head agreed the wording."})
-    theirs = runtime.casework.start_case(people["cora"], samples.incident(customer_reference=OTHER_REFERENCE))
+    theirs = runtime.casework.start_case(people["cora"], samples.incident(customer_reference=OTHER_REFERENCE),
+                                         process_id=PROCESS_ID)
     data_protection.correct_customer(runtime.casework, people["adam"], OTHER_REFERENCE, {"name": OTHER_NAME})
     case_records.add_note(runtime.casework, people["cora"], theirs.reference, {"text": f"{OTHER_NAME} called."})
     letter = mine.letters()[0]

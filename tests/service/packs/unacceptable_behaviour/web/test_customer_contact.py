@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from service.cases.errors import InvalidInput
 from service.models import AuditEvent, Customer
+from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.tasks import inbox_actions
 from tests.bpmn import samples
 from tests.service.views.conftest import open_task, text_of
@@ -46,7 +47,8 @@ def test_by_post_is_refused_without_an_address(client_request, policy, people):
 def test_contact_details_are_corrected_on_the_customers_page_and_audited_on_open_cases(client_request, policy,
                                                                                      people):
     started = policy.casework.start_case(people["casey"], samples.incident(**NEW_CUSTOMER, preferred_channel="email",
-                                                                           customer_email="sam@example.com"))
+                                                                           customer_email="sam@example.com"),
+                                                                           process_id=PROCESS_ID)
     customer = _customer(policy)
     client_request.login("hana")
     form = client_request.get(f"/customers/{customer.reference}/contact")
@@ -69,7 +71,7 @@ def test_contact_details_are_corrected_on_the_customers_page_and_audited_on_open
 def test_a_letter_cannot_go_by_post_to_a_customer_without_an_address(policy, people):
     casey, hana = people["casey"], people["hana"]
     reference = policy.casework.start_case(casey, samples.incident(
-        **NEW_CUSTOMER, preferred_channel="email", customer_email="sam@example.com")).reference
+        **NEW_CUSTOMER, preferred_channel="email", customer_email="sam@example.com"), process_id=PROCESS_ID).reference
     for actor, answers in ((casey, samples.assessment("severe")), (casey, samples.adjustments("formal_action_needed")),
                            (casey, samples.proposal()), (hana, samples.approval("approve"))):
         task = open_task(policy, reference)
@@ -86,7 +88,8 @@ def test_a_letter_cannot_go_by_post_to_a_customer_without_an_address(policy, peo
 
 def test_recording_an_incident_from_a_customers_page_chooses_that_customer_and_offers_the_open_case(
         client_request, policy, people):
-    first = policy.casework.start_case(people["casey"], samples.incident(customer_reference="SH-000777")).reference
+    first = policy.casework.start_case(people["casey"], samples.incident(customer_reference="SH-000777"),
+                                       process_id=PROCESS_ID).reference
     client_request.login("casey")
     customer_page = client_request.get("/customers/SH-000777")
     link = customer_page.select_one("main a[href^='/cases/new?']")
