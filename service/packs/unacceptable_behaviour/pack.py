@@ -9,6 +9,7 @@ from service.packs.registry import GroupSeed, Pack
 from service.packs.unacceptable_behaviour import policy_records  # noqa: F401 - registers the policy's case event handlers
 from service.packs.unacceptable_behaviour.appeals import APPEAL_MESSAGE, refuse_second_appeal
 from service.packs.unacceptable_behaviour.briefs import TASK_BRIEFS
+from service.packs.unacceptable_behaviour.case_view import load_case_view
 from service.packs.unacceptable_behaviour.guardrails import policy_problems
 
 PROCESS_ID = "unacceptable_behaviour"
@@ -18,6 +19,23 @@ LANE_GROUPS = {
     "Caseworker": ("caseworker",),
     "Head of Service or Executive": ("head_of_service", "executive"),
     "Independent reviewer": ("head_of_service", "executive"),
+}
+
+# What the case page says each person did: by the role their step records (``recordsActor``) ...
+ROLE_WORDS = {
+    "opener": "Recorded the incident",
+    "proposer": "Proposed the formal action",
+    "approver": "Approved the formal action",
+    "letter_sender": "Sent the decision letter",
+    "review_decider": "Reviewed the restriction",
+    "reviewer": "Heard the appeal",
+}
+# ... or by their answer: "Returned the proposal for changes" is not "Approved".
+DECISION_WORDS = {
+    "approval_decision": {"approve": "Approved the formal action", "return": "Returned the proposal for changes",
+                          "reject": "Rejected the proposal"},
+    "review_decision": {"extend": "Extended the restriction at its review",
+                        "lapse": "Let the restriction lapse at its review"},
 }
 
 PACK = Pack(
@@ -36,8 +54,13 @@ PACK = Pack(
     retention_by_policy=True,
     reference_prefix="UB",
     start_endpoint="cases.record_incident",
-    case_page="cases/case.html",
-    case_panels=("packs/unacceptable_behaviour/summary_panel.html",),
+    case_panels=tuple(f"packs/unacceptable_behaviour/{name}_panel.html"
+                      for name in ("incidents", "restrictions", "letters")),
+    case_view=load_case_view,
+    summary_panels=("packs/unacceptable_behaviour/summary_panel.html",),
+    message_pages={APPEAL_MESSAGE: ("cases.record_appeal", "Record an appeal received")},
+    role_words=ROLE_WORDS,
+    decision_words=DECISION_WORDS,
     task_briefs=TASK_BRIEFS,
     case_readers=("caseworker", "head_of_service", "executive", "auditor"),
     deploy_checks=(policy_problems,),
