@@ -18,7 +18,6 @@ from service.dao import (
     cases_dao,
     incidents_dao,
     instances_dao,
-    letters_dao,
     processes_dao,
     tasks_dao,
     users_dao,
@@ -32,27 +31,20 @@ from service.models import (
     Customer,
     HumanTask,
     Incident,
-    Letter,
     ProcessIncident,
     ProcessInstance,
     ProcessVersion,
     Restriction,
 )
-from service.packs.registry import pack_for
+from service.packs.registry import Pack, pack_for
 from service.people.actors import Actor, parse_actor_list
 from service.processes.definitions import definition_of
 from workflows.definitions import MessageDefinition, ProcessDefinition
 from workflows.forms import FormSchema
 
 APPEAL_MESSAGE = "appeal_received"
-ROLE_WORDS = {
-    "opener": "Recorded the incident",
-    "proposer": "Proposed the formal action",
-    "approver": "Approved the formal action",
-    "letter_sender": "Sent the decision letter",
-    "review_decider": "Reviewed the restriction",
-    "reviewer": "Heard the appeal",
-}
+# What the case page says whoever started a case did, unless the case's pack words it (Pack.role_words).
+OPENER_WORDS = "Started the case"
 
 
 @dataclass(frozen=True)
@@ -79,13 +71,8 @@ class CaseSummary:
     active_restrictions: Sequence[Restriction]
     decisions: list[Decision]
     incident_form: FormSchema | None
-    # The pack's panels for the task page's case summary (templates with a ``panel(summary)`` macro).
+    # The pack's panels for the task page's case summary (Pack.summary_panels: a ``panel(summary)`` macro each).
     panels: tuple[str, ...] = ()
-
-    @property
-    def appeal_possible(self) -> bool:
-        """Whether the case is waiting for an appeal now (only then can one be recorded)."""
-        return self.case.status == "open" and waits_for_message(self.definition, self.waiting_elements, APPEAL_MESSAGE)
 
     @property
     def waiting_messages(self) -> list[MessageDefinition]:
@@ -113,10 +100,8 @@ class CaseFile:
     waiting_messages: list[str]
     next_timer_due: datetime | None
     timeline: list[TimelineEntry]
-    restrictions: Sequence[Restriction]
     notes: list[tuple[CaseNote, str]]
     open_tasks: list[tuple[HumanTask, str | None]]
-    letters: Sequence[Letter]
     process_incidents: Sequence[ProcessIncident]  # what the engine could not do, open first
     owner: str = ""  # the named single point of contact
 
@@ -177,13 +162,11 @@ def load_case_file(db: Database, reference: str) -> CaseFile:
             waiting_messages=messages_waited_for(definition, instance.waiting_elements or []) if is_open else [],
             # The worker keeps the instance's next due timer in this column (the case waits on it).
             next_timer_due=instance.next_timer_due if is_open else None,
-            people=_people(case, tasks, actors, definition, names),
+            people=_people(case, tasks, actors, definition, names, pack_for(version.process_id)),
             timeline=case_timeline(events, names, version, definition, {t.id: t.form_key for t in tasks}),
-            restrictions=cases_dao.list_restrictions_of_case(session, case.id),
             notes=[(n, names.get(n.author_id, "")) for n in notes],
             open_tasks=[(t, names.get(t.assignee_id)) for t in tasks if t.status == "open"],
             owner=names.get(case.owner_id, ""),
-            letters=letters_dao.list_letters_of_case(session, case.id),
             process_incidents=incidents_dao.of_instance(session, instance.id),
         )
 
@@ -216,36 +199,36 @@ def load_task_file(db: Database, task_id: str, actor: Actor | None = None) -> Ta
         )
 
 
-# What a decision-maker actually did, by their answer: "Returned the proposal for changes" is not "Approved".
-DECISION_WORDS = {
-    "approval_decision": {"approve": "Approved the formal action", "return": "Returned the proposal for changes",
-                          "reject": "Rejected the proposal"},
-    "review_decision": {"extend": "Extended the restriction at its review",
-                        "lapse": "Let the restriction lapse at its review"},
-}
-
-
-def _people(case: Case, tasks, actors, definition, names: dict[int, str]) -> list[tuple[str, str]]:
+def _people(case: Case, tasks, actors, definition, names: dict[int, str], pack: Pack | None) -> list[tuple[str, str]]:
     """Everyone who took part, with what each of them did, in order; one line per distinct action."""
-    people = [(names.get(case.opened_by_id, ""), ROLE_WORDS["opener"])]
+    role_words = pack.role_words if pack else {}
+    decision_words = pack.decision_words if pack else {}
+    people = [(names.get(case.opened_by_id, ""), role_words.get("opener", OPENER_WORDS))]
     done = sorted((t for t in tasks if t.status == "completed" and t.completed_by_id), key=lambda t: t.completed_at)
     for task in done:
         spec = definition.user_tasks.get(task.element_id)
         role = spec.properties.get("recordsActor") if spec else None
         if role:
-            people.append((names.get(task.completed_by_id, ""), _action_words(role, task.data or {})))
+            people.append((names.get(task.completed_by_id, ""),
+                           _action_words(role, task.data or {}, role_words, decision_words)))
     recorded = {name for name, _ in people}
     # Actors recorded without a task row (older cases, imports) are still named.
-    people += [(names.get(a.user_id, ""), ROLE_WORDS.get(a.role, a.role.replace("_", " ").capitalize()))
+    people += [(names.get(a.user_id, ""), _role_words(a.role, role_words))
                for a in actors if names.get(a.user_id, "") not in recorded]
     return list(dict.fromkeys(people))
 
 
-def _action_words(role: str, answers: dict) -> str:
-    for question, words in DECISION_WORDS.items():
+def _action_words(role: str, answers: dict, role_words, decision_words) -> str:
+    """What a decision-maker actually did, by their answer where the pack words it ("Returned the proposal
+    for changes" is not "Approved"), else by the role the step records."""
+    for question, words in decision_words.items():
         if answers.get(question) in words:
             return words[answers[question]]
-    return ROLE_WORDS.get(role, role.replace("_", " ").capitalize())
+    return _role_words(role, role_words)
+
+
+def _role_words(role: str, role_words) -> str:
+    return role_words.get(role, role.replace("_", " ").capitalize())
 
 
 def _earlier_completed(task: HumanTask, tasks) -> list[HumanTask]:
@@ -331,5 +314,5 @@ def _summary(session: Session, case: Case, instance: ProcessInstance, version: P
             for t in reversed(tasks) if t.status == "completed"
         ],
         incident_form=version_form(version, definition.start_form_key),
-        panels=pack.case_panels if pack else (),
+        panels=pack.summary_panels if pack else (),
     )

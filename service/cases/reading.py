@@ -12,19 +12,12 @@ from service.models import Case, Customer, HumanTask, Restriction
 from service.packs.registry import pack_for
 from service.people.actors import TASK_WORKER, Actor
 
-GENERIC_CASE_PAGE = "cases/generic_case.html"
-
 
 def refuse_unless_may_read(actor: Actor, process_id: str) -> None:
     pack = pack_for(process_id)
     readers = pack.case_readers if pack and pack.case_readers else (TASK_WORKER, "auditor")
     if not actor.has_any_role(readers):
         raise NotAllowed("You cannot see cases of this process.")
-
-
-def case_page_template(process_id: str) -> str:
-    pack = pack_for(process_id)
-    return pack.case_page if pack and pack.case_page else GENERIC_CASE_PAGE
 
 
 @dataclass(frozen=True)

@@ -41,11 +41,23 @@ class Pack:
     lane_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # The endpoint of the pack's own start page (else the platform's generic start form).
     start_endpoint: str | None = None
-    # Templates included on the case page and the task page's case summary, in order.
+    # The pack's panels on the platform's case page, in order. A panel template defines any of these macros,
+    # each called with the case file and the pack's case view (``case_view``): ``banner(file, view)`` above
+    # the case's heading (a warning before anyone contacts the customer), ``actions(file, view)`` among the
+    # case's buttons, ``panel(file, view)`` among its sections (h2 headings), before what was entered.
     case_panels: tuple[str, ...] = ()
-    # The pack's own case page, used instead of the platform's generic one (the policy's, until its
-    # panels are cut out of it into ``case_panels``).
-    case_page: str | None = None
+    # What the case page's panels read that the platform's case file does not hold: a loader
+    # ``(casework, case) -> view`` (``case`` a Case row), called once per case page; None: the view is None.
+    case_view: Callable[..., Any] | None = None
+    # Templates included in the case summary beside a task, in order (each with a ``panel(summary)`` macro).
+    summary_panels: tuple[str, ...] = ()
+    # The pack's own page for recording a message a case waits for: message name -> (endpoint, button
+    # words); the case page's button goes there instead of the platform's generic message form.
+    message_pages: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # What the case page says each person did: the role a step records (``recordsActor``) -> words
+    # ("opener" is whoever started the case); and, where the answer decides it, question -> answer -> words.
+    role_words: Mapping[str, str] = field(default_factory=dict)
+    decision_words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # Who may read the pack's cases (roles or groups); empty: anyone who works on tasks, and auditors.
     case_readers: tuple[str, ...] = ()
     # Whether cases of this pack have a customer record (made from the start form).

@@ -12,7 +12,8 @@ from flask import Blueprint, g, render_template, request, send_file
 
 from service.auth.permissions import allow
 from service.cases import case_records, evidence_files, reading
-from service.cases.case_file import load_case_file, load_case_summary
+from service.cases.case_file import load_case_summary
+from service.cases.case_page import load_case_page
 from service.history import access_log
 from service.people.actors import TASK_WORKER
 from service.request_size import allow_body
@@ -27,11 +28,10 @@ READERS = (TASK_WORKER, "auditor")
 @blueprint.route("/<reference>")
 @allow(*READERS)
 def case(reference: str):
-    file = load_case_file(runtime().db, reference)
-    process_id = file.summary.version.process_id
-    reading.refuse_unless_may_read(g.actor, process_id)
-    access_log.record_view(runtime(), g.actor, "case", file.summary.case.reference)
-    return render_template(reading.case_page_template(process_id), file=file, now=runtime().clock.now())
+    page = load_case_page(runtime().casework, g.actor, reference)
+    access_log.record_view(runtime(), g.actor, "case", page.file.summary.case.reference)
+    # One page for every process; the case's pack adds its panels (service.cases.case_page).
+    return render_template("cases/generic_case.html", page=page, file=page.file, now=runtime().clock.now())
 
 
 @blueprint.route("/<reference>/messages/<name>", methods=["GET", "POST"])

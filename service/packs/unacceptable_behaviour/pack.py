@@ -10,6 +10,7 @@ from service.packs.unacceptable_behaviour import policy_records  # noqa: F401 - 
 from service.packs.unacceptable_behaviour.api_records import case_extras
 from service.packs.unacceptable_behaviour.appeals import APPEAL_MESSAGE, refuse_second_appeal
 from service.packs.unacceptable_behaviour.briefs import TASK_BRIEFS
+from service.packs.unacceptable_behaviour.case_view import load_case_view
 from service.packs.unacceptable_behaviour.guardrails import policy_problems
 from service.packs.unacceptable_behaviour.letter_sections import FILE_QUESTIONS, LETTER_SECTIONS
 
@@ -20,6 +21,23 @@ LANE_GROUPS = {
     "Caseworker": ("caseworker",),
     "Head of Service or Executive": ("head_of_service", "executive"),
     "Independent reviewer": ("head_of_service", "executive"),
+}
+
+# What the case page says each person did: by the role their step records (``recordsActor``) ...
+ROLE_WORDS = {
+    "opener": "Recorded the incident",
+    "proposer": "Proposed the formal action",
+    "approver": "Approved the formal action",
+    "letter_sender": "Sent the decision letter",
+    "review_decider": "Reviewed the restriction",
+    "reviewer": "Heard the appeal",
+}
+# ... or by their answer: "Returned the proposal for changes" is not "Approved".
+DECISION_WORDS = {
+    "approval_decision": {"approve": "Approved the formal action", "return": "Returned the proposal for changes",
+                          "reject": "Rejected the proposal"},
+    "review_decision": {"extend": "Extended the restriction at its review",
+                        "lapse": "Let the restriction lapse at its review"},
 }
 
 PACK = Pack(
@@ -40,8 +58,13 @@ PACK = Pack(
     retention_by_policy=True,
     reference_prefix="UB",
     start_endpoint="policy_cases.record_incident",
-    case_page="cases/case.html",
-    case_panels=("packs/unacceptable_behaviour/summary_panel.html",),
+    case_panels=tuple(f"packs/unacceptable_behaviour/{name}_panel.html"
+                      for name in ("incidents", "restrictions", "letters")),
+    case_view=load_case_view,
+    summary_panels=("packs/unacceptable_behaviour/summary_panel.html",),
+    message_pages={APPEAL_MESSAGE: ("policy_cases.record_appeal", "Record an appeal received")},
+    role_words=ROLE_WORDS,
+    decision_words=DECISION_WORDS,
     task_briefs={**TASK_BRIEFS, **LETTER_SECTIONS},
     file_questions=FILE_QUESTIONS,
     case_readers=("caseworker", "head_of_service", "executive", "auditor"),

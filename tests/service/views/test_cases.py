@@ -21,8 +21,8 @@ def test_the_case_page_shows_status_step_people_tasks_and_timeline(client_reques
 
     page = client_request.login("hana").get(f"/cases/{reference}")
     facts = {text_of(r.dt): text_of(r.dd) for r in page.select(".govuk-summary-list")[0].select("div")}
-    assert facts == {"Status": "Open", "Current step": "Second step", "Opened": "1 July 2026 at 9:30am",
-                     "Case owner": "Casey Worker"}
+    assert facts == {"Status": "Open", "Process": "Three tasks, version 1", "Where it is now": "Second step",
+                     "Opened": "1 July 2026 at 9:30am", "Case owner": "Casey Worker"}
     people_rows = {text_of(r.dt): text_of(r.dd) for r in page.select(".govuk-summary-list")[1].select("div")}
     assert people_rows == {"Casey Worker": "Recorded the incident", "Cora Caseworker": "Proposed the formal action"}
     assert [text_of(a) for a in page.select("table a")] == ["Second step"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from service.dao import cases_dao
-from service.models import AccessLogEntry
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from tests.bpmn import samples
 from tests.service.packs.unacceptable_behaviour.policy_cases import deploy_policy, isolated_case, tables_mentioning

@@ -1,0 +1,34 @@
+"""What the policy's panels on the case page read beside the platform's case file: the case's
+restrictions (in force or not) and its letters (sent and drafts)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from service.dao import cases_dao, letters_dao
+from service.models import Case, Letter, Restriction
+
+if TYPE_CHECKING:
+    from service.cases.cases import Casework
+
+
+@dataclass(frozen=True)
+class PolicyCaseView:
+    restrictions: Sequence[Restriction]  # every restriction imposed on this case, whatever became of it
+    letters: Sequence[Letter]  # content not loaded: each is downloaded from its own link
+
+    @property
+    def sent_letters(self) -> list[Letter]:
+        return [letter for letter in self.letters if letter.status == "sent"]
+
+    @property
+    def draft_letters(self) -> list[Letter]:
+        return [letter for letter in self.letters if letter.status == "draft"]
+
+
+def load_case_view(casework: Casework, case: Case) -> PolicyCaseView:
+    with casework.db.reading() as session:
+        return PolicyCaseView(restrictions=cases_dao.list_restrictions_of_case(session, case.id),
+                              letters=letters_dao.list_letters_of_case(session, case.id))
