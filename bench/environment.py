@@ -78,16 +78,16 @@ class BenchEnvironment:
                                    password_hash=_password_hash(), now=now)
         acting_admin = Actor(admin.id, ("admin",), "Bench Admin")
         for role in ("caseworker", "head_of_service"):
-            issued = issue_token(runtime.db, acting_admin, f"bench {role}", [role], now)
+            issued = issue_token(runtime.casework, acting_admin, f"bench {role}", [role], now)
             self.tokens[role] = issued.token
             with runtime.db.reading() as session:
                 self.service_users[role] = users_dao.get_user(session, issued.record.service_user_id).username
         forms = {**load_forms(ROOT / "forms"), **load_forms(BENCH / "forms")}
-        deploy(runtime.db, (ROOT / "bpmn" / "unacceptable_behaviour.bpmn").read_bytes(), forms,
+        deploy(runtime.casework, (ROOT / "bpmn" / "unacceptable_behaviour.bpmn").read_bytes(), forms,
                filename="unacceptable_behaviour.bpmn", deployed_by_id=None, comment="bench", now=now)
         for path in sorted((BENCH / "processes").glob("*.bpmn")):
             content = path.read_text().replace("{assignee}", self.service_users["caseworker"]).encode()
-            deploy(runtime.db, content, forms, filename=path.name, deployed_by_id=None, comment="bench", now=now)
+            deploy(runtime.casework, content, forms, filename=path.name, deployed_by_id=None, comment="bench", now=now)
         runtime.db.dispose()
 
     def env(self) -> dict[str, str]:

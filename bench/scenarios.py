@@ -17,6 +17,7 @@ from bench import flows
 from bench.environment import BENCH_PASSWORD, BenchEnvironment
 from bench.load import Client, percentiles, run_load
 from bench.seed import clone_waiting_instances, seed_inbox
+from service.cases.cases import complete_task, start_case
 from service.dao import processes_dao, users_dao
 from service.models import Case, ProcessInstance
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
@@ -89,7 +90,7 @@ def timers(env: BenchEnvironment, count: int, workers: int) -> dict:
     # The template case waits on a timer a moment ahead (a date already past would fire at once), then
     # is parked; its clones carry its due time and appear together, due, once the workers are polling.
     due = datetime.now(UTC) + timedelta(seconds=2)
-    started = runtime.casework.start_case(caseworker, {"customer_reference": f"TIMER-{workers}",
+    started = start_case(runtime.casework, caseworker, {"customer_reference": f"TIMER-{workers}",
                                                        "ends_at": due.isoformat()}, process_id="bench_timer")
     with runtime.db.transaction() as session:
         template = session.scalars(select(ProcessInstance).join(Case, Case.instance_id == ProcessInstance.id)
@@ -151,13 +152,13 @@ def storage(env: BenchEnvironment, cases: int = 20) -> dict:
     letter = {"letter_contents": ["decision", "why", "what_it_means", "how_to_appeal", "end_date", "agreed_format"],
               "letter_sent_on": datetime.now(UTC).date().isoformat(), "letter_sent_by": "post"}
     for _ in range(cases):
-        outcome = runtime.casework.start_case(caseworker, flows._incident(datetime.now(UTC) - timedelta(days=1)),
+        outcome = start_case(runtime.casework, caseworker, flows._incident(datetime.now(UTC) - timedelta(days=1)),
                                               process_id=PROCESS_ID)
         for actor, answers in ((caseworker, flows.ASSESS), (caseworker, flows.ADJUSTMENTS),
                                (caseworker, flows.PROPOSAL), (head, flows.APPROVAL), (caseworker, letter)):
             task_id = outcome.opened[0].id
             inbox_actions.claim(runtime.casework, actor, task_id)
-            outcome = runtime.casework.complete_task(actor, task_id, answers)
+            outcome = complete_task(runtime.casework, actor, task_id, answers)
     length = "octet_length(p.state::text)" if runtime.db.is_postgres else "length(p.state)"
     with runtime.db.reading() as session:
         rows = session.execute(text(f"""

@@ -16,6 +16,7 @@ import click
 from flask import Flask, current_app
 
 from service import migrate as migrations
+from service.cases.cases import deliver_message
 from service.cli_groups import register_group_commands
 from service.cli_operations import register_operations_commands
 from service.models import ROLES
@@ -36,7 +37,7 @@ def deploy_directory(runtime, bpmn_dir: Path, forms_dir: Path, comment: str) -> 
     forms = load_forms(forms_dir)
     messages = []
     for path in sorted(bpmn_dir.glob("*.bpmn")):
-        outcome = deploy(runtime.db, path.read_bytes(), forms, filename=path.name, deployed_by_id=None,
+        outcome = deploy(runtime.casework, path.read_bytes(), forms, filename=path.name, deployed_by_id=None,
                          comment=comment, now=runtime.clock.now())
         messages.append(f"{path.name}: {outcome.message}")
     return messages
@@ -49,7 +50,7 @@ def deploy_files(runtime, paths: list[Path], forms: dict[str, object], comment: 
     lines = []
     for path in paths:
         try:
-            outcome = deploy(runtime.db, path.read_bytes(), forms, filename=path.name, deployed_by_id=None,
+            outcome = deploy(runtime.casework, path.read_bytes(), forms, filename=path.name, deployed_by_id=None,
                              comment=comment, now=runtime.clock.now(), decisions=decisions)
         except DeploymentError as error:
             reasons = "; ".join(f"{p.element_id or '-'}: {p.message}" for p in error.problems)
@@ -104,7 +105,8 @@ def register_commands(app: Flask) -> None:
             bundle = read_bundle((path.name, path.read_bytes()) for path in paths)
         except BundleRefused as refused:
             raise click.ClickException(f"Nothing was deployed: {refused}") from None
-        outcomes = deploy_bundle(runtime.db, bundle, deployed_by_id=None, comment=comment, now=runtime.clock.now())
+        outcomes = deploy_bundle(runtime.casework, bundle, deployed_by_id=None, comment=comment,
+                                 now=runtime.clock.now())
         for outcome in outcomes:
             click.echo(outcome.line, err=outcome.status == "refused")
         refused = sum(o.status == "refused" for o in outcomes)
@@ -132,7 +134,7 @@ def register_commands(app: Flask) -> None:
         if actor is None:
             raise click.ClickException(f"There is no active user called {username!r}.")
         try:
-            runtime.casework.deliver_message(actor, reference, message, payload)
+            deliver_message(runtime.casework, actor, reference, message, payload)
         except InvalidInput as invalid:
             for problem in invalid.problems:
                 click.echo(f"  {problem.field or '-'}: {problem.message}", err=True)
@@ -156,7 +158,7 @@ def register_commands(app: Flask) -> None:
         password = getpass.getpass("Password (at least 12 characters; three random words work well): ")
         runtime = _runtime()
         try:
-            create_person(runtime.db, None, NewPerson(username=username, full_name=full_name, email=email,
+            create_person(runtime.casework, None, NewPerson(username=username, full_name=full_name, email=email,
                                                       job_title=job_title, roles=roles, password=password),
                           runtime.clock.now())
         except InvalidInput as invalid:
@@ -208,7 +210,7 @@ def register_commands(app: Flask) -> None:
         from service.history.anchors import write_anchor
 
         runtime = _runtime()
-        anchor = write_anchor(runtime.db, runtime.clock.now())
+        anchor = write_anchor(runtime.casework, runtime.clock.now())
         if anchor is None:
             raise click.ClickException("Another process is anchoring the audit log at this moment; try again.")
         click.echo(f"Anchor {anchor.seq} covers {anchor.case_count} cases: {anchor.hash}")

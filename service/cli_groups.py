@@ -9,8 +9,8 @@ from service.cases.errors import CaseworkError, InvalidInput
 from service.people import groups
 
 
-def _db():
-    return current_app.extensions["ubp"].db
+def _casework():
+    return current_app.extensions["ubp"].casework
 
 
 def _refused(error: CaseworkError) -> click.ClickException:
@@ -27,7 +27,7 @@ def register_group_commands(app: Flask) -> None:
     @group_command.command("list")
     def list_command() -> None:
         """Every group, with how many people are in it."""
-        for found in groups.list_groups(_db()):
+        for found in groups.list_groups(_casework()):
             click.echo(f"{found.name}\t{found.label}\t{found.member_count} people")
 
     @group_command.command("show")
@@ -35,7 +35,7 @@ def register_group_commands(app: Flask) -> None:
     def show_command(name: str) -> None:
         """Who is in a group, and why (added, or holding the role of that name)."""
         try:
-            page = groups.load_group(_db(), name)
+            page = groups.load_group(_casework(), name)
         except CaseworkError as error:
             raise _refused(error) from None
         click.echo(f"{page.label} ({page.name})")
@@ -49,7 +49,7 @@ def register_group_commands(app: Flask) -> None:
     def create_command(name: str, label: str, description: str) -> None:
         """Create a group; NAME is what diagrams write in camunda:candidateGroups."""
         try:
-            groups.create_group(_db(), None, name=name, label=label, description=description,
+            groups.create_group(_casework(), None, name=name, label=label, description=description,
                                 now=current_app.extensions["ubp"].clock.now())
         except CaseworkError as error:
             raise _refused(error) from None
@@ -62,7 +62,7 @@ def register_group_commands(app: Flask) -> None:
         """Put people in a group."""
         for username in usernames:
             try:
-                groups.add_member(_db(), None, name, username, current_app.extensions["ubp"].clock.now())
+                groups.add_member(_casework(), None, name, username, current_app.extensions["ubp"].clock.now())
             except CaseworkError as error:
                 raise _refused(error) from None
             click.echo(f"Added {username} to {name}.")
@@ -73,7 +73,7 @@ def register_group_commands(app: Flask) -> None:
     def remove_command(name: str, username: str) -> None:
         """Take someone out of a group."""
         try:
-            groups.remove_member(_db(), None, name, username, current_app.extensions["ubp"].clock.now())
+            groups.remove_member(_casework(), None, name, username, current_app.extensions["ubp"].clock.now())
         except CaseworkError as error:
             raise _refused(error) from None
         click.echo(f"Took {username} out of {name}.")

@@ -75,7 +75,7 @@ def register_operations_commands(app: Flask) -> None:
 
         runtime = _runtime()
         limit = timedelta(seconds=max_age) if max_age else runtime.settings.worker_heartbeat_max_age
-        beat = heartbeat.last_beat(runtime.db, heartbeat.TIMER_WORKER, this_host=True)
+        beat = heartbeat.last_beat(runtime.casework, heartbeat.TIMER_WORKER, this_host=True)
         if beat is None:
             raise click.ClickException("No timer worker on this host has reported yet.")
         age = runtime.clock.now() - beat

@@ -43,7 +43,7 @@ def _run(change):
 def list_command() -> None:
     """Everyone, with roles, last sign-in and status."""
     now = _runtime().clock.now()
-    for user in directory.list_people(_runtime().db):
+    for user in directory.list_people(_runtime().casework):
         last = user.last_sign_in_at.isoformat(timespec="minutes") if user.last_sign_in_at else "never"
         click.echo(f"{user.username:20} {directory.status_of(user, now):12} {','.join(user.roles):40} "
                    f"last signed in {last}  {user.full_name}")
@@ -54,14 +54,15 @@ def list_command() -> None:
 @click.option("--reason", required=True, help="Why (kept on the account's trail).")
 def deactivate_command(username: str, reason: str) -> None:
     """A leaver: their sessions end at once on every server."""
-    _run(lambda: people.deactivate(_runtime().db, _SERVER_ADMIN, _user_id(username), reason, _runtime().clock.now()))
+    _run(lambda: people.deactivate(_runtime().casework, _SERVER_ADMIN, _user_id(username), reason,
+                                   _runtime().clock.now()))
     click.echo(f"Deactivated {username}.")
 
 
 @people_cli.command("reactivate")
 @click.argument("username")
 def reactivate_command(username: str) -> None:
-    _run(lambda: people.reactivate(_runtime().db, _SERVER_ADMIN, _user_id(username), _runtime().clock.now()))
+    _run(lambda: people.reactivate(_runtime().casework, _SERVER_ADMIN, _user_id(username), _runtime().clock.now()))
     click.echo(f"Reactivated {username}.")
 
 
@@ -69,7 +70,7 @@ def reactivate_command(username: str) -> None:
 @click.argument("username")
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES))
 def set_roles_command(username: str, roles: tuple[str, ...]) -> None:
-    _run(lambda: people.change_roles(_runtime().db, _SERVER_ADMIN, _user_id(username), list(roles),
+    _run(lambda: people.change_roles(_runtime().casework, _SERVER_ADMIN, _user_id(username), list(roles),
                                      _runtime().clock.now()))
     click.echo(f"{username} now has: {', '.join(sorted(set(roles)))}.")
 
@@ -80,7 +81,7 @@ def set_roles_command(username: str, roles: tuple[str, ...]) -> None:
 def set_groups_command(username: str, names: tuple[str, ...]) -> None:
     """Put someone in exactly these groups (those that come with their roles stay)."""
     now = _runtime().clock.now()
-    held = _run(lambda: groups.set_groups_of_person(_runtime().db, _SERVER_ADMIN, _user_id(username), names, now))
+    held = _run(lambda: groups.set_groups_of_person(_runtime().casework, _SERVER_ADMIN, _user_id(username), names, now))
     click.echo(f"{username} is now in: {', '.join(held) or 'no groups'} (besides those of their roles).")
 
 
@@ -89,14 +90,15 @@ def set_groups_command(username: str, names: tuple[str, ...]) -> None:
 @click.argument("email")
 def set_email_command(username: str, email: str) -> None:
     """Correct someone's email address ("" for none)."""
-    _run(lambda: people.change_email(_runtime().db, _SERVER_ADMIN, _user_id(username), email, _runtime().clock.now()))
+    _run(lambda: people.change_email(_runtime().casework, _SERVER_ADMIN, _user_id(username), email,
+                                     _runtime().clock.now()))
     click.echo(f"{username}'s email is now {email.strip() or 'empty'}.")
 
 
 @people_cli.command("unlock")
 @click.argument("username")
 def unlock_command(username: str) -> None:
-    _run(lambda: people.unlock(_runtime().db, _SERVER_ADMIN, _user_id(username), _runtime().clock.now()))
+    _run(lambda: people.unlock(_runtime().casework, _SERVER_ADMIN, _user_id(username), _runtime().clock.now()))
     click.echo(f"Unlocked {username}.")
 
 
@@ -104,7 +106,8 @@ def unlock_command(username: str) -> None:
 @click.argument("username")
 def reset_password_command(username: str) -> None:
     """The password stops working at once; prints a one-time link to set a new one."""
-    token = _run(lambda: password_reset.force_reset(_runtime().db, None, _user_id(username), _runtime().clock.now()))
+    token = _run(lambda: password_reset.force_reset(_runtime().casework, None, _user_id(username),
+                                                    _runtime().clock.now()))
     click.echo(f"{_runtime().settings.public_url}/set-password/{token}")
     click.echo(f"The link works once, within {int(password_reset.LINK_LIFETIME.total_seconds() // 3600)} hours.")
 
@@ -113,6 +116,6 @@ def reset_password_command(username: str) -> None:
 @click.argument("username")
 def history_command(username: str) -> None:
     """The account's audit trail, newest first."""
-    _, trail = directory.person_with_trail(_runtime().db, _user_id(username))
+    _, trail = directory.person_with_trail(_runtime().casework, _user_id(username))
     for entry in trail:
         click.echo(f"{entry.at.isoformat(timespec='seconds')}  {entry.what}  by {entry.by or '-'}  {entry.detail}")

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from service.cases.cases import complete_task, deliver_message, start_case
 from service.dao import cases_dao, users_dao
 from service.models import Case, HumanTask
 from service.people.actors import Actor
@@ -102,12 +103,12 @@ class _Demo:
              appeal=False) -> None:
         data = {k: (v.format(today=self.today, yesterday=self.yesterday) if isinstance(v, str) else v)
                 for k, v in _incident(reference, name, what, **(incident or {})).items()}
-        started = self.runtime.casework.start_case(self.people["caseworker"], data, process_id=DEMO_PROCESS)
+        started = start_case(self.runtime.casework, self.people["caseworker"], data, process_id=DEMO_PROCESS)
         self._name_customer(reference, name)
         for who, element, answers in steps:
             self._complete(started.reference, self.people[who], element, answers)
         if appeal:
-            self.runtime.casework.deliver_message(self.people["caseworker"], started.reference, "appeal_received", {
+            deliver_message(self.runtime.casework, self.people["caseworker"], started.reference, "appeal_received", {
                 "appeal_received_on": self.today, "appeal_received_via": "letter",
                 "appeal_grounds": "The customer says the video did not identify anyone."})
         if leave_claimed:
@@ -133,6 +134,6 @@ class _Demo:
         if task.element_id != element:
             raise RuntimeError(f"demo expected {element} on {reference}, found {task.element_id}")
         inbox_actions.claim(self.runtime.casework, actor, task.id)
-        self.runtime.casework.complete_task(actor, task.id, answers)
+        complete_task(self.runtime.casework, actor, task.id, answers)
 
 

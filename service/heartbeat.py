@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from service.casework import Casework
 from service.dao import heartbeats_dao
-from service.db import Database
 
 TIMER_WORKER = "timer-worker"
 
@@ -39,12 +39,12 @@ def identity(kind: str, started_at: datetime) -> WorkerIdentity:
     return WorkerIdentity(f"{kind}@{hostname}:{pid}", kind, hostname, pid, started_at)
 
 
-def beat(db: Database, worker: WorkerIdentity, now: datetime, details: dict[str, Any] | None = None) -> None:
-    with db.transaction() as session:
+def beat(casework: Casework, worker: WorkerIdentity, now: datetime, details: dict[str, Any] | None = None) -> None:
+    with casework.db.transaction() as session:
         heartbeats_dao.record_beat(session, worker_id=worker.worker_id, kind=worker.kind, hostname=worker.hostname,
                                    pid=worker.pid, started_at=worker.started_at, now=now, details=details or {})
 
 
-def last_beat(db: Database, kind: str, *, this_host: bool = False) -> datetime | None:
-    with db.reading() as session:
+def last_beat(casework: Casework, kind: str, *, this_host: bool = False) -> datetime | None:
+    with casework.db.reading() as session:
         return heartbeats_dao.latest_beat(session, kind, socket.gethostname() if this_host else None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.cases.cases import Casework
+from service.casework import Casework
 from service.config import Settings
 from service.db import Database
 from service.packs import installed as installed_packs
@@ -27,4 +27,4 @@ def build_runtime(settings: Settings, clock: clocks.Clock | None = None) -> Runt
     clock = clock or clocks.SystemClock()
     db = Database(settings.database_url, pool_size=settings.db_pool_size)
     engine = CaseEngine(clock)
-    return Runtime(settings, db, clock, engine, Casework(db, engine, clock, settings.letter_provider()))
+    return Runtime(settings, db, clock, engine, Casework(db, engine, clock, settings.letter_provider(), settings))

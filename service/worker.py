@@ -66,7 +66,7 @@ class Worker:
         """Work the email and http topics (when configured); their failures become incidents, not crashes."""
         if not self.builtin_workers:
             return
-        while not self.stopping.is_set() and builtin_workers.run_once(self.runtime, self.builtin_workers):
+        while not self.stopping.is_set() and builtin_workers.run_once(self.runtime.casework, self.builtin_workers):
             pass
 
     def anchor_audit_if_due(self) -> None:
@@ -77,7 +77,7 @@ class Worker:
         if self.next_anchor is not None and now < self.next_anchor:
             return
         try:
-            self.next_anchor = anchor_if_due(self.runtime.db, now, self.anchor_every)
+            self.next_anchor = anchor_if_due(self.runtime.casework, now, self.anchor_every)
         except DatabaseUnavailable:
             raise
         except Exception:
@@ -102,13 +102,13 @@ class Worker:
         self.sweep_retention_if_due()
         self.send_notices()
         self.on_progress()
-        heartbeat.beat(self.runtime.db, self.identity, self.runtime.clock.now(),
+        heartbeat.beat(self.runtime.casework, self.identity, self.runtime.clock.now(),
                        details={"claimed": claimed, "handled": self.handled})
 
     def send_notices(self) -> None:
         """Notices after commit (see service/notifications): a failure is logged and tried at the next poll."""
         try:
-            done = notify_round(self.runtime, self.runtime.clock.now())
+            done = notify_round(self.runtime.casework, self.runtime.clock.now())
         except DatabaseUnavailable:
             raise
         except Exception:

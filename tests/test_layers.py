@@ -163,5 +163,5 @@ PLATFORM_WRITE_PATHS = ("service/cases/cases.py", "service/processes/deploy.py",
 @pytest.mark.parametrize("name", PLATFORM_WRITE_PATHS)
 def test_the_platform_write_paths_test_no_policy_words(name):
     code = [line for line in (ROOT / name).read_text().splitlines() if not line.lstrip().startswith(("#", '"'))]
-    for word in ("appeal", "restriction", "UB-", "guardrails", "policy_records"):
+    for word in ("appeal", "restriction", "UB-", "guardrails", "policy_records", "unacceptable_behaviour"):
         assert not [line for line in code if word in line], (name, word)

@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from service.cases.errors import FieldProblem, InvalidInput, NotAllowed, NotFound
+from service.casework import Casework
 from service.dao import tokens_dao
-from service.db import Database
 from service.models import ROLES, ApiToken, User
 from service.people.actors import Actor
 
@@ -35,7 +35,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(db: Database, actor: Actor, name: str, roles: list[str], now: datetime) -> IssuedToken:
+def issue_token(casework: Casework, actor: Actor, name: str, roles: list[str], now: datetime) -> IssuedToken:
     if "admin" not in actor.roles:
         raise NotAllowed("Only administrators can issue API tokens.")
     problems = []
@@ -50,7 +50,7 @@ def issue_token(db: Database, actor: Actor, name: str, roles: list[str], now: da
         raise InvalidInput(problems)
     prefix = secrets.token_hex(4)
     token = f"ubp_{prefix}_{secrets.token_urlsafe(32)}"
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         account = User(username=f"api-{prefix}", full_name=f"{name.strip()} (API)", job_title="Service account",
                        password_hash="!",  # noqa: S106 - not a hash: service accounts can never sign in
                        roles=sorted(set(roles)), active=True, is_service_account=True,
@@ -65,38 +65,38 @@ def issue_token(db: Database, actor: Actor, name: str, roles: list[str], now: da
     return IssuedToken(token, record)
 
 
-def actor_for_token(db: Database, token: str, now: datetime) -> Actor | None:
+def actor_for_token(casework: Casework, token: str, now: datetime) -> Actor | None:
     parts = token.split("_", 2)
     if len(parts) != 3 or parts[0] != "ubp" or len(parts[1]) != 8:
         return None
     # Looked up in the database on every request (one indexed read, no cache), so a revoked token or a
     # deactivated account stops working at once on every server.
-    return _look_up(db, parts[1], _digest(token), now)
+    return _look_up(casework, parts[1], _digest(token), now)
 
 
-def _look_up(db: Database, prefix: str, digest: str, now: datetime) -> Actor | None:
-    with db.reading() as session:
+def _look_up(casework: Casework, prefix: str, digest: str, now: datetime) -> Actor | None:
+    with casework.db.reading() as session:
         holder = tokens_dao.token_holder(session, prefix)
     if holder is None or holder.revoked or not holder.active or not hmac.compare_digest(holder.token_hash, digest):
         return None
     if holder.last_used_at is None or (now - holder.last_used_at).total_seconds() > 300:
         # Noted at most every five minutes, so that the request path stays read-only.
-        with db.transaction() as session:
+        with casework.db.transaction() as session:
             tokens_dao.note_token_used(session, holder.token_id, now)
     # A token acts with its own roles (not the account's) and in the groups its account was put in.
     return Actor(holder.user_id, holder.roles, holder.full_name, holder.groups, holder.username)
 
 
-def revoke_token(db: Database, actor: Actor, token_id: int, now: datetime) -> None:
+def revoke_token(casework: Casework, actor: Actor, token_id: int, now: datetime) -> None:
     if "admin" not in actor.roles:
         raise NotAllowed("Only administrators can revoke API tokens.")
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         record = session.get(ApiToken, token_id)
         if record is None:
             raise NotFound("There is no such token.")
         record.revoked_at = record.revoked_at or now
 
 
-def list_tokens(db: Database) -> list[ApiToken]:
-    with db.reading() as session:
+def list_tokens(casework: Casework) -> list[ApiToken]:
+    with casework.db.reading() as session:
         return list(session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc())))

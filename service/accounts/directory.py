@@ -7,12 +7,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from service.cases.errors import NotFound
+from service.casework import Casework
 from service.dao import accounts_dao, users_dao
-from service.db import Database
 from service.models import AccountEvent, User
 
 if TYPE_CHECKING:
-    from service.cases.cases import Casework
+    from service.casework import Casework
 
 EVENT_WORDS = {
     "created": "Account created",
@@ -47,18 +47,18 @@ def status_of(user: User, now: datetime) -> str:
     return "Active"
 
 
-def list_people(db: Database) -> list[User]:
-    with db.reading() as session:
+def list_people(casework: Casework) -> list[User]:
+    with casework.db.reading() as session:
         return list(accounts_dao.list_people(session))
 
 
-def locked_people(db: Database, now: datetime) -> list[User]:
-    with db.reading() as session:
+def locked_people(casework: Casework, now: datetime) -> list[User]:
+    with casework.db.reading() as session:
         return list(accounts_dao.list_locked(session, now))
 
 
-def person_with_trail(db: Database, user_id: int) -> tuple[User, list[TrailEntry]]:
-    with db.reading() as session:
+def person_with_trail(casework: Casework, user_id: int) -> tuple[User, list[TrailEntry]]:
+    with casework.db.reading() as session:
         user = users_dao.get_user(session, user_id)
         if user is None or user.is_service_account:
             raise NotFound("There is no such person.")

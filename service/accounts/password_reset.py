@@ -14,8 +14,8 @@ from service.accounts.password_rules import password_problem
 from service.accounts.people import NO_PASSWORD, _person, _require_admin
 from service.auth.passwords import hash_password, verify_password
 from service.cases.errors import FieldProblem, InvalidInput, NotFound
+from service.casework import Casework
 from service.dao import accounts_dao, users_dao
-from service.db import Database
 from service.models import User
 from service.people.actors import Actor
 
@@ -27,11 +27,11 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def force_reset(db: Database, actor: Actor | None, user_id: int, now: datetime) -> str:
+def force_reset(casework: Casework, actor: Actor | None, user_id: int, now: datetime) -> str:
     """The person's password stops working and their sessions end; returns the link's secret."""
     _require_admin(actor)
     token = secrets.token_urlsafe(32)
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         user = _person(session, user_id)
         user.password_hash = NO_PASSWORD
         accounts_dao.end_sessions(session, user.id)
@@ -44,8 +44,8 @@ def force_reset(db: Database, actor: Actor | None, user_id: int, now: datetime) 
     return token
 
 
-def person_for_link(db: Database, token: str, now: datetime) -> User:
-    with db.reading() as session:
+def person_for_link(casework: Casework, token: str, now: datetime) -> User:
+    with casework.db.reading() as session:
         reset = accounts_dao.get_reset(session, _digest(token))
         if reset is None or reset.used_at is not None or reset.expires_at <= now:
             raise NotFound(EXPIRED)
@@ -55,8 +55,8 @@ def person_for_link(db: Database, token: str, now: datetime) -> User:
     return user
 
 
-def complete_reset(db: Database, token: str, password: str, confirmation: str, now: datetime) -> User:
-    with db.transaction() as session:
+def complete_reset(casework: Casework, token: str, password: str, confirmation: str, now: datetime) -> User:
+    with casework.db.transaction() as session:
         reset = accounts_dao.get_reset_for_update(session, _digest(token))
         if reset is None or reset.used_at is not None or reset.expires_at <= now:
             raise NotFound(EXPIRED)
@@ -73,10 +73,10 @@ def complete_reset(db: Database, token: str, password: str, confirmation: str, n
     return user
 
 
-def change_own_password(db: Database, actor: Actor, current: str, password: str, confirmation: str,
+def change_own_password(casework: Casework, actor: Actor, current: str, password: str, confirmation: str,
                         now: datetime) -> None:
     """Ends every session of the person, this one included: they sign in again with the new password."""
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         user = accounts_dao.get_user_for_update(session, actor.user_id)
         if user is None or not verify_password(user.password_hash, current):
             raise InvalidInput([FieldProblem("current", "Enter your current password correctly")])

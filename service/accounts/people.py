@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 from service.accounts.password_rules import password_problem
 from service.auth.passwords import hash_password
 from service.cases.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
+from service.casework import Casework
 from service.dao import accounts_dao, users_dao
-from service.db import Database
 from service.models import ROLES, ApiToken, User
 from service.people.actors import Actor
 
@@ -53,7 +53,7 @@ def email_problems(email: str) -> list[FieldProblem]:
     return []
 
 
-def create_person(db: Database, actor: Actor | None, person: NewPerson, now: datetime) -> User:
+def create_person(casework: Casework, actor: Actor | None, person: NewPerson, now: datetime) -> User:
     _require_admin(actor)
     username = person.username.strip().lower()
     problems = []
@@ -70,7 +70,7 @@ def create_person(db: Database, actor: Actor | None, person: NewPerson, now: dat
             problems.append(FieldProblem("password", problem))
     if problems:
         raise InvalidInput(problems)
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         if users_dao.get_user_by_username(session, username) is not None:
             raise InvalidInput([FieldProblem("username", "Someone already has that username")])
         password_hash = hash_password(person.password) if person.password else NO_PASSWORD
@@ -83,7 +83,7 @@ def create_person(db: Database, actor: Actor | None, person: NewPerson, now: dat
     return user
 
 
-def deactivate(db: Database, actor: Actor | None, user_id: int, reason: str, now: datetime) -> User:
+def deactivate(casework: Casework, actor: Actor | None, user_id: int, reason: str, now: datetime) -> User:
     """A leaver: their sessions and API tokens stop at their next request, on every server, because
     each request reads the account's state from the database. Their name stays on past decisions."""
     _require_admin(actor)
@@ -91,7 +91,7 @@ def deactivate(db: Database, actor: Actor | None, user_id: int, reason: str, now
         raise InvalidInput([FieldProblem("reason", "Enter why the account is being deactivated")])
     if actor is not None and user_id == actor.user_id:
         raise NotAllowed("You cannot deactivate your own account: ask another administrator.")
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         user = _person(session, user_id)
         if not user.active:
             raise Conflict(f"{user.full_name}'s account is already deactivated.")
@@ -106,9 +106,9 @@ def deactivate(db: Database, actor: Actor | None, user_id: int, reason: str, now
     return user
 
 
-def reactivate(db: Database, actor: Actor | None, user_id: int, now: datetime) -> User:
+def reactivate(casework: Casework, actor: Actor | None, user_id: int, now: datetime) -> User:
     _require_admin(actor)
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         user = _person(session, user_id)
         if user.active:
             raise Conflict(f"{user.full_name}'s account is already active.")
@@ -120,12 +120,12 @@ def reactivate(db: Database, actor: Actor | None, user_id: int, now: datetime) -
     return user
 
 
-def change_roles(db: Database, actor: Actor | None, user_id: int, roles: list[str], now: datetime) -> User:
+def change_roles(casework: Casework, actor: Actor | None, user_id: int, roles: list[str], now: datetime) -> User:
     _require_admin(actor)
     problems = validate_roles(roles)
     if problems:
         raise InvalidInput(problems)
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         user = _person(session, user_id)
         before = sorted(user.roles)
         after = sorted(set(roles))
@@ -138,13 +138,13 @@ def change_roles(db: Database, actor: Actor | None, user_id: int, roles: list[st
     return user
 
 
-def change_email(db: Database, actor: Actor | None, user_id: int, email: str, now: datetime) -> User:
+def change_email(casework: Casework, actor: Actor | None, user_id: int, email: str, now: datetime) -> User:
     """Correct or replace a person's email address (empty: none, so no email notices reach them)."""
     _require_admin(actor)
     problems = email_problems(email)
     if problems:
         raise InvalidInput(problems)
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         user = _person(session, user_id)
         before, after = user.email, email.strip()
         if before == after:
@@ -155,9 +155,9 @@ def change_email(db: Database, actor: Actor | None, user_id: int, email: str, no
     return user
 
 
-def unlock(db: Database, actor: Actor | None, user_id: int, now: datetime) -> User:
+def unlock(casework: Casework, actor: Actor | None, user_id: int, now: datetime) -> User:
     _require_admin(actor)
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         user = _person(session, user_id)
         user.failed_sign_ins = 0
         user.locked_until = None

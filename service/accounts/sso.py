@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import select
 
 from service.accounts.people import NO_PASSWORD
+from service.casework import Casework
 from service.config import SingleSignOn
 from service.dao import accounts_dao, users_dao
-from service.db import Database
 from service.models import ROLES, User
 
 
@@ -33,10 +33,10 @@ def roles_from(sso: SingleSignOn, claims: dict[str, Any]) -> list[str]:
     return sorted(role for role in mapped if role in ROLES)
 
 
-def person_signing_in(db: Database, sso: SingleSignOn, claims: dict[str, Any], now: datetime) -> User:
+def person_signing_in(casework: Casework, sso: SingleSignOn, claims: dict[str, Any], now: datetime) -> User:
     external_id = stable_id(claims)
     roles = roles_from(sso, claims)
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         user = session.scalar(select(User).where(User.external_id == external_id).with_for_update())
         if user is None:
             if not sso.create_users:

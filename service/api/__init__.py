@@ -34,7 +34,7 @@ def authenticate() -> None:
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         runtime = current_app.extensions["ubp"]
-        g.actor = actor_for_token(runtime.db, header.removeprefix("Bearer ").strip(), runtime.clock.now())
+        g.actor = actor_for_token(runtime.casework, header.removeprefix("Bearer ").strip(), runtime.clock.now())
 
 
 blueprint = api_blueprint("api", __name__)

@@ -7,8 +7,8 @@ from service.api.bodies import json_object, query_choice, query_int, query_text
 from service.auth.permissions import allow
 from service.cases import reading
 from service.cases.case_search import page_of_cases
-from service.cases.cases import POLICY_PROCESS
-from service.cases.errors import NotFound
+from service.cases.cases import start_case
+from service.cases.errors import FieldProblem, InvalidInput, NotFound
 from service.cases.starting import REFERENCE
 from service.history import access_log
 from service.history.case_history import case_events
@@ -31,10 +31,12 @@ def _runtime():
 @blueprint.route("/cases", methods=["POST"])
 @allow("caseworker")
 def record_incident():
-    """Start a case of the policy process (or, with ``?process=<id>``, of another deployed process)."""
-
-    process_id = query_text("process", 200, POLICY_PROCESS)
-    started = _runtime().casework.start_case(g.actor, json_object(), process_id=process_id)
+    """Start a case of the process ``?process=<id>`` names, or of the installation's default process (a pack
+    declares it: ``Pack.default_start``)."""
+    process_id = query_text("process", 200, registry.default_process())
+    if not process_id:
+        raise InvalidInput([FieldProblem("process", "Name the process to start a case of: ?process=<id>.")])
+    started = start_case(_runtime().casework, g.actor, json_object(), process_id=process_id)
     location = url_for("api.get_case", reference=started.reference)
     body = {"reference": started.reference, "links": {"self": location},
             "next_tasks": representations.opened_tasks(started, g.actor)}
@@ -48,7 +50,7 @@ def list_cases():
     page = query_int("page", 1)
     size = query_int("page_size", 25, high=100)
     status = query_choice("status", ("open", "closed"))
-    rows, total = page_of_cases(_runtime().db, status=status, page=page, size=size,
+    rows, total = page_of_cases(_runtime().casework, status=status, page=page, size=size,
                                 customer_reference=query_text("customer", 40) or None)
     return {"items": [representations.case(c, customer) for c, customer in rows], "total": total, "page": page,
             "page_size": size}
@@ -59,8 +61,8 @@ def list_cases():
 def get_case(reference: str):
     if not _REFERENCE.match(reference):
         raise NotFound("There is no case with that reference.")
-    record = reading.load_case_record(_runtime().db, g.actor, reference)
-    access_log.record_view(_runtime(), g.actor, "case", record.case.reference)
+    record = reading.load_case_record(_runtime().casework, g.actor, reference)
+    access_log.record_view(_runtime().casework, g.actor, "case", record.case.reference)
     pack = registry.pack_for(record.process_id)
     extras = pack.case_api_extras(record) if pack and pack.case_api_extras else {}
     return {
@@ -77,6 +79,6 @@ def case_history(reference: str):
     if not _REFERENCE.match(reference):
         raise NotFound("There is no case with that reference.")
     runtime = _runtime()
-    case_reference, events = case_events(runtime.db, reference)
-    access_log.record_view(runtime, g.actor, "case", case_reference)
+    case_reference, events = case_events(runtime.casework, reference)
+    access_log.record_view(runtime.casework, g.actor, "case", case_reference)
     return {"reference": case_reference, "events": [representations.event(e) for e in events]}

@@ -31,12 +31,12 @@ def deploy_bpmn():
     content = body["bpmn"].encode("utf-8")
     try:
         process_ids = [d.process_id for d in parse_definitions(
-            content, called=deployed_lookup(runtime.db), decisions=tables_used(content, decisions))]
+            content, called=deployed_lookup(runtime.casework), decisions=tables_used(content, decisions))]
     except DeploymentError as error:
         return _refused(error)
     existing = latest_forms(runtime.casework, process_ids)
     try:
-        outcome = deploy(runtime.db, content, {**existing, **forms},
+        outcome = deploy(runtime.casework, content, {**existing, **forms},
                          filename=str(body.get("filename", "api.bpmn"))[:100], deployed_by_id=g.actor.user_id,
                          comment=str(body.get("comment", ""))[:1000], now=runtime.clock.now(), decisions=decisions)
     except DeploymentError as error:
@@ -66,7 +66,7 @@ def deploy_bundle_files():
         bundle = read_bundle((upload.filename or "unnamed", upload.read()) for upload in uploads)
     except BundleRefused as refused:
         raise InvalidInput([FieldProblem("files", str(refused))], "Nothing was deployed.") from None
-    outcomes = deploy_bundle(runtime.db, bundle, deployed_by_id=g.actor.user_id,
+    outcomes = deploy_bundle(runtime.casework, bundle, deployed_by_id=g.actor.user_id,
                              comment=str(request.form.get("comment", ""))[:1000], now=runtime.clock.now())
     body = {"files": [{"filename": o.filename, "status": o.status, "message": o.message} for o in outcomes],
             "refused": sum(o.status == "refused" for o in outcomes)}

@@ -15,6 +15,7 @@ from flask import current_app, g
 from service.api import blueprint
 from service.api.bodies import json_object
 from service.auth.permissions import allow
+from service.cases.cases import deliver_message
 from service.cases.errors import FieldProblem, InvalidInput, NotFound
 from service.cases.starting import REFERENCE
 from service.people.actors import TASK_WORKER
@@ -29,7 +30,7 @@ def _deliver(reference: str, name: str, payload: dict) -> tuple[dict, int]:
         raise NotFound("There is no case with that reference.")
     if not _MESSAGE_NAME.match(name):
         raise NotFound("There is no message with that name.")
-    current_app.extensions["ubp"].casework.deliver_message(g.actor, reference, name, payload)
+    deliver_message(current_app.extensions["ubp"].casework, g.actor, reference, name, payload)
     return {"reference": reference, "message": name, "delivered": True}, 201
 
 

@@ -53,7 +53,7 @@ def _roles(body: dict[str, Any]) -> tuple[str, ...]:
 @allow("admin")
 def list_people():
     wanted = query_choice("status", STATUSES)
-    listed = [_person(user) for user in directory.list_people(_runtime().db)]
+    listed = [_person(user) for user in directory.list_people(_runtime().casework)]
     return {"items": [person for person in listed if wanted in (None, person["status"])]}
 
 
@@ -63,15 +63,15 @@ def create_person():
     body = json_object({"username", "full_name", "email", "job_title", "roles"})
     new = people.NewPerson(username=_text(body, "username", True), full_name=_text(body, "full_name", True),
                            email=_text(body, "email"), job_title=_text(body, "job_title"), roles=_roles(body))
-    user = people.create_person(_runtime().db, g.actor, new, _runtime().clock.now())
-    token = password_reset.force_reset(_runtime().db, g.actor, user.id, _runtime().clock.now())
+    user = people.create_person(_runtime().casework, g.actor, new, _runtime().clock.now())
+    token = password_reset.force_reset(_runtime().casework, g.actor, user.id, _runtime().clock.now())
     return {"person": _person(user), "set_password_link": _link(token)}, 201
 
 
 @blueprint.route("/people/<username>", methods=["GET"])
 @allow("admin")
 def get_person(username: str):
-    user, trail = directory.person_with_trail(_runtime().db, _user_id(username))
+    user, trail = directory.person_with_trail(_runtime().casework, _user_id(username))
     return {**_person(user), "history": [
         {"at": entry.at.isoformat(), "what": entry.what, "by": entry.by, "detail": entry.detail} for entry in trail]}
 
@@ -80,7 +80,7 @@ def get_person(username: str):
 @allow("admin")
 def deactivate_person(username: str):
     body = json_object({"reason"})
-    user = people.deactivate(_runtime().db, g.actor, _user_id(username), _text(body, "reason", True),
+    user = people.deactivate(_runtime().casework, g.actor, _user_id(username), _text(body, "reason", True),
                              _runtime().clock.now())
     return _person(user)
 
@@ -88,14 +88,14 @@ def deactivate_person(username: str):
 @blueprint.route("/people/<username>/reactivate", methods=["POST"])
 @allow("admin")
 def reactivate_person(username: str):
-    return _person(people.reactivate(_runtime().db, g.actor, _user_id(username), _runtime().clock.now()))
+    return _person(people.reactivate(_runtime().casework, g.actor, _user_id(username), _runtime().clock.now()))
 
 
 @blueprint.route("/people/<username>/roles", methods=["PUT"])
 @allow("admin")
 def set_roles(username: str):
     body = json_object({"roles"})
-    return _person(people.change_roles(_runtime().db, g.actor, _user_id(username), list(_roles(body)),
+    return _person(people.change_roles(_runtime().casework, g.actor, _user_id(username), list(_roles(body)),
                                        _runtime().clock.now()))
 
 
@@ -107,7 +107,7 @@ def set_groups(username: str):
     if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
         raise InvalidInput([FieldProblem("groups", "groups must be a list of group names")])
     user_id = _user_id(username)
-    held = groups.set_groups_of_person(_runtime().db, g.actor, user_id, names[:200], _runtime().clock.now())
+    held = groups.set_groups_of_person(_runtime().casework, g.actor, user_id, names[:200], _runtime().clock.now())
     return {"username": username, "groups": held}
 
 
@@ -115,12 +115,12 @@ def set_groups(username: str):
 @allow("admin")
 def set_email(username: str):
     body = json_object({"email"})
-    return _person(people.change_email(_runtime().db, g.actor, _user_id(username), _text(body, "email"),
+    return _person(people.change_email(_runtime().casework, g.actor, _user_id(username), _text(body, "email"),
                                        _runtime().clock.now()))
 
 
 @blueprint.route("/people/<username>/password-reset", methods=["POST"])
 @allow("admin")
 def force_password_reset(username: str):
-    token = password_reset.force_reset(_runtime().db, g.actor, _user_id(username), _runtime().clock.now())
+    token = password_reset.force_reset(_runtime().casework, g.actor, _user_id(username), _runtime().clock.now())
     return {"set_password_link": _link(token)}

@@ -7,6 +7,7 @@ from flask import current_app, g
 from service.api import blueprint, representations
 from service.api.bodies import json_object, query_int, query_text
 from service.auth.permissions import allow
+from service.cases import cases as case_steps
 from service.cases.errors import NotFound
 from service.people.actors import TASK_WORKER
 from service.tasks import inbox_actions
@@ -31,7 +32,7 @@ def _task_id(task_id: str) -> str:
 def list_tasks():
     """Tasks held by a person (``assignee=me`` or a username) or waiting for a group (``group=caseworker``)."""
     runtime = _runtime()
-    result = load_task_list(runtime.db, g.actor, runtime.clock.now(), assignee=query_text("assignee", 80),
+    result = load_task_list(runtime.casework, g.actor, runtime.clock.now(), assignee=query_text("assignee", 80),
                             group=query_text("group", 40), page=query_int("page", 1))
     return {"items": [representations.task(row.task, row.case_reference) for row in result.rows],
             "total": result.total, "page": result.page, "pages": result.pages}
@@ -47,6 +48,6 @@ def claim_task(task_id: str):
 @blueprint.route("/tasks/<task_id>/complete", methods=["POST"])
 @allow(*STAFF)
 def complete_task(task_id: str):
-    outcome = _runtime().casework.complete_task(g.actor, _task_id(task_id), json_object())
+    outcome = case_steps.complete_task(_runtime().casework, g.actor, _task_id(task_id), json_object())
     return {"id": task_id, "completed": True, "case_reference": outcome.reference,
             "next_tasks": representations.opened_tasks(outcome, g.actor)}

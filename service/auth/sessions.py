@@ -11,9 +11,8 @@ from datetime import datetime
 
 from flask import current_app, g, session
 
-from service.dao import accounts_dao, users_dao
+from service.accounts.sign_in import end_sessions, signed_in_account
 from service.models import User
-from service.people.groups import actor_of
 
 
 def sign_in(user: User, now: datetime) -> None:
@@ -29,8 +28,7 @@ def sign_out() -> None:
     uid = session.get("uid")
     session.clear()
     if uid is not None and g.get("user") is not None:
-        with current_app.extensions["ubp"].db.transaction() as db_session:
-            accounts_dao.end_sessions(db_session, uid)
+        end_sessions(current_app.extensions["ubp"].casework, uid)
 
 
 def load_actor() -> None:
@@ -47,9 +45,7 @@ def load_actor() -> None:
         session.clear()
         g.session_expired = True
         return
-    with current_app.extensions["ubp"].db.reading() as db_session:
-        user = users_dao.get_user(db_session, uid)
-        actor = actor_of(db_session, user) if user is not None and user.active else None
+    user, actor = signed_in_account(current_app.extensions["ubp"].casework, uid)
     if (actor is None or user.is_service_account or session.get("epoch") != user.session_epoch):
         session.clear()
         return

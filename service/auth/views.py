@@ -47,7 +47,7 @@ def login():
         username = request.form.get("username", "").strip()[:80]
         password = request.form.get("password", "")[:200]
         runtime = current_app.extensions["ubp"]
-        result = check_password(runtime.db, username, password, runtime.clock.now(), runtime.settings.lockout())
+        result = check_password(runtime.casework, username, password, runtime.clock.now(), runtime.settings.lockout())
         if result.user is not None:
             sign_in(result.user, runtime.clock.now())
             return redirect(_safe_next(request.args.get("next")) or url_for("home.home"))
@@ -88,7 +88,7 @@ def sso_callback():
         claims, id_token = oidc.finish(sso, code=request.args["code"][:2000], redirect_uri=_callback_url(),
                                        verifier=waiting["verifier"], nonce=waiting["nonce"],
                                        now=runtime.clock.now().timestamp())
-        user = person_signing_in(runtime.db, sso, claims, runtime.clock.now())
+        user = person_signing_in(runtime.casework, sso, claims, runtime.clock.now())
     except (oidc.SignOnRefused, NotAllowedIn) as refused:
         return _sso_refused(str(refused))
     sign_in(user, runtime.clock.now())
@@ -124,13 +124,13 @@ def set_password(token: str):
     runtime = current_app.extensions["ubp"]
     token = token[:100]
     try:
-        person = password_reset.person_for_link(runtime.db, token, runtime.clock.now())
+        person = password_reset.person_for_link(runtime.casework, token, runtime.clock.now())
     except NotFound as gone:
         return render_template("auth/link_expired.html", message=gone.message), 404
     problems = {}
     if request.method == "POST":
         try:
-            password_reset.complete_reset(runtime.db, token, request.form.get("password", "")[:500],
+            password_reset.complete_reset(runtime.casework, token, request.form.get("password", "")[:500],
                                           request.form.get("confirmation", "")[:500], runtime.clock.now())
         except InvalidInput as invalid:
             problems = {problem.field: problem.message for problem in invalid.problems}
@@ -151,7 +151,8 @@ def change_password():
     if request.method == "POST":
         try:
             password_reset.change_own_password(
-                runtime.db, g.actor, request.form.get("current", "")[:500], request.form.get("password", "")[:500],
+                runtime.casework, g.actor, request.form.get("current", "")[:500],
+                request.form.get("password", "")[:500],
                 request.form.get("confirmation", "")[:500], runtime.clock.now())
         except InvalidInput as invalid:
             problems = {problem.field: problem.message for problem in invalid.problems}

@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from service.cases.errors import CaseworkError
+from service.casework import Casework
 from service.people.actors import Actor
 from service.tasks import external_tasks
 from service.tasks.external_tasks import LockedTask, TopicRequest
@@ -39,31 +40,30 @@ class WorkFailed(Exception):
 class BuiltinWorker:
     topic: str
     worker_id: str
-    handle: Callable[[Any, LockedTask], dict[str, Any]]  # (runtime, task) -> variables to complete with
+    handle: Callable[[Any, LockedTask], dict[str, Any]]  # (casework, task) -> variables to complete with
 
 
-def run_once(runtime, workers: list[BuiltinWorker]) -> int:
+def run_once(casework: Casework, workers: list[BuiltinWorker]) -> int:
     """Fetch and work one batch per topic. Returns how many tasks were worked."""
     worked = 0
     for worker in workers:
-        locked = external_tasks.fetch_and_lock(runtime.casework, WORKER_ACTOR, worker.worker_id,
+        locked = external_tasks.fetch_and_lock(casework, WORKER_ACTOR, worker.worker_id,
                                                [TopicRequest(worker.topic, LOCK)], BATCH)
         for task in locked:
-            _work(runtime, worker, task)
+            _work(casework, worker, task)
             worked += 1
     return worked
 
 
-def _work(runtime, worker: BuiltinWorker, task: LockedTask) -> None:
-    casework = runtime.casework
+def _work(casework: Casework, worker: BuiltinWorker, task: LockedTask) -> None:
     try:
-        variables = worker.handle(runtime, task)
+        variables = worker.handle(casework, task)
     except WorkFailed as failure:
-        retries = _retries_left(runtime, task) if failure.retryable else 0
+        retries = _retries_left(casework, task) if failure.retryable else 0
         log.warning("%s task %s on %s failed (%d retries left): %s", worker.topic, task.task.id, task.business_key,
                     retries, failure)
         external_tasks.report_failure(casework, WORKER_ACTOR, task.task.id, worker.worker_id, str(failure),
-                                      failure.details, retries, _backoff(runtime, task))
+                                      failure.details, retries, _backoff(casework, task))
         return
     try:
         external_tasks.complete(casework, WORKER_ACTOR, task.task.id, worker.worker_id, variables)
@@ -72,14 +72,14 @@ def _work(runtime, worker: BuiltinWorker, task: LockedTask) -> None:
                     task.business_key, error.message)
 
 
-def _retries_left(runtime, task: LockedTask) -> int:
+def _retries_left(casework: Casework, task: LockedTask) -> int:
     """As Camunda's worker libraries count: the configured number first, then one fewer each time."""
     current = task.task.retries
-    return runtime.settings.builtin_worker_retries if current is None else max(current - 1, 0)
+    return casework.settings.builtin_worker_retries if current is None else max(current - 1, 0)
 
 
-def _backoff(runtime, task: LockedTask) -> timedelta:
-    used = runtime.settings.builtin_worker_retries - (task.task.retries or runtime.settings.builtin_worker_retries)
+def _backoff(casework: Casework, task: LockedTask) -> timedelta:
+    used = casework.settings.builtin_worker_retries - (task.task.retries or casework.settings.builtin_worker_retries)
     return timedelta(seconds=30 * 2 ** max(used, 0))
 
 

@@ -17,6 +17,7 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from service.builtin_workers import WorkFailed
+from service.casework import Casework
 from service.tasks.external_tasks import LockedTask
 
 _ADDRESS = re.compile(r"^[^@\s<>,;:\"\\]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$")
@@ -25,8 +26,8 @@ _jinja = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_
 SMTP_TIMEOUT = 20
 
 
-def send(runtime, task: LockedTask) -> dict[str, Any]:
-    settings = runtime.settings
+def send(casework: Casework, task: LockedTask) -> dict[str, Any]:
+    settings = casework.settings
     data = task.variables
     to, name = data.get("email_to"), data.get("email_template")
     if not isinstance(to, str) or not _ADDRESS.match(to):

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from service.builtin_workers import WorkFailed
+from service.casework import Casework
 from service.tasks.external_tasks import LockedTask
 
 MAX_RESPONSE = 64 * 1024
@@ -29,8 +30,8 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirects)
 
 
-def post(runtime, task: LockedTask) -> dict[str, Any]:
-    settings = runtime.settings
+def post(casework: Casework, task: LockedTask) -> dict[str, Any]:
+    settings = casework.settings
     target, payload = task.variables.get("http_target"), task.variables.get("http_body", {})
     if not isinstance(target, str) or target not in settings.http_targets:
         raise WorkFailed(f"http_target must name one of the configured targets ({', '.join(settings.http_targets)})",

@@ -13,6 +13,7 @@ from service.cases.case_records import CUSTOMER_QUESTIONS
 from service.cases.errors import NotFound
 from service.cases.messages import waits_for_message
 from service.cases.waiting import messages_waited_for
+from service.casework import Casework
 from service.dao import (
     audit_dao,
     cases_dao,
@@ -22,7 +23,6 @@ from service.dao import (
     tasks_dao,
     users_dao,
 )
-from service.db import Database
 from service.history.timeline import TimelineEntry, case_timeline, version_form
 from service.models import (
     Adjustment,
@@ -42,7 +42,6 @@ from service.processes.definitions import definition_of
 from workflows.definitions import MessageDefinition, ProcessDefinition
 from workflows.forms import FormSchema
 
-APPEAL_MESSAGE = "appeal_received"
 # What the case page says whoever started a case did, unless the case's pack words it (Pack.role_words).
 OPENER_WORDS = "Started the case"
 
@@ -139,8 +138,8 @@ class TaskFile:
                 and not self.held_by_you and self.offered_to_you and not self.excludes_you)
 
 
-def load_case_file(db: Database, reference: str) -> CaseFile:
-    with db.reading() as session:
+def load_case_file(casework: Casework, reference: str) -> CaseFile:
+    with casework.db.reading() as session:
         case = _case(session, reference)
         instance = instances_dao.get_instance(session, case.instance_id)
         version = processes_dao.get_version(session, instance.process_version_id)
@@ -171,8 +170,8 @@ def load_case_file(db: Database, reference: str) -> CaseFile:
         )
 
 
-def load_task_file(db: Database, task_id: str, actor: Actor | None = None) -> TaskFile:
-    with db.reading() as session:
+def load_task_file(casework: Casework, task_id: str, actor: Actor | None = None) -> TaskFile:
+    with casework.db.reading() as session:
         task = tasks_dao.get_task(session, task_id)
         if task is None:
             raise NotFound("There is no such task.")
@@ -262,8 +261,8 @@ def _excluded(session: Session, case_id: int, spec) -> frozenset[int]:
     return frozenset(a.user_id for a in cases_dao.list_actors(session, case_id) if a.role in roles)
 
 
-def load_case_summary(db: Database, reference: str) -> CaseSummary:
-    with db.reading() as session:
+def load_case_summary(casework: Casework, reference: str) -> CaseSummary:
+    with casework.db.reading() as session:
         case = _case(session, reference)
         instance = instances_dao.get_instance(session, case.instance_id)
         version = processes_dao.get_version(session, instance.process_version_id)
@@ -279,9 +278,9 @@ def _case(session: Session, reference: str) -> Case:
     return case
 
 
-def load_start_form(db: Database, process_id: str) -> FormSchema | None:
+def load_start_form(casework: Casework, process_id: str) -> FormSchema | None:
     """The form that starts the latest version of ``process_id``; None if it has not been deployed."""
-    with db.reading() as session:
+    with casework.db.reading() as session:
         version = processes_dao.get_latest_version(session, process_id)
         return version_form(version, definition_of(version).start_form_key) if version else None
 

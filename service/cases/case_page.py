@@ -16,7 +16,7 @@ from service.packs.registry import pack_for
 from service.people.actors import Actor
 
 if TYPE_CHECKING:
-    from service.cases.cases import Casework
+    from service.casework import Casework
 
 @dataclass(frozen=True)
 class CasePage:
@@ -29,7 +29,7 @@ class CasePage:
 
 def load_case_page(casework: Casework, actor: Actor, reference: str) -> CasePage:
     """The case, once ``actor`` is known to be allowed to read it."""
-    file = load_case_file(casework.db, reference)
+    file = load_case_file(casework, reference)
     refuse_unless_may_read(actor, file.summary.version.process_id)
     pack = pack_for(file.summary.version.process_id)
     if pack is None:

@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from service.cases import evidence_files
-from service.cases.cases import Casework
 from service.cases.errors import Conflict, NotAllowed, NotFound
 from service.cases.reading import refuse_unless_may_read
+from service.casework import Casework
 from service.dao import cases_dao, instances_dao, processes_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.history.audit_trail import record_on_case

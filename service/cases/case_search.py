@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from service.casework import Casework
 from service.dao import cases_dao
 from service.dao.case_search_dao import CaseFilters, CaseRow
-from service.db import Database
 from workflows.calendar import LONDON, start_of_day
 
 STATUSES = {"open": "Open", "closed": "Closed"}
@@ -95,10 +95,10 @@ def csv_lines(rows: Iterable[CaseRow]) -> Iterator[str]:
                     row.version))
 
 
-def page_of_cases(db: Database, *, status: str | None, page: int, size: int,
+def page_of_cases(casework: Casework, *, status: str | None, page: int, size: int,
                   customer_reference: str | None = None) -> tuple[list[tuple[Any, Any]], int]:
     """One page of cases, newest first, as (case, customer) pairs, and how many there are in all."""
-    with db.reading() as session:
+    with casework.db.reading() as session:
         rows, total = cases_dao.page_of_cases(session, status=status, page=page, size=size,
                                               customer_reference=customer_reference)
         return list(rows), total

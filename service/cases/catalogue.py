@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from service.cases.errors import NotAllowed, NotFound
 from service.cases.starting import may_start
+from service.casework import Casework
 from service.dao import processes_dao
-from service.db import Database
 from service.history.timeline import version_form
 from service.packs.registry import pack_for
 from service.people.actors import Actor
@@ -33,10 +33,10 @@ class StartForm:
     form: FormSchema | None
 
 
-def startable_processes(db: Database, actor: Actor) -> list[Startable]:
+def startable_processes(casework: Casework, actor: Actor) -> list[Startable]:
     """The latest version of every process, where this person may start it, by name."""
     found = []
-    with db.reading() as session:
+    with casework.db.reading() as session:
         latest = {}
         for version in processes_dao.list_versions(session):
             latest.setdefault(version.process_id, version)  # listed newest first per process
@@ -54,9 +54,9 @@ def startable_processes(db: Database, actor: Actor) -> list[Startable]:
     return sorted(found, key=lambda s: s.name.lower())
 
 
-def start_form(db: Database, actor: Actor, process_id: str) -> StartForm:
+def start_form(casework: Casework, actor: Actor, process_id: str) -> StartForm:
     """The start form of the latest version, for someone who may start the process."""
-    with db.reading() as session:
+    with casework.db.reading() as session:
         version = processes_dao.get_latest_version(session, process_id)
         if version is None:
             raise NotFound("That process has not been deployed yet.")

@@ -15,8 +15,8 @@ from typing import IO
 
 from service.cases.errors import FieldProblem, InvalidInput, NotFound
 from service.cases.reading import refuse_unless_may_read
+from service.casework import Casework
 from service.dao import cases_dao, instances_dao, processes_dao
-from service.db import Database
 from service.models import CaseNoteFile
 from service.people.actors import Actor
 
@@ -96,9 +96,9 @@ def files_of_note(note_id: int, case_id: int, evidence: Sequence[Evidence], now)
                          size=len(e.content), sha256=e.sha256, content=e.content, created_at=now) for e in evidence]
 
 
-def load_evidence_file(db: Database, actor: Actor, file_id: int) -> tuple[str, CaseNoteFile, bytes]:
+def load_evidence_file(casework: Casework, actor: Actor, file_id: int) -> tuple[str, CaseNoteFile, bytes]:
     """(case reference, file, content) for someone who may read the case; NotFound or NotAllowed otherwise."""
-    with db.reading() as session:
+    with casework.db.reading() as session:
         kept = session.get(CaseNoteFile, file_id)
         case = cases_dao.get_case(session, kept.case_id) if kept else None
         if case is None:

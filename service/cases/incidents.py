@@ -25,12 +25,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.cases.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
+from service.casework import Casework
 from service.dao import audit_dao, cases_dao, incidents_dao, instances_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.dao.incidents_dao import PAGE_SIZE, IncidentPage
 from service.dao.incidents_dao import IncidentRow as IncidentRow  # an IncidentPage's rows
 from service.dao.instances_dao import StaleInstance
-from service.db import Database
 from service.models import ProcessIncident, ProcessInstance
 from service.models.incidents import INCIDENT_KINDS
 from service.notifications import outbox
@@ -38,7 +38,7 @@ from service.people.actors import Actor
 from service.processes.definitions import deployed_version
 
 if TYPE_CHECKING:
-    from service.cases.cases import Casework
+    from service.casework import Casework
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def open_incident(
 
 
 def open_incident_apart(
-    db: Database, instance_id: int, *, kind: str, message: str, now: datetime, element_id: str = "",
+    casework: Casework, instance_id: int, *, kind: str, message: str, now: datetime, element_id: str = "",
     details: dict[str, Any] | None = None,
 ) -> int | None:
     """Open an incident in a transaction of its own: for a step whose own transaction rolled back
@@ -124,7 +124,7 @@ def open_incident_apart(
     gone. Tries again once if the instance changed meanwhile."""
     for _ in range(2):
         try:
-            with db.transaction() as session:
+            with casework.db.transaction() as session:
                 instance = instances_dao.get_instance(session, instance_id)
                 if instance is None:
                     return None

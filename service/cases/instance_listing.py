@@ -8,7 +8,7 @@ from service.dao import engine_rest_dao
 from service.dao.engine_rest_dao import InstanceFilter, InstanceRow
 
 if TYPE_CHECKING:
-    from service.cases.cases import Casework
+    from service.casework import Casework
 
 __all__ = ["InstanceFilter", "InstanceRow", "count_instances", "instance_row", "instance_rows", "list_instances"]
 

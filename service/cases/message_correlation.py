@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from service.cases.cases import deliver_message
 from service.cases.errors import Conflict, NotAllowed
 from service.cases.messages import waits_for_message
 from service.dao import instances_dao, processes_dao
@@ -52,7 +53,7 @@ def correlate(casework, actor: Actor, correlation: Correlation, payload: dict[st
         raise Conflict(f"Cannot correlate message '{correlation.message[:80]}': {found} waiting for it with "
                        "these business key, process instance id and correlation keys (exactly one must be).")
     for reference in references:
-        casework.deliver_message(actor, reference, correlation.message, payload)
+        deliver_message(casework, actor, reference, correlation.message, payload)
     return references
 
 

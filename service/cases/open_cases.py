@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.cases.errors import FieldProblem, InvalidInput
+from service.casework import Casework
 from service.dao import cases_dao
-from service.db import Database
 from service.models import Case, Customer
 
 REASON = "new_case_reason"
@@ -37,10 +37,10 @@ def refuse_second_open_case(session: Session, customer: Customer | None, data: M
             "or say why a new case is right"))])
 
 
-def open_cases_for_reference(db: Database, customer_reference: str | None) -> Sequence[Case]:
+def open_cases_for_reference(casework: Casework, customer_reference: str | None) -> Sequence[Case]:
     """The open cases of the customer with that reference (none if there is no such customer)."""
     if not customer_reference or not customer_reference.strip():
         return []
-    with db.reading() as session:
+    with casework.db.reading() as session:
         customer = cases_dao.get_customer_by_reference(session, customer_reference.strip().upper())
         return open_cases_of(session, customer) if customer else []

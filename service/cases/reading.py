@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.cases.errors import NotAllowed, NotFound
+from service.casework import Casework
 from service.dao import cases_dao, instances_dao, processes_dao, tasks_dao
-from service.db import Database
 from service.models import Case, Customer, HumanTask, Restriction
 from service.packs.registry import pack_for
 from service.people.actors import TASK_WORKER, Actor
@@ -31,8 +31,8 @@ class CaseRecord:
     open_tasks: list[HumanTask]
 
 
-def load_case_record(db: Database, actor: Actor, reference: str) -> CaseRecord:
-    with db.reading() as session:
+def load_case_record(casework: Casework, actor: Actor, reference: str) -> CaseRecord:
+    with casework.db.reading() as session:
         case = cases_dao.get_case_by_reference(session, reference.strip().upper())
         if case is None:
             raise NotFound("There is no case with that reference.")

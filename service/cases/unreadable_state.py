@@ -15,7 +15,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 
 from service.cases.errors import CaseworkError
 from service.cases.incidents import open_incident_apart
-from service.db import Database
+from service.casework import Casework
 from service.models import ProcessInstance
 from workflows.definitions import ProcessDefinition
 from workflows.engine import CaseEngine
@@ -50,11 +50,11 @@ def load_workflow(engine: CaseEngine, definition: ProcessDefinition, instance: P
 
 
 @contextmanager
-def reporting_unreadable_state(db: Database, now: datetime) -> Iterator[None]:
+def reporting_unreadable_state(casework: Casework, now: datetime) -> Iterator[None]:
     """Around a step's whole transaction: a refused state becomes a state_migration incident."""
     try:
         yield
     except StateRefused as refused:
         log.error("case %s: %s", refused.business_key, refused.problem)
-        open_incident_apart(db, refused.instance_id, kind="state_migration", message=refused.problem, now=now)
+        open_incident_apart(casework, refused.instance_id, kind="state_migration", message=refused.problem, now=now)
         raise UnreadableState() from None

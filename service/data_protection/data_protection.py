@@ -13,14 +13,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.cases.cases import Casework
 from service.cases.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
+from service.casework import Casework
 from service.dao import cases_dao, instances_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.data_protection.anonymisation import anonymise_case, refusals
 from service.data_protection.retention import case_facts
 from service.data_protection.retention_policy import Retention, RetentionPolicy
-from service.db import Database
 from service.history.audit_trail import record_on_case
 from service.models import Case, Customer, Restriction
 from service.people.actors import Actor
@@ -107,8 +106,8 @@ class CustomerRecord:
         return "\n".join(self.customer.address or [])
 
 
-def load_customer_record(db: Database, policy: RetentionPolicy, reference: str) -> CustomerRecord:
-    with db.reading() as session:
+def load_customer_record(casework: Casework, policy: RetentionPolicy, reference: str) -> CustomerRecord:
+    with casework.db.reading() as session:
         customer = find_customer(session, reference)
         cases = cases_dao.list_cases_of_customer(session, customer.id)
         facts = case_facts(session, [c.id for c in cases if c.status == "closed"])
@@ -129,8 +128,8 @@ def search_customers(casework: Casework, text: str) -> Sequence[Customer]:
         return cases_dao.search_customers(session, text)
 
 
-def load_case(db: Database, reference: str) -> Case:
-    with db.reading() as session:
+def load_case(casework: Casework, reference: str) -> Case:
+    with casework.db.reading() as session:
         return _case(session, reference)
 
 

@@ -16,13 +16,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.cases.cases import Casework
 from service.cases.errors import Conflict
 from service.cases.retention import process_retention
+from service.casework import Casework
 from service.dao import cases_dao, data_protection_dao, processes_dao
 from service.data_protection.anonymisation import anonymise_case
 from service.data_protection.retention_policy import VIOLENCE, CaseFacts, Retention, RetentionPolicy
-from service.db import Database, DatabaseUnavailable
+from service.db import DatabaseUnavailable
 from service.models import Case
 from service.packs.registry import pack_for
 from service.processes.definitions import definition_of, deployed_version
@@ -52,9 +52,9 @@ class SweepReport:
     failed: list[str] = field(default_factory=list)
 
 
-def retention_schedule(db: Database, policy: RetentionPolicy) -> list[ScheduledCase]:
+def retention_schedule(casework: Casework, policy: RetentionPolicy) -> list[ScheduledCase]:
     """Every closed case not yet anonymised, soonest due first."""
-    with db.reading() as session:
+    with casework.db.reading() as session:
         cases = data_protection_dao.list_closed_cases_kept(session)
         versions = {}
         for chunk in _chunks([c.id for c in cases]):
@@ -91,7 +91,7 @@ def sweep(casework: Casework, policy: RetentionPolicy, *, dry_run: bool = False)
     """Anonymise every case past its retention period (with ``dry_run``, only say which)."""
     now = casework.clock.now()
     report = SweepReport()
-    for scheduled in due_cases(retention_schedule(casework.db, policy), now):
+    for scheduled in due_cases(retention_schedule(casework, policy), now):
         report.due.append(scheduled.case.reference)
         if dry_run:
             continue

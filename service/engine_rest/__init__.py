@@ -44,7 +44,7 @@ def authenticate() -> None:
     token = bearer_or_basic_token(request.headers.get("Authorization", ""))
     if token:
         runtime = current_app.extensions["ubp"]
-        g.actor = actor_for_token(runtime.db, token, runtime.clock.now())
+        g.actor = actor_for_token(runtime.casework, token, runtime.clock.now())
 
 
 def _limit() -> str:

@@ -87,7 +87,7 @@ def create_deployment():
             return _parse_exception(filename, error)
         forms = latest_forms(runtime.casework, process_ids)
         try:
-            outcome = deploy(runtime.db, content, {**forms, **sent_forms}, filename=filename,
+            outcome = deploy(runtime.casework, content, {**forms, **sent_forms}, filename=filename,
                              deployed_by_id=g.actor.user_id, now=runtime.clock.now(),
                              comment=f"{name} (deployed from {source or 'the Camunda 7 API'})".strip())
         except DeploymentError as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, g
 
 from service.auth.permissions import allow
+from service.cases.cases import start_case
 from service.cases.errors import NotFound
 from service.cases.instance_listing import instance_row
 from service.engine_rest import blueprint
@@ -54,6 +55,6 @@ def start_by_key(key: str):
     """Start a case: the variables are its start form's answers, validated like the form's. A businessKey
     given is kept as the case's business key (not unique, as in Camunda); the case reference is its id."""
     data = body()
-    started = _runtime().casework.start_case(g.actor, plain(data.get("variables")), process_id=key[:200],
+    started = start_case(_runtime().casework, g.actor, plain(data.get("variables")), process_id=key[:200],
                                              business_key=data.get("businessKey"))
     return process_instance(instance_row(_runtime().casework, started.reference))

@@ -66,7 +66,7 @@ def get_instance(instance_id: str):
 @allow(*READERS)
 def get_variables(instance_id: str):
     variables = process_variables.current_variables(_runtime().casework, g.actor, instance_id[:40])
-    access_log.record_view(_runtime(), g.actor, "case", instance_id[:40])
+    access_log.record_view(_runtime().casework, g.actor, "case", instance_id[:40])
     return typed_all(variables)
 
 
@@ -74,7 +74,7 @@ def get_variables(instance_id: str):
 @allow(*READERS)
 def get_variable(instance_id: str, name: str):
     variables = process_variables.current_variables(_runtime().casework, g.actor, instance_id[:40])
-    access_log.record_view(_runtime(), g.actor, "case", instance_id[:40])
+    access_log.record_view(_runtime().casework, g.actor, "case", instance_id[:40])
     if name not in variables:
         raise NotFound(f"process instance variable with name {name[:80]} does not exist")
     return typed(variables[name])

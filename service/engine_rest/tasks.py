@@ -11,6 +11,7 @@ from flask import current_app, g
 from service.accounts.directory import username_of
 from service.auth.permissions import allow
 from service.cases import process_variables
+from service.cases.cases import complete_task
 from service.cases.errors import NotAllowed, NotFound
 from service.engine_rest import blueprint
 from service.engine_rest.fields import body, boolean, query_flag, query_int, query_text, text
@@ -87,7 +88,7 @@ def task_unclaim(task_id: str):
 def task_complete(task_id: str):
     data = body()
     variables = plain(data.get("variables"))
-    _runtime().casework.complete_task(g.actor, task_id[:36], variables)
+    complete_task(_runtime().casework, g.actor, task_id[:36], variables)
     if boolean(data, "withVariablesInReturn"):
         return typed_all(variables)
     return NO_CONTENT

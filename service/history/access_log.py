@@ -10,6 +10,7 @@ import logging
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from service.casework import Casework
 from service.dao import access_log_dao
 from service.db import DatabaseUnavailable
 from service.people.actors import Actor
@@ -19,12 +20,12 @@ log = logging.getLogger(__name__)
 KINDS = ("case", "customer", "letter", "evidence")
 
 
-def record_view(runtime, actor: Actor, kind: str, reference: str) -> None:
+def record_view(casework: Casework, actor: Actor, kind: str, reference: str) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown kind of record: {kind!r}")
     try:
-        with runtime.db.transaction() as session:
+        with casework.db.transaction() as session:
             access_log_dao.add_entry(session, user_id=actor.user_id, kind=kind, reference=reference,
-                                     at=runtime.clock.now())
+                                     at=casework.clock.now())
     except (SQLAlchemyError, DatabaseUnavailable):
         log.exception("could not record that user %s viewed %s %s", actor.user_id, kind, reference)

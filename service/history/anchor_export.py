@@ -19,7 +19,7 @@ from service.dao import anchors_dao
 from service.history.audit_verify import VerifyReport, verify_all
 
 if TYPE_CHECKING:
-    from service.cases.cases import Casework
+    from service.casework import Casework
 
 EXPORT_FORMAT = "ubp-audit-anchors/1"
 

@@ -16,10 +16,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from service.casework import Casework
 from service.dao import anchors_dao
 from service.dao.anchors_dao import CaseHead
 from service.dao.audit_dao import GENESIS, event_hash
-from service.db import Database
 from service.models import AuditAnchor, AuditAnchorHead
 
 
@@ -38,9 +38,9 @@ class AnchorCheck:
     missing: list[tuple[str, int, str]]
 
 
-def write_anchor(db: Database, now: datetime) -> AuditAnchor | None:
+def write_anchor(casework: Casework, now: datetime) -> AuditAnchor | None:
     """Anchor every case head now. None if another writer is anchoring at the same moment."""
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         if not anchors_dao.take_anchor_lock(session):
             return None
         latest = anchors_dao.latest_anchor(session)
@@ -55,13 +55,13 @@ def write_anchor(db: Database, now: datetime) -> AuditAnchor | None:
         return anchors_dao.add_anchor(session, anchor, changed)
 
 
-def anchor_if_due(db: Database, now: datetime, every: timedelta) -> datetime:
+def anchor_if_due(casework: Casework, now: datetime, every: timedelta) -> datetime:
     """Anchor if the latest anchor (by any worker) is ``every`` old. Returns when the next is due."""
-    with db.reading() as session:
+    with casework.db.reading() as session:
         latest = anchors_dao.latest_anchor(session)
     if latest is not None and now - latest.at < every:
         return latest.at + every
-    write_anchor(db, now)
+    write_anchor(casework, now)
     return now + every
 
 

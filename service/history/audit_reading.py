@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from service.cases.errors import NotFound
+from service.casework import Casework
 from service.dao import (
     access_log_dao,
     anchors_dao,
@@ -23,14 +24,13 @@ from service.dao import (
     users_dao,
 )
 from service.dao.case_search_dao import CaseFilters, CaseRow
-from service.db import Database
 from service.history.audit_verify import verify_all
 from service.models import Letter, ProcessVersion
 from service.processes.definitions import definition_of
 
 
-def audit_figures(db: Database) -> dict[str, Any]:
-    with db.reading() as session:
+def audit_figures(casework: Casework) -> dict[str, Any]:
+    with casework.db.reading() as session:
         return {
             "cases": case_search_dao.count_cases_by_status(session),
             "restrictions": compliance_dao.count_active_restrictions(session)[0],
@@ -47,22 +47,22 @@ class CaseSearchPage:
     choices: Any  # case_search_dao's filter choices: stages, outcomes, versions
 
 
-def search_cases(db: Database, filters: CaseFilters, page: int, size: int) -> CaseSearchPage:
-    with db.reading() as session:
+def search_cases(casework: Casework, filters: CaseFilters, page: int, size: int) -> CaseSearchPage:
+    with casework.db.reading() as session:
         rows, total = case_search_dao.page_of_cases(session, filters, page=page, size=size)
         return CaseSearchPage(list(rows), total, case_search_dao.filter_choices(session))
 
 
-def stream_case_rows(db: Database, filters: CaseFilters) -> Iterator[CaseRow]:
+def stream_case_rows(casework: Casework, filters: CaseFilters) -> Iterator[CaseRow]:
     """Every case the filters find, read as the caller iterates (a CSV download streams them)."""
-    with db.reading() as session:
+    with casework.db.reading() as session:
         yield from case_search_dao.stream_cases(session, filters)
 
 
-def case_letter(db: Database, reference: str, letter_id: int) -> tuple[str, Letter]:
+def case_letter(casework: Casework, reference: str, letter_id: int) -> tuple[str, Letter]:
     """A letter of a case (sent, or a draft), with the case's reference; NotFound unless the letter belongs to
     that case. The read behind the one letter download (``letters.download``)."""
-    with db.reading() as session:
+    with casework.db.reading() as session:
         case = cases_dao.get_case_by_reference(session, reference.strip().upper())
         found = letters_dao.get_letter(session, letter_id)
     if case is None or found is None or found.case_id != case.id:
@@ -70,38 +70,38 @@ def case_letter(db: Database, reference: str, letter_id: int) -> tuple[str, Lett
     return case.reference, found
 
 
-def versions_in_use(db: Database) -> list[Any]:
-    with db.reading() as session:
+def versions_in_use(casework: Casework) -> list[Any]:
+    with casework.db.reading() as session:
         return list(path_counts_dao.list_versions_in_use(session))
 
 
-def process_version(db: Database, version_id: int) -> ProcessVersion:
-    with db.reading() as session:
+def process_version(casework: Casework, version_id: int) -> ProcessVersion:
+    with casework.db.reading() as session:
         return _version(session, version_id)
 
 
-def element_counts(db: Database, version_id: int) -> tuple[ProcessVersion, dict[str, int]]:
+def element_counts(casework: Casework, version_id: int) -> tuple[ProcessVersion, dict[str, int]]:
     """How many cases passed each element of a version."""
-    with db.reading() as session:
+    with casework.db.reading() as session:
         version = _version(session, version_id)
         return version, dict(path_counts_dao.cases_passing_each_element(session, version_id))
 
 
-def busiest_elements(db: Database, version_id: int) -> tuple[ProcessVersion, list[tuple[str, int]]]:
+def busiest_elements(casework: Casework, version_id: int) -> tuple[ProcessVersion, list[tuple[str, int]]]:
     """Each element of a version by name, with the cases that passed it, the busiest first."""
-    version, counts = element_counts(db, version_id)
+    version, counts = element_counts(casework, version_id)
     names = definition_of(version).element_names
     return version, sorted(((names.get(e, e), n) for e, n in counts.items()), key=lambda row: (-row[1], row[0]))
 
 
-def verify_audit_log(db: Database):
-    with db.reading() as session:
+def verify_audit_log(casework: Casework):
+    with casework.db.reading() as session:
         return verify_all(session)
 
 
-def access_log_entries(db: Database, filters, page: int, size: int) -> tuple[list[Any], int, list[Any]]:
+def access_log_entries(casework: Casework, filters, page: int, size: int) -> tuple[list[Any], int, list[Any]]:
     """One page of the access log, its total, and the people it can be filtered by."""
-    with db.reading() as session:
+    with casework.db.reading() as session:
         entries, total = access_log_dao.page_of_entries(session, filters, page=page, size=size)
         return list(entries), total, list(users_dao.list_users(session))
 

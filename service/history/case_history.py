@@ -17,6 +17,7 @@ from service.cases import evidence_files
 from service.cases.case_file import form_covering
 from service.cases.case_records import NOTE_FORM
 from service.cases.errors import NotFound
+from service.casework import Casework
 from service.dao import (
     audit_dao,
     cases_dao,
@@ -27,7 +28,6 @@ from service.dao import (
     tasks_dao,
     users_dao,
 )
-from service.db import Database
 from service.history.timeline import case_timeline
 from service.models import AuditEvent, Case, Customer, Letter, ProcessIncident, ProcessInstance, ProcessVersion
 from service.processes.definitions import definition_of
@@ -87,8 +87,8 @@ class CaseHistory:
         return [e for e in self.events if e.changed and not e.kept_apart]
 
 
-def load_case_history(db: Database, reference: str, at_seq: int | None = None) -> CaseHistory:
-    with db.reading() as session:
+def load_case_history(casework: Casework, reference: str, at_seq: int | None = None) -> CaseHistory:
+    with casework.db.reading() as session:
         case = cases_dao.get_case_by_reference(session, reference.strip().upper())
         if case is None:
             raise NotFound("There is no case with that reference.")
@@ -120,18 +120,18 @@ def load_case_history(db: Database, reference: str, at_seq: int | None = None) -
     )
 
 
-def case_events(db: Database, reference: str) -> tuple[str, list[AuditEvent]]:
+def case_events(casework: Casework, reference: str) -> tuple[str, list[AuditEvent]]:
     """A case's reference and its audit events, oldest first, as stored (the API's history)."""
-    with db.reading() as session:
+    with casework.db.reading() as session:
         case = cases_dao.get_case_by_reference(session, reference.strip().upper())
         if case is None:
             raise NotFound("There is no case with that reference.")
         return case.reference, list(audit_dao.list_events(session, case.instance_id))
 
 
-def load_path_overlay(db: Database, reference: str) -> dict[str, Any]:
+def load_path_overlay(casework: Casework, reference: str) -> dict[str, Any]:
     """The viewer's overlay for a case: where it went and where it is now."""
-    with db.reading() as session:
+    with casework.db.reading() as session:
         case = cases_dao.get_case_by_reference(session, reference.strip().upper())
         if case is None:
             raise NotFound("There is no case with that reference.")

@@ -10,7 +10,7 @@ from service.dao.engine_rest_dao import StepEvent
 from service.models import ProcessVersion
 
 if TYPE_CHECKING:
-    from service.cases.cases import Casework
+    from service.casework import Casework
 
 
 @dataclass(frozen=True)

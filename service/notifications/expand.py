@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from service.db import Database
+from service.casework import Casework
 from service.models import Delivery, Notification
 from service.notifications.preferences import preferences_of
 from service.notifications.recipients import recipients
@@ -16,12 +16,12 @@ WEBHOOK_KINDS = {"group_task", "task_overdue", "appeal_received", "incident_reco
                  "process_incident"}
 
 
-def expand_notices(db: Database, now: datetime, *, webhook: bool, limit: int = 200) -> int:
+def expand_notices(casework: Casework, now: datetime, *, webhook: bool, limit: int = 200) -> int:
     """Deliveries for notices not yet expanded, written in one transaction with the mark that they were:
     a crash part-way leaves the notices for the next run and no deliveries behind."""
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         query = select(Notification).where(Notification.expanded_at.is_(None)).order_by(Notification.id).limit(limit)
-        if db.is_postgres:
+        if casework.db.is_postgres:
             query = query.with_for_update(skip_locked=True)
         notices = session.scalars(query).all()
         for notice in notices:

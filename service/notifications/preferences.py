@@ -14,7 +14,7 @@ from service.models import NotificationSettings
 from workflows.calendar import LONDON
 
 if TYPE_CHECKING:
-    from service.cases.cases import Casework
+    from service.casework import Casework
     from service.people.actors import Actor
 
 # The kinds a person can switch off (account_locked reaches every administrator regardless).

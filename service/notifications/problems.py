@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from service.db import Database
+from service.casework import Casework
 from service.models import Case, Delivery, Notification, User
 
 
@@ -23,9 +23,9 @@ class UnsentNotice:
     created_at: datetime
 
 
-def unsent(db: Database, limit: int = 200) -> list[UnsentNotice]:
+def unsent(casework: Casework, limit: int = 200) -> list[UnsentNotice]:
     """Failed and undeliverable notices, and those still waiting to be retried after a failure."""
-    with db.reading() as session:
+    with casework.db.reading() as session:
         rows = session.execute(
             select(Notification.kind, Case.reference, User.full_name, Delivery.channel, Delivery.status,
                    Delivery.attempts, Delivery.last_error, Notification.created_at)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
 
-from service.db import Database
+from service.casework import Casework
 from service.models import HumanTask, Notification, Restriction
 from workflows.calendar import add_months, london_date
 
@@ -18,9 +18,9 @@ from workflows.calendar import add_months, london_date
 REVIEW_NOTICE_BEFORE = timedelta(days=7)
 
 
-def write_overdue_notices(db: Database, now: datetime, limit: int = 500) -> int:
+def write_overdue_notices(casework: Casework, now: datetime, limit: int = 500) -> int:
     key = "overdue:" + HumanTask.id
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         tasks = session.execute(
             select(HumanTask.id, HumanTask.case_id, HumanTask.assignee_id, HumanTask.candidate_groups)
             .where(HumanTask.status == "open", HumanTask.due_at <= now,
@@ -33,10 +33,10 @@ def write_overdue_notices(db: Database, now: datetime, limit: int = 500) -> int:
         return len(tasks)
 
 
-def write_review_notices(db: Database, now: datetime) -> int:
+def write_review_notices(casework: Casework, now: datetime) -> int:
     today = london_date(now)
     written = 0
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         restrictions = session.scalars(select(Restriction).where(
             Restriction.status.in_(("active", "extended", "varied")), Restriction.ends_on > today,
             Restriction.ends_on <= add_months(today, 1) + REVIEW_NOTICE_BEFORE + timedelta(days=3)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
 
-from service.db import Database
+from service.casework import Casework
 from service.models import Delivery, Notification, User
 from service.notifications import channels
 from service.notifications.messages import Notice, compose, digest_body, email_body
@@ -25,26 +25,26 @@ RECLAIM_AFTER = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 
 
-def send_due(db: Database, settings, now: datetime, limit: int = 50) -> int:
-    claimed = _claim(db, now, limit)
+def send_due(casework: Casework, settings, now: datetime, limit: int = 50) -> int:
+    claimed = _claim(casework, now, limit)
     if not claimed:
         return 0
-    with db.reading() as session:
+    with casework.db.reading() as session:
         prepared = _prepare(session, claimed, settings.public_url)
     outcomes = {}
     for key, (ids, address, notice, digest) in prepared.items():
         outcomes[key] = (ids, _send(settings, key, address, notice, digest))
-    _record(db, outcomes, now)
+    _record(casework, outcomes, now)
     return len(claimed)
 
 
-def _claim(db: Database, now: datetime, limit: int) -> list[int]:
-    with db.transaction() as session:
+def _claim(casework: Casework, now: datetime, limit: int) -> list[int]:
+    with casework.db.transaction() as session:
         query = (select(Delivery).where(or_(
             and_(Delivery.status == "pending", Delivery.due_at <= now),
             and_(Delivery.status == "sending", Delivery.claimed_at <= now - RECLAIM_AFTER),
         )).order_by(Delivery.due_at, Delivery.id).limit(limit))
-        if db.is_postgres:
+        if casework.db.is_postgres:
             query = query.with_for_update(skip_locked=True)
         deliveries = session.scalars(query).all()
         for delivery in deliveries:
@@ -89,8 +89,8 @@ def _send(settings, key: str, address: str, notice: Notice, digest: list[Notice]
     return None
 
 
-def _record(db: Database, outcomes: dict, now: datetime) -> None:
-    with db.transaction() as session:
+def _record(casework: Casework, outcomes: dict, now: datetime) -> None:
+    with casework.db.transaction() as session:
         for ids, problem in outcomes.values():
             for delivery in session.scalars(select(Delivery).where(Delivery.id.in_(ids))):
                 if problem is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from service.casework import Casework
 from service.notifications.expand import expand_notices
 from service.notifications.scans import write_overdue_notices, write_review_notices
 from service.notifications.sender import send_due
@@ -18,10 +19,10 @@ class NoticeRound:
     sent: int
 
 
-def notify_round(runtime, now: datetime) -> NoticeRound:
-    found = write_overdue_notices(runtime.db, now) + write_review_notices(runtime.db, now)
-    expanded = expand_notices(runtime.db, now, webhook=bool(runtime.settings.mail.webhook_url))
+def notify_round(casework: Casework, now: datetime) -> NoticeRound:
+    found = write_overdue_notices(casework, now) + write_review_notices(casework, now)
+    expanded = expand_notices(casework, now, webhook=bool(casework.settings.mail.webhook_url))
     sent = 0
-    while batch := send_due(runtime.db, runtime.settings, now):
+    while batch := send_due(casework, casework.settings, now):
         sent += batch
     return NoticeRound(found, expanded, sent)

@@ -17,6 +17,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from service.casework import Casework
 from service.dao import external_tasks_dao
 from service.dao.external_tasks_dao import TopicSummary
 from service.dao.operations_dao import OperationalFigures, operational_figures
@@ -93,12 +94,12 @@ class _ThisProcess(Collector):
         return PROCESS_METRICS.collect()
 
 
-def scrape(db: Database, now: datetime) -> bytes:
+def scrape(casework: Casework, now: datetime) -> bytes:
     """The text exposition of every metric: this process's (or all processes') counters and the database's figures."""
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.MultiProcessCollector(registry)
     else:
         registry.register(_ThisProcess())
-    registry.register(DatabaseFigures(db, now))
+    registry.register(DatabaseFigures(casework.db, now))
     return generate_latest(registry)

@@ -10,11 +10,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from service import heartbeat
-from service.db import Database, DatabaseUnavailable
+from service.casework import Casework
+from service.db import DatabaseUnavailable
 from service.migrate import schema_revisions
 
 if TYPE_CHECKING:
-    from service.cases.cases import Casework
+    from service.casework import Casework
 
 
 @dataclass(frozen=True)
@@ -36,17 +37,17 @@ def database_answers(casework: Casework) -> bool:
     return True
 
 
-def check_readiness(db: Database, now: datetime, heartbeat_max_age: timedelta) -> Readiness:
+def check_readiness(casework: Casework, now: datetime, heartbeat_max_age: timedelta) -> Readiness:
     checks = {"database": "ok", "migrations": "ok", "worker": "ok"}
     try:
-        with db.reading() as session:
+        with casework.db.reading() as session:
             session.execute(text("SELECT 1"))
-        current, heads = schema_revisions(db.engine)
+        current, heads = schema_revisions(casework.db.engine)
         if current != heads:
             checks["migrations"] = f"database at {', '.join(sorted(current)) or 'nothing'}; code expects " \
                                    f"{', '.join(sorted(heads))} (run ubp migrate)"
         else:
-            beat = heartbeat.last_beat(db, heartbeat.TIMER_WORKER)
+            beat = heartbeat.last_beat(casework, heartbeat.TIMER_WORKER)
             if beat is None:
                 checks["worker"] = "no timer worker has reported"
             elif now - beat > heartbeat_max_age:

@@ -95,6 +95,9 @@ class Pack:
     # ``init_app(app)`` adds them. Named, not imported, because the pack is registered before the web
     # layer exists; the app factory imports it after the platform's own blueprints (``web_modules``).
     web_module: str | None = None
+    # Whether this pack's (first) process is the one ``POST /api/v1/cases`` starts when the request names no
+    # process (``?process=``): the installation's main process, for clients written before there were others.
+    default_start: bool = False
     # The endpoint of the pack's subject-access export of a customer's records (it takes ``reference``),
     # linked from the platform's data protection page for the customer.
     subject_access_endpoint: str | None = None
@@ -139,6 +142,11 @@ def subject_access_endpoints() -> tuple[str, ...]:
 def audit_pages() -> tuple[tuple[str, str, str], ...]:
     """Every registered pack's pages for auditors (``Pack.audit_pages``), each once."""
     return tuple(dict.fromkeys(page for pack in _BY_NAME.values() for page in pack.audit_pages))
+
+
+def default_process() -> str | None:
+    """The process a start that names none begins: the first process of the first pack that is the default."""
+    return next((pack.process_ids[0] for pack in _BY_NAME.values() if pack.default_start and pack.process_ids), None)
 
 
 def process_ids_where(flag: str) -> tuple[str, ...]:

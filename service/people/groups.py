@@ -18,14 +18,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.cases.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
+from service.casework import Casework
 from service.dao import accounts_dao, groups_dao, users_dao
-from service.db import Database
 from service.models import User
 from service.packs.registry import GroupSeed
 from service.people.actors import Actor
 
 if TYPE_CHECKING:
-    from service.cases.cases import Casework
+    from service.casework import Casework
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,79}$")
 NAME_RULE = "a group name is 1 to 80 lower-case letters, digits, dots, dashes or underscores, such as asb-team"
@@ -78,7 +78,7 @@ def active_actor(casework: Casework, username: str) -> Actor | None:
 
 
 def create_group(
-    db: Database, actor: Actor | None, *, name: str, label: str, description: str, now: datetime
+    casework: Casework, actor: Actor | None, *, name: str, label: str, description: str, now: datetime
 ) -> GroupSummary:
     _refuse_unless_admin(actor)
     # Lengths are judged on what was sent, before trimming, as the API documents them.
@@ -95,7 +95,7 @@ def create_group(
     if problems:
         raise InvalidInput(problems)
     try:
-        with db.transaction() as session:
+        with casework.db.transaction() as session:
             if groups_dao.get_group_by_name(session, name) is not None:
                 raise InvalidInput([FieldProblem("name", f"There is already a group called {name}")])
             groups_dao.add_group(session, name=name, label=label, description=description, now=now)
@@ -105,9 +105,9 @@ def create_group(
     return GroupSummary(name, label, description, 0)
 
 
-def add_member(db: Database, actor: Actor | None, group_name: str, username: str, now: datetime) -> None:
+def add_member(casework: Casework, actor: Actor | None, group_name: str, username: str, now: datetime) -> None:
     _refuse_unless_admin(actor)
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         group = _group(session, group_name)
         user = users_dao.get_user_by_username(session, username.strip())
         if user is None or not user.active:
@@ -119,9 +119,9 @@ def add_member(db: Database, actor: Actor | None, group_name: str, username: str
                                   detail={"added": [group.name]})
 
 
-def remove_member(db: Database, actor: Actor | None, group_name: str, username: str, now: datetime) -> None:
+def remove_member(casework: Casework, actor: Actor | None, group_name: str, username: str, now: datetime) -> None:
     _refuse_unless_admin(actor)
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         group = _group(session, group_name)
         user = users_dao.get_user_by_username(session, username)
         if user is None or not groups_dao.remove_member(session, group.id, user.id):
@@ -133,9 +133,9 @@ def remove_member(db: Database, actor: Actor | None, group_name: str, username: 
                                   detail={"removed": [group.name]})
 
 
-def groups_of_person(db: Database, user_id: int) -> list[GroupChoice]:
+def groups_of_person(casework: Casework, user_id: int) -> list[GroupChoice]:
     """Every group, each marked with whether this person is in it (for their account page)."""
-    with db.reading() as session:
+    with casework.db.reading() as session:
         user = users_dao.get_user(session, user_id)
         if user is None or user.is_service_account:
             raise NotFound("There is no such person.")
@@ -144,7 +144,7 @@ def groups_of_person(db: Database, user_id: int) -> list[GroupChoice]:
                 for g in groups_dao.list_groups(session)]
 
 
-def set_groups_of_person(db: Database, actor: Actor | None, user_id: int, names: Iterable[str],
+def set_groups_of_person(casework: Casework, actor: Actor | None, user_id: int, names: Iterable[str],
                          now: datetime) -> list[str]:
     """Put a person in exactly these groups (audited on their account); returns the groups they were added to.
 
@@ -152,7 +152,7 @@ def set_groups_of_person(db: Database, actor: Actor | None, user_id: int, names:
     change the role to change it (so a form with that box disabled cannot take it away)."""
     _refuse_unless_admin(actor)
     wanted = {name.strip() for name in names if name.strip()}
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         user = accounts_dao.get_user_for_update(session, user_id)
         if user is None or user.is_service_account:
             raise NotFound("There is no such person.")
@@ -184,16 +184,16 @@ def ensure_groups(session: Session, seeds: Iterable[GroupSeed], now: datetime) -
     return made
 
 
-def list_groups(db: Database) -> list[GroupSummary]:
-    with db.reading() as session:
+def list_groups(casework: Casework) -> list[GroupSummary]:
+    with casework.db.reading() as session:
         people = [u for u in users_dao.list_users(session) if u.active]
         added = groups_dao.member_ids_by_group(session)
         return [GroupSummary(g.name, g.label, g.description, len(_member_ids(g.name, people, added)))
                 for g in groups_dao.list_groups(session)]
 
 
-def load_group(db: Database, name: str) -> GroupPage:
-    with db.reading() as session:
+def load_group(casework: Casework, name: str) -> GroupPage:
+    with casework.db.reading() as session:
         group = _group(session, name)
         return GroupPage(group.name, group.label, group.description, _members(session, group.name, group.id))
 

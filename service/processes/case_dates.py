@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from service.casework import Casework
 from service.dao import case_dates_dao
-from service.db import Database
 from service.models import Case
 from service.processes.date_rules import CaseDates
 from workflows.calendar import london_date
@@ -43,11 +43,11 @@ def _day(value) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) and value else None
 
 
-def prefilled_answers(db: Database, case_id: int, form: FormSchema | None) -> dict[str, str]:
+def prefilled_answers(casework: Casework, case_id: int, form: FormSchema | None) -> dict[str, str]:
     """A task form's carried-forward questions, answered as the case's earlier steps answered them."""
     if form is None or not carried_fields(form.fields):
         return {}
-    with db.reading() as session:
+    with casework.db.reading() as session:
         steps = sorted([*case_dates_dao.incident_answers(session, case_id),
                         *case_dates_dao.completed_task_answers(session, case_id)], key=lambda row: row[0])
     return prefilled(form.fields, earlier_answers(data for _, data in steps))

@@ -12,8 +12,8 @@ import orjson
 
 from service.cases.retention import retention_problems
 from service.cases.starting import prefix_problem
+from service.casework import Casework
 from service.dao import processes_dao
-from service.db import Database
 from service.models import ProcessVersion
 from service.packs.registry import pack_for
 from service.people.groups import ensure_groups
@@ -27,7 +27,7 @@ from workflows.validation import expression_problems, user_task_problems
 from workflows.xml_safety import parse_untrusted_xml
 
 if TYPE_CHECKING:
-    from service.cases.cases import Casework
+    from service.casework import Casework
 
 
 @dataclass(frozen=True)
@@ -58,11 +58,11 @@ class DeployOutcome:
         return message
 
 
-def deployed_lookup(db: Database):
+def deployed_lookup(casework: Casework):
     """How a deploy finds the processes a file's call activities name but do not define."""
 
     def lookup(process_id: str, binding: str, number: str | None) -> str | None:
-        with db.reading() as session:
+        with casework.db.reading() as session:
             if binding == "version":
                 found = processes_dao.get_numbered_version(session, process_id, int(number)) if (
                     number or "").isdigit() else None
@@ -136,15 +136,15 @@ def content_hash(content: bytes, forms: Mapping[str, Any], called: Mapping[str, 
 
 
 def deploy(
-    db: Database, content: bytes, forms: Mapping[str, Any], *, filename: str, deployed_by_id: int | None,
+    casework: Casework, content: bytes, forms: Mapping[str, Any], *, filename: str, deployed_by_id: int | None,
     comment: str, now: datetime, decisions: Mapping[str, bytes] | None = None,
 ) -> DeployOutcome:
     """Deploy one BPMN file with the forms and DMN files (by file name) it uses."""
     decisions = tables_used(content, decisions) if decisions else {}
-    definitions = check_bpmn(content, forms, filename, deployed_lookup(db), decisions)
+    definitions = check_bpmn(content, forms, filename, deployed_lookup(casework), decisions)
     tables = {name: xml.decode("utf-8") for name, xml in sorted((decisions or {}).items())}
     deployed, warnings = [], []
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         for definition in definitions:
             pack = pack_for(definition.process_id)
             ensure_groups(session, pack.groups if pack else (), now)

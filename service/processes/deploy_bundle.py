@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from service.db import Database
+from service.casework import Casework
 from service.processes.deploy import deploy
 from workflows.definitions import DeploymentError
 from workflows.xml_safety import UnsafeXmlError, parse_untrusted_xml
@@ -141,13 +141,14 @@ def _base(name: str) -> str:
     return PurePosixPath(name.replace("\\", "/")).name[:100] or "unnamed"
 
 
-def deploy_bundle(db: Database, bundle: Bundle, *, deployed_by_id: int | None, comment: str,
+def deploy_bundle(casework: Casework, bundle: Bundle, *, deployed_by_id: int | None, comment: str,
                   now: datetime) -> list[FileOutcome]:
     """Deploy each diagram (called processes first); one outcome per file, including files not taken."""
     outcomes = [FileOutcome(name, "refused", reason) for name, reason in sorted(bundle.refused.items())]
     for name in _callees_first(bundle.diagrams):
         try:
-            outcome = deploy(db, bundle.diagrams[name], bundle.forms, filename=name, deployed_by_id=deployed_by_id,
+            outcome = deploy(casework, bundle.diagrams[name], bundle.forms, filename=name,
+                             deployed_by_id=deployed_by_id,
                              comment=comment, now=now, decisions=bundle.decisions)
         except DeploymentError as error:
             reasons = "; ".join(f"{p.element_id}: {p.message}" if p.element_id else p.message for p in error.problems)

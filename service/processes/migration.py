@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from service.cases.cases import Casework
 from service.cases.errors import NotFound
+from service.casework import Casework
 from service.dao import cases_dao, instances_dao, processes_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.dao.instances_dao import StaleInstance
-from service.db import Database
 from service.models import ProcessInstance, ProcessVersion
 from service.people.actors import Actor
 from service.processes.definitions import definition_of
@@ -49,10 +48,10 @@ class MoveOutcome:
     message: str
 
 
-def preview(db: Database, engine: CaseEngine, process_id: str, to_number: int
+def preview(casework: Casework, engine: CaseEngine, process_id: str, to_number: int
             ) -> tuple[ProcessVersion, list[CaseMove]]:
     """Every running case on an older version of the process, and whether it could move now."""
-    with db.reading() as session:
+    with casework.db.reading() as session:
         target = _target(session, process_id, to_number)
         older = {v.id: v for v in processes_dao.list_versions(session, process_id) if v.version < target.version}
         moves = []

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.cases.errors import NotFound
+from service.casework import Casework
 from service.dao import processes_dao
-from service.db import Database
 from service.models import ProcessDraft, ProcessVersion
 from service.people.actors import Actor
 from service.processes.deploy import DeployOutcome, check_bpmn, deploy, deployed_lookup
@@ -60,9 +60,9 @@ class DraftSaved:
     problems: list[Problem] = field(default_factory=list)
 
 
-def open_source(db: Database, process_id: str, *, version: int | None = None, draft: int | None = None
+def open_source(casework: Casework, process_id: str, *, version: int | None = None, draft: int | None = None
                 ) -> ProcessSource:
-    with db.reading() as session:
+    with casework.db.reading() as session:
         return _source(session, process_id, version, draft)
 
 
@@ -79,7 +79,7 @@ def _source(session: Session, process_id: str, version: int | None, draft: int |
     return ProcessSource(process_id, chosen.bpmn_xml, _over(latest, chosen.forms), version=chosen, latest=latest)
 
 
-def new_process_source(db: Database, content: bytes) -> ProcessSource:
+def new_process_source(casework: Casework, content: bytes) -> ProcessSource:
     """What a diagram drawn from blank (or opened from a file) outside any process will create: its first
     executable process, which must not exist yet. Raises DeploymentError saying why not."""
     try:
@@ -91,7 +91,7 @@ def new_process_source(db: Database, content: bytes) -> ProcessSource:
     if not process_ids:
         raise DeploymentError([Problem(None, "The diagram has no executable process: click the canvas and tick "
                                              "'Executable' in the panel.")])
-    with db.reading() as session:
+    with casework.db.reading() as session:
         taken = [pid for pid in process_ids if processes_dao.get_latest_version(session, pid) is not None]
     if taken:
         raise DeploymentError([Problem(taken[0], (
@@ -107,38 +107,38 @@ def _over(latest: ProcessVersion | None, forms: Mapping[str, Any]) -> dict[str, 
 # -- the diagram ---------------------------------------------------------------------------------
 
 
-def validate_diagram(db: Database, source: ProcessSource, content: bytes) -> list[Problem]:
+def validate_diagram(casework: Casework, source: ProcessSource, content: bytes) -> list[Problem]:
     """Every check a deployment of ``content`` would run, as a list (empty: it would deploy)."""
     try:
-        checked = check_bpmn(content, source.forms, _name(source), deployed_lookup(db))
+        checked = check_bpmn(content, source.forms, _name(source), deployed_lookup(casework))
         _require_process(source.process_id, [d.process_id for d in checked])
     except DeploymentError as error:
         return error.problems
     return []
 
 
-def deploy_diagram(db: Database, source: ProcessSource, content: bytes, actor: Actor, comment: str, now: datetime
+def deploy_diagram(casework: Casework, source: ProcessSource, content: bytes, actor: Actor, comment: str, now: datetime
                    ) -> DeployOutcome:
     """Deploy from the modeler; raises DeploymentError naming each element that is wrong."""
-    parsed = parse_definitions(content, _name(source), deployed_lookup(db))
+    parsed = parse_definitions(content, _name(source), deployed_lookup(casework))
     _require_process(source.process_id, [d.process_id for d in parsed])
-    return deploy(db, content, source.forms, filename=_name(source), deployed_by_id=actor.user_id,
+    return deploy(casework, content, source.forms, filename=_name(source), deployed_by_id=actor.user_id,
                   comment=comment, now=now)
 
 
-def deploy_upload(db: Database, content: bytes, filename: str, actor: Actor, comment: str, now: datetime
+def deploy_upload(casework: Casework, content: bytes, filename: str, actor: Actor, comment: str, now: datetime
                   ) -> DeployOutcome:
     """Deploy a file made elsewhere (Camunda Modeler) with the forms its processes already have."""
-    process_ids = [d.process_id for d in parse_definitions(content, filename, deployed_lookup(db))]
+    process_ids = [d.process_id for d in parse_definitions(content, filename, deployed_lookup(casework))]
     forms: dict[str, Any] = {}
-    with db.reading() as session:
+    with casework.db.reading() as session:
         for process_id in process_ids:
             latest = processes_dao.get_latest_version(session, process_id)
             forms.update(latest.forms if latest else {})
-    return deploy(db, content, forms, filename=filename, deployed_by_id=actor.user_id, comment=comment, now=now)
+    return deploy(casework, content, forms, filename=filename, deployed_by_id=actor.user_id, comment=comment, now=now)
 
 
-def save_draft(db: Database, source: ProcessSource, content: bytes, actor: Actor, comment: str, now: datetime,
+def save_draft(casework: Casework, source: ProcessSource, content: bytes, actor: Actor, comment: str, now: datetime,
                forms: Mapping[str, Any] | None = None) -> DraftSaved:
     """Keep work in progress. It need not pass the checks yet (they are reported), but it must be
     safe, well-formed XML: a draft is opened again in a browser."""
@@ -147,12 +147,12 @@ def save_draft(db: Database, source: ProcessSource, content: bytes, actor: Actor
     except UnsafeXmlError as error:
         raise DeploymentError([Problem(None, str(error))]) from None
     all_forms = dict(source.forms if forms is None else forms)
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         draft = processes_dao.add_draft(session, ProcessDraft(
             process_id=source.process_id, bpmn_xml=content.decode("utf-8"), forms=_edited(source, all_forms),
             saved_by_id=actor.user_id, saved_at=now, comment=comment,
         ))
-    return DraftSaved(draft, validate_diagram(db, _with_forms(source, all_forms), content))
+    return DraftSaved(draft, validate_diagram(casework, _with_forms(source, all_forms), content))
 
 
 def _edited(source: ProcessSource, forms: Mapping[str, Any]) -> dict[str, Any]:
@@ -207,11 +207,11 @@ def check_form_key(key: str) -> str | None:
     return None
 
 
-def save_form(db: Database, source: ProcessSource, key: str, schema: Mapping[str, Any], actor: Actor,
+def save_form(casework: Casework, source: ProcessSource, key: str, schema: Mapping[str, Any], actor: Actor,
               now: datetime) -> DraftSaved:
     """A new draft: the source's diagram with this form changed. The next deploy of the draft uses it."""
     forms = {**source.forms, key: dict(schema)}
-    return save_draft(db, source, source.bpmn_xml.encode(), actor, f"Form {key} edited", now, forms=forms)
+    return save_draft(casework, source, source.bpmn_xml.encode(), actor, f"Form {key} edited", now, forms=forms)
 
 
 def new_form(key: str) -> dict[str, Any]:

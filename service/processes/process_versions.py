@@ -9,15 +9,15 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from service.cases.errors import NotFound
+from service.casework import Casework
 from service.dao import engine_rest_dao, instances_dao, processes_dao, users_dao
-from service.db import Database
 from service.models import ProcessDraft, ProcessVersion
 from service.processes.definitions import definition_of
 from workflows.definitions import ProcessDefinition
 from workflows.version_diff import VersionDiff, diff_versions
 
 if TYPE_CHECKING:
-    from service.cases.cases import Casework
+    from service.casework import Casework
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,8 @@ class VersionComparison:
         return sorted(changes)
 
 
-def load_catalogue(db: Database) -> list[ProcessSummary]:
-    with db.reading() as session:
+def load_catalogue(casework: Casework) -> list[ProcessSummary]:
+    with casework.db.reading() as session:
         versions = processes_dao.list_versions(session)
         drafts = processes_dao.list_drafts(session, limit=200)
         names = users_dao.names_by_id(session, [v.deployed_by_id for v in versions] + [d.saved_by_id for d in drafts])
@@ -91,8 +91,8 @@ def load_catalogue(db: Database) -> list[ProcessSummary]:
     return summaries
 
 
-def load_version(db: Database, process_id: str, number: int) -> VersionFile:
-    with db.reading() as session:
+def load_version(casework: Casework, process_id: str, number: int) -> VersionFile:
+    with casework.db.reading() as session:
         version = _version(session, process_id, number)
         all_versions = processes_dao.list_versions(session, process_id)
         counts = instances_dao.count_instances_by_version(session, process_id)
@@ -112,13 +112,13 @@ def load_version(db: Database, process_id: str, number: int) -> VersionFile:
         )
 
 
-def load_bpmn(db: Database, process_id: str, number: int) -> str:
-    with db.reading() as session:
+def load_bpmn(casework: Casework, process_id: str, number: int) -> str:
+    with casework.db.reading() as session:
         return _version(session, process_id, number).bpmn_xml
 
 
-def compare_versions(db: Database, process_id: str, old_number: int, new_number: int) -> VersionComparison:
-    with db.reading() as session:
+def compare_versions(casework: Casework, process_id: str, old_number: int, new_number: int) -> VersionComparison:
+    with casework.db.reading() as session:
         old = _version(session, process_id, old_number)
         new = _version(session, process_id, new_number)
     changes = diff_versions(old.bpmn_xml.encode(), new.bpmn_xml.encode())

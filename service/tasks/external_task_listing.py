@@ -13,7 +13,7 @@ from service.dao.external_tasks_dao import ExternalTaskRow as ExternalTaskRow  #
 from service.dao.external_tasks_dao import TopicSummary
 
 if TYPE_CHECKING:
-    from service.cases.cases import Casework
+    from service.casework import Casework
 
 
 @dataclass(frozen=True)

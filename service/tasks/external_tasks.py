@@ -235,7 +235,7 @@ def _step(casework, actor: Actor, task_id: str, worker_id: str, event_type: str,
     except ProcessProblem as problem:
         # The worker's part is done but the diagram cannot go on from it: the case keeps waiting here,
         # and an administrator sees why (the worker is told too, and may report it again later).
-        incidents.open_incident_apart(casework.db, where["instance_id"], kind="script", now=now,
+        incidents.open_incident_apart(casework, where["instance_id"], kind="script", now=now,
                                       element_id=where["element_id"], message=problem.message,
                                       details={"task_id": task_id, "event": event_type})
         raise

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from service.cases.errors import FieldProblem, InvalidInput, NotAllowed, NotFound
+from service.casework import Casework
 from service.dao import inbox_dao, processes_dao, users_dao
 from service.dao.inbox_dao import SORTS as SORTS  # the orders the inbox offers
 from service.dao.inbox_dao import InboxFilters, InboxPage, InboxRow
-from service.db import Database
 from service.people.actors import Actor
 from service.processes.definitions import deployed_version
 from service.tasks.caseload import MANAGERS
@@ -26,12 +26,12 @@ class Inbox:
     task_names: list[str]
 
 
-def load_inbox(db: Database, actor: Actor, now: datetime, tab: str, filters: InboxFilters, page: int) -> Inbox:
+def load_inbox(casework: Casework, actor: Actor, now: datetime, tab: str, filters: InboxFilters, page: int) -> Inbox:
     queries = {
         "mine": inbox_dao.my_tasks_query(actor.user_id, now, filters),
         "groups": inbox_dao.group_tasks_query(actor.group_names, now, filters, actor.user_id),
     }
-    with db.reading() as session:
+    with casework.db.reading() as session:
         shown = inbox_dao.page_of(session, queries[tab], page, filters.sort)
         counts = {name: shown.total if name == tab else inbox_dao.count(session, query)
                   for name, query in queries.items()}
@@ -46,15 +46,15 @@ def _task_names(session) -> list[str]:
     return sorted(names)
 
 
-def load_overdue(db: Database, now: datetime) -> list[tuple[InboxRow, str | None]]:
+def load_overdue(casework: Casework, now: datetime) -> list[tuple[InboxRow, str | None]]:
     """Every overdue task, most overdue first, with who holds it."""
-    with db.reading() as session:
+    with casework.db.reading() as session:
         rows = inbox_dao.overdue_tasks(session, now)
         names = users_dao.names_by_id(session, [r.task.assignee_id for r in rows])
     return [(row, names.get(row.task.assignee_id)) for row in rows]
 
 
-def load_task_list(db: Database, actor: Actor, now: datetime, *, assignee: str | None, group: str | None,
+def load_task_list(casework: Casework, actor: Actor, now: datetime, *, assignee: str | None, group: str | None,
                    page: int) -> InboxPage:
     """The API's task list: one person's tasks (``assignee``: ``me``, the default, or a username for those
     who manage work), or a group's unclaimed tasks (``group``: one of the caller's own groups)."""
@@ -64,7 +64,7 @@ def load_task_list(db: Database, actor: Actor, now: datetime, *, assignee: str |
         assignee = "me"
     if group is not None and group not in actor.group_names:
         raise NotAllowed("You may list only the tasks of your own groups: " + ", ".join(actor.group_names))
-    with db.reading() as session:
+    with casework.db.reading() as session:
         if group is not None:
             query = inbox_dao.group_tasks_query([group], now, InboxFilters())
         else:

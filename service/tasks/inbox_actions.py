@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.cases.cases import Casework
 from service.cases.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
+from service.casework import Casework
 from service.dao import instances_dao, processes_dao, tasks_dao, users_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.dao.tasks_dao import TaskConflict

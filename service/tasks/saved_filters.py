@@ -10,7 +10,7 @@ from service.models import SavedInboxFilter
 from service.people.actors import Actor
 
 if TYPE_CHECKING:
-    from service.cases.cases import Casework
+    from service.casework import Casework
 
 
 def saved_filters(casework: Casework, actor: Actor) -> Sequence[SavedInboxFilter]:

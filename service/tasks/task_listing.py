@@ -8,7 +8,7 @@ from service.dao import engine_rest_dao
 from service.dao.engine_rest_dao import TaskFilter, TaskRow
 
 if TYPE_CHECKING:
-    from service.cases.cases import Casework
+    from service.casework import Casework
 
 __all__ = ["TaskFilter", "TaskRow", "count_tasks", "list_tasks", "task_row"]
 

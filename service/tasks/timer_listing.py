@@ -10,7 +10,7 @@ from service.dao.timers_dao import ScheduledTimer, TimerPage
 from service.dao.timers_dao import WaitingTimerRow as WaitingTimerRow  # what waiting_timer returns
 
 if TYPE_CHECKING:
-    from service.cases.cases import Casework
+    from service.casework import Casework
 
 
 @dataclass(frozen=True)

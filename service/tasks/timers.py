@@ -23,9 +23,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.exc import OperationalError
 
-from service.cases.cases import Casework
+from service.cases.cases import fire_timers
 from service.cases.errors import Conflict
 from service.cases.incidents import RetryContext, open_incident, register_retry, resolve_open
+from service.casework import Casework
 from service.dao import audit_dao, cases_dao, instances_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.dao.instances_dao import StaleInstance
@@ -135,7 +136,7 @@ def _fire_batch(casework: Casework, ids: list[int], now: datetime, progress: Cal
 def _fire_one(casework: Casework, session, instance: ProcessInstance, case: Case, now: datetime) -> None:
     due = instance.next_timer_due
     failed_before = instance.timer_attempts > 0
-    if not casework.fire_timers(session, instance, case, now) and _still_due(instance, now):
+    if not fire_timers(casework, session, instance, case, now) and _still_due(instance, now):
         raise TimerDidNotFire(f"due at {due.isoformat() if due else '?'}, but nothing in the case fired")
     if failed_before:  # only a timer that failed before can have an incident to close
         resolve_open(session, instance, "timer", now=now)

@@ -22,7 +22,7 @@ def index():
 @blueprint.route("/notifications")
 @allow("admin")
 def unsent_notifications():
-    return render_template("admin/notifications.html", unsent=problems.unsent(runtime().db),
+    return render_template("admin/notifications.html", unsent=problems.unsent(runtime().casework),
                            smtp_configured=bool(runtime().settings.mail.host))
 
 
@@ -33,13 +33,13 @@ def api_token_list():
     if request.method == "POST":
         entered = {"name": request.form.get("name", "")[:200], "roles": request.form.getlist("roles")}
         try:
-            issued = api_tokens.issue_token(runtime().db, g.actor, entered["name"], entered["roles"],
+            issued = api_tokens.issue_token(runtime().casework, g.actor, entered["name"], entered["roles"],
                                             runtime().clock.now())
             entered = {}
         except InvalidInput as invalid:
             problems = invalid.problems
     return render_template(
-        "admin/api_tokens.html", tokens=api_tokens.list_tokens(runtime().db), roles=api_tokens.API_ROLES,
+        "admin/api_tokens.html", tokens=api_tokens.list_tokens(runtime().casework), roles=api_tokens.API_ROLES,
         issued=issued, problems=problems, entered=entered,
     ), (422 if problems else 200)
 
@@ -47,5 +47,5 @@ def api_token_list():
 @blueprint.route("/api-tokens/<int:token_id>/revoke", methods=["POST"])
 @allow("admin")
 def revoke_api_token(token_id: int):
-    api_tokens.revoke_token(runtime().db, g.actor, token_id, runtime().clock.now())
+    api_tokens.revoke_token(runtime().casework, g.actor, token_id, runtime().clock.now())
     return redirect(url_for("admin.api_token_list"))

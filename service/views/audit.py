@@ -24,7 +24,7 @@ MAX_PAGE = 100_000
 @blueprint.route("")
 @allow(*AUDITOR)
 def index():
-    return render_template("audit/index.html", figures=audit_reading.audit_figures(runtime().db),
+    return render_template("audit/index.html", figures=audit_reading.audit_figures(runtime().casework),
                            pack_pages=audit_pages())
 
 
@@ -33,7 +33,7 @@ def index():
 def cases():
     asked = search_request(request.args)
     page = _page()
-    found = audit_reading.search_cases(runtime().db, asked.filters, page, PAGE_SIZE)
+    found = audit_reading.search_cases(runtime().casework, asked.filters, page, PAGE_SIZE)
     rows, total, choices = found.rows, found.total, found.choices
     options = {
         "status": list(STATUSES.items()), "stage": [(s, s) for s in choices.stages],
@@ -49,7 +49,7 @@ def cases():
 @blueprint.route("/cases.csv")
 @allow(*AUDITOR)
 def cases_csv():
-    rows = audit_reading.stream_case_rows(runtime().db, search_request(request.args).filters)
+    rows = audit_reading.stream_case_rows(runtime().casework, search_request(request.args).filters)
     return Response(csv_lines(rows), mimetype="text/csv", headers={
         "Content-Disposition": 'attachment; filename="cases.csv"',
     })
@@ -58,41 +58,41 @@ def cases_csv():
 @blueprint.route("/cases/<reference>")
 @allow(*AUDITOR)
 def case(reference: str):
-    history = load_case_history(runtime().db, reference, request.args.get("at", type=int))
-    access_log.record_view(runtime(), g.actor, "case", history.case.reference)
+    history = load_case_history(runtime().casework, reference, request.args.get("at", type=int))
+    access_log.record_view(runtime().casework, g.actor, "case", history.case.reference)
     return render_template("audit/case.html", history=history)
 
 
 @blueprint.route("/cases/<reference>/path.json")
 @allow(*AUDITOR)
 def case_path(reference: str):
-    return jsonify(load_path_overlay(runtime().db, reference))
+    return jsonify(load_path_overlay(runtime().casework, reference))
 
 
 @blueprint.route("/processes")
 @allow(*AUDITOR)
 def processes():
-    return render_template("audit/processes.html", versions=audit_reading.versions_in_use(runtime().db))
+    return render_template("audit/processes.html", versions=audit_reading.versions_in_use(runtime().casework))
 
 
 @blueprint.route("/processes/<int(max=2147483647):version_id>")
 @allow(*AUDITOR)
 def heatmap(version_id: int):
-    version, rows = audit_reading.busiest_elements(runtime().db, version_id)
+    version, rows = audit_reading.busiest_elements(runtime().casework, version_id)
     return render_template("audit/heatmap.html", version=version, rows=rows)
 
 
 @blueprint.route("/processes/<int(max=2147483647):version_id>/heatmap.json")
 @allow(*AUDITOR)
 def heatmap_overlay(version_id: int):
-    _, counts = audit_reading.element_counts(runtime().db, version_id)
+    _, counts = audit_reading.element_counts(runtime().casework, version_id)
     return jsonify({"completed": [], "active": [], "taken_flows": [], "counts": counts, "changed": None})
 
 
 @blueprint.route("/processes/<int(max=2147483647):version_id>/diagram.bpmn")
 @allow(*AUDITOR)
 def diagram(version_id: int):
-    version = audit_reading.process_version(runtime().db, version_id)
+    version = audit_reading.process_version(runtime().casework, version_id)
     return Response(version.bpmn_xml, mimetype="application/xml")
 
 
@@ -102,7 +102,7 @@ def verify():
     report = seconds = None
     if request.args.get("check") == "yes":
         started = time.perf_counter()
-        report = audit_reading.verify_audit_log(runtime().db)
+        report = audit_reading.verify_audit_log(runtime().casework)
         seconds = time.perf_counter() - started
     return render_template("audit/verify.html", report=report, seconds=seconds)
 
@@ -112,7 +112,7 @@ def verify():
 def access_log_page():
     asked = access_request(request.args)
     page = _page()
-    entries, total, users = audit_reading.access_log_entries(runtime().db, asked.filters, page, PAGE_SIZE)
+    entries, total, users = audit_reading.access_log_entries(runtime().casework, asked.filters, page, PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
     return render_template("audit/access_log.html", asked=asked, entries=entries, total=total, users=users,
                            kinds=access_log.KINDS, pagination=page_links("audit.access_log_page", page, pages))

@@ -9,6 +9,7 @@ from typing import Any
 from flask import flash, g, redirect, render_template, request, url_for
 
 from service.cases.case_file import load_case_summary
+from service.cases.cases import deliver_message
 from service.cases.errors import Conflict, InvalidInput
 from service.history.timeline import version_form
 from service.views.helpers import flash_problem, runtime
@@ -18,7 +19,7 @@ from workflows.forms import FormSchema
 
 def message_page(reference: str, name: str, heading: str, submit: str, done: str, not_now: str, summary=None):
     """Record a message the case is waiting for (``name``), with the form its catch event names."""
-    summary = summary or load_case_summary(runtime().db, reference)
+    summary = summary or load_case_summary(runtime().casework, reference)
     message = next((m for m in summary.waiting_messages if m.name == name), None)
     if message is None:
         flash_problem(not_now)
@@ -29,7 +30,7 @@ def message_page(reference: str, name: str, heading: str, submit: str, done: str
     form = version_form(summary.version, message.form_key) if message.form_key else _confirm_form(message.label)
 
     def save(data):
-        runtime().casework.deliver_message(g.actor, summary.case.reference, name, data)
+        deliver_message(runtime().casework, g.actor, summary.case.reference, name, data)
 
     return add_to_case(summary, form, save, heading, submit, done)
 

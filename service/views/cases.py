@@ -29,7 +29,7 @@ READERS = (TASK_WORKER, "auditor")
 @allow(*READERS)
 def case(reference: str):
     page = load_case_page(runtime().casework, g.actor, reference)
-    access_log.record_view(runtime(), g.actor, "case", page.file.summary.case.reference)
+    access_log.record_view(runtime().casework, g.actor, "case", page.file.summary.case.reference)
     # One page for every process; the case's pack adds its panels (service.cases.case_page).
     return render_template("cases/generic_case.html", page=page, file=page.file, now=runtime().clock.now())
 
@@ -37,7 +37,7 @@ def case(reference: str):
 @blueprint.route("/<reference>/messages/<name>", methods=["GET", "POST"])
 @allow(TASK_WORKER)
 def send_message(reference: str, name: str):
-    summary = load_case_summary(runtime().db, reference)
+    summary = load_case_summary(runtime().casework, reference)
     message = summary.definition.messages.get(name)
     label = message.label if message else name
     return message_page(reference, name, f"Record ‘{label}’", "Record it", f"‘{label}’ recorded on the case.",
@@ -48,7 +48,7 @@ def send_message(reference: str, name: str):
 @allow(TASK_WORKER)
 @allow_body(evidence_files.MAX_FILE_BYTES + 1024 * 1024)  # one file at its largest, with the note's text
 def add_note(reference: str):
-    summary = load_case_summary(runtime().db, reference)
+    summary = load_case_summary(runtime().casework, reference)
     reading.refuse_unless_may_read(g.actor, summary.version.process_id)
 
     def save(data):
@@ -62,7 +62,7 @@ def add_note(reference: str):
 @blueprint.route("/evidence-files/<int:file_id>")
 @allow(*READERS)
 def evidence_file(file_id: int):
-    reference, kept, content = evidence_files.load_evidence_file(runtime().db, g.actor, file_id)
-    access_log.record_view(runtime(), g.actor, "evidence", f"{reference}/{kept.id}")
+    reference, kept, content = evidence_files.load_evidence_file(runtime().casework, g.actor, file_id)
+    access_log.record_view(runtime().casework, g.actor, "evidence", f"{reference}/{kept.id}")
     # Downloaded, never shown inline: a file from outside is not opened in the service's own pages.
     return send_file(io.BytesIO(content), mimetype=kept.media_type, as_attachment=True, download_name=kept.filename)

@@ -28,7 +28,7 @@ def index():
     policy = runtime().settings.retention_policy
     return render_template(
         "data_protection/index.html", may_change=g.actor.has_any_role(OFFICERS),
-        schedule=retention_schedule(runtime().db, policy), rules=policy.rules(),
+        schedule=retention_schedule(runtime().casework, policy), rules=policy.rules(),
         now=runtime().clock.now(), text=text, found=data_protection.search_customers(runtime().casework, text),
     )
 
@@ -36,8 +36,8 @@ def index():
 @blueprint.route("/customers/<reference>")
 @allow(*READERS)
 def customer(reference: str):
-    record = data_protection.load_customer_record(runtime().db, runtime().settings.retention_policy, reference)
-    access_log.record_view(runtime(), g.actor, "customer", record.customer.reference)
+    record = data_protection.load_customer_record(runtime().casework, runtime().settings.retention_policy, reference)
+    access_log.record_view(runtime().casework, g.actor, "customer", record.customer.reference)
     return render_template("data_protection/customer.html", record=record,
                            may_change=g.actor.has_any_role(OFFICERS), exports=registry.subject_access_endpoints())
 
@@ -45,7 +45,7 @@ def customer(reference: str):
 @blueprint.route("/customers/<reference>/correct", methods=["GET", "POST"])
 @allow(*OFFICERS)
 def correct(reference: str):
-    record = data_protection.load_customer_record(runtime().db, runtime().settings.retention_policy, reference)
+    record = data_protection.load_customer_record(runtime().casework, runtime().settings.retention_policy, reference)
     problems = []
     if request.method == "POST":
         try:
@@ -68,7 +68,7 @@ def correct(reference: str):
 @blueprint.route("/customers/<reference>/erase", methods=["GET", "POST"])
 @allow(*OFFICERS)
 def erase(reference: str):
-    record = data_protection.load_customer_record(runtime().db, runtime().settings.retention_policy, reference)
+    record = data_protection.load_customer_record(runtime().casework, runtime().settings.retention_policy, reference)
     problems = []
     if request.method == "POST":
         try:
@@ -91,7 +91,7 @@ def erase(reference: str):
 @blueprint.route("/cases/<reference>/legal-hold", methods=["GET", "POST"])
 @allow(*OFFICERS)
 def legal_hold(reference: str):
-    case = data_protection.load_case(runtime().db, reference)
+    case = data_protection.load_case(runtime().casework, reference)
     # The page says which change it makes, so a second click cannot undo the first.
     placing = request.form.get("change") == "place" if request.method == "POST" else not case.legal_hold
     problems = []

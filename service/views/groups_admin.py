@@ -19,25 +19,25 @@ def index():
     if request.method == "POST":
         entered = {key: request.form.get(key, "")[:2100] for key in ("name", "label", "description")}
         try:
-            created = groups.create_group(runtime().db, g.actor, now=runtime().clock.now(), **entered)
+            created = groups.create_group(runtime().casework, g.actor, now=runtime().clock.now(), **entered)
         except InvalidInput as invalid:
             problems = invalid.problems
         else:
             flash(f"The group {created.label} has been created. Add people to it below.")
             return redirect(url_for("groups_admin.group", name=created.name))
-    return render_template("admin/groups.html", groups=groups.list_groups(runtime().db), problems=problems,
+    return render_template("admin/groups.html", groups=groups.list_groups(runtime().casework), problems=problems,
                            entered=entered), (422 if problems else 200)
 
 
 @blueprint.route("/<name>", methods=["GET", "POST"])
 @allow("admin")
 def group(name: str):
-    page = groups.load_group(runtime().db, name)
+    page = groups.load_group(runtime().casework, name)
     problems, entered = [], ""
     if request.method == "POST":
         entered = request.form.get("username", "")[:80]
         try:
-            groups.add_member(runtime().db, g.actor, name, entered, runtime().clock.now())
+            groups.add_member(runtime().casework, g.actor, name, entered, runtime().clock.now())
         except InvalidInput as invalid:
             problems = invalid.problems
         except CaseworkError as error:
@@ -54,7 +54,7 @@ def group(name: str):
 @allow("admin")
 def remove_member(name: str, username: str):
     try:
-        groups.remove_member(runtime().db, g.actor, name, username, runtime().clock.now())
+        groups.remove_member(runtime().casework, g.actor, name, username, runtime().clock.now())
     except CaseworkError as error:
         flash_problem(error.message)
     else:

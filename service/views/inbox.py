@@ -32,7 +32,7 @@ def inbox():
         sort=sort if sort in SORTS else "due",
     )
     now = runtime().clock.now()
-    page = load_inbox(runtime().db, g.actor, now, tab, filters, request.args.get("page", 1, type=int))
+    page = load_inbox(runtime().casework, g.actor, now, tab, filters, request.args.get("page", 1, type=int))
     saved = saved_filters.saved_filters(runtime().casework, g.actor)
     return render_template("inbox/inbox.html", inbox=page, filters=filters, now=now, query=_query(tab, filters),
                            sorts=SORTS, saved=saved)
@@ -81,7 +81,7 @@ def snooze(task_id: str):
 @allow(*MANAGERS)
 def overdue():
     now = runtime().clock.now()
-    return render_template("inbox/overdue.html", rows=load_overdue(runtime().db, now), now=now)
+    return render_template("inbox/overdue.html", rows=load_overdue(runtime().casework, now), now=now)
 
 
 @blueprint.route("/<task_id>/claim", methods=["POST"])

@@ -22,7 +22,7 @@ READERS = STAFF_AND_AUDITORS
 @blueprint.route("/cases/<reference>/letters/<int(max=2147483647):letter_id>/pdf")
 @allow(*READERS)
 def download(reference: str, letter_id: int):
-    case_reference, letter = audit_reading.case_letter(runtime().db, reference, letter_id)
-    access_log.record_view(runtime(), g.actor, "letter", f"{case_reference}/{letter.id}")
+    case_reference, letter = audit_reading.case_letter(runtime().casework, reference, letter_id)
+    access_log.record_view(runtime().casework, g.actor, "letter", f"{case_reference}/{letter.id}")
     return send_file(io.BytesIO(letter.content), mimetype=letter.media_type, as_attachment=True,
                      download_name=letter.filename)

@@ -26,7 +26,7 @@ def live():
 @public
 def ready():
     runtime = current_app.extensions["ubp"]
-    readiness = check_readiness(runtime.db, runtime.clock.now(), runtime.settings.worker_heartbeat_max_age)
+    readiness = check_readiness(runtime.casework, runtime.clock.now(), runtime.settings.worker_heartbeat_max_age)
     body = {"status": "ok" if readiness.ready else "unavailable", **readiness.checks}
     return jsonify(body), (200 if readiness.ready else 503)
 
@@ -37,7 +37,7 @@ def metrics():
     runtime = current_app.extensions["ubp"]
     if not _may_scrape(runtime.settings.metrics_token):
         abort(403)
-    return Response(scrape(runtime.db, runtime.clock.now()), content_type=CONTENT_TYPE_LATEST)
+    return Response(scrape(runtime.casework, runtime.clock.now()), content_type=CONTENT_TYPE_LATEST)
 
 
 def _may_scrape(token: str | None) -> bool:

@@ -19,8 +19,9 @@ blueprint = Blueprint("people", __name__, url_prefix="/admin/people")
 @allow("admin")
 def index():
     now = runtime().clock.now()
-    return render_template("people/index.html", people=directory.list_people(runtime().db),
-                           locked=directory.locked_people(runtime().db, now), status_of=directory.status_of, now=now)
+    return render_template("people/index.html", people=directory.list_people(runtime().casework),
+                           locked=directory.locked_people(runtime().casework, now), status_of=directory.status_of,
+                           now=now)
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -30,11 +31,12 @@ def create():
     if request.method == "POST":
         entered = _entered_person()
         try:
-            person = people.create_person(runtime().db, g.actor, people.NewPerson(**entered), runtime().clock.now())
+            person = people.create_person(runtime().casework, g.actor, people.NewPerson(**entered),
+                                          runtime().clock.now())
         except InvalidInput as invalid:
             problems = {problem.field: problem.message for problem in invalid.problems}
         else:
-            link = password_reset.force_reset(runtime().db, g.actor, person.id, runtime().clock.now())
+            link = password_reset.force_reset(runtime().casework, g.actor, person.id, runtime().clock.now())
             return _person_page(person.id, reset_link=_link(link), created=True)
     return render_template("people/new.html", problems=problems, entered=entered, roles=ROLES), \
         (422 if problems else 200)
@@ -51,14 +53,14 @@ def person(user_id: int):
 def deactivate(user_id: int):
     reason = request.form.get("reason", "")[:500]
     return _change(user_id, "Deactivated: their sessions have ended.",
-                   lambda: people.deactivate(runtime().db, g.actor, user_id, reason, runtime().clock.now()))
+                   lambda: people.deactivate(runtime().casework, g.actor, user_id, reason, runtime().clock.now()))
 
 
 @blueprint.route("/<int:user_id>/reactivate", methods=["POST"])
 @allow("admin")
 def reactivate(user_id: int):
     return _change(user_id, "Reactivated.",
-                   lambda: people.reactivate(runtime().db, g.actor, user_id, runtime().clock.now()))
+                   lambda: people.reactivate(runtime().casework, g.actor, user_id, runtime().clock.now()))
 
 
 @blueprint.route("/<int:user_id>/roles", methods=["POST"])
@@ -66,7 +68,7 @@ def reactivate(user_id: int):
 def change_roles(user_id: int):
     roles = request.form.getlist("roles")[:len(ROLES)]
     return _change(user_id, "Roles saved.",
-                   lambda: people.change_roles(runtime().db, g.actor, user_id, roles, runtime().clock.now()))
+                   lambda: people.change_roles(runtime().casework, g.actor, user_id, roles, runtime().clock.now()))
 
 
 @blueprint.route("/<int:user_id>/groups", methods=["POST"])
@@ -74,7 +76,8 @@ def change_roles(user_id: int):
 def change_groups(user_id: int):
     names = [name[:80] for name in request.form.getlist("groups")[:200]]
     return _change(user_id, "Groups saved.",
-                   lambda: groups.set_groups_of_person(runtime().db, g.actor, user_id, names, runtime().clock.now()))
+                   lambda: groups.set_groups_of_person(runtime().casework, g.actor, user_id, names,
+                                                       runtime().clock.now()))
 
 
 @blueprint.route("/<int:user_id>/email", methods=["POST"])
@@ -82,19 +85,20 @@ def change_groups(user_id: int):
 def change_email(user_id: int):
     email = request.form.get("email", "")[:400]
     return _change(user_id, "Email saved.",
-                   lambda: people.change_email(runtime().db, g.actor, user_id, email, runtime().clock.now()))
+                   lambda: people.change_email(runtime().casework, g.actor, user_id, email, runtime().clock.now()))
 
 
 @blueprint.route("/<int:user_id>/unlock", methods=["POST"])
 @allow("admin")
 def unlock(user_id: int):
-    return _change(user_id, "Unlocked.", lambda: people.unlock(runtime().db, g.actor, user_id, runtime().clock.now()))
+    return _change(user_id, "Unlocked.",
+                   lambda: people.unlock(runtime().casework, g.actor, user_id, runtime().clock.now()))
 
 
 @blueprint.route("/<int:user_id>/password-reset", methods=["POST"])
 @allow("admin")
 def force_password_reset(user_id: int):
-    token = password_reset.force_reset(runtime().db, g.actor, user_id, runtime().clock.now())
+    token = password_reset.force_reset(runtime().casework, g.actor, user_id, runtime().clock.now())
     return _person_page(user_id, reset_link=_link(token))
 
 
@@ -110,10 +114,10 @@ def _change(user_id: int, done: str, change):
 
 
 def _person_page(user_id: int, reset_link: str | None = None, created: bool = False):
-    user, trail = directory.person_with_trail(runtime().db, user_id)
+    user, trail = directory.person_with_trail(runtime().casework, user_id)
     now = runtime().clock.now()
     return render_template("people/person.html", person=user, trail=trail, roles=ROLES, reset_link=reset_link,
-                           groups=groups.groups_of_person(runtime().db, user_id),
+                           groups=groups.groups_of_person(runtime().casework, user_id),
                            created=created, status=directory.status_of(user, now),
                            lifetime_hours=int(password_reset.LINK_LIFETIME.total_seconds() // 3600))
 

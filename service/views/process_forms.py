@@ -48,7 +48,8 @@ def form(process_id: str, form_key: str):
         text = request.form.get("schema", "")
         schema, problems = process_editing.read_form(text)
         if schema is not None and request.form.get("action") == "save":
-            saved = process_editing.save_form(runtime().db, source, form_key, schema, g.actor, runtime().clock.now())
+            saved = process_editing.save_form(runtime().casework, source, form_key, schema, g.actor,
+                                              runtime().clock.now())
             flash(f"The form {form_key} is saved in draft {saved.draft.id}. "
                   "Deploy that draft from the modeler to use it.")
             return redirect(url_for("process_forms.form", process_id=process_id, form_key=form_key,
@@ -61,5 +62,5 @@ def form(process_id: str, form_key: str):
 
 
 def _source(process_id: str) -> process_editing.ProcessSource:
-    return process_editing.open_source(runtime().db, process_id, version=request.args.get("version", type=int),
+    return process_editing.open_source(runtime().casework, process_id, version=request.args.get("version", type=int),
                                        draft=request.args.get("draft", type=int))

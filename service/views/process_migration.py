@@ -17,7 +17,7 @@ _LISTED = 10  # flashed messages live in the session cookie: keep them short
 @blueprint.route("/<process_id>/versions/<int:number>/migration")
 @allow(OWNER)
 def preview(process_id: str, number: int):
-    target, moves = migration.preview(runtime().db, runtime().engine, process_id, number)
+    target, moves = migration.preview(runtime().casework, runtime().engine, process_id, number)
     return render_template("processes/migration.html", target=target, moves=moves)
 
 

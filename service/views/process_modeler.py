@@ -50,14 +50,14 @@ def validate(process_id: str):
 def validate_new():
     xml, _ = _posted()
     try:
-        source = process_editing.new_process_source(runtime().db, xml)
+        source = process_editing.new_process_source(runtime().casework, xml)
     except DeploymentError as error:
         return _answer(False, "The diagram would not deploy yet: fix the problems listed.", error.problems)
     return _validated(source, xml)
 
 
 def _validated(source: process_editing.ProcessSource, xml: bytes):
-    problems = process_editing.validate_diagram(runtime().db, source, xml)
+    problems = process_editing.validate_diagram(runtime().casework, source, xml)
     if problems:
         return _answer(False, "The diagram would not deploy yet: fix the problems listed.", problems)
     return _answer(True, "The diagram passes every check and can be deployed.")
@@ -74,7 +74,7 @@ def save_draft(process_id: str):
 def save_new_draft():
     xml, comment = _posted()
     try:
-        source = process_editing.new_process_source(runtime().db, xml)
+        source = process_editing.new_process_source(runtime().casework, xml)
     except DeploymentError as error:
         return _answer(False, "The draft was not saved.", error.problems, status=422)
     return _saved_draft(source, xml, comment, new=True)
@@ -82,7 +82,7 @@ def save_new_draft():
 
 def _saved_draft(source: process_editing.ProcessSource, xml: bytes, comment: str, new: bool = False):
     try:
-        saved = process_editing.save_draft(runtime().db, source, xml, g.actor, comment, runtime().clock.now())
+        saved = process_editing.save_draft(runtime().casework, source, xml, g.actor, comment, runtime().clock.now())
     except DeploymentError as error:
         return _answer(False, "The draft was not saved.", error.problems, status=422)
     message = f"Draft {saved.draft.id} saved. It is listed on the processes page."
@@ -104,7 +104,7 @@ def deploy(process_id: str):
 def deploy_new():
     xml, comment = _posted()
     try:
-        source = process_editing.new_process_source(runtime().db, xml)
+        source = process_editing.new_process_source(runtime().casework, xml)
     except DeploymentError as error:
         return _answer(False, "The diagram was not deployed.", error.problems, status=422)
     return _deployed(source, xml, comment)
@@ -112,7 +112,8 @@ def deploy_new():
 
 def _deployed(source: process_editing.ProcessSource, xml: bytes, comment: str):
     try:
-        outcome = process_editing.deploy_diagram(runtime().db, source, xml, g.actor, comment, runtime().clock.now())
+        outcome = process_editing.deploy_diagram(runtime().casework, source, xml, g.actor, comment,
+                                                 runtime().clock.now())
     except DeploymentError as error:
         return _answer(False, "The diagram was not deployed.", error.problems, status=422)
     deployed = next(v for v in outcome.versions if v.process_id == source.process_id)
@@ -122,7 +123,7 @@ def _deployed(source: process_editing.ProcessSource, xml: bytes, comment: str):
 
 
 def _source(process_id: str) -> process_editing.ProcessSource:
-    return process_editing.open_source(runtime().db, process_id, version=request.args.get("version", type=int),
+    return process_editing.open_source(runtime().casework, process_id, version=request.args.get("version", type=int),
                                        draft=request.args.get("draft", type=int))
 
 

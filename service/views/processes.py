@@ -33,7 +33,7 @@ def upload():
     uploaded = files[0]
     try:
         outcome = process_editing.deploy_upload(
-            runtime().db, uploaded.read(), uploaded.filename[:100], g.actor,
+            runtime().casework, uploaded.read(), uploaded.filename[:100], g.actor,
             request.form.get("comment", "")[:1000], runtime().clock.now(),
         )
     except DeploymentError as error:
@@ -50,7 +50,7 @@ def _upload_bundle(files):
         bundle = read_bundle((f.filename, f.read()) for f in files)
     except BundleRefused as refused:
         return _index_page(upload_errors=[{"text": str(refused), "href": "#bpmn-file"}]), 422
-    outcomes = deploy_bundle(runtime().db, bundle, deployed_by_id=g.actor.user_id,
+    outcomes = deploy_bundle(runtime().casework, bundle, deployed_by_id=g.actor.user_id,
                              comment=request.form.get("comment", "")[:1000], now=runtime().clock.now())
     refused = [o for o in outcomes if o.status == "refused"]
     if refused:
@@ -65,27 +65,28 @@ def _upload_bundle(files):
 @blueprint.route("/<process_id>/versions/<int:number>")
 @allow(OWNER)
 def version(process_id: str, number: int):
-    file = process_versions.load_version(runtime().db, process_id, number)
+    file = process_versions.load_version(runtime().casework, process_id, number)
     return render_template("processes/version.html", file=file, process_id=process_id)
 
 
 @blueprint.route("/<process_id>/versions/<int:number>/bpmn")
 @allow(OWNER)
 def version_bpmn(process_id: str, number: int):
-    return _bpmn_file(process_versions.load_bpmn(runtime().db, process_id, number), f"{process_id}-v{number}.bpmn")
+    return _bpmn_file(process_versions.load_bpmn(runtime().casework, process_id, number),
+                      f"{process_id}-v{number}.bpmn")
 
 
 @blueprint.route("/<process_id>/versions/<int:number>/overlay")
 @allow(OWNER)
 def version_overlay(process_id: str, number: int):
-    file = process_versions.load_version(runtime().db, process_id, number)
+    file = process_versions.load_version(runtime().casework, process_id, number)
     return {"completed": [], "active": [], "taken_flows": [], "counts": file.waiting_counts, "changed": None}
 
 
 @blueprint.route("/<process_id>/drafts/<int:draft_id>/bpmn")
 @allow(OWNER)
 def draft_bpmn(process_id: str, draft_id: int):
-    source = process_editing.open_source(runtime().db, process_id, draft=draft_id)
+    source = process_editing.open_source(runtime().casework, process_id, draft=draft_id)
     return _bpmn_file(source.bpmn_xml, f"{process_id}-draft-{draft_id}.bpmn")
 
 
@@ -93,7 +94,7 @@ def draft_bpmn(process_id: str, draft_id: int):
 @allow(OWNER)
 def diff(process_id: str):
     old, new = _diff_numbers()
-    comparison = process_versions.compare_versions(runtime().db, process_id, old, new)
+    comparison = process_versions.compare_versions(runtime().casework, process_id, old, new)
     return render_template("processes/diff.html", comparison=comparison)
 
 
@@ -101,7 +102,7 @@ def diff(process_id: str):
 @allow(OWNER)
 def diff_overlay(process_id: str):
     old, new = _diff_numbers()
-    comparison = process_versions.compare_versions(runtime().db, process_id, old, new)
+    comparison = process_versions.compare_versions(runtime().casework, process_id, old, new)
     side = "from" if request.args.get("side") == "from" else "to"
     return {"completed": [], "active": [], "taken_flows": [], "counts": None,
             "changed": comparison.diff.overlay(side)}
@@ -122,7 +123,7 @@ def _diff_numbers() -> tuple[int, int]:
 
 
 def _index_page(upload_errors: list[dict[str, str]] | None = None) -> str:
-    return render_template("processes/index.html", processes=process_versions.load_catalogue(runtime().db),
+    return render_template("processes/index.html", processes=process_versions.load_catalogue(runtime().casework),
                            upload_errors=upload_errors or [])
 
 

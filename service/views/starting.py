@@ -6,6 +6,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 
 from service.auth.permissions import signed_in
 from service.cases import catalogue
+from service.cases.cases import start_case
 from service.cases.errors import InvalidInput
 from service.views.helpers import runtime
 from service.views.schema_forms import error_summary, form_data, form_fields
@@ -16,18 +17,18 @@ blueprint = Blueprint("starting", __name__, url_prefix="/start-a-case")
 @blueprint.route("")
 @signed_in
 def index():
-    return render_template("cases/start.html", processes=catalogue.startable_processes(runtime().db, g.actor))
+    return render_template("cases/start.html", processes=catalogue.startable_processes(runtime().casework, g.actor))
 
 
 @blueprint.route("/<process_id>", methods=["GET", "POST"])
 @signed_in
 def start(process_id: str):
-    start = catalogue.start_form(runtime().db, g.actor, process_id)
+    start = catalogue.start_form(runtime().casework, g.actor, process_id)
     problems = []
     if request.method == "POST":
         answers = form_data(start.form, request.form) if start.form else {}
         try:
-            started = runtime().casework.start_case(g.actor, answers, process_id=process_id)
+            started = start_case(runtime().casework, g.actor, answers, process_id=process_id)
         except InvalidInput as invalid:
             problems = invalid.problems
         else:

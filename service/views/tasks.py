@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from service.auth.permissions import allow
 from service.cases import reading
 from service.cases.case_file import load_task_file
+from service.cases.cases import complete_task
 from service.cases.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, ProcessProblem
 from service.packs.registry import FileQuestions, pack_for
 from service.people.actors import TASK_WORKER
@@ -23,7 +24,7 @@ VIEWERS = (TASK_WORKER, "auditor")
 @blueprint.route("/<task_id>", methods=["GET", "POST"])
 @allow(*VIEWERS)
 def task(task_id: str):
-    file = load_task_file(runtime().db, task_id, g.actor)
+    file = load_task_file(runtime().casework, task_id, g.actor)
     reading.refuse_unless_may_read(g.actor, file.summary.version.process_id)
     problems = []
     refused = False
@@ -31,7 +32,7 @@ def task(task_id: str):
         if request.form.get("task_id") != task_id:
             abort(400)
         try:
-            reference = runtime().casework.complete_task(g.actor, task_id, _answers(file, task_id)).reference
+            reference = complete_task(runtime().casework, g.actor, task_id, _answers(file, task_id)).reference
         except InvalidInput as invalid:
             problems = invalid.problems
         except ProcessProblem as problem:
@@ -53,7 +54,7 @@ def task(task_id: str):
     # Shown first with the case's earlier answers to the questions asked again (a crime suspected at intake).
     # A step done before on this case (a proposal returned for changes) starts from its last answers.
     answers = request.form if request.method == "POST" or not file.form else answers_as_posted(file.form, {
-        **file.previous_answers, **prefilled_answers(runtime().db, file.summary.case.id, file.form)})
+        **file.previous_answers, **prefilled_answers(runtime().casework, file.summary.case.id, file.form)})
     questions = form_fields(file.form, answers, {p.field: p.message for p in problems}, attached) if (
         file.form) else []
     page = render_template("tasks/task.html", file=file, questions=questions, now=runtime().clock.now(),

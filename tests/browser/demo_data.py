@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from service.auth.passwords import hash_password
+from service.cases.cases import start_case
 from service.dao import cases_dao, users_dao
 from service.demo import seed_demo
 from service.models import Case, Customer, HumanTask, ProcessVersion
@@ -58,12 +59,12 @@ def _more_demo_data(runtime) -> dict[str, str]:
         ("caseworker", "Task_ProposeFormalAction", demo.proposal()),
         ("head", "Task_ApproveProposal", {"approval_decision": "approve", "approval_reasons": "Repeated abuse."}),
     ], leave_claimed="caseworker")
-    groups.create_group(runtime.db, None, name="asb-team", label="Anti-social behaviour team", description="",
+    groups.create_group(runtime.casework, None, name="asb-team", label="Anti-social behaviour team", description="",
                         now=now)
-    groups.add_member(runtime.db, None, "asb-team", "caseworker2", now)
+    groups.add_member(runtime.casework, None, "asb-team", "caseworker2", now)
     with runtime.db.reading() as session:
         sam = groups.actor_of(session, users_dao.get_user_by_username(session, "caseworker2"))
-    asb = runtime.casework.start_case(sam, {
+    asb = start_case(runtime.casework, sam, {
         "what_happened": "Loud music every night after midnight.", "happened_on": "2026-03-01",
         "location": "Hill House, flat 12", "reported_by": "Sam Neighbour, flat 14", "anyone_at_risk": "no"},
         process_id="asb_report")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from service.cases.cases import deliver_message, start_case
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.tasks.timers import fire_due_batch
 from tests.bpmn import samples
@@ -21,7 +22,7 @@ class Steps(Journey):
 
 
 def open_case(runtime, caseworker, customer_reference: str = "SH-004211", **incident) -> Steps:
-    started = runtime.casework.start_case(caseworker, samples.incident(customer_reference=customer_reference,
+    started = start_case(runtime.casework, caseworker, samples.incident(customer_reference=customer_reference,
                                                                        **incident), process_id=PROCESS_ID)
     return Steps(runtime, started.reference)
 
@@ -52,7 +53,7 @@ def run_to_expiry(runtime, people, journey: Steps) -> None:
 def appeal(runtime, people, journey: Steps, outcome: str = "uphold", on: str = "2026-03-02", **decision) -> None:
     """An appeal received and heard by Henry, who took no part in the decision."""
     runtime.clock.advance(hours=1)
-    runtime.casework.deliver_message(people["casey"], journey.reference, "appeal_received",
+    deliver_message(runtime.casework, people["casey"], journey.reference, "appeal_received",
                                      samples.appeal_received(on))
     journey.do(people["henry"], "Task_HearAppeal", samples.appeal_decision(outcome, **decision))
     journey.do(people["henry"], "Task_SendAppealOutcomeLetter", samples.letter_sent("outcome_letter", on))

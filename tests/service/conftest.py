@@ -19,7 +19,7 @@ FIXTURES = Path(__file__).parent.parent / "workflows" / "fixtures"
 # references), so they are registered as a pack shaped like the policy's. A process with no pack is
 # tested with the ASB report (tests/packs) and the diagrams in tests/service/cases.
 FIXTURE_PACK = replace(POLICY_PACK, name="test_fixtures", process_ids=("three_tasks", "restriction_clock"),
-                       wording={}, start_endpoint=None, continuity_lanes=(), task_briefs={})
+                       wording={}, start_endpoint=None, continuity_lanes=(), task_briefs={}, default_start=False)
 TEST_PASSWORD = "correct horse battery staple"
 _HASH = hash_password(TEST_PASSWORD)
 
@@ -77,7 +77,7 @@ def people(runtime) -> dict[str, Actor]:
 def deploy_process_file(runtime, filename: str, comment: str = "tests"):
     """One diagram of bpmn/, with the forms of forms/ (as ``ubp deploy`` deploys each file)."""
     path = runtime.settings.bpmn_dir / filename
-    return deploy(runtime.db, path.read_bytes(), load_forms(runtime.settings.forms_dir), filename=filename,
+    return deploy(runtime.casework, path.read_bytes(), load_forms(runtime.settings.forms_dir), filename=filename,
                   deployed_by_id=None, comment=comment, now=runtime.clock.now())
 
 
@@ -117,7 +117,7 @@ def api_as(client, runtime, people):
     """An API client whose token carries the given roles."""
 
     def make(*roles: str) -> ApiClient:
-        issued = issue_token(runtime.db, people["adam"], f"System with {', '.join(roles)}", list(roles),
+        issued = issue_token(runtime.casework, people["adam"], f"System with {', '.join(roles)}", list(roles),
                              runtime.clock.now())
         return ApiClient(client, issued.token)
 
@@ -126,7 +126,7 @@ def api_as(client, runtime, people):
 
 def deploy_fixture(runtime, name: str, content: bytes | None = None, comment: str = ""):
     path = FIXTURES / name
-    return deploy(runtime.db, content or path.read_bytes(), load_forms(FIXTURES / "forms"), filename=name,
+    return deploy(runtime.casework, content or path.read_bytes(), load_forms(FIXTURES / "forms"), filename=name,
                   deployed_by_id=None, comment=comment, now=runtime.clock.now())
 
 

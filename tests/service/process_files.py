@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from service.cases.cases import complete_task
 from service.config import ROOT
 from service.dao import instances_dao
 from service.models import ProcessInstance
@@ -104,4 +105,4 @@ def instance_of(runtime, reference: str) -> ProcessInstance:
 def advance_policy_task(runtime, actor, reference: str, answers: dict) -> None:
     task = open_task(runtime, reference)
     claim(runtime.casework, actor, task.id)
-    runtime.casework.complete_task(actor, task.id, answers)
+    complete_task(runtime.casework, actor, task.id, answers)

@@ -24,10 +24,10 @@ def cases_with_anchors(runtime, policy, people):
     appeal(runtime, people, journey)
     open_case(runtime, people["casey"], "SH-000777")
     runtime.clock.advance(hours=1)
-    write_anchor(runtime.db, runtime.clock.now())
+    write_anchor(runtime.casework, runtime.clock.now())
     open_case(runtime, people["cora"], "SH-000778")
     runtime.clock.advance(hours=1)
-    write_anchor(runtime.db, runtime.clock.now())
+    write_anchor(runtime.casework, runtime.clock.now())
     return runtime
 
 

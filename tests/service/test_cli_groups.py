@@ -15,7 +15,7 @@ def test_groups_are_created_and_filled_from_the_command_line(app, runtime, peopl
     assert "audrey\tAudrey Auditor\tadded" in shown.output and "owen\tOwen Owner\tadded" in shown.output
     assert "asb-team\tASB team\t2 people" in cli.invoke(args=["group", "list"]).output
     assert cli.invoke(args=["group", "remove", "asb-team", "audrey"]).exit_code == 0
-    assert [m.username for m in groups.load_group(runtime.db, "asb-team").members] == ["owen"]
+    assert [m.username for m in groups.load_group(runtime.casework, "asb-team").members] == ["owen"]
 
 
 def test_mistakes_end_with_a_message_and_a_failing_exit_code(app, runtime, people, policy):

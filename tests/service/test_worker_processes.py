@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, insert, select, text, update
 
+from service.cases.cases import complete_task, start_case
 from service.config import ROOT
 from service.dao import tasks_dao
 from service.history.audit_verify import verify_all
@@ -134,12 +135,12 @@ def _parked_case(runtime, people) -> ProcessInstance:
     deploy_fixture(runtime, "restriction_clock.bpmn")
     runtime.clock.set(datetime(2020, 2, 3, 12, tzinfo=UTC))
     casey = people["casey"]
-    reference = runtime.casework.start_case(casey, {"customer_reference": "C-1"},
+    reference = start_case(runtime.casework, casey, {"customer_reference": "C-1"},
                                             process_id="restriction_clock").reference
     with runtime.db.transaction() as session:
         task = session.scalars(select(HumanTask).where(HumanTask.status == "open")).one()
         tasks_dao.claim(session, task.id, user_id=casey.user_id, now=runtime.clock.now())
-    runtime.casework.complete_task(casey, task.id, {"decision": "restrict", "letter_date": "2020-01-31"})
+    complete_task(runtime.casework, casey, task.id, {"decision": "restrict", "letter_date": "2020-01-31"})
     with runtime.db.transaction() as session:
         template = session.scalars(select(ProcessInstance).where(ProcessInstance.business_key == reference)).one()
         assert template.next_timer_due == datetime(2021, 1, 31, tzinfo=UTC)

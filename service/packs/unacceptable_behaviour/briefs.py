@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from service.cases.case_file import CaseSummary, Decision, TaskFile
+from service.casework import Casework
 from service.dao import audit_dao, case_dates_dao, letters_dao
 from service.db import Database
 from service.history.timeline import version_form
@@ -22,7 +23,7 @@ from service.models import Adjustment, Incident, Letter
 from workflows.forms import FormSchema
 
 if TYPE_CHECKING:
-    from service.cases.cases import Casework
+    from service.casework import Casework
 
 PROPOSAL_EVENT = "restriction_proposed"
 APPEAL_MESSAGE = "appeal_received"
@@ -54,7 +55,7 @@ class AppealBrief:
     decision: LetterContext | None  # what that letter said (its restrictions, dates and reasons)
 
 
-def proposal_brief(db: Database, file: TaskFile) -> ProposalBrief:
+def proposal_brief(casework: Casework, file: TaskFile) -> ProposalBrief:
     summary = file.summary
     proposals = [d for d in summary.decisions if _event(summary, d.task.element_id) == PROPOSAL_EVENT]
     return ProposalBrief(
@@ -66,10 +67,10 @@ def proposal_brief(db: Database, file: TaskFile) -> ProposalBrief:
     )
 
 
-def appeal_brief(db: Database, file: TaskFile) -> AppealBrief:
+def appeal_brief(casework: Casework, file: TaskFile) -> AppealBrief:
     summary = file.summary
     message = summary.definition.messages.get(APPEAL_MESSAGE)
-    with db.reading() as session:
+    with casework.db.reading() as session:
         appeals = [e for e in audit_dao.list_events_of_type(session, summary.case.instance_id, "message_received")
                    if (e.data or {}).get("message") == APPEAL_MESSAGE and e.occurred_at <= file.task.created_at]
         sent = [letter for letter in letters_dao.list_letters_of_case(session, summary.case.id)

@@ -11,7 +11,7 @@ from service.dao import cases_dao, letters_dao
 from service.models import Case, Letter, Restriction
 
 if TYPE_CHECKING:
-    from service.cases.cases import Casework
+    from service.casework import Casework
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from service.casework import Casework
 from service.dao import compliance_dao
-from service.db import Database
 from service.models import Case, Letter, Restriction, User
 from service.packs.registry import process_ids_where
 from service.packs.unacceptable_behaviour.compliance_letters import (
@@ -207,10 +207,11 @@ def lifting_grace(worker_poll_seconds: float) -> timedelta:
     return timedelta(seconds=worker_poll_seconds) + LIFTING_ALLOWANCE
 
 
-def check_all_cases(db: Database, now: datetime, grace: timedelta, rules: Sequence[Rule] = RULES) -> ComplianceReport:
+def check_all_cases(casework: Casework, now: datetime, grace: timedelta,
+                    rules: Sequence[Rule] = RULES) -> ComplianceReport:
     results = [RuleResult(rule) for rule in rules]
     cases = 0
-    with db.reading() as session:
+    with casework.db.reading() as session:
         users = compliance_dao.users_by_id(session)
         for batch in compliance_dao.case_batches(session, process_ids_where("compliance_report")):
             cases += len(batch)

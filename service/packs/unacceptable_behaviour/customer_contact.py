@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from service.cases.errors import FieldProblem, InvalidInput, NotAllowed, NotFound
+from service.casework import Casework
 from service.dao import cases_dao, instances_dao
 from service.dao.audit_dao import NewAuditEvent
-from service.db import Database
 from service.history.audit_trail import record_on_case
 from service.models import Customer
 from service.people.actors import Actor
@@ -100,8 +100,8 @@ def refuse_unreachable(customer: Customer | None, method: str | None, field: str
             "page first, or send the letter another way"))])
 
 
-def load_customer(db: Database, reference: str) -> Customer:
-    with db.reading() as session:
+def load_customer(casework: Casework, reference: str) -> Customer:
+    with casework.db.reading() as session:
         customer = cases_dao.get_customer_by_reference(session, reference.strip().upper())
     if customer is None or customer.anonymised_at is not None:
         raise NotFound("There is no customer with that reference.")

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from service.cases.errors import NotFound
+from service.casework import Casework
 from service.dao import cases_dao
-from service.db import Database
 from service.models import Case, Customer, Restriction
 
 if TYPE_CHECKING:
-    from service.cases.cases import Casework
+    from service.casework import Casework
 
 # What a customer reference may look like where a caller types it (the API's paths).
 _CUSTOMER_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_-]{0,39}$")
@@ -32,8 +32,8 @@ class FoundCustomer:
     restricted: bool
 
 
-def load_customer_file(db: Database, reference: str) -> CustomerFile:
-    with db.reading() as session:
+def load_customer_file(casework: Casework, reference: str) -> CustomerFile:
+    with casework.db.reading() as session:
         customer = cases_dao.get_customer_by_reference(session, reference.strip().upper())
         if customer is None:
             raise NotFound("There is no customer with that reference.")
@@ -44,10 +44,10 @@ def load_customer_file(db: Database, reference: str) -> CustomerFile:
         )
 
 
-def find_customers(db: Database, text: str) -> list[FoundCustomer]:
+def find_customers(casework: Casework, text: str) -> list[FoundCustomer]:
     if not text.strip():
         return []
-    with db.reading() as session:
+    with casework.db.reading() as session:
         customers = cases_dao.search_customers(session, text)
         restricted = cases_dao.restricted_customer_ids(session, [c.id for c in customers])
     return [FoundCustomer(c, c.id in restricted) for c in customers]

@@ -26,7 +26,7 @@ from service.tasks.steps import StepContext
 from workflows.forms import FormSchema
 
 if TYPE_CHECKING:
-    from service.cases.cases import Casework
+    from service.casework import Casework
 
 # Keyed by content as well as id: a version's content never changes, but tests reuse ids.
 _incident_forms: dict[tuple[int, str], FormSchema] = {}

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.cases.errors import NotAllowed, NotFound
+from service.casework import Casework
 from service.dao import cases_dao, instances_dao, letters_dao, processes_dao, tasks_dao
-from service.db import Database
 from service.letters.context import LetterContext, Provider
 from service.models import HumanTask, Letter
 from service.packs.unacceptable_behaviour.letter_plans import LETTER_TASKS, LetterTask
@@ -38,9 +38,9 @@ class TaskLetter:
     drafts: Sequence[Letter]  # newest first; their content is not loaded
 
 
-def task_letter(db: Database, provider: Provider, task_id: str, now: datetime) -> TaskLetter | None:
+def task_letter(casework: Casework, provider: Provider, task_id: str, now: datetime) -> TaskLetter | None:
     """The letter an open letter task will send; None for any other task."""
-    with db.reading() as session:
+    with casework.db.reading() as session:
         task = _task(session, task_id)
         letter_task = _letter_task(session, task)
         if letter_task is None or task.status != "open":
@@ -49,16 +49,16 @@ def task_letter(db: Database, provider: Provider, task_id: str, now: datetime) -
         return TaskLetter(context, problem, letters_dao.list_drafts_of_task(session, task.id))
 
 
-def preview(db: Database, provider: Provider, task_id: str, now: datetime) -> LetterContext:
-    letter = task_letter(db, provider, task_id, now)
+def preview(casework: Casework, provider: Provider, task_id: str, now: datetime) -> LetterContext:
+    letter = task_letter(casework, provider, task_id, now)
     if letter is None or letter.context is None:
         raise NotFound("There is no letter to preview for this task.")
     return letter.context
 
 
-def make_draft(db: Database, provider: Provider, actor: Actor, task_id: str, now: datetime) -> Letter:
+def make_draft(casework: Casework, provider: Provider, actor: Actor, task_id: str, now: datetime) -> Letter:
     """Render the preview as a PDF and keep it as a new draft of the task's letter."""
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         task = _task(session, task_id)
         letter_task = _letter_task(session, task)
         if letter_task is None or task.status != "open":
@@ -76,11 +76,11 @@ def make_draft(db: Database, provider: Provider, actor: Actor, task_id: str, now
 PROPOSED_LETTERS = {"proposal_decided": "decision_letter_sent"}
 
 
-def proposed_letter(db: Database, provider: Provider, task_id: str, now: datetime) -> tuple[str, bytes]:
+def proposed_letter(casework: Casework, provider: Provider, task_id: str, now: datetime) -> tuple[str, bytes]:
     """(file name, PDF) of the letter an open decision step would lead to, dated today; never stored."""
     from service.letters.render import render_pdf
 
-    with db.reading() as session:
+    with casework.db.reading() as session:
         task = _task(session, task_id)
         letter_task = LETTER_TASKS.get(PROPOSED_LETTERS.get(_case_event(session, task), ""))
         if letter_task is None or task.status != "open":

@@ -14,7 +14,7 @@ from service.packs.unacceptable_behaviour.letter_plans import LETTER_TASKS
 from service.people.actors import Actor
 
 if TYPE_CHECKING:
-    from service.cases.cases import Casework
+    from service.casework import Casework
 
 TEMPLATE = "packs/unacceptable_behaviour/task_letter.html"
 TRANSLATION_EVENT = "translated_letter_sent"
@@ -38,21 +38,21 @@ class TranslationSection:
 
 def letter_section(casework: Casework, file: TaskFile) -> LetterSection | None:
     """The letter an open letter step will send; None once the step is done."""
-    letter = letter_preview.task_letter(casework.db, casework.provider, file.task.id, casework.clock.now())
+    letter = letter_preview.task_letter(casework, casework.provider, file.task.id, casework.clock.now())
     return LetterSection(letter, file.task.id, file.summary.case.reference, file.held_by_you) if letter else None
 
 
 def translation_section(casework: Casework, file: TaskFile) -> TranslationSection:
-    return TranslationSection(translations.translation_task(casework.db, file.task.id), file.summary.case.reference)
+    return TranslationSection(translations.translation_task(casework, file.task.id), file.summary.case.reference)
 
 
 def store_translation(casework: Casework, actor: Actor, task_id: str, question: str, filename: str,
                       stream: IO[bytes]) -> int:
-    return translations.store_upload(casework.db, actor, task_id, question, filename, stream, casework.clock.now())
+    return translations.store_upload(casework, actor, task_id, question, filename, stream, casework.clock.now())
 
 
 def attached_translation(casework: Casework, task_id: str) -> tuple[int, str] | None:
-    attached = translations.translation_task(casework.db, task_id).attached
+    attached = translations.translation_task(casework, task_id).attached
     return (attached.id, attached.filename) if attached else None
 
 

@@ -75,6 +75,7 @@ PACK = Pack(
                                  "restriction is in force and no other appeal or extension letter is in progress. "
                                  "Nothing was saved."},
     web_module="service.packs.unacceptable_behaviour.web",
+    default_start=True,
     case_api_extras=case_extras,
     subject_access_endpoint="subject_access.export",
     wording={

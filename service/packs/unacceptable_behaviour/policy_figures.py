@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from statistics import median
 
+from service.casework import Casework
 from service.dao import compliance_dao
-from service.db import Database
 from service.packs.registry import process_ids_where
 from workflows.calendar import london_date
 
@@ -36,8 +36,8 @@ class PolicyFigures:
         return sum(n for _, n in self.appeal_outcomes)
 
 
-def policy_figures(db: Database, now: datetime) -> PolicyFigures:
-    with db.reading() as session:
+def policy_figures(casework: Casework, now: datetime) -> PolicyFigures:
+    with casework.db.reading() as session:
         by_stage = compliance_dao.open_cases_by_stage(session, process_ids_where("compliance_report"))
         days = [
             (date.fromisoformat(letter["letter_date"]) - london_date(incident_at)).days

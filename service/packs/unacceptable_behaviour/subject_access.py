@@ -20,8 +20,8 @@ from typing import Any
 import orjson
 from sqlalchemy.orm import Session
 
-from service.cases.cases import Casework
 from service.cases.errors import NotAllowed
+from service.casework import Casework
 from service.dao import (
     access_log_dao,
     audit_dao,

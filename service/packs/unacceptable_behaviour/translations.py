@@ -17,8 +17,8 @@ from typing import IO, Any
 from sqlalchemy.orm import Session
 
 from service.cases.errors import FieldProblem, InvalidInput, NotAllowed, NotFound
+from service.casework import Casework
 from service.dao import cases_dao, letters_dao, tasks_dao
-from service.db import Database
 from service.models import Case, Letter
 from service.people.actors import Actor
 
@@ -27,11 +27,11 @@ _NOT_A_PDF = "The translated letter must be a PDF file"
 _NO_SUCH_FILE = "Choose the translated letter again: the file attached before is not waiting on this case"
 
 
-def store_upload(db: Database, actor: Actor, task_id: str, field: str, filename: str, stream: IO[bytes],
+def store_upload(casework: Casework, actor: Actor, task_id: str, field: str, filename: str, stream: IO[bytes],
                  now: datetime) -> int:
     """Keep an uploaded translation as a draft of the case's latest English letter; returns its id."""
     content = _checked_pdf(field, stream)
-    with db.transaction() as session:
+    with casework.db.transaction() as session:
         task = tasks_dao.get_task(session, task_id)
         if task is None:
             raise NotFound("There is no such task.")
@@ -73,8 +73,8 @@ class TranslationTask:
     attached: Letter | None
 
 
-def translation_task(db: Database, task_id: str) -> TranslationTask:
-    with db.reading() as session:
+def translation_task(casework: Casework, task_id: str) -> TranslationTask:
+    with casework.db.reading() as session:
         task = tasks_dao.get_task(session, task_id)
         if task is None:
             raise NotFound("There is no such task.")

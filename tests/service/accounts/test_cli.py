@@ -11,7 +11,7 @@ def test_people_commands_change_accounts_and_say_what_they_did(app, people, runt
     assert listed.exit_code == 0 and "casey" in listed.output and "Active" in listed.output
     done = cli.invoke(args=["people", "deactivate", "casey", "--reason", "Left"])
     assert done.exit_code == 0, done.output
-    _, trail = directory.person_with_trail(runtime.db, people["casey"].user_id)
+    _, trail = directory.person_with_trail(runtime.casework, people["casey"].user_id)
     assert trail[0].what == "Deactivated" and trail[0].by == "The system"
     assert cli.invoke(args=["people", "reactivate", "casey"]).exit_code == 0
     assert cli.invoke(args=["people", "set-roles", "casey", "--role", "auditor"]).exit_code == 0
@@ -42,7 +42,8 @@ def test_create_user_applies_the_password_rules(app, people, monkeypatch):
 def test_people_commands_set_groups_and_email(app, people, runtime):
     from service.people import groups
 
-    groups.create_group(runtime.db, None, name="asb-team", label="ASB team", description="", now=runtime.clock.now())
+    groups.create_group(runtime.casework, None, name="asb-team", label="ASB team", description="",
+                        now=runtime.clock.now())
     cli = app.test_cli_runner()
     done = cli.invoke(args=["people", "set-groups", "owen", "--group", "asb-team"])
     assert done.exit_code == 0 and "owen is now in: asb-team" in done.output, done.output
@@ -51,6 +52,6 @@ def test_people_commands_set_groups_and_email(app, people, runtime):
     assert cli.invoke(args=["people", "set-email", "owen", "owen@example.org"]).exit_code == 0
     bad = cli.invoke(args=["people", "set-email", "owen", "owen at example"])
     assert bad.exit_code != 0 and "Enter an email address" in bad.output
-    user, trail = directory.person_with_trail(runtime.db, people["owen"].user_id)
+    user, trail = directory.person_with_trail(runtime.casework, people["owen"].user_id)
     assert user.email == "owen@example.org"
     assert [(e.what, e.by) for e in trail] == [("Email changed", "The system"), ("Groups changed", "The system")]

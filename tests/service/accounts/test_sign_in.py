@@ -45,10 +45,10 @@ def test_changing_the_password_ends_every_session_including_other_devices(client
 
 def test_deactivation_ends_sessions_and_api_tokens_at_once(client, app, people, runtime):
     sign_in(client, "casey")
-    issued = issue_token(runtime.db, people["adam"], "Housing system", ["caseworker"], runtime.clock.now())
+    issued = issue_token(runtime.casework, people["adam"], "Housing system", ["caseworker"], runtime.clock.now())
     headers = {"Authorization": f"Bearer {issued.token}"}
     assert client.get("/api/v1/tasks?group=caseworker", headers=headers).status_code == 200
-    accounts.deactivate(runtime.db, people["adam"], people["casey"].user_id, "Left", runtime.clock.now())
+    accounts.deactivate(runtime.casework, people["adam"], people["casey"].user_id, "Left", runtime.clock.now())
     assert client.get("/tasks").status_code == 302
     # The token's service account is deactivated straight in the database, as another server would do it:
     # the very next call is refused (no cache in between).
@@ -77,7 +77,7 @@ def test_repeated_wrong_passwords_lock_the_account_and_the_admin_sees_it(client,
 def test_an_administrator_can_unlock_at_once(client, people, runtime):
     for _ in range(5):
         sign_in(client, "casey", "not the password at all")
-    accounts.unlock(runtime.db, people["adam"], people["casey"].user_id, runtime.clock.now())
+    accounts.unlock(runtime.casework, people["adam"], people["casey"].user_id, runtime.clock.now())
     assert sign_in(client, "casey").status_code == 302
 
 

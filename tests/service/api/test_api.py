@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from service.accounts.api_tokens import revoke_token
 from service.models import ApiToken
+from service.packs import registry
 from tests.bpmn import samples
 
 
@@ -21,7 +22,7 @@ def test_no_token_or_a_bad_or_revoked_token_is_refused(client, policy, api_as, p
     assert api.get("/cases").status_code == 200
     with runtime.db.reading() as session:
         token_id = session.query(ApiToken).one().id
-    revoke_token(runtime.db, people["adam"], token_id, runtime.clock.now())
+    revoke_token(runtime.casework, people["adam"], token_id, runtime.clock.now())
     assert api.get("/cases").status_code == 401
 
 
@@ -58,6 +59,16 @@ def test_record_an_incident_then_work_the_case_through_the_api(policy, api_as):
     assert closed["status"] == "closed"
     history = api.get(f"/cases/{reference}/history").json["events"]
     assert [e["event_type"] for e in history][:2] == ["case_started", "task_opened"]
+
+
+def test_a_start_that_names_no_process_takes_the_default_packs_or_is_refused(policy, api_as, monkeypatch):
+    api = api_as("caseworker")
+    assert api.post("/cases", json=samples.incident()).json["reference"].startswith("UB-")
+    monkeypatch.setattr(registry, "default_process", lambda: None)  # an installation with no default process
+    refused = api.post("/cases", json=samples.incident())
+    assert refused.status_code == 422
+    assert refused.json["error"]["problems"] == [
+        {"field": "process", "message": "Name the process to start a case of: ?process=<id>."}]
 
 
 def test_bad_bodies_get_clear_errors_and_store_nothing(policy, api_as, client):

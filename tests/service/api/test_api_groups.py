@@ -16,7 +16,7 @@ def test_an_admin_token_creates_a_group_and_manages_its_members(api_as, runtime,
     listed = {g["name"]: g["member_count"] for g in api.get("/groups").json["items"]}
     assert listed["asb-team"] == 1 and listed["caseworker"] == 2
     removed = api.client.delete("/api/v1/groups/asb-team/members/owen", headers=api.headers)
-    assert removed.status_code == 200 and groups.load_group(runtime.db, "asb-team").members == []
+    assert removed.status_code == 200 and groups.load_group(runtime.casework, "asb-team").members == []
 
 
 def test_bad_requests_get_clear_answers(api_as, policy):
@@ -33,4 +33,4 @@ def test_tokens_without_the_admin_role_cannot_touch_groups(api_as, runtime):
     api = api_as("caseworker", "process_owner", "auditor")
     assert api.get("/groups").status_code == 403
     assert api.post("/groups", json={"name": "mine", "label": "Mine"}).status_code == 403
-    assert "mine" not in {g.name for g in groups.list_groups(runtime.db)}
+    assert "mine" not in {g.name for g in groups.list_groups(runtime.casework)}

@@ -19,12 +19,12 @@ REPORT = {"what_happened": "Loud music every night after midnight.", "happened_o
 @pytest.fixture
 def asb_system(client, runtime, people, asb_report):
     """The ASB team's own system: a token whose account an administrator put in the team's group."""
-    groups.create_group(runtime.db, people["adam"], name="asb-team", label="Anti-social behaviour team",
+    groups.create_group(runtime.casework, people["adam"], name="asb-team", label="Anti-social behaviour team",
                         description="", now=runtime.clock.now())
-    issued = issue_token(runtime.db, people["adam"], "ASB system", [], runtime.clock.now())
+    issued = issue_token(runtime.casework, people["adam"], "ASB system", [], runtime.clock.now())
     with runtime.db.reading() as session:
         username = users_dao.get_user(session, issued.record.service_user_id).username
-    groups.add_member(runtime.db, people["adam"], "asb-team", username, runtime.clock.now())
+    groups.add_member(runtime.casework, people["adam"], "asb-team", username, runtime.clock.now())
     return ApiClient(client, issued.token)
 
 

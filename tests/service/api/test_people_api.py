@@ -52,7 +52,8 @@ def test_people_can_be_listed_by_status(api_as, people, runtime):
 def test_set_groups_and_email(api_as, people, runtime):
     from service.people import groups
 
-    groups.create_group(runtime.db, None, name="asb-team", label="ASB team", description="", now=runtime.clock.now())
+    groups.create_group(runtime.casework, None, name="asb-team", label="ASB team", description="",
+                        now=runtime.clock.now())
     api = api_as("admin")
     put = api.client.put("/api/v1/people/owen/groups", headers=api.headers, json={"groups": ["asb-team"]})
     assert put.status_code == 200 and put.json == {"username": "owen", "groups": ["asb-team"]}

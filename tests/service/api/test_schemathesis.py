@@ -81,7 +81,7 @@ def _fuzz(strategy, operation, ran: dict[str, int], statuses: dict[int, int], fa
 def test_every_answer_is_as_the_openapi_document_says(app, policy, people, real_ids, runtime):
     # Every role but admin: the fuzzer would otherwise deactivate the accounts it is calling with.
     roles = [r for r in API_ROLES if r != "admin"]
-    issued = issue_token(runtime.db, people["adam"], "Fuzzer", roles, runtime.clock.now())
+    issued = issue_token(runtime.casework, people["adam"], "Fuzzer", roles, runtime.clock.now())
     headers = {"Authorization": f"Bearer {issued.token}"}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     ran: dict[str, int] = {}

@@ -3,6 +3,7 @@ find out which usernames exist."""
 
 from __future__ import annotations
 
+from service.cases.cases import start_case
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.tasks import inbox_actions
 from tests.bpmn import samples
@@ -24,7 +25,7 @@ def test_a_caseworker_lists_their_own_tasks_but_not_anyone_elses(policy, people,
 
 
 def test_those_who_manage_work_list_another_persons_tasks(policy, people, api_as, runtime):
-    started = policy.casework.start_case(people["casey"], samples.incident(), process_id=PROCESS_ID)
+    started = start_case(policy.casework, people["casey"], samples.incident(), process_id=PROCESS_ID)
     [task] = api_as("caseworker").get(f"/cases/{started.reference}").json["open_tasks"]
     inbox_actions.claim(policy.casework, people["casey"], task["id"])
     for role in ("head_of_service", "executive"):

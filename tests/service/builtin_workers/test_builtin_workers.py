@@ -16,6 +16,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from service import builtin_workers
+from service.cases.cases import start_case
 from service.dao import incidents_dao
 from service.models import Case, ExternalTask
 from tests.service.conftest import FIXTURES, deploy_fixture
@@ -94,13 +95,13 @@ def notify(runtime, smtp, hms):
 
 
 def _start(runtime, people, customer: str = "C-42") -> str:
-    return runtime.casework.start_case(people["casey"], {"customer_reference": customer,
+    return start_case(runtime.casework, people["casey"], {"customer_reference": customer,
                                                          "customer_name": "Pat Doe"},
                                                          process_id="notify_tenant").reference
 
 
 def _work(runtime) -> int:
-    return builtin_workers.run_once(runtime, builtin_workers.configured_workers(runtime.settings))
+    return builtin_workers.run_once(runtime.casework, builtin_workers.configured_workers(runtime.settings))
 
 
 def _case(runtime, reference: str) -> Case:

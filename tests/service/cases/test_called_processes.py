@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from service.cases.cases import start_case
 from service.processes.deploy import deploy
 from workflows.definitions import DeploymentError
 
@@ -30,11 +31,12 @@ def caller(binding: str = "") -> bytes:
 
 
 def _deploy(runtime, content: bytes, name: str):
-    return deploy(runtime.db, content, {}, filename=name, deployed_by_id=None, comment="", now=runtime.clock.now())
+    return deploy(runtime.casework, content, {}, filename=name, deployed_by_id=None, comment="",
+                  now=runtime.clock.now())
 
 
 def _start(runtime, people):
-    return runtime.casework.start_case(people["casey"], {}, process_id="open_account")
+    return start_case(runtime.casework, people["casey"], {}, process_id="open_account")
 
 
 def test_a_call_activity_finds_the_latest_deployed_process_and_keeps_it(runtime, people):

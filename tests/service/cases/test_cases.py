@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from service.cases.cases import complete_task, start_case
 from service.cases.errors import Conflict, InvalidInput, NotAllowed
 from service.dao import tasks_dao
 from service.models import AuditEvent, Case, HumanTask, ProcessInstance, ProcessVersion
@@ -23,14 +24,14 @@ def _claim_and_complete(runtime, actor, reference, data):
     task = _open_task(runtime, reference)
     with runtime.db.transaction() as session:
         tasks_dao.claim(session, task.id, user_id=actor.user_id, now=runtime.clock.now())
-    runtime.casework.complete_task(actor, task.id, data)
+    complete_task(runtime.casework, actor, task.id, data)
     return task
 
 
 def test_a_case_runs_through_three_tasks_with_rows_and_audit_in_step(runtime, people):
     deploy_fixture(runtime, "three_tasks.bpmn")
     casey = people["casey"]
-    started = runtime.casework.start_case(casey, {"customer_reference": "c-100", "customer_name": "Pat Doe"},
+    started = start_case(runtime.casework, casey, {"customer_reference": "c-100", "customer_name": "Pat Doe"},
                                           process_id="three_tasks")
     assert started.reference == "UB-2026-0001"
     for note in ("one", "two", "three"):
@@ -52,20 +53,20 @@ def test_a_case_runs_through_three_tasks_with_rows_and_audit_in_step(runtime, pe
 def test_only_the_holder_completes_and_a_second_submit_is_a_conflict(runtime, people):
     deploy_fixture(runtime, "three_tasks.bpmn")
     casey, cora = people["casey"], people["cora"]
-    reference = runtime.casework.start_case(casey, {"customer_reference": "C-1"}, process_id="three_tasks").reference
+    reference = start_case(runtime.casework, casey, {"customer_reference": "C-1"}, process_id="three_tasks").reference
     task = _open_task(runtime, reference)
     with pytest.raises(NotAllowed):
-        runtime.casework.complete_task(casey, task.id, {"note": "x"})
+        complete_task(runtime.casework, casey, task.id, {"note": "x"})
     with runtime.db.transaction() as session:
         tasks_dao.claim(session, task.id, user_id=casey.user_id, now=runtime.clock.now())
     with pytest.raises(NotAllowed):
-        runtime.casework.complete_task(cora, task.id, {"note": "x"})
+        complete_task(runtime.casework, cora, task.id, {"note": "x"})
     with pytest.raises(InvalidInput) as invalid:
-        runtime.casework.complete_task(casey, task.id, {"note": "", "extra": "field"})
+        complete_task(runtime.casework, casey, task.id, {"note": "", "extra": "field"})
     assert {p.field for p in invalid.value.problems} == {"note", "extra"}
-    runtime.casework.complete_task(casey, task.id, {"note": "done"})
+    complete_task(runtime.casework, casey, task.id, {"note": "done"})
     with pytest.raises(Conflict):
-        runtime.casework.complete_task(casey, task.id, {"note": "again"})
+        complete_task(runtime.casework, casey, task.id, {"note": "again"})
 
 
 def test_identical_redeploy_is_a_no_op_and_running_cases_keep_their_version(runtime, people):
@@ -74,14 +75,14 @@ def test_identical_redeploy_is_a_no_op_and_running_cases_keep_their_version(runt
     again = deploy_fixture(runtime, "three_tasks.bpmn")
     assert not again.versions[0].created and "unchanged" in again.message
     casey = people["casey"]
-    old = runtime.casework.start_case(casey, {"customer_reference": "C-1"}, process_id="three_tasks").reference
+    old = start_case(runtime.casework, casey, {"customer_reference": "C-1"}, process_id="three_tasks").reference
     changed = (
         (runtime.settings.bpmn_dir.parent / "tests/workflows/fixtures/three_tasks.bpmn").read_bytes()
         .replace(b'name="Second step"', b'name="Second step, revised"')
     )
     second = deploy_fixture(runtime, "three_tasks.bpmn", content=changed)
     assert second.versions[0].version == 2
-    new = runtime.casework.start_case(casey, {"customer_reference": "C-2"}, process_id="three_tasks").reference
+    new = start_case(runtime.casework, casey, {"customer_reference": "C-2"}, process_id="three_tasks").reference
     _claim_and_complete(runtime, casey, old, {"note": "a"})
     _claim_and_complete(runtime, casey, new, {"note": "a"})
     assert _open_task(runtime, old).name == "Second step"
@@ -99,7 +100,7 @@ def test_two_people_completing_the_same_task_at_once_exactly_one_wins(runtime, p
 
     deploy_fixture(runtime, "three_tasks.bpmn")
     casey = people["casey"]
-    reference = runtime.casework.start_case(casey, {"customer_reference": "C-1"}, process_id="three_tasks").reference
+    reference = start_case(runtime.casework, casey, {"customer_reference": "C-1"}, process_id="three_tasks").reference
     task = _open_task(runtime, reference)
     with runtime.db.transaction() as session:
         tasks_dao.claim(session, task.id, user_id=casey.user_id, now=runtime.clock.now())
@@ -120,7 +121,7 @@ def test_two_people_completing_the_same_task_at_once_exactly_one_wins(runtime, p
 
     def attempt(note: str) -> None:
         try:
-            runtime.casework.complete_task(casey, task.id, {"note": note})
+            complete_task(runtime.casework, casey, task.id, {"note": note})
             outcomes.append("won")
         except cases_module.Conflict as conflict:
             outcomes.append(conflict.message)
@@ -148,11 +149,11 @@ def test_a_task_with_an_assignee_goes_straight_to_that_person(runtime, people):
                               b'name="Second step" camunda:assignee="cora" camunda:formKey')
     deploy_fixture(runtime, "three_tasks.bpmn", content=content)
     casey, cora = people["casey"], people["cora"]
-    reference = runtime.casework.start_case(casey, {"customer_reference": "C-1"}, process_id="three_tasks").reference
+    reference = start_case(runtime.casework, casey, {"customer_reference": "C-1"}, process_id="three_tasks").reference
     _claim_and_complete(runtime, casey, reference, {"note": "one"})
     second = _open_task(runtime, reference)
     assert second.assignee_id == cora.user_id and second.claimed_at is not None
-    runtime.casework.complete_task(cora, second.id, {"note": "two"})
+    complete_task(runtime.casework, cora, second.id, {"note": "two"})
 
 
 @pytest.mark.postgres_only
@@ -178,13 +179,13 @@ def test_a_start_still_running_does_not_hold_up_the_next_start(runtime, people, 
     outcome = {}
 
     def first_start():
-        outcome["first"] = runtime.casework.start_case(casey, {"customer_reference": "c-1"}, process_id="three_tasks")
+        outcome["first"] = start_case(runtime.casework, casey, {"customer_reference": "c-1"}, process_id="three_tasks")
 
     held = threading.Thread(target=first_start)
     held.start()
     try:
         assert inside.wait(timeout=60)
-        second = runtime.casework.start_case(casey, {"customer_reference": "c-2"}, process_id="three_tasks")
+        second = start_case(runtime.casework, casey, {"customer_reference": "c-2"}, process_id="three_tasks")
         first_still_held = "first" not in outcome
     finally:
         release.set()

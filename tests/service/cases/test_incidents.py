@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from service.cases import cases as cases_module
 from service.cases import incidents
+from service.cases.cases import complete_task, start_case
 from service.cases.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from service.dao import audit_dao, incidents_dao, tasks_dao
 from service.history.audit_verify import verify_all
@@ -25,14 +26,14 @@ def clock_process(runtime):
 
 
 def _restrict(runtime, people, customer: str = "C-1") -> str:
-    reference = runtime.casework.start_case(people["casey"], {"customer_reference": customer},
+    reference = start_case(runtime.casework, people["casey"], {"customer_reference": customer},
                                             process_id="restriction_clock").reference
     with runtime.db.reading() as session:
         task = session.scalars(select(HumanTask).join(Case, Case.id == HumanTask.case_id)
                                .where(Case.reference == reference, HumanTask.status == "open")).one()
     with runtime.db.transaction() as session:
         tasks_dao.claim(session, task.id, user_id=people["casey"].user_id, now=runtime.clock.now())
-    runtime.casework.complete_task(people["casey"], task.id, {"decision": "restrict", "letter_date": "2026-01-31"})
+    complete_task(runtime.casework, people["casey"], task.id, {"decision": "restrict", "letter_date": "2026-01-31"})
     return reference
 
 
@@ -141,15 +142,15 @@ def test_open_incident_dedupes_per_kind_and_element_and_reopens_after_resolution
     reference = _restrict(runtime, people)
     instance_id = _instance(runtime, reference).id
     now = runtime.clock.now()
-    first = incidents.open_incident_apart(runtime.db, instance_id, kind="script", message="A script failed",
+    first = incidents.open_incident_apart(runtime.casework, instance_id, kind="script", message="A script failed",
                                           element_id="Task_A", now=now)
-    again = incidents.open_incident_apart(runtime.db, instance_id, kind="script", message="It failed again",
+    again = incidents.open_incident_apart(runtime.casework, instance_id, kind="script", message="It failed again",
                                           element_id="Task_A", now=now)
-    other = incidents.open_incident_apart(runtime.db, instance_id, kind="script", message="Elsewhere",
+    other = incidents.open_incident_apart(runtime.casework, instance_id, kind="script", message="Elsewhere",
                                           element_id="Task_B", now=now)
     assert first == again != other
     with pytest.raises(ValueError, match="unknown incident kind"):
-        incidents.open_incident_apart(runtime.db, instance_id, kind="gremlins", message="?", now=now)
+        incidents.open_incident_apart(runtime.casework, instance_id, kind="gremlins", message="?", now=now)
 
     with pytest.raises(Conflict, match="cannot be retried"):
         incidents.retry_incident(runtime.casework, first, people["adam"])
@@ -159,7 +160,7 @@ def test_open_incident_dedupes_per_kind_and_element_and_reopens_after_resolution
         incidents.resolve_incident(runtime.casework, first, people["adam"])
     with pytest.raises(NotFound):
         incidents.resolve_incident(runtime.casework, 987654, people["adam"])
-    reopened = incidents.open_incident_apart(runtime.db, instance_id, kind="script", message="Once more",
+    reopened = incidents.open_incident_apart(runtime.casework, instance_id, kind="script", message="Once more",
                                              element_id="Task_A", now=now)
     assert reopened not in (first, other)
     assert _events(runtime, reference).count("incident_opened") == 3
@@ -189,7 +190,7 @@ def test_retry_with_new_data_writes_it_into_the_waiting_step(runtime, people, cl
 def test_a_step_the_diagram_cannot_run_is_refused_and_also_opens_a_script_incident(
     runtime, people, clock_process, monkeypatch
 ):
-    reference = runtime.casework.start_case(people["casey"], {"customer_reference": "C-1"},
+    reference = start_case(runtime.casework, people["casey"], {"customer_reference": "C-1"},
                                             process_id="restriction_clock").reference
     with runtime.db.reading() as session:
         task = session.scalars(select(HumanTask).join(Case, Case.id == HumanTask.case_id)
@@ -202,7 +203,7 @@ def test_a_step_the_diagram_cannot_run_is_refused_and_also_opens_a_script_incide
 
     monkeypatch.setattr(runtime.engine, "complete_task", broken)
     with pytest.raises(cases_module.ProcessProblem):
-        runtime.casework.complete_task(people["casey"], task.id, {"decision": "close"})
+        complete_task(runtime.casework, people["casey"], task.id, {"decision": "close"})
     [incident] = _incidents(runtime, reference)
     assert (incident.kind, incident.element_id, incident.status) == ("script", "Task_Decide", "open")
     assert "could not run a step" in incident.message and "divided" not in incident.message
@@ -214,7 +215,7 @@ def test_the_incident_lists_page_by_status_and_kind_and_count_the_open_ones(runt
     reference = _restrict(runtime, people)
     instance_id = _instance(runtime, reference).id
     now = runtime.clock.now()
-    opened = [incidents.open_incident_apart(runtime.db, instance_id, kind=kind, message="Failed",
+    opened = [incidents.open_incident_apart(runtime.casework, instance_id, kind=kind, message="Failed",
                                             element_id=element, now=now)
               for kind, element in (("script", "A"), ("script", "B"), ("timer", "C"))]
     incidents.resolve_incident(runtime.casework, opened[1], people["adam"], "fixed")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from service.cases.cases import start_case
 from service.cases.instance_listing import (
     InstanceFilter,
     count_instances,
@@ -17,7 +18,7 @@ from tests.service.conftest import deploy_fixture
 @pytest.fixture
 def three_cases(runtime, people):
     deploy_fixture(runtime, "three_tasks.bpmn")
-    return [runtime.casework.start_case(people["casey"], {"customer_reference": f"C-{n}"}, "three_tasks",
+    return [start_case(runtime.casework, people["casey"], {"customer_reference": f"C-{n}"}, "three_tasks",
                                         business_key="chosen" if n == 2 else None).reference for n in range(3)]
 
 

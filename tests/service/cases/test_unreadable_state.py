@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
+from service.cases.cases import complete_task
 from service.cases.unreadable_state import UnreadableState
 from service.dao import incidents_dao
 from service.models import HumanTask, ProcessInstance
@@ -33,9 +34,9 @@ def test_completing_a_task_on_an_unreadable_case_opens_an_incident(runtime, poli
     assert task.assignee_id == casey.user_id  # the caseworker who recorded the incident is given its assessment
 
     with pytest.raises(UnreadableState):
-        runtime.casework.complete_task(casey, task.id, samples.assessment("severe"))
+        complete_task(runtime.casework, casey, task.id, samples.assessment("severe"))
     with pytest.raises(UnreadableState):  # a second try counts another occurrence on the same incident
-        runtime.casework.complete_task(casey, task.id, samples.assessment("severe"))
+        complete_task(runtime.casework, casey, task.id, samples.assessment("severe"))
 
     with runtime.db.reading() as session:
         (incident,) = incidents_dao.open_of_instance(session, instance.id)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from service.builtin_workers import WORKER_ACTOR
 from service.cases import incidents
+from service.cases.cases import start_case
 from service.data_protection.anonymisation import ANONYMISED_INCIDENT
 from service.data_protection.retention import sweep
 from service.models import Case, ExternalTask, ProcessIncident, ProcessInstance
@@ -26,7 +27,7 @@ def _fetched(runtime):
 
 def test_a_case_past_retention_loses_what_workers_wrote_in_its_incidents_and_external_tasks(runtime, people):
     deploy_fixture(runtime, "housing_alert.bpmn")
-    reference = runtime.casework.start_case(people["casey"], {"customer_reference": "C-1"}, process_id="housing_alert",
+    reference = start_case(runtime.casework, people["casey"], {"customer_reference": "C-1"}, process_id="housing_alert",
                                             business_key="TENANCY-77").reference
     task_id = _fetched(runtime)
     external_tasks.report_failure(runtime.casework, WORKER_ACTOR, task_id, "w1", f"No alert for {SECRET}",

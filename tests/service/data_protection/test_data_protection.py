@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from service.cases.cases import start_case
 from service.cases.errors import Conflict, InvalidInput, NotAllowed
 from service.dao import audit_dao, cases_dao
 from service.data_protection import data_protection
@@ -34,7 +35,7 @@ def _events(runtime, case_reference: str):
 def test_a_correction_changes_the_details_and_records_old_and_new_on_every_case(policy, people):
     first = isolated_case(policy, people["casey"], "Otteline Erasmus")
     customer = _customer_reference(policy, first.reference)
-    second = policy.casework.start_case(people["casey"], samples.incident(customer_reference=customer),
+    second = start_case(policy.casework, people["casey"], samples.incident(customer_reference=customer),
                                         process_id=PROCESS_ID).reference
     data_protection.correct_customer(policy.casework, people["dora"], customer,
                                      {"name": NAME, "address": "3 Mill Row\n\n Devizes "})
@@ -58,7 +59,7 @@ def test_erasure_anonymises_every_case_of_the_customer_at_once_and_is_audited(po
     first = isolated_case(policy, people["casey"], NAME)
     customer = _customer_reference(policy, first.reference)
     policy.clock.set(datetime(2026, 4, 1, 9, 0, tzinfo=UTC))
-    later = policy.casework.start_case(people["casey"], samples.incident(customer_reference=customer),
+    later = start_case(policy.casework, people["casey"], samples.incident(customer_reference=customer),
                                        process_id=PROCESS_ID).reference
     Journey(policy, later).do(people["casey"], "Task_AssessIncident", samples.assessment("isolated"))
     count = data_protection.erase_customer(policy.casework, people["adam"], customer,

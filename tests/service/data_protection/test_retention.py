@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from service.cases import case_records
+from service.cases.cases import start_case
 from service.dao import audit_dao, cases_dao
 from service.data_protection import data_protection
 from service.data_protection.retention import retention_schedule, sweep
@@ -44,15 +45,15 @@ def _restricted_customer_with_history(policy, people):
     case_records.add_note(policy.casework, people["casey"], journey.reference,
                           {"text": f"{NAME} rang again from {STREET}.", "evidence_reference": f"call {REFERENCE}"})
     let_restriction_end(policy, people, journey)
-    access_log.record_view(policy, people["audrey"], "customer", REFERENCE)
-    access_log.record_view(policy, people["audrey"], "case", journey.reference)
+    access_log.record_view(policy.casework, people["audrey"], "customer", REFERENCE)
+    access_log.record_view(policy.casework, people["audrey"], "case", journey.reference)
     subject_access.export_customer(policy.casework, people["dora"], REFERENCE, {"redact_staff_names": "no"})
     return journey
 
 
 def test_past_retention_a_case_is_anonymised_everywhere_and_the_statistics_and_audit_stay(policy, people):
     journey = _restricted_customer_with_history(policy, people)
-    other = policy.casework.start_case(people["casey"], samples.incident(
+    other = start_case(policy.casework, people["casey"], samples.incident(
         new_customer="yes", customer_reference=None, customer_name=OTHER_NAME, preferred_channel="post",
         correspondence_address="3 Other Street\nFrome"), process_id=PROCESS_ID).reference
     needles = (NAME, "Zebedee", "Quux", REFERENCE)
@@ -63,7 +64,7 @@ def test_past_retention_a_case_is_anonymised_everywhere_and_the_statistics_and_a
     assert NAME in letters_before[-1]  # the letter sent after the correction
     before = statistics(policy)
 
-    [scheduled] = [s for s in retention_schedule(policy.db, policy.settings.retention_policy)
+    [scheduled] = [s for s in retention_schedule(policy.casework, policy.settings.retention_policy)
                    if s.case.reference == journey.reference]
     assert (scheduled.retention.rule.name, scheduled.retention.closed_on) == ("restriction", date(2027, 3, 2))
     assert scheduled.retention.due_on == date(2030, 3, 2)
@@ -96,7 +97,8 @@ def test_past_retention_a_case_is_anonymised_everywhere_and_the_statistics_and_a
 def test_the_longest_applicable_rule_wins_and_violence_keeps_a_case_five_years(policy, people):
     plain = isolated_case(policy, people["casey"], "Pat Plain")
     violent = isolated_case(policy, people["casey"], "Vic Violent", violence_or_threats="yes")
-    schedule = {s.case.reference: s.retention for s in retention_schedule(policy.db, policy.settings.retention_policy)}
+    schedule = {s.case.reference: s.retention for s in retention_schedule(policy.casework,
+                                                                          policy.settings.retention_policy)}
     assert (schedule[plain.reference].rule.name, schedule[plain.reference].due_on) == (
         "isolated_incident", date(2027, 3, 2))
     assert (schedule[violent.reference].rule.name, schedule[violent.reference].due_on) == (
@@ -112,7 +114,7 @@ def test_a_legal_hold_keeps_a_case_until_it_is_released(policy, people):
     data_protection.change_legal_hold(policy.casework, people["dora"], journey.reference, hold=True,
                                       form_data={"reason": "Disrepair claim 2026/118"})
     policy.clock.set(datetime(2028, 1, 1, tzinfo=UTC))
-    [scheduled] = retention_schedule(policy.db, policy.settings.retention_policy)
+    [scheduled] = retention_schedule(policy.casework, policy.settings.retention_policy)
     assert scheduled.held_by == "On legal hold" and scheduled.due(policy.clock.now())
     assert _sweep(policy).anonymised == []
     assert tables_mentioning(policy, "Holly Held")
@@ -126,12 +128,12 @@ def test_a_legal_hold_keeps_a_case_until_it_is_released(policy, people):
 
 
 def test_a_restriction_in_force_keeps_the_customers_older_cases(policy, people):
-    old = policy.casework.start_case(people["casey"], samples.incident(
+    old = start_case(policy.casework, people["casey"], samples.incident(
         customer_reference=REFERENCE), process_id=PROCESS_ID)
     Journey(policy, old.reference).do(people["casey"], "Task_AssessIncident", samples.assessment("isolated"))
     policy.clock.set(datetime(2027, 4, 1, 9, 0, tzinfo=UTC))
     restriction_case(policy, people, REFERENCE, letter_on="2027-04-01")
-    [scheduled] = retention_schedule(policy.db, policy.settings.retention_policy)
+    [scheduled] = retention_schedule(policy.casework, policy.settings.retention_policy)
     assert scheduled.case.reference == old.reference and scheduled.due(policy.clock.now())
     assert scheduled.held_by == "A restriction on the customer is in force"
     assert _sweep(policy).anonymised == []
@@ -143,7 +145,7 @@ def test_a_case_whose_customer_has_other_cases_is_unlinked_and_the_customer_kept
         reference = cases_dao.get_case_by_reference(session, first.reference)
         customer_reference = cases_dao.get_customer(session, reference.customer_id).reference
     policy.clock.set(datetime(2027, 6, 1, 9, 0, tzinfo=UTC))
-    later = policy.casework.start_case(people["casey"], samples.incident(
+    later = start_case(policy.casework, people["casey"], samples.incident(
         customer_reference=customer_reference, occurred_at="2027-06-01T08:00"), process_id=PROCESS_ID).reference
     assert _sweep(policy).anonymised == [first.reference]
     with policy.db.reading() as session:

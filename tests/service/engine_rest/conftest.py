@@ -7,6 +7,7 @@ import base64
 import pytest
 
 from service.accounts.api_tokens import issue_token
+from service.cases.cases import start_case
 from tests.service.conftest import deploy_fixture
 
 
@@ -33,7 +34,7 @@ class EngineRest:
 @pytest.fixture
 def engine_rest_as(client, runtime, people):
     def make(*roles: str, basic: bool = False) -> EngineRest:
-        issued = issue_token(runtime.db, people["adam"], f"System with {', '.join(roles)}", list(roles),
+        issued = issue_token(runtime.casework, people["adam"], f"System with {', '.join(roles)}", list(roles),
                              runtime.clock.now())
         return EngineRest(client, issued.token, basic=basic)
 
@@ -47,4 +48,4 @@ def housing_alert(runtime):
 
 
 def start_alert_case(runtime, actor, customer: str = "C-1") -> str:
-    return runtime.casework.start_case(actor, {"customer_reference": customer}, process_id="housing_alert").reference
+    return start_case(runtime.casework, actor, {"customer_reference": customer}, process_id="housing_alert").reference

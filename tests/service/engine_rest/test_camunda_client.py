@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from service.accounts.api_tokens import issue_token
 from service.cases import incidents
+from service.cases.cases import start_case
 from service.config import ROOT
 from service.dao import incidents_dao
 from service.models import Case, HumanTask
@@ -50,8 +51,8 @@ def _status(runtime, reference: str) -> tuple[str, str | None]:
 
 def test_the_camunda_worker_library_completes_fails_retries_and_raises_bpmn_errors(runtime, people, server):
     deploy_fixture(runtime, "housing_alert.bpmn")
-    token = issue_token(runtime.db, people["adam"], "Housing worker", ["worker"], runtime.clock.now()).token
-    references = {customer: runtime.casework.start_case(people["casey"], {"customer_reference": customer},
+    token = issue_token(runtime.casework, people["adam"], "Housing worker", ["worker"], runtime.clock.now()).token
+    references = {customer: start_case(runtime.casework, people["casey"], {"customer_reference": customer},
                                                         process_id="housing_alert").reference
                   for customer in ("C-OK", "C-NONE", "C-DOWN")}
     base = f"http://127.0.0.1:{server.port}/engine-rest"
@@ -106,8 +107,8 @@ KILLED_WORKER = textwrap.dedent("""
 
 def test_a_worker_killed_holding_a_lock_loses_the_task_when_the_lock_expires(runtime, people, server):
     deploy_fixture(runtime, "housing_alert.bpmn")
-    token = issue_token(runtime.db, people["adam"], "Housing worker", ["worker"], runtime.clock.now()).token
-    reference = runtime.casework.start_case(people["casey"], {"customer_reference": "C-1"},
+    token = issue_token(runtime.casework, people["adam"], "Housing worker", ["worker"], runtime.clock.now()).token
+    reference = start_case(runtime.casework, people["casey"], {"customer_reference": "C-1"},
                                             process_id="housing_alert").reference
     base = f"http://127.0.0.1:{server.port}/engine-rest"
     doomed = subprocess.Popen([sys.executable, "-c", KILLED_WORKER, base, token], cwd=ROOT, stdout=subprocess.PIPE,

@@ -3,6 +3,7 @@ started, worked and sent a message through /engine-rest to its end, with history
 
 from __future__ import annotations
 
+from service.cases.cases import start_case
 from tests.service.conftest import FIXTURES
 
 DIAGRAM = (FIXTURES / "restriction_clock.bpmn").read_bytes()
@@ -118,7 +119,7 @@ def test_reading_needs_the_roles_the_pages_need_and_unknown_things_are_404(engin
     from tests.service.conftest import deploy_fixture
 
     deploy_fixture(runtime, "restriction_clock.bpmn")
-    reference = runtime.casework.start_case(people["casey"], {"customer_reference": "C-1"},
+    reference = start_case(runtime.casework, people["casey"], {"customer_reference": "C-1"},
                                             process_id="restriction_clock").reference
     owner, auditor, worker = engine_rest_as("process_owner"), engine_rest_as("auditor"), engine_rest_as("worker")
     assert owner.get(f"/process-instance/{reference}/variables").status_code == 403

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from service.cases import incidents
+from service.cases.cases import start_case
 from service.dao import audit_dao, incidents_dao
 from service.models import Case, HumanTask, ProcessInstance
 from tests.service.engine_rest.conftest import EngineRest, start_alert_case
@@ -193,7 +194,7 @@ def test_priority_orders_fetching_when_asked(runtime, people, housing_alert, eng
 def test_a_task_shows_the_business_key_chosen_at_start_and_fetching_filters_by_it(
     runtime, people, housing_alert, engine_rest_as
 ):
-    keyed = runtime.casework.start_case(people["casey"], {"customer_reference": "C-1"}, process_id="housing_alert",
+    keyed = start_case(runtime.casework, people["casey"], {"customer_reference": "C-1"}, process_id="housing_alert",
                                         business_key="TENANCY-9").reference
     unkeyed = start_alert_case(runtime, people["casey"], "C-2")
     worker = engine_rest_as("worker")

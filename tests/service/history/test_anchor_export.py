@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from service.cases.cases import start_case
 from service.history.anchor_export import EXPORT_FORMAT, AnchorExportError, anchor_export, check_audit_log
 from service.history.anchors import write_anchor
 from tests.service.conftest import deploy_fixture
@@ -14,8 +15,8 @@ from tests.service.conftest import deploy_fixture
 @pytest.fixture
 def anchored(runtime, people):
     deploy_fixture(runtime, "three_tasks.bpmn")
-    runtime.casework.start_case(people["casey"], {"customer_reference": "C-1"}, "three_tasks")
-    return [write_anchor(runtime.db, runtime.clock.now()) for _ in range(2)]
+    start_case(runtime.casework, people["casey"], {"customer_reference": "C-1"}, "three_tasks")
+    return [write_anchor(runtime.casework, runtime.clock.now()) for _ in range(2)]
 
 
 def test_the_export_lists_every_anchor_and_the_database_agrees_with_it(runtime, anchored):

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
+from service.cases.cases import complete_task, start_case
 from service.dao import tasks_dao
 from service.history.anchors import write_anchor
 from service.history.audit_verify import verify_all
@@ -22,14 +23,14 @@ def _step(runtime, actor, reference: str, note: str) -> None:
     task = _open_task(runtime, reference)
     with runtime.db.transaction() as session:
         tasks_dao.claim(session, task.id, user_id=actor.user_id, now=runtime.clock.now())
-    runtime.casework.complete_task(actor, task.id, {"note": note})
+    complete_task(runtime.casework, actor, task.id, {"note": note})
 
 
 @pytest.fixture
 def two_cases(runtime, people):
     deploy_fixture(runtime, "three_tasks.bpmn")
     casey = people["casey"]
-    references = [runtime.casework.start_case(casey, {"customer_reference": f"C-{n}"},
+    references = [start_case(runtime.casework, casey, {"customer_reference": f"C-{n}"},
                                               process_id="three_tasks").reference
                   for n in (1, 2)]
     for reference in references:
@@ -44,7 +45,7 @@ def _verify(runtime):
 
 def _anchor(runtime):
     runtime.clock.advance(minutes=15)
-    return write_anchor(runtime.db, runtime.clock.now())
+    return write_anchor(runtime.casework, runtime.clock.now())
 
 
 def test_anchors_chain_and_record_only_the_heads_that_changed(runtime, people, two_cases):

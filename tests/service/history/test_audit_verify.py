@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from service.cases.cases import complete_task, start_case
 from service.dao import tasks_dao
 from service.history.audit_verify import verify_all
 from tests.service.cases.test_cases import _open_task
@@ -16,12 +17,12 @@ from tests.service.conftest import deploy_fixture
 def audited_case(runtime, people):
     deploy_fixture(runtime, "three_tasks.bpmn")
     casey = people["casey"]
-    reference = runtime.casework.start_case(casey, {"customer_reference": "C-9"}, process_id="three_tasks").reference
+    reference = start_case(runtime.casework, casey, {"customer_reference": "C-9"}, process_id="three_tasks").reference
     for note in ("one", "two"):
         task = _open_task(runtime, reference)
         with runtime.db.transaction() as session:
             tasks_dao.claim(session, task.id, user_id=casey.user_id, now=runtime.clock.now())
-        runtime.casework.complete_task(casey, task.id, {"note": note})
+        complete_task(runtime.casework, casey, task.id, {"note": note})
     return reference
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from service.cases.cases import complete_task, start_case
 from service.dao import tasks_dao
 from service.history.steps_taken import steps_taken
 from tests.service.cases.test_cases import _open_task
@@ -12,11 +13,11 @@ def test_each_step_names_the_elements_it_completed_oldest_first(runtime, people)
     assert steps_taken(runtime.casework, "UB-NOPE") is None
     deploy_fixture(runtime, "three_tasks.bpmn")
     casey = people["casey"]
-    reference = runtime.casework.start_case(casey, {"customer_reference": "C-1"}, "three_tasks").reference
+    reference = start_case(runtime.casework, casey, {"customer_reference": "C-1"}, "three_tasks").reference
     task = _open_task(runtime, reference)
     with runtime.db.transaction() as session:
         tasks_dao.claim(session, task.id, user_id=casey.user_id, now=runtime.clock.now())
-    runtime.casework.complete_task(casey, task.id, {"note": "done"})
+    complete_task(runtime.casework, casey, task.id, {"note": "done"})
 
     taken = steps_taken(runtime.casework, reference)
     assert taken.version.process_id == "three_tasks"

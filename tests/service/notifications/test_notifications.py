@@ -27,7 +27,7 @@ def three(runtime):
 def test_a_new_group_task_reaches_the_group_by_email_naming_case_and_task_only(three, smtp, emails, runtime):
     reference = start_case(runtime, emails["casey"], customer_reference="C-7731", name="Pat Doe")
     assert smtp.messages == []  # nothing is sent inside the step
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     for caseworker in ("casey", "cora"):
         assert smtp.subjects(f"{caseworker}@example.org") == [f"New task for your team: First step on case {reference}"]
     assert smtp.to("audrey@example.org") == [] and smtp.to("hana@example.org") == []
@@ -35,7 +35,7 @@ def test_a_new_group_task_reaches_the_group_by_email_naming_case_and_task_only(t
     task = open_task(runtime, reference)
     assert f"http://127.0.0.1:5000/tasks/{task.id}" in body
     assert "Pat Doe" not in body and "C-7731" not in body
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     assert len(smtp.messages) == 2  # never twice
 
 
@@ -46,7 +46,7 @@ def test_a_rolled_back_step_sends_nothing(three, smtp, emails, runtime, monkeypa
     monkeypatch.setattr(audit_dao, "append_events", fail)
     with pytest.raises(RuntimeError):
         start_case(runtime, emails["casey"])
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     assert smtp.messages == []
     with runtime.db.reading() as session:
         assert session.scalar(select(func.count()).select_from(Notification)) == 0
@@ -54,23 +54,23 @@ def test_a_rolled_back_step_sends_nothing(three, smtp, emails, runtime, monkeypa
 
 def test_a_worker_that_dies_after_claiming_loses_nothing_and_sends_once(three, smtp, emails, runtime):
     start_case(runtime, emails["casey"])
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     smtp.messages.clear()
     # A second case's notices are claimed by a worker that then dies before sending.
     start_case(runtime, emails["casey"], customer_reference="C-2")
     from service.notifications.expand import expand_notices
 
-    expand_notices(runtime.db, runtime.clock.now(), webhook=False)
-    claimed = sender._claim(runtime.db, runtime.clock.now(), 50)
+    expand_notices(runtime.casework, runtime.clock.now(), webhook=False)
+    claimed = sender._claim(runtime.casework, runtime.clock.now(), 50)
     assert len(claimed) == 2
     runtime.clock.advance(minutes=5)
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     assert smtp.messages == []  # the claim may still be in progress elsewhere
     runtime.clock.advance(minutes=6)
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     assert sorted(m["To"] for m in smtp.messages) == ["casey@example.org", "cora@example.org"]
     runtime.clock.advance(hours=1)
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     assert len(smtp.messages) == 2
 
 
@@ -78,19 +78,19 @@ def test_a_relay_that_is_down_is_retried_and_the_notice_arrives_later(three, smt
     working = runtime.settings.mail
     runtime.settings.mail = Mail(host="127.0.0.1", port=1, starttls=False, timeout_seconds=2)
     start_case(runtime, emails["casey"])
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     with runtime.db.reading() as session:
         waiting = session.scalars(select(Delivery)).all()
     assert {d.status for d in waiting} == {"pending"} and all(d.last_error for d in waiting)
     runtime.settings.mail = working
     runtime.clock.advance(minutes=3)
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     assert len(smtp.messages) == 2
 
 
 def test_without_smtp_notices_are_kept_as_undeliverable_with_the_reason(three, emails, runtime):
     start_case(runtime, emails["casey"])
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     with runtime.db.reading() as session:
         deliveries = session.scalars(select(Delivery)).all()
     assert {(d.status, d.last_error) for d in deliveries} == {
@@ -102,10 +102,10 @@ def test_a_daily_digest_at_the_chosen_time_instead_of_one_email_each(three, smtp
         save_preferences(session, emails["cora"].user_id, ["task_assigned"], "digest", "17:00")
     first = start_case(runtime, emails["casey"])
     second = start_case(runtime, emails["casey"], customer_reference="C-2")
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     assert smtp.to("cora@example.org") == [] and len(smtp.to("casey@example.org")) == 2
     runtime.clock.set(runtime.clock.now().replace(hour=17, minute=0))  # 17:00 UTC is 17:00 in London in March
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     [digest] = smtp.to("cora@example.org")
     assert digest["Subject"] == "Your daily summary: 2 new task(s) for your team"
     assert first in body_of(digest) and second in body_of(digest)
@@ -116,7 +116,7 @@ def test_a_reassigned_task_tells_the_new_holder(three, smtp, emails, runtime):
     task = open_task(runtime, reference)
     inbox_actions.reassign(runtime.casework, emails["hana"], task.id,
                            {"assignee": str(emails["cora"].user_id), "reason": "Casey is on leave"})
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     assert f"Task assigned to you: First step on case {reference}" in smtp.subjects("cora@example.org")
 
 
@@ -127,7 +127,7 @@ def test_a_person_who_switches_a_notice_off_does_not_get_it(three, smtp, emails,
     task = open_task(runtime, reference)
     inbox_actions.reassign(runtime.casework, emails["hana"], task.id,
                            {"assignee": str(emails["cora"].user_id), "reason": "Casey is on leave"})
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     assert smtp.to("cora@example.org") == []
 
 
@@ -135,23 +135,23 @@ def test_an_overdue_task_is_notified_once_after_its_working_days(three, smtp, em
     reference = start_case(runtime, emails["casey"])
     task = open_task(runtime, reference)
     inbox_actions.claim(runtime.casework, emails["cora"], task.id)
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     smtp.messages.clear()
     runtime.clock.advance(days=5)  # Monday + 5 calendar days: still within 5 working days
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     assert smtp.messages == []
     runtime.clock.advance(days=3)  # past the end of the fifth working day
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     assert smtp.subjects("cora@example.org") == [f"Task overdue: First step on case {reference}"]
     runtime.clock.advance(days=1)
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     assert len(smtp.messages) == 1
 
 
 def test_a_locked_account_is_notified_to_administrators(smtp, emails, runtime):
     for _ in range(5):
-        check_password(runtime.db, "casey", "not the password", runtime.clock.now(), runtime.settings.lockout())
-    notify_round(runtime, runtime.clock.now())
+        check_password(runtime.casework, "casey", "not the password", runtime.clock.now(), runtime.settings.lockout())
+    notify_round(runtime.casework, runtime.clock.now())
     assert smtp.subjects("adam@example.org") == ["Account locked: Casey Worker"]
     assert smtp.to("casey@example.org") == []
 
@@ -160,10 +160,10 @@ def test_a_further_incident_tells_the_people_holding_the_case(three, smtp, email
     from service.packs.unacceptable_behaviour.further_incidents import add_incident
 
     reference = start_case(runtime, emails["casey"])  # casey opened it, so owns it
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     smtp.messages.clear()
     add_incident(runtime.casework, emails["cora"], reference, {})
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     assert smtp.subjects("casey@example.org") == [f"Further incident recorded on case {reference}"]
     assert smtp.to("cora@example.org") == []  # who recorded it is not told
 
@@ -175,7 +175,7 @@ def test_the_webhook_gets_team_notices(three, smtp, emails, runtime, monkeypatch
     runtime.settings.mail = Mail(host=runtime.settings.mail.host, port=runtime.settings.mail.port, starttls=False,
                                  webhook_url="https://example.org/teams-hook")
     reference = start_case(runtime, emails["casey"])
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     assert len(posted) == 1 and reference.encode() in posted[0].data
 
 
@@ -204,13 +204,13 @@ def test_an_incident_in_the_process_tells_the_people_holding_the_case(three, smt
     reference = start_case(runtime, emails["casey"])
     task = open_task(runtime, reference)
     inbox_actions.claim(runtime.casework, emails["cora"], task.id)
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     smtp.messages.clear()
     with runtime.db.reading() as session:
         instance_id = session.scalar(select(Case.instance_id).where(Case.reference == reference))
-    open_incident_apart(runtime.db, instance_id, kind="timer", message="The timer could not fire",
+    open_incident_apart(runtime.casework, instance_id, kind="timer", message="The timer could not fire",
                         now=runtime.clock.now())
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     subject = f"Incident on case {reference}: the process needs attention"
     assert smtp.subjects("casey@example.org") == [subject]  # the case's owner
     assert smtp.subjects("cora@example.org") == [subject]  # holds a task on it
@@ -220,7 +220,7 @@ def test_an_incident_in_the_process_tells_the_people_holding_the_case(three, smt
 def test_administrators_see_notices_that_could_not_be_sent_and_why(three, emails, runtime,
                                                                     client_request):  # noqa: F811
     start_case(runtime, emails["casey"])
-    notify_round(runtime, runtime.clock.now())
+    notify_round(runtime.casework, runtime.clock.now())
     client_request.login("casey").get("/admin/notifications", status=403)
     page = client_request.login("adam").get("/admin/notifications")
     assert "No mail relay is configured" in page.select_one(".govuk-warning-text").get_text()

@@ -10,12 +10,12 @@ from service.worker import Worker
 
 def test_each_round_of_the_worker_beats(runtime) -> None:
     worker = Worker(runtime, poll_seconds=1)
-    assert heartbeat.last_beat(runtime.db, heartbeat.TIMER_WORKER) is None
+    assert heartbeat.last_beat(runtime.casework, heartbeat.TIMER_WORKER) is None
     worker.run_round()
-    assert heartbeat.last_beat(runtime.db, heartbeat.TIMER_WORKER) == runtime.clock.now()
+    assert heartbeat.last_beat(runtime.casework, heartbeat.TIMER_WORKER) == runtime.clock.now()
     runtime.clock.advance(seconds=30)
     worker.run_round()
-    assert heartbeat.last_beat(runtime.db, heartbeat.TIMER_WORKER, this_host=True) == runtime.clock.now()
+    assert heartbeat.last_beat(runtime.casework, heartbeat.TIMER_WORKER, this_host=True) == runtime.clock.now()
 
 
 def test_worker_health_follows_the_heartbeat(app, runtime) -> None:
@@ -37,6 +37,6 @@ def test_worker_health_follows_the_heartbeat(app, runtime) -> None:
 def test_a_beat_from_another_host_does_not_vouch_for_this_one(runtime) -> None:
     other = heartbeat.WorkerIdentity("timer-worker@elsewhere:1", heartbeat.TIMER_WORKER, "elsewhere", 1,
                                      runtime.clock.now() - timedelta(hours=1))
-    heartbeat.beat(runtime.db, other, runtime.clock.now())
-    assert heartbeat.last_beat(runtime.db, heartbeat.TIMER_WORKER) == runtime.clock.now()
-    assert heartbeat.last_beat(runtime.db, heartbeat.TIMER_WORKER, this_host=True) is None
+    heartbeat.beat(runtime.casework, other, runtime.clock.now())
+    assert heartbeat.last_beat(runtime.casework, heartbeat.TIMER_WORKER) == runtime.clock.now()
+    assert heartbeat.last_beat(runtime.casework, heartbeat.TIMER_WORKER, this_host=True) is None

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 from service import heartbeat
+from service.cases.cases import start_case
 from service.config import Settings
 from service.migrate import upgrade
 from service.runtime import build_runtime
@@ -52,7 +53,7 @@ def test_metrics_count_tasks_timers_requests_and_completions(client, runtime, po
     runtime.clock.advance(days=60)
     from service.history.anchors import write_anchor
 
-    write_anchor(runtime.db, runtime.clock.now() - timedelta(minutes=5))
+    write_anchor(runtime.casework, runtime.clock.now() - timedelta(minutes=5))
     sign_in(client, "casey")
     client.get("/sign-in")
     text = client.get("/metrics").get_data(as_text=True)
@@ -66,7 +67,7 @@ def test_metrics_count_tasks_timers_requests_and_completions(client, runtime, po
 
 def test_worker_heartbeat_age_is_a_metric(client, runtime) -> None:
     worker = heartbeat.identity(heartbeat.TIMER_WORKER, runtime.clock.now())
-    heartbeat.beat(runtime.db, worker, runtime.clock.now())
+    heartbeat.beat(runtime.casework, worker, runtime.clock.now())
     runtime.clock.advance(seconds=42)
     text = client.get("/metrics").get_data(as_text=True)
     assert _value(text, 'ubp_worker_heartbeat_age_seconds{kind="timer-worker"}') == 42
@@ -83,7 +84,7 @@ def test_readiness_needs_a_recent_worker_heartbeat(client, runtime) -> None:
                             "worker": "no timer worker has reported"}
 
     worker = heartbeat.identity(heartbeat.TIMER_WORKER, runtime.clock.now())
-    heartbeat.beat(runtime.db, worker, runtime.clock.now())
+    heartbeat.beat(runtime.casework, worker, runtime.clock.now())
     assert client.get("/health/ready").json == {"status": "ok", "database": "ok", "migrations": "ok",
                                                 "worker": "ok"}
 
@@ -135,7 +136,7 @@ def test_external_task_queues_are_a_metric_by_topic(client, runtime, people) -> 
 
     deploy_fixture(runtime, "housing_alert.bpmn")
     for customer in ("C-1", "C-2", "C-3"):
-        runtime.casework.start_case(people["casey"], {"customer_reference": customer}, process_id="housing_alert")
+        start_case(runtime.casework, people["casey"], {"customer_reference": customer}, process_id="housing_alert")
     topic = [TopicRequest("housing-alert", timedelta(minutes=5))]
     [failing] = external_tasks.fetch_and_lock(runtime.casework, WORKER_ACTOR, "w1", topic, 1)
     external_tasks.report_failure(runtime.casework, WORKER_ACTOR, failing.task.id, "w1", "down", None,

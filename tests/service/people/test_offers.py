@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service.auth.passwords import hash_password
+from service.cases.cases import complete_task, start_case
 from service.cases.errors import NotAllowed
 from service.dao import users_dao
 from service.dao.inbox_dao import InboxFilters
@@ -40,7 +41,7 @@ def _person(runtime, username: str, name: str):
 
 
 def _offered(runtime, actor) -> list[str]:
-    inbox = load_inbox(runtime.db, actor, runtime.clock.now(), "groups", InboxFilters(), 1)
+    inbox = load_inbox(runtime.casework, actor, runtime.clock.now(), "groups", InboxFilters(), 1)
     return [row.task.name for row in inbox.page.rows]
 
 
@@ -52,12 +53,13 @@ def _fresh(runtime, actor):
 @pytest.fixture
 def team(runtime, people):
     adam = people["adam"]
-    groups.create_group(runtime.db, adam, name="asb-team", label="ASB team", description="", now=runtime.clock.now())
-    groups.create_group(runtime.db, adam, name="estate-team", label="Estate team", description="",
+    groups.create_group(runtime.casework, adam, name="asb-team", label="ASB team", description="",
+                        now=runtime.clock.now())
+    groups.create_group(runtime.casework, adam, name="estate-team", label="Estate team", description="",
                         now=runtime.clock.now())
     tess, ed = _person(runtime, "tess", "Tess Team"), _person(runtime, "ed", "Ed Estate")
-    groups.add_member(runtime.db, adam, "asb-team", "tess", runtime.clock.now())
-    groups.add_member(runtime.db, adam, "estate-team", "ed", runtime.clock.now())
+    groups.add_member(runtime.casework, adam, "asb-team", "tess", runtime.clock.now())
+    groups.add_member(runtime.casework, adam, "estate-team", "ed", runtime.clock.now())
     return _fresh(runtime, tess), _fresh(runtime, ed)
 
 
@@ -67,31 +69,31 @@ def test_each_task_goes_to_its_group_its_named_people_or_its_lanes_group(runtime
     assert outcome.warnings == ["The task 'Second step' names nobody as candidate users, "
                                 "but there is no active account with that username."]
     casey = people["casey"]
-    reference = runtime.casework.start_case(casey, {"customer_reference": "C-1"}, process_id="three_tasks").reference
+    reference = start_case(runtime.casework, casey, {"customer_reference": "C-1"}, process_id="three_tasks").reference
     assert _offered(runtime, tess) == ["First step"]
     assert _offered(runtime, casey) == [] and _offered(runtime, ed) == []
     task = _only_open(runtime, reference)
     with pytest.raises(NotAllowed):
         inbox_actions.claim(runtime.casework, casey, task)
     inbox_actions.claim(runtime.casework, tess, task)
-    runtime.casework.complete_task(tess, task, {"note": "Seen it"})
+    complete_task(runtime.casework, tess, task, {"note": "Seen it"})
 
     second = _only_open(runtime, reference)
     assert _offered(runtime, tess) == ["Second step"] and _offered(runtime, ed) == []
     with pytest.raises(NotAllowed):
         inbox_actions.claim(runtime.casework, ed, second)
     inbox_actions.claim(runtime.casework, tess, second)
-    runtime.casework.complete_task(tess, second, {"note": "Done"})
+    complete_task(runtime.casework, tess, second, {"note": "Done"})
 
     third = _only_open(runtime, reference)
     assert _offered(runtime, ed) == ["Third step"] and _offered(runtime, tess) == []
     inbox_actions.claim(runtime.casework, ed, third)
-    runtime.casework.complete_task(ed, third, {"note": "Finished"})
+    complete_task(runtime.casework, ed, third, {"note": "Finished"})
 
 
 def test_the_reassign_list_holds_the_groups_members_and_the_named_people(runtime, people, team):
     deploy_fixture(runtime, "three_tasks.bpmn", TEAM_TASKS.encode())
-    reference = runtime.casework.start_case(people["casey"], {"customer_reference": "C-1"},
+    reference = start_case(runtime.casework, people["casey"], {"customer_reference": "C-1"},
                                             process_id="three_tasks").reference
     page = inbox_actions.reassignment(runtime.casework, people["hana"], _only_open(runtime, reference))
     choices = [c["title"] for c in page.form.schema["properties"]["assignee"]["oneOf"]]

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from service.cases import case_records
+from service.cases.cases import complete_task, deliver_message, start_case
 from service.cases.errors import InvalidInput
 from service.dao import tasks_dao
 from service.packs.unacceptable_behaviour import further_incidents
@@ -31,7 +32,7 @@ def problems(call) -> dict[str, str]:
 
 def _approved(policy, people, **incident) -> Journey:
     casey, hana = people["casey"], people["hana"]
-    journey = Journey(policy, policy.casework.start_case(casey, samples.incident(**incident),
+    journey = Journey(policy, start_case(policy.casework, casey, samples.incident(**incident),
                                                          process_id=PROCESS_ID).reference)
     journey.do(casey, "Task_AssessIncident", samples.assessment("severe"))
     journey.do(casey, "Task_OfferAdjustments", samples.adjustments("formal_action_needed"))
@@ -43,7 +44,7 @@ def _approved(policy, people, **incident) -> Journey:
 def _letter_refusal(policy, people, journey: Journey, data: dict) -> dict[str, str]:
     task = journey.open_task()
     inbox_actions.claim(policy.casework, people["casey"], task.id)
-    return problems(lambda: policy.casework.complete_task(people["casey"], task.id, data))
+    return problems(lambda: complete_task(policy.casework, people["casey"], task.id, data))
 
 
 # -- the decision letter ------------------------------------------------------------------------
@@ -70,7 +71,7 @@ def test_a_letter_dated_more_than_three_working_days_ago_needs_a_recorded_reason
     assert found == {"letter_late_reason": "The letter is dated 4 March 2026, more than 3 working days ago: "
                                            "enter why it was sent late"}
     task = journey.open_task()
-    policy.casework.complete_task(people["casey"], task.id, {
+    complete_task(policy.casework, people["casey"], task.id, {
         **samples.decision_letter("2026-03-04"), "letter_late_reason": "Posted on the 4th; recorded late."})
     with policy.db.reading() as session:
         assert tasks_dao.get_task(session, task.id).data["letter_late_reason"] == "Posted on the 4th; recorded late."
@@ -108,7 +109,7 @@ def _restricted(policy, people) -> Journey:
 
 def test_an_appeal_cannot_be_received_before_the_decision_letter(policy, people):
     journey = _restricted(policy, people)
-    found = problems(lambda: policy.casework.deliver_message(
+    found = problems(lambda: deliver_message(policy.casework,
         people["casey"], journey.reference, "appeal_received", samples.appeal_received("2026-03-01")))
     assert found == {"appeal_received_on": "The date the appeal was received must be on or after 2 March 2026, "
                                            "the date of the decision letter it appeals against"}
@@ -117,36 +118,36 @@ def test_an_appeal_cannot_be_received_before_the_decision_letter(policy, people)
 def test_an_appeal_after_the_deadline_needs_the_reason_it_is_accepted_late(policy, people):
     journey = _restricted(policy, people)
     policy.clock.set(datetime(2026, 4, 2, 9, 0, tzinfo=UTC))
-    found = problems(lambda: policy.casework.deliver_message(
+    found = problems(lambda: deliver_message(policy.casework,
         people["casey"], journey.reference, "appeal_received", samples.appeal_received("2026-04-01")))
     assert found == {"appeal_late_reason": "The appeal was received after 30 March 2026, the last day the decision "
                                            "letter gave for appealing: enter why it is accepted late"}
-    policy.casework.deliver_message(people["casey"], journey.reference, "appeal_received", samples.appeal_received(
+    deliver_message(policy.casework, people["casey"], journey.reference, "appeal_received", samples.appeal_received(
         "2026-04-01", appeal_late_reason="The letter went to an old address."))
     assert journey.open_task().element_id == "Task_HearAppeal"
 
 
 def test_a_variation_can_shorten_a_restriction_but_never_make_it_end_later(policy, people):
     journey = _restricted(policy, people)
-    policy.casework.deliver_message(people["casey"], journey.reference, "appeal_received",
+    deliver_message(policy.casework, people["casey"], journey.reference, "appeal_received",
                                     samples.appeal_received("2026-03-02"))
     task = journey.open_task()
     inbox_actions.claim(policy.casework, people["erin"], task.id)
     later = samples.appeal_decision("vary", varied_interventions=["single_communication_method"],
                                     varied_restrictions="Email only.", appeal_end_date_changed="yes",
                                     appeal_new_end_date="2029-01-01")
-    found = problems(lambda: policy.casework.complete_task(people["erin"], task.id, later))
+    found = problems(lambda: complete_task(policy.casework, people["erin"], task.id, later))
     assert found == {"appeal_new_end_date": "The new end date must be on or before 2 March 2027, the restriction's "
                                             "current end date: an appeal can shorten a restriction but never make "
                                             "it end later"}
-    policy.casework.complete_task(people["erin"], task.id, {**later, "appeal_new_end_date": "2027-03-02"})
+    complete_task(policy.casework, people["erin"], task.id, {**later, "appeal_new_end_date": "2027-03-02"})
 
 
 # -- incidents and referrals ---------------------------------------------------------------------
 
 
 def test_an_incident_cannot_be_later_than_now(policy, people):
-    found = problems(lambda: policy.casework.start_case(people["casey"],
+    found = problems(lambda: start_case(policy.casework, people["casey"],
                                                         samples.incident(occurred_at="2026-03-02T10:00"),
                                                         process_id=PROCESS_ID))
     assert found == {"occurred_at": "The date and time of the incident must not be later than now "
@@ -155,17 +156,17 @@ def test_an_incident_cannot_be_later_than_now(policy, people):
 
 def test_an_incident_more_than_a_year_back_needs_its_date_confirmed(policy, people):
     long_ago = samples.incident(occurred_at="2016-03-02T10:00")
-    found = problems(lambda: policy.casework.start_case(people["casey"], long_ago, process_id=PROCESS_ID))
+    found = problems(lambda: start_case(policy.casework, people["casey"], long_ago, process_id=PROCESS_ID))
     assert found == {"occurred_long_ago_confirmed": "The incident is dated 2 March 2016, more than 12 months ago: "
                                                     "confirm the date is right"}
-    assert "occurred_long_ago_confirmed" in problems(lambda: policy.casework.start_case(
+    assert "occurred_long_ago_confirmed" in problems(lambda: start_case(policy.casework,
         people["casey"], {**long_ago, "occurred_long_ago_confirmed": "no"}, process_id=PROCESS_ID))
-    policy.casework.start_case(people["casey"], {**long_ago, "occurred_long_ago_confirmed": "yes"},
+    start_case(policy.casework, people["casey"], {**long_ago, "occurred_long_ago_confirmed": "yes"},
                                process_id=PROCESS_ID)
 
 
 def test_a_further_incident_follows_the_same_rules(policy, people):
-    journey = Journey(policy, policy.casework.start_case(people["casey"], samples.incident(),
+    journey = Journey(policy, start_case(policy.casework, people["casey"], samples.incident(),
                                                          process_id=PROCESS_ID).reference)
     further = {k: v for k, v in samples.incident(occurred_at="2026-03-02T11:00").items()
                if k not in case_records.CUSTOMER_QUESTIONS}
@@ -176,15 +177,15 @@ def test_a_further_incident_follows_the_same_rules(policy, people):
 
 def test_a_police_referral_cannot_be_dated_before_the_incident(policy, people):
     casey = people["casey"]
-    journey = Journey(policy, policy.casework.start_case(casey, samples.incident(
+    journey = Journey(policy, start_case(policy.casework, casey, samples.incident(
         occurred_at="2026-02-27T18:00", crime_suspected="yes"), process_id=PROCESS_ID).reference)
     journey.do(casey, "Task_AssessIncident", samples.assessment("isolated", crime_suspected="yes"))
     task = journey.open_task()
     assert task.element_id == "Task_ReferToPolice"
     inbox_actions.claim(policy.casework, casey, task.id)
-    found = problems(lambda: policy.casework.complete_task(casey, task.id, samples.police_referral("2026-02-26")))
+    found = problems(lambda: complete_task(policy.casework, casey, task.id, samples.police_referral("2026-02-26")))
     assert found == {"police_referred_on": "The date must be on or after 27 February 2026, the day of the incident"}
-    policy.casework.complete_task(casey, task.id, samples.police_referral("2026-02-27"))
+    complete_task(policy.casework, casey, task.id, samples.police_referral("2026-02-27"))
 
 
 # -- the rules named by the forms ----------------------------------------------------------------

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from service.cases.cases import start_case
 from service.dao import cases_dao
 from service.processes.deploy import deploy
 from tests.service.conftest import FIXTURES
@@ -30,15 +31,15 @@ FORMS = {"tier": json.loads((FIXTURES / "forms" / "tier.json").read_text())}
 
 def _deploy(runtime, ref: str = "discount_decision", decisions=None):
     tables = {"discount.dmn": DMN} if decisions is None else decisions
-    return deploy(runtime.db, RULES.format(ref=ref).encode(), FORMS, filename="price.bpmn", deployed_by_id=None,
+    return deploy(runtime.casework, RULES.format(ref=ref).encode(), FORMS, filename="price.bpmn", deployed_by_id=None,
                   comment="", now=runtime.clock.now(), decisions=tables)
 
 
 def test_a_business_rule_task_evaluates_the_deployed_table(runtime, people):
     assert _deploy(runtime).versions[0].created
-    gold = runtime.casework.start_case(people["casey"], {"tier": "gold"}, process_id="price")
+    gold = start_case(runtime.casework, people["casey"], {"tier": "gold"}, process_id="price")
     assert [t.name for t in gold.opened] == ["Review a big discount"]  # 20% from the table: ${discount >= 20}
-    silver = runtime.casework.start_case(people["casey"], {"tier": "silver"}, process_id="price")
+    silver = start_case(runtime.casework, people["casey"], {"tier": "silver"}, process_id="price")
     assert silver.opened == []  # the catch-all rule gives 0, so the case ends at once
     with runtime.db.reading() as session:
         assert cases_dao.get_case_by_reference(session, silver.reference).status == "closed"
@@ -77,9 +78,9 @@ FEEL_TABLE = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 def test_feel_lists_and_catch_alls_run_as_camunda_runs_them(runtime, people):
     assert _deploy(runtime, decisions={"discount.dmn": FEEL_TABLE.replace(b"{top}", b"20")}).versions[0].created
-    silver = runtime.casework.start_case(people["casey"], {"tier": "silver"}, process_id="price")
+    silver = start_case(runtime.casework, people["casey"], {"tier": "silver"}, process_id="price")
     assert [t.name for t in silver.opened] == ["Review a big discount"]
-    bronze = runtime.casework.start_case(people["casey"], {"tier": "bronze"}, process_id="price")
+    bronze = start_case(runtime.casework, people["casey"], {"tier": "bronze"}, process_id="price")
     assert bronze.opened == []
 
 

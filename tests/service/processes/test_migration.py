@@ -27,13 +27,13 @@ def cases(runtime, people):
 
 def test_the_preview_says_which_cases_can_move_and_why_not(runtime, cases):
     at_first, at_second, at_third = cases
-    target, moves = migration.preview(runtime.db, runtime.engine, PROCESS, 2)
+    target, moves = migration.preview(runtime.casework, runtime.engine, PROCESS, 2)
     assert target.version == 2
     by_case = {m.business_key: m for m in moves}
     assert by_case[at_first].allowed and by_case[at_first].stage == "First step"
     assert [b.element_id for b in by_case[at_second].blocking] == ["Task_Second"]
     assert [b.element_id for b in by_case[at_third].blocking] == ["Task_Second", "Task_Third"]
-    assert migration.preview(runtime.db, runtime.engine, PROCESS, 1)[1] == []
+    assert migration.preview(runtime.casework, runtime.engine, PROCESS, 1)[1] == []
 
 
 def test_a_case_before_the_changed_step_moves_with_an_audit_event_and_takes_the_new_step(runtime, people, cases):

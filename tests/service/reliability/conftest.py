@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from service.accounts.api_tokens import issue_token
+from service.cases.cases import start_case
 from service.dao import tasks_dao
 from service.history.audit_verify import verify_all
 from service.models import AuditEvent, HumanTask, ProcessInstance
@@ -40,14 +41,14 @@ class ServiceAccount:
     """An API token and the actor it stands for."""
 
     def __init__(self, runtime, admin: Actor, name: str, roles: tuple[str, ...] = ("caseworker",)) -> None:
-        issued = issue_token(runtime.db, admin, name, list(roles), runtime.clock.now())
+        issued = issue_token(runtime.casework, admin, name, list(roles), runtime.clock.now())
         self.token = issued.token
         self.actor = Actor(issued.record.service_user_id, roles, f"{name} (API)")
 
 
 def start_cases(runtime, starter: Actor, count: int) -> list[str]:
     """``count`` policy cases, each waiting at ‘Assess the incident’, for a caseworker to pick up."""
-    return [runtime.casework.start_case(starter, samples.incident(customer_reference=f"SH-{n:06d}"),
+    return [start_case(runtime.casework, starter, samples.incident(customer_reference=f"SH-{n:06d}"),
                                         process_id=PROCESS_ID).reference
             for n in range(count)]
 

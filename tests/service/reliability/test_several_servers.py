@@ -162,10 +162,10 @@ def test_sign_in_limits_are_shared_per_address_and_per_account(servers, people) 
 
 
 def test_a_revoked_token_is_refused_by_every_server_at_once(servers, runtime, people) -> None:
-    issued = issue_token(runtime.db, people["adam"], "Housing system", ["caseworker"], runtime.clock.now())
+    issued = issue_token(runtime.casework, people["adam"], "Housing system", ["caseworker"], runtime.clock.now())
     bearer = {"Authorization": f"Bearer {issued.token}"}
     assert [s.request("GET", "/api/v1/tasks?assignee=me", headers=bearer)[0] for s in servers] == [200, 200]
-    revoke_token(runtime.db, people["adam"], issued.record.id, runtime.clock.now())
+    revoke_token(runtime.casework, people["adam"], issued.record.id, runtime.clock.now())
     assert [s.request("GET", "/api/v1/tasks?assignee=me", headers=bearer)[0] for s in servers] == [401, 401]
     with runtime.db.reading() as session:
         assert session.get(ApiToken, issued.record.id).revoked_at is not None
@@ -223,7 +223,7 @@ def test_two_workers_beat_and_fire_each_timer_once(servers, runtime, people, wor
 
 
 def _token(runtime, people, role: str) -> str:
-    return issue_token(runtime.db, people["adam"], f"System as {role}", [role], runtime.clock.now()).token
+    return issue_token(runtime.casework, people["adam"], f"System as {role}", [role], runtime.clock.now()).token
 
 
 def _version_of(runtime, reference: str) -> int:

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from service.accounts.api_tokens import issue_token
+from service.cases.cases import start_case
 from service.models import Case, HumanTask, ProcessIncident, ProcessInstance
 from service.processes.deploy import deploy
 from service.tasks.timers import fire_due_batch
@@ -117,12 +118,12 @@ def in_background(held: HeldAttack, work) -> Iterator[dict]:
 def estate(runtime, people, client):
     """The attack process (route r0: the attack in a gateway condition) and the timed process; a
     caseworker's API token; and a case of the timed process waiting on an ordinary two-minute timer."""
-    deploy(runtime.db, diagram([(GATEWAY, EXPONENTIAL)]).encode(), FORMS, filename="attacks.bpmn",
+    deploy(runtime.casework, diagram([(GATEWAY, EXPONENTIAL)]).encode(), FORMS, filename="attacks.bpmn",
            deployed_by_id=None, comment="", now=runtime.clock.now())
-    deploy(runtime.db, TIMED.encode(), FORMS, filename="timed.bpmn", deployed_by_id=None, comment="",
+    deploy(runtime.casework, TIMED.encode(), FORMS, filename="timed.bpmn", deployed_by_id=None, comment="",
            now=runtime.clock.now())
-    issued = issue_token(runtime.db, people["adam"], "Housing system", ["caseworker"], runtime.clock.now())
-    calm = runtime.casework.start_case(people["casey"], {"customer_reference": "SH-000002", "customer_name": "calm"},
+    issued = issue_token(runtime.casework, people["adam"], "Housing system", ["caseworker"], runtime.clock.now())
+    calm = start_case(runtime.casework, people["casey"], {"customer_reference": "SH-000002", "customer_name": "calm"},
                                        process_id="timed")
     return {"api": ApiClient(client, issued.token), "token": issued.token, "calm": calm.case_id}
 
@@ -152,7 +153,7 @@ def _another_request_succeeds(api) -> None:
 @pytest.mark.postgres_only  # SQLite has one writer at a time: a step being evaluated holds it
 def test_while_a_request_runs_an_attack_another_request_succeeds_and_a_timer_fires(
         runtime, people, app, held, estate):
-    attacked = runtime.casework.start_case(people["casey"], {"customer_reference": "SH-000001"},
+    attacked = start_case(runtime.casework, people["casey"], {"customer_reference": "SH-000001"},
                                            process_id="attacks")
     with runtime.db.reading() as session:
         task = session.scalars(select(HumanTask).where(HumanTask.case_id == attacked.case_id)).one()
@@ -177,7 +178,7 @@ def test_while_a_request_runs_an_attack_another_request_succeeds_and_a_timer_fir
 @pytest.mark.postgres_only  # a second worker skips the row the first holds (FOR UPDATE SKIP LOCKED)
 def test_while_the_timer_worker_runs_an_attack_another_request_succeeds_and_another_timer_fires(
         runtime, people, held, estate):
-    attacked = runtime.casework.start_case(people["casey"], {"customer_reference": "SH-000001",
+    attacked = start_case(runtime.casework, people["casey"], {"customer_reference": "SH-000001",
                                                              "customer_name": "attack"}, process_id="timed")
     runtime.clock.advance(minutes=3)
     stuck = Worker(runtime, poll_seconds=1, batch_size=1)  # the attacked case is due first: it takes that one

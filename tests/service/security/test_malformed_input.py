@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from service.cases.cases import start_case
 from service.errors import MESSAGES
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.tasks import inbox_actions
@@ -264,7 +265,7 @@ def test_form_pages_refuse_malformed_posts(policy, client_request, stored):
 @pytest.fixture
 def held_assessment(policy, people):
     """‘Assess the incident’ on a new case, held by Casey."""
-    started = policy.casework.start_case(people["casey"], samples.incident(), process_id=PROCESS_ID)
+    started = start_case(policy.casework, people["casey"], samples.incident(), process_id=PROCESS_ID)
     [task] = started.opened
     inbox_actions.claim(policy.casework, people["casey"], task.id)
     return task

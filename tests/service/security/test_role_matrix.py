@@ -222,18 +222,18 @@ def callers(runtime, people) -> dict[str, Caller]:
     with runtime.db.transaction() as session:
         gardener = users_dao.add_user(session, username="gail", full_name="Gail Gardener", password_hash="!",
                                       roles=[], job_title="", now=now)
-    group_service.create_group(runtime.db, admin, name="gardeners", label="Gardeners", description="", now=now)
-    group_service.add_member(runtime.db, admin, "gardeners", "gail", now)
-    group_token = issue_token(runtime.db, admin, "Gardening system", [], now)
+    group_service.create_group(runtime.casework, admin, name="gardeners", label="Gardeners", description="", now=now)
+    group_service.add_member(runtime.casework, admin, "gardeners", "gail", now)
+    group_token = issue_token(runtime.casework, admin, "Gardening system", [], now)
     with runtime.db.reading() as session:
         account = users_dao.get_user(session, group_token.record.service_user_id).username
-    group_service.add_member(runtime.db, admin, "gardeners", account, now)
+    group_service.add_member(runtime.casework, admin, "gardeners", account, now)
     made[GROUP_MEMBER] = Caller(gardener.id, group_token.token)
     by_role = {roles[0]: actor for actor in people.values() for roles in [actor.roles]}
     for role in HUMAN_ROLES:
-        token = issue_token(runtime.db, admin, f"System as {role}", [role], now).token
+        token = issue_token(runtime.casework, admin, f"System as {role}", [role], now).token
         made[role] = Caller(by_role[role].user_id, token)
-    made["worker"] = Caller(None, issue_token(runtime.db, admin, "External task worker", ["worker"], now).token)
+    made["worker"] = Caller(None, issue_token(runtime.casework, admin, "External task worker", ["worker"], now).token)
     return made
 
 
@@ -269,7 +269,8 @@ def _admitted(response, rule, caller: Caller) -> bool:
 def test_every_route_admits_exactly_the_roles_the_readme_gives_it(app, runtime, policy, callers):
     app.config["WTF_CSRF_ENABLED"] = False  # a POST reaches the role check, not the CSRF check
     # A worker has reported, so /health/ready answers 200 (without one it is 503 by design).
-    heartbeat.beat(runtime.db, heartbeat.identity(heartbeat.TIMER_WORKER, runtime.clock.now()), runtime.clock.now())
+    heartbeat.beat(runtime.casework, heartbeat.identity(heartbeat.TIMER_WORKER, runtime.clock.now()),
+                   runtime.clock.now())
     expected = expected_matrix()
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
     assert sorted({rule.endpoint for rule in rules} - set(expected)) == [], "routes the README's table does not cover"

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
+from service.cases.cases import complete_task, start_case
 from service.cases.errors import ProcessProblem
 from service.models import AuditEvent, HumanTask, ProcessInstance, ProcessVersion
 from service.processes.deploy import deploy
@@ -183,7 +184,7 @@ def test_attacks_are_refused_at_deploy_naming_their_element(runtime, capsys):
     for label, place, attack in DEPLOY_ATTEMPTS:
         content = diagram([(place, as_script(place, attack))])
         with pytest.raises(DeploymentError) as refusal:
-            deploy(runtime.db, content.encode(), FORMS, filename="attack.bpmn", deployed_by_id=None,
+            deploy(runtime.casework, content.encode(), FORMS, filename="attack.bpmn", deployed_by_id=None,
                    comment="", now=runtime.clock.now())
         message = _refusal_for(refusal.value.problems, "Attack_0")
         assert "does not compile safely" in message, (label, place.name, message)
@@ -258,9 +259,9 @@ RUN_ATTEMPTS = _run_attempts()
 def attack_case(runtime, people):
     """A case of a deployed diagram with a route to every run-time attack, its choice held by Casey."""
     content = diagram([(place, attack) for _, place, attack, _ in RUN_ATTEMPTS])
-    deploy(runtime.db, content.encode(), FORMS, filename="attacks.bpmn", deployed_by_id=None, comment="",
+    deploy(runtime.casework, content.encode(), FORMS, filename="attacks.bpmn", deployed_by_id=None, comment="",
            now=runtime.clock.now())
-    started = runtime.casework.start_case(
+    started = start_case(runtime.casework,
         people["casey"], {"customer_reference": "SH-000001", "customer_name": "Jane Secret"}, process_id="attacks")
     with runtime.db.reading() as session:
         task = session.scalars(select(HumanTask).where(HumanTask.case_id == started.case_id)).one()
@@ -282,7 +283,7 @@ def test_attacks_that_explode_at_run_time_are_stopped_and_leak_nothing(runtime, 
     for n, (label, place, _attack, reason) in enumerate(RUN_ATTEMPTS):
         asked = time.monotonic()
         try:
-            runtime.casework.complete_task(people["casey"], attack_case.id,
+            complete_task(runtime.casework, people["casey"], attack_case.id,
                                            {"route": f"r{n}", "ni_note": "NI number AB123456C"})
         except ProcessProblem as problem:
             refusal = problem
@@ -309,7 +310,7 @@ def test_a_run_time_attack_through_the_api_answers_a_clear_error(runtime, people
     from service.accounts.api_tokens import issue_token
     from tests.service.conftest import ApiClient
 
-    issued = issue_token(runtime.db, people["adam"], "Housing system", ["caseworker"], runtime.clock.now())
+    issued = issue_token(runtime.casework, people["adam"], "Housing system", ["caseworker"], runtime.clock.now())
     api = ApiClient(client, issued.token)
     route = next(n for n, attempt in enumerate(RUN_ATTEMPTS) if attempt[0] == "exponential time")
     assert api.post(f"/tasks/{attack_case.id}/claim").status_code == 409  # Casey holds it

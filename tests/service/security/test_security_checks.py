@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from werkzeug.routing import Rule
 
 from service import heartbeat
+from service.cases.cases import start_case
 from service.dao import users_dao
 from service.errors import MESSAGES
 from service.limits import limiter
@@ -31,7 +32,7 @@ SECRET = "Jane Secret, NI number AB123456C"  # what a failing query might have h
 def estate(policy, people, api_as):
     """One of everything a URL can name: a case with a held task, its customer, a token, and a
     member of staff holding every role (so every page opens for them)."""
-    started = policy.casework.start_case(people["casey"], samples.incident(), process_id=PROCESS_ID)
+    started = start_case(policy.casework, people["casey"], samples.incident(), process_id=PROCESS_ID)
     api_as("caseworker")
     with policy.db.transaction() as session:
         everyone = users_dao.add_user(session, username="root", full_name="Rita Roles", password_hash="!",
@@ -104,7 +105,8 @@ def assert_nothing_inline(html: str, where: str) -> None:
 def test_every_response_carries_the_security_headers(app, client, estate, runtime):
     checked = 0
     # A worker has reported, so /health/ready answers 200 (without one it is 503 by design).
-    heartbeat.beat(runtime.db, heartbeat.identity(heartbeat.TIMER_WORKER, runtime.clock.now()), runtime.clock.now())
+    heartbeat.beat(runtime.casework, heartbeat.identity(heartbeat.TIMER_WORKER, runtime.clock.now()),
+                   runtime.clock.now())
     _sign_in_as(client, int(estate["user_id"]), runtime.clock.now())
     for rule in _rules(app, "GET"):
         url = _url(rule, estate)
@@ -264,7 +266,7 @@ def _token(runtime, estate) -> str:
     from service.people.actors import Actor
 
     admin = Actor(int(estate["user_id"]), tuple(ROLES))
-    return issue_token(runtime.db, admin, "Errors", ["caseworker"], runtime.clock.now()).token
+    return issue_token(runtime.casework, admin, "Errors", ["caseworker"], runtime.clock.now()).token
 
 
 def test_errors_about_someone_else_say_nothing_about_them(app, client, estate, runtime, people):

@@ -44,7 +44,7 @@ def test_first_sign_in_creates_the_person_with_mapped_roles_and_shows_the_inbox(
         rita = session.scalar(select(User).where(User.full_name == "Rita Reviewer"))
     assert (rita.username, rita.roles, rita.email) == ("rita", ["caseworker"], "rita@example.org")
     assert rita.external_id.endswith("|00000000-0000-0000-0000-00000000r1ta")
-    _, trail = directory.person_with_trail(runtime.db, rita.id)
+    _, trail = directory.person_with_trail(runtime.casework, rita.id)
     assert trail[0].what == "First signed in with single sign-on"
 
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from service.accounts.api_tokens import issue_token
+from service.cases.cases import complete_task, start_case
 from service.cases.errors import Conflict
 from service.dao import tasks_dao
 from service.models import User
@@ -55,10 +56,10 @@ def test_anyone_else_named_is_ignored(runtime, people):
 
 
 def test_a_member_of_a_group_made_by_an_administrator_or_a_named_candidate_gets_it(runtime, people):
-    groups.create_group(runtime.db, people["adam"], name="asb-team", label="ASB team", description="",
+    groups.create_group(runtime.casework, people["adam"], name="asb-team", label="ASB team", description="",
                         now=runtime.clock.now())
     assert _assignee(runtime, assignee="owen", candidate_groups=("asb-team",)) is None
-    groups.add_member(runtime.db, people["adam"], "asb-team", "owen", runtime.clock.now())
+    groups.add_member(runtime.casework, people["adam"], "asb-team", "owen", runtime.clock.now())
     assert _assignee(runtime, assignee="owen", candidate_groups=("asb-team",)) == people["owen"].user_id
     # Named as a candidate user: no group needed.
     assert _assignee(runtime, assignee="audrey", candidate_users=("audrey",)) == people["audrey"].user_id
@@ -72,7 +73,7 @@ def _held(runtime, task_id: str) -> tuple[int | None, object]:
 
 def _proposed(runtime, people) -> Journey:
     casey = people["casey"]
-    journey = Journey(runtime, runtime.casework.start_case(casey, samples.incident(), process_id=PROCESS_ID).reference)
+    journey = Journey(runtime, start_case(runtime.casework, casey, samples.incident(), process_id=PROCESS_ID).reference)
     # Recording the incident is the first caseworker step: its assessment is given to the same caseworker.
     assert _held(runtime, journey.open_task().id) == (casey.user_id, None)
     journey.do(casey, "Task_AssessIncident", samples.assessment("severe"))
@@ -94,13 +95,13 @@ def test_the_caseworker_who_did_the_last_caseworker_step_is_given_the_next(polic
 
 def test_another_caseworker_can_take_over_a_task_given_by_continuity(policy, people):
     casey, cora = people["casey"], people["cora"]
-    journey = Journey(policy, policy.casework.start_case(casey, samples.incident(), process_id=PROCESS_ID).reference)
+    journey = Journey(policy, start_case(policy.casework, casey, samples.incident(), process_id=PROCESS_ID).reference)
     assessment = journey.open_task()
     inbox_actions.claim(policy.casework, cora, assessment.id)
     assert _held(policy, assessment.id)[0] == cora.user_id
     with pytest.raises(Conflict):  # once taken over (claimed), it is no longer up for grabs
         inbox_actions.claim(policy.casework, casey, assessment.id)
-    policy.casework.complete_task(cora, assessment.id, samples.assessment("severe"))
+    complete_task(policy.casework, cora, assessment.id, samples.assessment("severe"))
     assert _held(policy, journey.open_task().id)[0] == cora.user_id, "the next step follows whoever did this one"
 
 
@@ -113,8 +114,8 @@ def test_continuity_never_gives_a_task_to_someone_no_longer_active(policy, peopl
 
 
 def test_continuity_never_gives_a_task_to_a_service_account(policy, people):
-    issued = issue_token(policy.db, people["adam"], "Contact centre", ["caseworker"], policy.clock.now())
+    issued = issue_token(policy.casework, people["adam"], "Contact centre", ["caseworker"], policy.clock.now())
     integration = Actor(issued.record.service_user_id, ("caseworker",), "Contact centre (API)")
-    journey = Journey(policy, policy.casework.start_case(integration, samples.incident(),
+    journey = Journey(policy, start_case(policy.casework, integration, samples.incident(),
                                                          process_id=PROCESS_ID).reference)
     assert _held(policy, journey.open_task().id) == (None, None)

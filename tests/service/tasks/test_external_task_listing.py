@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from service.cases.cases import start_case
 from service.tasks import external_tasks
 from service.tasks.external_task_listing import (
     ExternalTaskFilter,
@@ -18,7 +19,7 @@ from tests.service.reliability.conftest import ServiceAccount
 
 def _three_alerts(runtime, people):
     deploy_fixture(runtime, "housing_alert.bpmn")
-    references = [runtime.casework.start_case(people["casey"], {"customer_reference": f"C-{n}"},
+    references = [start_case(runtime.casework, people["casey"], {"customer_reference": f"C-{n}"},
                                               "housing_alert").reference for n in range(3)]
     worker = ServiceAccount(runtime, people["adam"], "Workers", ("worker",)).actor
     [locked] = external_tasks.fetch_and_lock(runtime.casework, worker, "hms-worker-1",

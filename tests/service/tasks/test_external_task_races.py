@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from service.cases.cases import start_case
 from service.cases.errors import CaseworkError
 from service.models import AuditEvent, Case, ExternalTask
 from service.tasks import external_tasks
@@ -37,7 +38,7 @@ def _race(*actions):
 def test_two_workers_fetching_at_once_never_lock_the_same_task_and_each_is_completed_once(runtime, people):
     deploy_fixture(runtime, "housing_alert.bpmn")
     for n in range(CASES):
-        runtime.casework.start_case(people["casey"], {"customer_reference": f"C-{n}"}, process_id="housing_alert")
+        start_case(runtime.casework, people["casey"], {"customer_reference": f"C-{n}"}, process_id="housing_alert")
     worker = ServiceAccount(runtime, people["adam"], "Workers", ("worker",)).actor
     fetched: dict[str, list[str]] = {"w1": [], "w2": []}
     while True:

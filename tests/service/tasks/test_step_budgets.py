@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, text
 
 from service.cases import incidents
+from service.cases.cases import complete_task, start_case
 from service.cases.errors import StepBudgetExceeded
 from service.dao import tasks_dao
 from service.models import Case, HumanTask
@@ -34,7 +35,7 @@ def _open_task(runtime, reference: str) -> HumanTask:
 
 
 def test_a_step_over_budget_answers_422_saves_nothing_and_opens_an_incident(runtime, people):
-    reference = runtime.casework.start_case(people["casey"], {"customer_reference": "C-1"},
+    reference = start_case(runtime.casework, people["casey"], {"customer_reference": "C-1"},
                                             process_id="restriction_clock").reference
     task = _open_task(runtime, reference)
     with runtime.db.transaction() as session:
@@ -42,7 +43,7 @@ def test_a_step_over_budget_answers_422_saves_nothing_and_opens_an_incident(runt
     before = _instance(runtime, reference)
     runtime.engine.budget = dataclasses.replace(runtime.engine.budget, max_steps=1)
     with pytest.raises(StepBudgetExceeded) as stopped:
-        runtime.casework.complete_task(people["casey"], task.id, {"decision": "restrict", "letter_date": "2026-01-31"})
+        complete_task(runtime.casework, people["casey"], task.id, {"decision": "restrict", "letter_date": "2026-01-31"})
     assert stopped.value.status == 422
     assert "more than 1 engine tasks" in stopped.value.message and "Nothing was saved" in stopped.value.message
     after = _instance(runtime, reference)
@@ -55,7 +56,7 @@ def test_a_step_over_budget_answers_422_saves_nothing_and_opens_an_incident(runt
 
     runtime.engine.budget = dataclasses.replace(runtime.engine.budget, max_steps=2_000)
     incidents.retry_incident(runtime.casework, incident.id, people["adam"])  # closes it; nothing to re-arm
-    runtime.casework.complete_task(people["casey"], task.id, {"decision": "restrict", "letter_date": "2026-01-31"})
+    complete_task(runtime.casework, people["casey"], task.id, {"decision": "restrict", "letter_date": "2026-01-31"})
     assert _instance(runtime, reference).next_timer_due is not None
     assert _intact(runtime)
 

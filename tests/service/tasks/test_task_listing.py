@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from service.cases.cases import start_case
 from service.dao import tasks_dao
 from service.tasks.task_listing import TaskFilter, count_tasks, list_tasks, task_row
 from tests.service.conftest import deploy_fixture
@@ -9,7 +10,7 @@ from tests.service.conftest import deploy_fixture
 
 def test_tasks_are_filtered_paged_counted_and_found_by_id(runtime, people):
     deploy_fixture(runtime, "three_tasks.bpmn")
-    references = [runtime.casework.start_case(people["casey"], {"customer_reference": f"C-{n}"},
+    references = [start_case(runtime.casework, people["casey"], {"customer_reference": f"C-{n}"},
                                               "three_tasks").reference for n in range(2)]
     everything = TaskFilter(process_definition_key="three_tasks")
     rows = list_tasks(runtime.casework, everything, 0, 10)

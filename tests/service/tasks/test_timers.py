@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from service.cases import cases as cases_module
+from service.cases.cases import complete_task, deliver_message, start_case
 from service.cases.errors import Conflict
 from service.dao import audit_dao, instances_dao, tasks_dao
 from service.dao.instances_dao import StaleInstance
@@ -33,11 +34,11 @@ def _complete(runtime, actor, reference: str, data: dict) -> None:
     task = _open_task(runtime, reference)
     with runtime.db.transaction() as session:
         tasks_dao.claim(session, task.id, user_id=actor.user_id, now=runtime.clock.now())
-    runtime.casework.complete_task(actor, task.id, data)
+    complete_task(runtime.casework, actor, task.id, data)
 
 
 def _start(runtime, people, customer: str = "C-1") -> str:
-    return runtime.casework.start_case(people["casey"], {"customer_reference": customer},
+    return start_case(runtime.casework, people["casey"], {"customer_reference": customer},
                                        process_id="restriction_clock").reference
 
 
@@ -122,7 +123,7 @@ def test_next_timer_due_is_kept_right_after_every_step_and_an_appeal_does_not_re
     assert _instance(runtime, reference).next_timer_due == ends
 
     runtime.clock.set(datetime(2026, 9, 1, 10, tzinfo=UTC))
-    runtime.casework.deliver_message(people["casey"], reference, "appeal_received", {})
+    deliver_message(runtime.casework, people["casey"], reference, "appeal_received", {})
     instance = _instance(runtime, reference)
     assert instance.next_timer_due is None and instance.waiting_elements == ["Task_Hear"]
     _complete(runtime, people["hana"], reference, {"decision": "restrict", "letter_date": "2026-02-27"})

@@ -14,6 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
+from service.cases import cases as case_steps
 from service.models import Case, HumanTask, User
 from tests.service.conftest import deploy_fixture
 
@@ -124,7 +125,7 @@ def three_tasks(runtime):
 def start_case(runtime, actor, customer_reference: str = "C-100", name: str = "Pat Doe",
                process_id: str = "three_tasks") -> str:
     data = {"customer_reference": customer_reference, "customer_name": name}
-    return runtime.casework.start_case(actor, data, process_id=process_id).reference
+    return case_steps.start_case(runtime.casework, actor, data, process_id=process_id).reference
 
 
 def open_task(runtime, reference: str) -> HumanTask:

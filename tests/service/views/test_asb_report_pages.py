@@ -33,9 +33,9 @@ def asb(runtime, people, asb_report):
         user = users_dao.add_user(session, username="tess", full_name="Tess Team", roles=[], job_title="ASB officer",
                                   password_hash=hash_password("x" * 12), now=runtime.clock.now())
         user_id = user.id
-    groups.create_group(runtime.db, people["adam"], name="asb-team", label="Anti-social behaviour team",
+    groups.create_group(runtime.casework, people["adam"], name="asb-team", label="Anti-social behaviour team",
                         description="", now=runtime.clock.now())
-    groups.add_member(runtime.db, people["adam"], "asb-team", "tess", runtime.clock.now())
+    groups.add_member(runtime.casework, people["adam"], "asb-team", "tess", runtime.clock.now())
     with runtime.db.reading() as session:
         people["tess"] = groups.actor_of(session, users_dao.get_user(session, user_id))
     return runtime

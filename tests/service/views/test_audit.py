@@ -68,7 +68,7 @@ def test_every_page_reads_well_with_nothing_recorded(client_request, policy, peo
 
 
 def test_the_index_gives_headline_figures_and_links(client_request, policy, people, appealed):
-    write_anchor(policy.db, policy.clock.now())
+    write_anchor(policy.casework, policy.clock.now())
     page = client_request.login("audrey").get("/audit")
     figures = {text_of(row.dt): text_of(row.dd) for row in page.select(".govuk-summary-list__row")}
     assert figures["Open cases"] == "1" and figures["Restrictions in force"] == "2"
@@ -256,7 +256,7 @@ def test_the_heatmap_counts_the_cases_that_passed_each_step(client_request, poli
 
 
 def test_verify_reports_an_intact_log_then_the_first_broken_link(client_request, policy, people, appealed):
-    write_anchor(policy.db, policy.clock.now())
+    write_anchor(policy.casework, policy.clock.now())
     client_request.login("audrey")
     assert not client_request.get("/audit/verify").select(".govuk-panel")
     intact = client_request.get("/audit/verify", check="yes")
@@ -272,7 +272,7 @@ def test_verify_reports_an_intact_log_then_the_first_broken_link(client_request,
 
 
 def test_verify_names_a_case_removed_entirely(client_request, policy, people, appealed):
-    write_anchor(policy.db, policy.clock.now())
+    write_anchor(policy.casework, policy.clock.now())
     delete_case_entirely(policy, appealed)
     page = client_request.login("audrey").get("/audit/verify", check="yes")
     [row] = page.select("#broken ~ table tbody tr")

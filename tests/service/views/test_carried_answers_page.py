@@ -3,6 +3,7 @@ tests/service/tasks/test_carried_answers.py for what happens when they change)."
 
 from __future__ import annotations
 
+from service.cases.cases import start_case
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.tasks import inbox_actions
 from tests.bpmn import samples
@@ -11,7 +12,7 @@ from tests.service.packs.unacceptable_behaviour.test_policy_journey import Journ
 
 def test_the_assessment_page_shows_the_intake_answers_pre_filled(policy, people, client_request):
     casey = people["casey"]
-    journey = Journey(policy, policy.casework.start_case(casey, samples.incident(crime_suspected="yes"),
+    journey = Journey(policy, start_case(policy.casework, casey, samples.incident(crime_suspected="yes"),
                                                          process_id=PROCESS_ID).reference)
     task = journey.open_task()
     inbox_actions.claim(policy.casework, casey, task.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from service.cases.cases import start_case
 from service.models import ProcessInstance
 from tests.service.conftest import deploy_fixture
 from tests.service.views.conftest import text_of
@@ -13,7 +14,7 @@ from tests.service.views.conftest import text_of
 @pytest.fixture
 def waiting_case(runtime, people) -> str:
     deploy_fixture(runtime, "customer_reply.bpmn")
-    return runtime.casework.start_case(people["casey"], {}, process_id="await_reply").reference
+    return start_case(runtime.casework, people["casey"], {}, process_id="await_reply").reference
 
 
 def _status(runtime, reference: str) -> str:

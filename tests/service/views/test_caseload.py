@@ -65,7 +65,7 @@ def test_handing_over_a_leavers_tasks_and_cases_with_a_reason(client_request, th
     second = start_case(runtime, people["casey"], "C-2")
     for reference in (first, second):
         claim(runtime.casework, people["casey"], open_task(runtime, reference).id)
-    accounts.deactivate(runtime.db, people["adam"], people["casey"].user_id, "Left", runtime.clock.now())
+    accounts.deactivate(runtime.casework, people["adam"], people["casey"].user_id, "Left", runtime.clock.now())
     client_request.login("hana")
     refused = client_request.post_page("/caseload/hand-over", {"from_user": str(people["casey"].user_id),
                                                               "to_user": str(people["cora"].user_id)})

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from service.cases.cases import complete_task
 from service.models import AccessLogEntry, AuditEvent, CaseNote
 from service.tasks.inbox_actions import claim
 from tests.service.views.conftest import open_task, start_case, text_of
@@ -17,7 +18,7 @@ def test_the_case_page_shows_status_step_people_tasks_and_timeline(client_reques
     task = open_task(runtime, reference)
     claim(runtime.casework, people["cora"], task.id)
     runtime.clock.advance(minutes=30)
-    runtime.casework.complete_task(people["cora"], task.id, {"note": "Called back.\nNo answer."})
+    complete_task(runtime.casework, people["cora"], task.id, {"note": "Called back.\nNo answer."})
 
     page = client_request.login("hana").get(f"/cases/{reference}")
     facts = {text_of(r.dt): text_of(r.dd) for r in page.select(".govuk-summary-list")[0].select("div")}
@@ -87,7 +88,7 @@ def test_a_closed_case_offers_no_actions_and_refuses_notes(client_request, three
     for note in ("a", "b", "c"):
         task = open_task(runtime, reference)
         claim(runtime.casework, people["casey"], task.id)
-        runtime.casework.complete_task(people["casey"], task.id, {"note": note})
+        complete_task(runtime.casework, people["casey"], task.id, {"note": note})
     page = client_request.login("casey").get(f"/cases/{reference}")
     assert text_of(page.select_one(".govuk-summary-list dd")).startswith("Closed")
     assert not page.select(".govuk-button-group a") and "No tasks are waiting." in text_of(page.main)

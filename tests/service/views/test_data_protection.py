@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from service.cases.cases import start_case
 from service.dao import cases_dao
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from tests.bpmn import samples
@@ -90,7 +91,7 @@ def test_a_correction_from_the_browser(client_request, closed_case):
 
 
 def test_erasure_is_refused_with_reasons_while_a_case_is_open(client_request, runtime, people, closed_case):
-    started = runtime.casework.start_case(people["casey"], samples.incident(customer_reference="SH-OPEN-1"),
+    started = start_case(runtime.casework, people["casey"], samples.incident(customer_reference="SH-OPEN-1"),
                                           process_id=PROCESS_ID)
     page = client_request.login("dora").get("/data-protection/customers/SH-OPEN-1/erase")
     assert text_of(page.select_one("h1")) == "Their records cannot be erased now"

@@ -8,6 +8,7 @@ import io
 
 from pypdf import PdfReader
 
+from service.cases.cases import deliver_message, start_case
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.tasks import inbox_actions
 from tests.bpmn import samples
@@ -17,7 +18,7 @@ from tests.service.packs.unacceptable_behaviour.test_policy_journey import Journ
 
 def _proposed(policy, people) -> Journey:
     casey = people["casey"]
-    journey = Journey(policy, policy.casework.start_case(casey, samples.incident(
+    journey = Journey(policy, start_case(policy.casework, casey, samples.incident(
         what_happened="Qxincident shouted at the call handler."), process_id=PROCESS_ID).reference)
     journey.do(casey, "Task_AssessIncident", samples.assessment("severe"))
     journey.do(casey, "Task_OfferAdjustments", samples.adjustments(
@@ -66,14 +67,14 @@ def test_the_draft_decision_letter_is_one_click_away(policy, people, client_requ
     assert all("DRAFT" in page for page in pages)  # it is not the letter that will be sent
     assert "Qxincident" not in text
     # Only a decision step has one: the assessment of a new case does not.
-    other = Journey(policy, policy.casework.start_case(people["casey"], samples.incident(),
+    other = Journey(policy, start_case(policy.casework, people["casey"], samples.incident(),
                                                        process_id=PROCESS_ID).reference)
     assert client.get_response(f"/tasks/{other.open_task().id}/proposed-letter").status_code == 404
 
 
 def test_the_appeal_hearer_sees_the_grounds_and_the_decision_appealed(policy, people, client_request):
     journey = restriction_case(policy, people, "SH-004211")
-    policy.casework.deliver_message(people["casey"], journey.reference, "appeal_received", samples.appeal_received(
+    deliver_message(policy.casework, people["casey"], journey.reference, "appeal_received", samples.appeal_received(
         "2026-03-02", appeal_received_via="email", appeal_grounds="Qxgrounds the calls were about a leak."))
     hearing = journey.open_task()
     assert hearing.element_id == "Task_HearAppeal"
@@ -91,7 +92,7 @@ def test_the_appeal_hearer_sees_the_grounds_and_the_decision_appealed(policy, pe
 
 
 def test_other_steps_show_no_brief(policy, people, client_request):
-    journey = Journey(policy, policy.casework.start_case(people["casey"], samples.incident(),
+    journey = Journey(policy, start_case(policy.casework, people["casey"], samples.incident(),
                                                          process_id=PROCESS_ID).reference)
     page = client_request.login("casey").get(f"/tasks/{journey.open_task().id}")
     assert page.select_one("#proposal") is None and page.select_one("#appeal") is None

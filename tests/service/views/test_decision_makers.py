@@ -3,6 +3,7 @@ not offered a Claim button, and the appeal's outcome letter goes to the person w
 
 from __future__ import annotations
 
+from service.cases.cases import deliver_message, start_case
 from service.dao import tasks_dao
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.tasks import inbox_actions
@@ -13,7 +14,7 @@ from tests.service.packs.unacceptable_behaviour.test_policy_journey import Journ
 
 def _appealed(policy, people):
     journey = restriction_case(policy, people, "SH-004211")
-    policy.casework.deliver_message(people["casey"], journey.reference, "appeal_received",
+    deliver_message(policy.casework, people["casey"], journey.reference, "appeal_received",
                                     samples.appeal_received("2026-03-02"))
     return journey
 
@@ -40,7 +41,7 @@ def test_the_outcome_letter_goes_to_the_person_who_heard_the_appeal(policy, peop
 
 def test_people_involved_says_what_each_person_actually_did(policy, people, client_request):
     casey, hana, henry = people["casey"], people["hana"], people["henry"]
-    started = policy.casework.start_case(casey, samples.incident(), process_id=PROCESS_ID)
+    started = start_case(policy.casework, casey, samples.incident(), process_id=PROCESS_ID)
     journey = Journey(policy, started.reference)
     journey.do(casey, "Task_AssessIncident", samples.assessment("severe"))
     journey.do(casey, "Task_OfferAdjustments", samples.adjustments("formal_action_needed"))
@@ -59,7 +60,7 @@ def test_people_involved_says_what_each_person_actually_did(policy, people, clie
 
 def test_a_returned_proposal_comes_back_pre_filled_with_the_heads_reasons(policy, people, client_request):
     casey, hana = people["casey"], people["hana"]
-    journey = Journey(policy, policy.casework.start_case(casey, samples.incident(), process_id=PROCESS_ID).reference)
+    journey = Journey(policy, start_case(policy.casework, casey, samples.incident(), process_id=PROCESS_ID).reference)
     journey.do(casey, "Task_AssessIncident", samples.assessment("severe"))
     journey.do(casey, "Task_OfferAdjustments", samples.adjustments("formal_action_needed"))
     journey.do(casey, "Task_ProposeFormalAction", samples.proposal(what_it_means="Email only, via A. Patel."))
@@ -78,7 +79,7 @@ def test_a_returned_proposal_comes_back_pre_filled_with_the_heads_reasons(policy
 
 
 def test_a_step_given_by_continuity_can_be_taken_over_from_its_page(policy, people, client_request):
-    journey = Journey(policy, policy.casework.start_case(people["casey"], samples.incident(),
+    journey = Journey(policy, start_case(policy.casework, people["casey"], samples.incident(),
                                                          process_id=PROCESS_ID).reference)
     assessment = journey.open_task()
     held = client_request.login("casey").get(f"/tasks/{assessment.id}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from service.cases.cases import start_case
 from service.tasks import external_tasks
 from service.tasks.external_tasks import TopicRequest
 from tests.service.conftest import deploy_fixture
@@ -17,7 +18,7 @@ def test_administrators_see_external_tasks_by_topic_with_locks_and_failures(clie
     assert "No case is waiting on an external task." in text_of(empty.main)
 
     deploy_fixture(runtime, "housing_alert.bpmn")
-    references = [runtime.casework.start_case(people["casey"], {"customer_reference": f"C-{n}"},
+    references = [start_case(runtime.casework, people["casey"], {"customer_reference": f"C-{n}"},
                                               process_id="housing_alert").reference for n in range(3)]
     worker = ServiceAccount(runtime, people["adam"], "Workers", ("worker",)).actor
     topics = [TopicRequest("housing-alert", timedelta(minutes=5))]

@@ -22,7 +22,7 @@ def test_an_administrator_creates_a_group_and_adds_someone(client_request, runti
     assert "owen has been added" in text_of(page)
     assert [text_of(cell) for cell in page.select("table tbody td:nth-of-type(2)")] == ["owen"]
     taken_out = admin.post("/admin/groups/asb-team/members/owen/remove")
-    assert groups.load_group(runtime.db, "asb-team").members == []
+    assert groups.load_group(runtime.casework, "asb-team").members == []
     assert "taken out" in text_of(admin.follow(taken_out))
 
 
@@ -47,10 +47,10 @@ def test_only_administrators_reach_the_group_pages(client_request, runtime, who)
     someone.get("/admin/groups", status=403)
     someone.post("/admin/groups", {"label": "Mine", "name": "mine"}, status=403)
     someone.post("/admin/groups/caseworker", {"username": who}, status=403)
-    assert "mine" not in {g.name for g in groups.list_groups(runtime.db)}
+    assert "mine" not in {g.name for g in groups.list_groups(runtime.casework)}
 
 
 def test_a_form_without_its_csrf_token_changes_nothing(client_request, runtime):
     admin = client_request.login("adam")
     admin.post("/admin/groups", {"label": "ASB", "name": "asb"}, status=400, with_csrf=False)
-    assert "asb" not in {g.name for g in groups.list_groups(runtime.db)}
+    assert "asb" not in {g.name for g in groups.list_groups(runtime.casework)}

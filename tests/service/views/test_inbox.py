@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from service.cases.cases import complete_task
 from service.dao import inbox_dao
 from service.models import AuditEvent, TaskReassignment
 from service.tasks.inbox_actions import claim
@@ -122,7 +123,7 @@ def test_separation_of_duties_keeps_a_proposer_off_the_next_step(client_request,
     reference = start_case(runtime, people["casey"])
     first = open_task(runtime, reference)
     claim(runtime.casework, people["casey"], first.id)
-    runtime.casework.complete_task(people["casey"], first.id, {"note": "Proposed."})
+    complete_task(runtime.casework, people["casey"], first.id, {"note": "Proposed."})
     second = open_task(runtime, reference)
     refused = client_request.login("casey").post(f"/tasks/{second.id}/claim")
     assert "You proposed the formal action on this case" in text_of(client_request.follow(refused).main)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from service.cases import cases as cases_module
+from service.cases.cases import complete_task
 from service.dao import incidents_dao, tasks_dao
 from service.tasks.timers import fire_due_batch
 from tests.service.views.conftest import open_task, start_case, text_of
@@ -21,7 +22,7 @@ def failed_timer(runtime, people, monkeypatch):
     task = open_task(runtime, reference)
     with runtime.db.transaction() as session:
         tasks_dao.claim(session, task.id, user_id=people["casey"].user_id, now=runtime.clock.now())
-    runtime.casework.complete_task(people["casey"], task.id, {"decision": "restrict", "letter_date": "2026-01-31"})
+    complete_task(runtime.casework, people["casey"], task.id, {"decision": "restrict", "letter_date": "2026-01-31"})
     runtime.clock.set(datetime(2027, 1, 31, 0, 5, tzinfo=UTC))
 
     def broken(*args, **kwargs):

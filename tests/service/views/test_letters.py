@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from service.cases.cases import complete_task, start_case
 from service.models import AccessLogEntry
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from tests.bpmn import samples
@@ -14,7 +15,7 @@ from tests.service.views.conftest import text_of
 
 def test_the_case_page_offers_each_letter_as_a_pdf_and_logs_who_downloaded_it(client_request, policy, people):
     reference, task_id = at_decision_letter(policy, people)
-    policy.casework.complete_task(people["casey"], task_id, samples.decision_letter("2026-03-02"))
+    complete_task(policy.casework, people["casey"], task_id, samples.decision_letter("2026-03-02"))
     (sent,) = letters_of(policy)
     case = client_request.login("hana").get(f"/cases/{reference}")
     row = case.select_one("table:has(caption:-soup-contains('Letters sent')) tbody tr")
@@ -30,5 +31,5 @@ def test_the_case_page_offers_each_letter_as_a_pdf_and_logs_who_downloaded_it(cl
     assert [(e.user_id, e.subject_reference) for e in logged] == [
         (people["hana"].user_id, f"{reference}/{sent.id}"), (people["audrey"].user_id, f"{reference}/{sent.id}")]
     assert client_request.login("owen").get_response(link["href"]).status_code == 403
-    other = policy.casework.start_case(people["casey"], samples.incident(), process_id=PROCESS_ID).reference
+    other = start_case(policy.casework, people["casey"], samples.incident(), process_id=PROCESS_ID).reference
     assert client_request.login("hana").get_response(f"/cases/{other}/letters/{sent.id}/pdf").status_code == 404

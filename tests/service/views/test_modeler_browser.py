@@ -15,6 +15,7 @@ from contextlib import contextmanager
 import pytest
 from werkzeug.serving import make_server
 
+from service.cases.cases import start_case
 from service.config import ROOT
 from service.dao import instances_dao, processes_dao
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
@@ -86,7 +87,7 @@ def sqlite_runtime(backend, request):
 def test_a_process_owner_adds_a_task_in_the_browser_and_deploys_it(sqlite_runtime, people, app):
     runtime = sqlite_runtime
     deploy_policy(runtime)
-    old_case = runtime.casework.start_case(people["casey"], samples.incident(), process_id=PROCESS_ID).reference
+    old_case = start_case(runtime.casework, people["casey"], samples.incident(), process_id=PROCESS_ID).reference
     problems: list[str] = []
 
     with serving(app) as base, chromium() as browser:
@@ -142,7 +143,7 @@ def test_a_process_owner_adds_a_task_in_the_browser_and_deploys_it(sqlite_runtim
     assert (version.version, version.comment) == (2, "Check for safeguarding needs before the assessment")
     assert version.deployed_by_id == people["owen"].user_id
 
-    new_case = runtime.casework.start_case(people["casey"], samples.incident(), process_id=PROCESS_ID).reference
+    new_case = start_case(runtime.casework, people["casey"], samples.incident(), process_id=PROCESS_ID).reference
     task = open_task(runtime, new_case)
     assert (task.element_id, task.name, task.form_key, task.candidate_groups, task.lane) == (
         task_id, NEW_TASK, "safeguarding_alert", ["caseworker"], "Caseworker")

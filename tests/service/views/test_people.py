@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from service.accounts import people as accounts
+from service.cases.cases import complete_task
 from service.tasks.inbox_actions import claim
 from tests.service.conftest import sign_in
 from tests.service.views.conftest import open_task, start_case, text_of
@@ -17,7 +18,7 @@ def test_only_administrators_see_the_people_pages(client_request, people):
 
 def test_the_list_shows_roles_last_sign_in_and_status(client, client_request, people, runtime):
     sign_in(client, "casey")
-    accounts.deactivate(runtime.db, people["adam"], people["cora"].user_id, "Left", runtime.clock.now())
+    accounts.deactivate(runtime.casework, people["adam"], people["cora"].user_id, "Left", runtime.clock.now())
     page = client_request.login("adam").get("/admin/people")
     rows = {row["data-username"]: [text_of(cell) for cell in row.select("td")]
             for row in page.select("#people tbody tr")}
@@ -69,8 +70,8 @@ def test_a_deactivated_person_keeps_their_name_on_the_cases_they_worked(client_r
     reference = start_case(three_tasks, people["casey"])
     task = open_task(runtime, reference)
     claim(runtime.casework, people["cora"], task.id)
-    runtime.casework.complete_task(people["cora"], task.id, {"note": "Called back."})
-    accounts.deactivate(runtime.db, people["adam"], people["cora"].user_id, "Left", runtime.clock.now())
+    complete_task(runtime.casework, people["cora"], task.id, {"note": "Called back."})
+    accounts.deactivate(runtime.casework, people["adam"], people["cora"].user_id, "Left", runtime.clock.now())
     page = client_request.login("hana").get(f"/cases/{reference}")
     assert "by Cora Caseworker" in [text_of(b) for b in page.select(".moj-timeline__byline")]
 
@@ -94,7 +95,7 @@ def test_forcing_a_password_reset_shows_a_link_that_sets_a_new_password(client, 
 def test_changing_groups_from_the_persons_page(client_request, people, runtime, policy):
     from service.people import groups
 
-    groups.create_group(runtime.db, people["adam"], name="asb-team", label="Anti-social behaviour team",
+    groups.create_group(runtime.casework, people["adam"], name="asb-team", label="Anti-social behaviour team",
                         description="", now=runtime.clock.now())
     client_request.login("adam")
     casey = people["casey"].user_id

@@ -7,6 +7,7 @@ import io
 import pytest
 from sqlalchemy import select
 
+from service.cases.cases import start_case
 from service.models import ProcessDraft, ProcessVersion
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.views.process_modeler import MODELER_CSP
@@ -78,7 +79,7 @@ def test_the_processes_page_lists_each_version_with_who_when_hash_and_comment(cl
 
 
 def test_a_version_page_shows_the_diagram_the_tasks_and_where_cases_wait(client_request, policy, people):
-    policy.casework.start_case(people["casey"], samples.incident(), process_id=PROCESS_ID)
+    start_case(policy.casework, people["casey"], samples.incident(), process_id=PROCESS_ID)
     client_request.login("owen")
     page = client_request.get(f"/processes/{POLICY}/versions/1")
     assert page.select_one("code.ubp-hash").get_text() == versions(policy)[0].content_hash

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from pypdf import PdfReader
 
+from service.cases.cases import complete_task, deliver_message
 from service.tasks import inbox_actions
 from tests.bpmn import samples
 from tests.service.packs.unacceptable_behaviour.policy_cases import restriction_case
@@ -41,7 +42,7 @@ def test_a_restriction_is_never_shown_in_force_after_its_end_date(policy, people
 def test_an_overturned_restriction_ended_on_the_day_it_was_lifted(policy, people, client_request):
     journey = restriction_case(policy, people, REFERENCE)
     policy.clock.set(datetime(2026, 3, 10, 9, 0, tzinfo=UTC))
-    policy.casework.deliver_message(people["casey"], journey.reference, "appeal_received",
+    deliver_message(policy.casework, people["casey"], journey.reference, "appeal_received",
                                     samples.appeal_received("2026-03-10"))
     policy.clock.set(datetime(2026, 3, 12, 14, 0, tzinfo=UTC))
     journey.do(people["erin"], "Task_HearAppeal", samples.appeal_decision("overturn"))
@@ -60,10 +61,10 @@ def test_an_overturned_restriction_ended_on_the_day_it_was_lifted(policy, people
 
 def test_a_restriction_overturned_the_day_it_started_ended_that_day(policy, people):
     journey = restriction_case(policy, people, REFERENCE)
-    policy.casework.deliver_message(people["casey"], journey.reference, "appeal_received",
+    deliver_message(policy.casework, people["casey"], journey.reference, "appeal_received",
                                     samples.appeal_received("2026-03-02"))
     task = journey.open_task()
     inbox_actions.claim(policy.casework, people["erin"], task.id)
-    policy.casework.complete_task(people["erin"], task.id, samples.appeal_decision("overturn"))
+    complete_task(policy.casework, people["erin"], task.id, samples.appeal_decision("overturn"))
     journey.do(people["erin"], "Task_SendAppealOutcomeLetter", samples.letter_sent("outcome_letter", "2026-03-02"))
     assert journey.letters()[-1].rendered_from["restriction_end"] == "2026-03-02"

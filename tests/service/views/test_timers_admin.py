@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from service.cases import cases as cases_module
+from service.cases.cases import complete_task
 from service.dao import audit_dao, tasks_dao, timers_dao
 from service.models import ProcessInstance
 from service.tasks.timers import fire_due_batch
@@ -26,7 +27,7 @@ def _restricted_case(runtime, people, customer: str, letter_date: str) -> str:
     task = open_task(runtime, reference)
     with runtime.db.transaction() as session:
         tasks_dao.claim(session, task.id, user_id=people["casey"].user_id, now=runtime.clock.now())
-    runtime.casework.complete_task(people["casey"], task.id, {"decision": "restrict", "letter_date": letter_date})
+    complete_task(runtime.casework, people["casey"], task.id, {"decision": "restrict", "letter_date": letter_date})
     return reference
 
 

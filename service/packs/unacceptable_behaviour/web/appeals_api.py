@@ -10,6 +10,7 @@ from service.api import add_api_blueprint, api_blueprint
 from service.api.bodies import json_object
 from service.api.openapi import body, path_param, ref, responses
 from service.auth.permissions import allow
+from service.cases.cases import deliver_message
 from service.cases.errors import NotFound
 from service.cases.starting import REFERENCE
 from service.packs.unacceptable_behaviour.appeals import APPEAL_MESSAGE
@@ -23,7 +24,7 @@ blueprint = api_blueprint("appeals_api", __name__)
 def record_appeal(reference: str):
     if not REFERENCE.match(reference):
         raise NotFound("There is no case with that reference.")
-    runtime().casework.deliver_message(g.actor, reference, APPEAL_MESSAGE, json_object())
+    deliver_message(runtime().casework, g.actor, reference, APPEAL_MESSAGE, json_object())
     return {"reference": reference, "recorded": APPEAL_MESSAGE}, 201
 
 

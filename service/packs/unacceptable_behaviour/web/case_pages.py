@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from service.auth.permissions import allow
 from service.cases.case_file import load_case_summary, load_start_form
+from service.cases.cases import start_case
 from service.cases.errors import InvalidInput
 from service.cases.open_cases import open_cases_for_reference
 from service.packs.unacceptable_behaviour import further_incidents
@@ -28,13 +29,13 @@ def init_app(app: Flask) -> None:
 @blueprint.route("/new", methods=["GET", "POST"])
 @allow("caseworker")
 def record_incident():
-    form = load_start_form(runtime().db, PROCESS_ID)
+    form = load_start_form(runtime().casework, PROCESS_ID)
     if form is None:
         return render_template("cases/not_deployed.html"), 503
     problems, answers = [], request.form
     if request.method == "POST":
         try:
-            started = runtime().casework.start_case(g.actor, form_data(form, request.form), process_id=PROCESS_ID)
+            started = start_case(runtime().casework, g.actor, form_data(form, request.form), process_id=PROCESS_ID)
         except InvalidInput as invalid:
             problems = invalid.problems
         else:
@@ -44,7 +45,7 @@ def record_incident():
         # From a customer's page: that customer is already chosen.
         answers = MultiDict({"new_customer": "no", "customer_reference": request.args["customer"].strip()[:40]})
     customer_reference = answers.get("customer_reference") if answers.get("new_customer") == "no" else None
-    open_cases = open_cases_for_reference(runtime().db, customer_reference)
+    open_cases = open_cases_for_reference(runtime().casework, customer_reference)
     return form_page("Record an incident", None, form, problems, "Record the incident", answers, open_cases)
 
 
@@ -60,7 +61,7 @@ def record_appeal(reference: str):
 @blueprint.route("/<reference>/incidents", methods=["GET", "POST"])
 @allow("caseworker")
 def add_incident(reference: str):
-    summary = load_case_summary(runtime().db, reference)
+    summary = load_case_summary(runtime().casework, reference)
 
     def save(data):
         further_incidents.add_incident(runtime().casework, g.actor, summary.case.reference, data)

@@ -21,6 +21,6 @@ def init_app(app: Flask) -> None:
 @allow("auditor")
 def report():
     now, settings = runtime().clock.now(), runtime().settings
-    report = check_all_cases(runtime().db, now, lifting_grace(settings.worker_poll_seconds))
+    report = check_all_cases(runtime().casework, now, lifting_grace(settings.worker_poll_seconds))
     return render_template("packs/unacceptable_behaviour/compliance.html", report=report,
-                           figures=policy_figures(runtime().db, now))
+                           figures=policy_figures(runtime().casework, now))

@@ -28,21 +28,21 @@ READERS = STAFF_AND_AUDITORS
 @allow(*READERS)
 def search():
     text = request.args.get("q", "").strip()[:200]
-    return render_template("customers/search.html", text=text, found=find_customers(runtime().db, text))
+    return render_template("customers/search.html", text=text, found=find_customers(runtime().casework, text))
 
 
 @blueprint.route("/<reference>")
 @allow(*READERS)
 def customer(reference: str):
-    file = load_customer_file(runtime().db, reference)
-    access_log.record_view(runtime(), g.actor, "customer", file.customer.reference)
+    file = load_customer_file(runtime().casework, reference)
+    access_log.record_view(runtime().casework, g.actor, "customer", file.customer.reference)
     return render_template("customers/customer.html", file=file)
 
 
 @blueprint.route("/<reference>/contact", methods=["GET", "POST"])
 @allow(*EDITORS)
 def correct_contact_details(reference: str):
-    customer = load_customer(runtime().db, reference)
+    customer = load_customer(runtime().casework, reference)
     problems, answers = [], request.form
     if request.method == "POST":
         try:

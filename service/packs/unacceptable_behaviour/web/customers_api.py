@@ -27,7 +27,7 @@ READERS = STAFF_AND_AUDITORS
 @allow(*READERS)
 def active_restrictions(reference: str):
     customer, restrictions = load_active_restrictions(runtime().casework, reference)
-    access_log.record_view(runtime(), g.actor, "customer", customer.reference)
+    access_log.record_view(runtime().casework, g.actor, "customer", customer.reference)
     return {"customer_reference": customer.reference,
             "restrictions": [restriction(r) for r in restrictions]}
 
@@ -43,7 +43,7 @@ def contact_check(reference: str):
     emergency = query_choice("emergency", ("true", "false"), "false") == "true"
     customer, restrictions = load_active_restrictions(runtime().casework, reference)
     decision = check_contact(restrictions, channel, on, emergency=emergency)
-    access_log.record_view(runtime(), g.actor, "customer", customer.reference)
+    access_log.record_view(runtime().casework, g.actor, "customer", customer.reference)
     return {
         "customer_reference": customer.reference, "channel": channel, "date": on.isoformat(),
         "emergency": emergency, "allowed": decision.allowed, "reasons": decision.reasons,

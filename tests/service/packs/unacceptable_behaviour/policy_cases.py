@@ -10,6 +10,7 @@ import orjson
 from pypdf import PdfReader
 from sqlalchemy import LargeBinary, func, select
 
+from service.cases.cases import start_case
 from service.models import Base, Case, Incident, Letter, Restriction
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.tasks.timers import fire_due_batch
@@ -20,7 +21,7 @@ from tests.service.packs.unacceptable_behaviour.test_policy_journey import Journ
 
 def isolated_case(runtime, caseworker, name: str, **incident) -> Journey:
     """An incident assessed as isolated: the case closes at once."""
-    started = runtime.casework.start_case(caseworker, samples.incident(
+    started = start_case(runtime.casework, caseworker, samples.incident(
         new_customer="yes", customer_reference=None, customer_name=name, preferred_channel="email",
         customer_email="customer@customers.example", **incident), process_id=PROCESS_ID)
     journey = Journey(runtime, started.reference)
@@ -31,7 +32,7 @@ def isolated_case(runtime, caseworker, name: str, **incident) -> Journey:
 def restriction_case(runtime, people, customer_reference: str, *, letter_on: str = "2026-03-02") -> Journey:
     """A severe case with a restriction from the decision letter, left in force."""
     casey, hana = people["casey"], people["hana"]
-    started = runtime.casework.start_case(casey, samples.incident(customer_reference=customer_reference,
+    started = start_case(runtime.casework, casey, samples.incident(customer_reference=customer_reference,
                                                                   occurred_at=f"{letter_on}T09:05"),
                                                                   process_id=PROCESS_ID)
     journey = Journey(runtime, started.reference)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from service.cases.cases import deliver_message
 from service.cases.errors import Conflict
 from service.models import HumanTask
 from tests.bpmn import samples
@@ -19,12 +20,12 @@ def _hearings(policy, journey) -> int:
 
 def test_a_second_appeal_on_the_same_decision_is_refused_with_the_ombudsman_signposted(policy, people):
     journey = restriction_case(policy, people, "SH-004211")
-    policy.casework.deliver_message(people["casey"], journey.reference, "appeal_received",
+    deliver_message(policy.casework, people["casey"], journey.reference, "appeal_received",
                                     samples.appeal_received("2026-03-02"))
     journey.do(people["henry"], "Task_HearAppeal", samples.appeal_decision("uphold"))
     journey.do(people["henry"], "Task_SendAppealOutcomeLetter", samples.letter_sent("outcome_letter", "2026-03-02"))
     with pytest.raises(Conflict) as refused:
-        policy.casework.deliver_message(people["casey"], journey.reference, "appeal_received",
+        deliver_message(policy.casework, people["casey"], journey.reference, "appeal_received",
                                         samples.appeal_received("2026-03-02", appeal_grounds="Again."))
     assert "final stage of our internal appeal process" in refused.value.message
     assert "Housing Ombudsman" in refused.value.message

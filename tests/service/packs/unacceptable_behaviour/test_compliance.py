@@ -16,7 +16,7 @@ from tests.service.history.tampering import ids_of, tamper
 
 
 def _report(runtime):
-    return check_all_cases(runtime.db, runtime.clock.now(), lifting_grace(runtime.settings.worker_poll_seconds))
+    return check_all_cases(runtime.casework, runtime.clock.now(), lifting_grace(runtime.settings.worker_poll_seconds))
 
 
 def _broken(report) -> dict[str, list[str]]:
@@ -182,10 +182,10 @@ def test_the_figures_for_the_board(policy, people):
     appeal(policy, people, first, "uphold")
     restriction_case(policy, people, "SH-000002")
     referral_case(policy, people, "crime_suspected")
-    figures = policy_figures(policy.db, policy.clock.now())
+    figures = policy_figures(policy.casework, policy.clock.now())
     assert figures.active_restrictions == 4 and figures.restricted_customers == 2
     assert figures.median_days_to_decision == 0 and figures.decisions == 2
     assert figures.appeal_outcomes == [("Upheld", 1)] and figures.appeals_waiting == 0
     assert figures.open_cases == 2 and figures.overdue_tasks == 0
     policy.clock.advance(days=30)
-    assert policy_figures(policy.db, policy.clock.now()).overdue_tasks == 0  # waiting on timers, not people
+    assert policy_figures(policy.casework, policy.clock.now()).overdue_tasks == 0  # waiting on timers, not people

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from service.cases.cases import complete_task, deliver_message, start_case
 from service.models import HumanTask
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.tasks import inbox_actions
@@ -53,13 +54,13 @@ def _do(policy, journey: Journey, actor, element_id: str, data: dict) -> None:
             HumanTask.case_id == journey.case().id, HumanTask.status == "open",
             HumanTask.element_id == element_id)).one()
     inbox_actions.claim(policy.casework, actor, task.id)
-    policy.casework.complete_task(actor, task.id, data)
+    complete_task(policy.casework, actor, task.id, data)
 
 
 def test_every_letter_type_leaves_out_every_internal_detail(policy, people):
     casey, hana, henry, erin = people["casey"], people["hana"], people["henry"], people["erin"]
     m = INTERNAL_MARKERS
-    started = policy.casework.start_case(casey, samples.incident(
+    started = start_case(policy.casework, casey, samples.incident(
         what_happened=f"Shouted. {m['what_happened']}", staff_affected=m["staff_affected"],
         evidence_references=m["evidence_references"], crime_suspected="yes", safeguarding_concern="yes"),
         process_id=PROCESS_ID)
@@ -83,7 +84,7 @@ def test_every_letter_type_leaves_out_every_internal_detail(policy, people):
                                                           "approval_reasons": m["approval_reasons"]})
     _do(policy, journey, casey, "Task_SendDecisionLetter", samples.decision_letter("2026-03-02"))
 
-    policy.casework.deliver_message(casey, journey.reference, "appeal_received", samples.appeal_received(
+    deliver_message(policy.casework, casey, journey.reference, "appeal_received", samples.appeal_received(
         "2026-03-02", appeal_grounds=m["appeal_grounds"]))
     _do(policy, journey, erin, "Task_HearAppeal", samples.appeal_decision(
         "vary", appeal_reasons=CUSTOMER_MARKERS["appeal_reasons"],

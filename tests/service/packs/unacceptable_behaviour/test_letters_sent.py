@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 import pytest
 import weasyprint
 
+from service.cases.cases import complete_task, deliver_message, start_case
 from service.cli import deploy_directory
 from service.config import ROOT, Settings
 from service.dao import tasks_dao, users_dao
@@ -101,7 +102,7 @@ class Driver:
 
     def restricted(self, format_name: str) -> Journey:
         casey = self.people["casey"]
-        started = self.runtime.casework.start_case(casey, samples.incident(), process_id=PROCESS_ID)
+        started = start_case(self.runtime.casework, casey, samples.incident(), process_id=PROCESS_ID)
         journey = Journey(self.runtime, started.reference)
         journey.do(casey, "Task_AssessIncident", samples.assessment("severe"))
         journey.do(casey, "Task_OfferAdjustments", ADJUSTMENTS[format_name])
@@ -113,7 +114,8 @@ class Driver:
     def letter(self, journey: Journey, username: str, element_id: str, answers: dict) -> None:
         """Send a letter; where a translation was asked for, attach it at the task that follows."""
         actor = self.people[username]
-        previewed = letter_preview.preview(self.runtime.db, self.runtime.casework.provider, journey.open_task().id,
+        previewed = letter_preview.preview(self.runtime.casework, self.runtime.casework.provider,
+                                           journey.open_task().id,
                                            self.runtime.clock.now())
         journey.do(actor, element_id, answers)
         self.previews[journey.letters()[-1].id] = previewed.to_dict()
@@ -122,13 +124,13 @@ class Driver:
             return
         task = waiting[0]
         inbox_actions.claim(self.runtime.casework, actor, task.id)
-        letter_id = translations.store_upload(self.runtime.db, actor, task.id, "translated_letter", "list.pdf",
+        letter_id = translations.store_upload(self.runtime.casework, actor, task.id, "translated_letter", "list.pdf",
                                               io.BytesIO(self.uploaded), self.runtime.clock.now())
         today = self.runtime.clock.now().date().isoformat()
-        self.runtime.casework.complete_task(actor, task.id, samples.translated_letter(today, str(letter_id)))
+        complete_task(self.runtime.casework, actor, task.id, samples.translated_letter(today, str(letter_id)))
 
     def appeal(self, journey: Journey, outcome: str, **changes) -> None:
-        self.runtime.casework.deliver_message(self.people["casey"], journey.reference, "appeal_received",
+        deliver_message(self.runtime.casework, self.people["casey"], journey.reference, "appeal_received",
                                               samples.appeal_received("2026-03-10"))
         journey.do(self.people["henry"], "Task_HearAppeal", samples.appeal_decision(outcome, **changes))
         self.letter(journey, "henry", "Task_SendAppealOutcomeLetter", samples.letter_sent("outcome_letter",

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from service.cases.cases import complete_task, deliver_message, start_case
 from service.cases.errors import NotAllowed
 from service.dao import cases_dao, letters_dao
 from service.models import Case, HumanTask, Restriction
@@ -34,7 +35,7 @@ class Journey:
         task = self.open_task()
         assert task.element_id == element_id
         inbox_actions.claim(self.runtime.casework, actor, task.id)
-        self.runtime.casework.complete_task(actor, task.id, data)
+        complete_task(self.runtime.casework, actor, task.id, data)
 
     def case(self) -> Case:
         with self.runtime.db.reading() as session:
@@ -51,7 +52,7 @@ class Journey:
 
 def _to_restriction(policy, people, letter_on: str) -> Journey:
     casey, hana = people["casey"], people["hana"]
-    started = policy.casework.start_case(casey, samples.incident(), process_id=PROCESS_ID)
+    started = start_case(policy.casework, casey, samples.incident(), process_id=PROCESS_ID)
     journey = Journey(policy, started.reference)
     journey.do(casey, "Task_AssessIncident", samples.assessment("severe"))
     journey.do(casey, "Task_OfferAdjustments", samples.adjustments("formal_action_needed"))
@@ -92,7 +93,7 @@ def test_a_restriction_runs_its_twelve_months_and_ends_with_a_letter(policy, peo
 def test_nobody_in_the_decision_hears_the_appeal_and_an_upheld_appeal_keeps_the_end_date(policy, people):
     journey = _to_restriction(policy, people, "2026-03-02")
     policy.clock.set(datetime(2026, 5, 1, 10, 0, tzinfo=UTC))
-    policy.casework.deliver_message(people["casey"], journey.reference, "appeal_received",
+    deliver_message(policy.casework, people["casey"], journey.reference, "appeal_received",
                                     samples.appeal_received(
         "2026-05-01", appeal_late_reason="The customer was in hospital until the end of April."))
     hearing = journey.open_task()
@@ -110,7 +111,7 @@ def test_nobody_in_the_decision_hears_the_appeal_and_an_upheld_appeal_keeps_the_
 
 def test_an_overturned_appeal_lifts_the_restriction_at_once(policy, people):
     journey = _to_restriction(policy, people, "2026-03-02")
-    policy.casework.deliver_message(people["casey"], journey.reference, "appeal_received",
+    deliver_message(policy.casework, people["casey"], journey.reference, "appeal_received",
                                     samples.appeal_received("2026-03-02"))
     journey.do(people["erin"], "Task_HearAppeal", samples.appeal_decision("overturn"))
     journey.do(people["erin"], "Task_SendAppealOutcomeLetter", samples.letter_sent("outcome_letter", "2026-03-02"))
@@ -120,7 +121,7 @@ def test_an_overturned_appeal_lifts_the_restriction_at_once(policy, people):
 
 def test_a_varied_appeal_replaces_the_restrictions_and_can_move_the_end_date(policy, people):
     journey = _to_restriction(policy, people, "2026-03-02")
-    policy.casework.deliver_message(people["casey"], journey.reference, "appeal_received",
+    deliver_message(policy.casework, people["casey"], journey.reference, "appeal_received",
                                     samples.appeal_received("2026-03-02"))
     journey.do(people["erin"], "Task_HearAppeal", samples.appeal_decision(
         "vary", varied_interventions=["single_communication_method"], varied_restrictions="Email on weekdays only.",

@@ -12,6 +12,7 @@ from flask import render_template
 from pypdf import PdfReader
 
 from service.cases import case_records
+from service.cases.cases import start_case
 from service.cases.errors import NotAllowed
 from service.dao import audit_dao, cases_dao, data_protection_dao, letters_dao, tasks_dao
 from service.data_protection import data_protection
@@ -36,14 +37,14 @@ def two_customers(runtime, people):
                                      {"name": NAME, "address": "4 Sarson Court\nCorsham"})
     case_records.add_note(runtime.casework, people["casey"], mine.reference,
                           {"text": "Spoke to Amelia; Hana Head agreed the wording."})
-    theirs = runtime.casework.start_case(people["cora"], samples.incident(customer_reference=OTHER_REFERENCE),
+    theirs = start_case(runtime.casework, people["cora"], samples.incident(customer_reference=OTHER_REFERENCE),
                                          process_id=PROCESS_ID)
     data_protection.correct_customer(runtime.casework, people["adam"], OTHER_REFERENCE, {"name": OTHER_NAME})
     case_records.add_note(runtime.casework, people["cora"], theirs.reference, {"text": f"{OTHER_NAME} called."})
     letter = mine.letters()[0]
     for kind, reference in (("customer", REFERENCE), ("case", mine.reference), ("letter", f"{mine.reference}/"
                             f"{letter.id}"), ("customer", OTHER_REFERENCE), ("case", theirs.reference)):
-        access_log.record_view(runtime, people["erin"], kind, reference)
+        access_log.record_view(runtime.casework, people["erin"], kind, reference)
     return mine.reference, theirs.reference
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from service.cases.cases import complete_task, start_case
 from service.cases.errors import InvalidInput
 from service.models import AuditEvent, Customer
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
@@ -46,7 +47,7 @@ def test_by_post_is_refused_without_an_address(client_request, policy, people):
 
 def test_contact_details_are_corrected_on_the_customers_page_and_audited_on_open_cases(client_request, policy,
                                                                                      people):
-    started = policy.casework.start_case(people["casey"], samples.incident(**NEW_CUSTOMER, preferred_channel="email",
+    started = start_case(policy.casework, people["casey"], samples.incident(**NEW_CUSTOMER, preferred_channel="email",
                                                                            customer_email="sam@example.com"),
                                                                            process_id=PROCESS_ID)
     customer = _customer(policy)
@@ -70,25 +71,25 @@ def test_contact_details_are_corrected_on_the_customers_page_and_audited_on_open
 
 def test_a_letter_cannot_go_by_post_to_a_customer_without_an_address(policy, people):
     casey, hana = people["casey"], people["hana"]
-    reference = policy.casework.start_case(casey, samples.incident(
+    reference = start_case(policy.casework, casey, samples.incident(
         **NEW_CUSTOMER, preferred_channel="email", customer_email="sam@example.com"), process_id=PROCESS_ID).reference
     for actor, answers in ((casey, samples.assessment("severe")), (casey, samples.adjustments("formal_action_needed")),
                            (casey, samples.proposal()), (hana, samples.approval("approve"))):
         task = open_task(policy, reference)
         inbox_actions.claim(policy.casework, actor, task.id)
-        policy.casework.complete_task(actor, task.id, answers)
+        complete_task(policy.casework, actor, task.id, answers)
     task = open_task(policy, reference)
     inbox_actions.claim(policy.casework, casey, task.id)
     with pytest.raises(InvalidInput) as refused:
-        policy.casework.complete_task(casey, task.id, samples.decision_letter("2026-03-02"))
+        complete_task(policy.casework, casey, task.id, samples.decision_letter("2026-03-02"))
     assert refused.value.problems[0].field == "letter_sent_by"
     assert "no correspondence address" in refused.value.problems[0].message
-    policy.casework.complete_task(casey, task.id, {**samples.decision_letter("2026-03-02"), "letter_sent_by": "email"})
+    complete_task(policy.casework, casey, task.id, {**samples.decision_letter("2026-03-02"), "letter_sent_by": "email"})
 
 
 def test_recording_an_incident_from_a_customers_page_chooses_that_customer_and_offers_the_open_case(
         client_request, policy, people):
-    first = policy.casework.start_case(people["casey"], samples.incident(customer_reference="SH-000777"),
+    first = start_case(policy.casework, people["casey"], samples.incident(customer_reference="SH-000777"),
                                        process_id=PROCESS_ID).reference
     client_request.login("casey")
     customer_page = client_request.get("/customers/SH-000777")

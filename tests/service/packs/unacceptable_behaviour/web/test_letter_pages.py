@@ -9,6 +9,7 @@ import weasyprint
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from service.cases.cases import complete_task, start_case
 from service.letters import Signatory
 from service.letters.render import TEMPLATE_VERSION
 from service.models import Letter, User
@@ -27,7 +28,7 @@ HEADINGS = ("The decision we have made", "Why we made this decision", "What this
 def at_decision_letter(runtime, people, adjustments=None) -> tuple[str, str]:
     """A case approved for a restriction, its "Send the decision letter" task held by Casey."""
     casey = people["casey"]
-    reference = runtime.casework.start_case(casey, samples.incident(), process_id=PROCESS_ID).reference
+    reference = start_case(runtime.casework, casey, samples.incident(), process_id=PROCESS_ID).reference
     for username, element, answers in (
         ("casey", "Task_AssessIncident", samples.assessment("severe")),
         ("casey", "Task_OfferAdjustments", adjustments or samples.adjustments("formal_action_needed")),
@@ -37,7 +38,7 @@ def at_decision_letter(runtime, people, adjustments=None) -> tuple[str, str]:
         task = open_task(runtime, reference)
         assert task.element_id == element
         inbox_actions.claim(runtime.casework, people[username], task.id)
-        runtime.casework.complete_task(people[username], task.id, answers)
+        complete_task(runtime.casework, people[username], task.id, answers)
     task = open_task(runtime, reference)
     inbox_actions.claim(runtime.casework, casey, task.id)
     return reference, task.id
@@ -143,7 +144,7 @@ def test_only_the_person_holding_the_task_makes_drafts(client_request, policy, p
 
 
 def test_tasks_that_send_no_letter_have_no_preview(client_request, policy, people):
-    reference = policy.casework.start_case(people["casey"], samples.incident(), process_id=PROCESS_ID).reference
+    reference = start_case(policy.casework, people["casey"], samples.incident(), process_id=PROCESS_ID).reference
     task = open_task(policy, reference)
     client_request.login("casey")
     assert client_request.get(f"/tasks/{task.id}").select_one("section#letter") is None
