@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.cases.case_records import CUSTOMER_QUESTIONS
 from service.cases.errors import NotFound
 from service.cases.messages import waits_for_message
 from service.cases.waiting import messages_waited_for
@@ -25,16 +24,13 @@ from service.dao import (
 )
 from service.history.timeline import TimelineEntry, case_timeline, version_form
 from service.models import (
-    Adjustment,
     Case,
     CaseNote,
     Customer,
     HumanTask,
-    Incident,
     ProcessIncident,
     ProcessInstance,
     ProcessVersion,
-    Restriction,
 )
 from service.packs.registry import Pack, pack_for
 from service.people.actors import Actor, parse_actor_list
@@ -65,11 +61,9 @@ class CaseSummary:
     definition: ProcessDefinition
     waiting_elements: Sequence[str]
     waiting_timers: Sequence[dict[str, Any]]  # as the instance row keeps them: element_id, name, kind, due
-    incidents: Sequence[Incident]
-    adjustments: Sequence[Adjustment]
-    active_restrictions: Sequence[Restriction]
     decisions: list[Decision]
-    incident_form: FormSchema | None
+    # The case's pack's own records beside a task (Pack.summary_records), or None.
+    records: Any = None
     # The pack's panels for the task page's case summary (Pack.summary_panels: a ``panel(summary)`` macro each).
     panels: tuple[str, ...] = ()
 
@@ -83,12 +77,6 @@ class CaseSummary:
 
     def form_for(self, data: dict[str, Any]) -> FormSchema | None:
         return form_covering(self.version, data)
-
-    def incident_answers(self, incident: Incident) -> dict[str, Any]:
-        """What was asked about an incident, without the questions about who the customer is."""
-        asked = self.incident_form.fields if self.incident_form else {}
-        answers = {k: v for k, v in (incident.details or {}).items() if k in asked and k not in CUSTOMER_QUESTIONS}
-        return {**answers, "what_happened": incident.description} if incident.description else answers
 
 
 @dataclass(frozen=True)
@@ -305,13 +293,10 @@ def _summary(session: Session, case: Case, instance: ProcessInstance, version: P
         definition=definition,
         waiting_elements=list(instance.waiting_elements or []),
         waiting_timers=[{**t, "due": datetime.fromisoformat(t["due"])} for t in instance.waiting_timers or []],
-        incidents=cases_dao.list_incidents(session, case.id),
-        adjustments=cases_dao.list_adjustments(session, case.id),
-        active_restrictions=cases_dao.list_active_restrictions(session, case.customer_id) if case.customer_id else [],
         decisions=[
             Decision(t, names.get(t.completed_by_id, ""), version_form(version, t.form_key))
             for t in reversed(tasks) if t.status == "completed"
         ],
-        incident_form=version_form(version, definition.start_form_key),
+        records=pack.summary_records(session, case, version, definition) if pack and pack.summary_records else None,
         panels=pack.summary_panels if pack else (),
     )

@@ -49,8 +49,13 @@ class Pack:
     # What the case page's panels read that the platform's case file does not hold: a loader
     # ``(casework, case) -> view`` (``case`` a Case row), called once per case page; None: the view is None.
     case_view: Callable[..., Any] | None = None
-    # Templates included in the case summary beside a task, in order (each with a ``panel(summary)`` macro).
+    # Templates included in the case summary beside a task, in order: each defines ``panel(summary)`` and may
+    # define ``banner(summary)``, shown above a task's or a case form's heading.
     summary_panels: tuple[str, ...] = ()
+    # The pack's records that its summary panels, briefs and pages read beside a task: a loader
+    # ``(session, case, version, definition) -> records``, called inside the summary's own read; the summary
+    # holds the result as ``records`` (None when unset).
+    summary_records: Callable[..., Any] | None = None
     # The pack's own page for recording a message a case waits for: message name -> (endpoint, button
     # words); the case page's button goes there instead of the platform's generic message form.
     message_pages: Mapping[str, tuple[str, str]] = field(default_factory=dict)

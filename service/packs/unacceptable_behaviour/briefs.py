@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from service.cases.case_file import CaseSummary, Decision, TaskFile
 from service.casework import Casework
 from service.dao import audit_dao, case_dates_dao, letters_dao
-from service.db import Database
 from service.history.timeline import version_form
 from service.letters.context import LetterContext
 from service.models import Adjustment, Incident, Letter
@@ -60,9 +59,9 @@ def proposal_brief(casework: Casework, file: TaskFile) -> ProposalBrief:
     proposals = [d for d in summary.decisions if _event(summary, d.task.element_id) == PROPOSAL_EVENT]
     return ProposalBrief(
         proposal=proposals[0] if proposals else None,  # decisions are newest first
-        incidents=[(i, summary.incident_answers(i)) for i in summary.incidents],
-        incident_form=summary.incident_form,
-        adjustments=[(a, summary.form_for(a.details or {})) for a in summary.adjustments],
+        incidents=[(i, summary.records.incident_answers(i)) for i in summary.records.incidents],
+        incident_form=summary.records.incident_form,
+        adjustments=[(a, summary.form_for(a.details or {})) for a in summary.records.adjustments],
         task_id=file.task.id,
     )
 
@@ -99,9 +98,9 @@ def _event(summary: CaseSummary, element_id: str) -> str | None:
     return summary.definition.case_events.get(element_id)
 
 
-def _while_open(brief: Callable[[Database, TaskFile], Any]) -> Callable[[Casework, TaskFile], Any]:
+def _while_open(brief: Callable[[Casework, TaskFile], Any]) -> Callable[[Casework, TaskFile], Any]:
     """A brief is read before deciding: once the step is done, its answers say what was decided."""
-    return lambda casework, file: brief(casework.db, file) if file.task.status == "open" else None
+    return lambda casework, file: brief(casework, file) if file.task.status == "open" else None
 
 
 # The policy's decisions, by the case event each step records.

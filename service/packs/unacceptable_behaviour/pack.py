@@ -10,6 +10,7 @@ from service.packs.unacceptable_behaviour import policy_records  # noqa: F401 - 
 from service.packs.unacceptable_behaviour.api_records import case_extras
 from service.packs.unacceptable_behaviour.appeals import APPEAL_MESSAGE, refuse_second_appeal
 from service.packs.unacceptable_behaviour.briefs import TASK_BRIEFS
+from service.packs.unacceptable_behaviour.case_records_view import load_policy_records
 from service.packs.unacceptable_behaviour.case_view import load_case_view
 from service.packs.unacceptable_behaviour.guardrails import policy_problems
 from service.packs.unacceptable_behaviour.letter_sections import FILE_QUESTIONS, LETTER_SECTIONS
@@ -62,6 +63,7 @@ PACK = Pack(
                       for name in ("incidents", "restrictions", "letters")),
     case_view=load_case_view,
     summary_panels=("packs/unacceptable_behaviour/summary_panel.html",),
+    summary_records=load_policy_records,
     message_pages={APPEAL_MESSAGE: ("policy_cases.record_appeal", "Record an appeal received")},
     role_words=ROLE_WORDS,
     decision_words=DECISION_WORDS,

@@ -1,0 +1,44 @@
+"""The policy's records beside a task: incidents, adjustments and the customer's restrictions in force.
+
+Loaded inside the platform's case-summary read (``Pack.summary_records``) and read by the policy's summary
+panel, its decision briefs and its further-incident page; the platform's summary holds it as ``records``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from service.cases.case_records import CUSTOMER_QUESTIONS
+from service.dao import cases_dao
+from service.history.timeline import version_form
+from service.models import Adjustment, Case, Incident, ProcessVersion, Restriction
+from workflows.definitions import ProcessDefinition
+from workflows.forms import FormSchema
+
+
+@dataclass(frozen=True)
+class PolicyRecords:
+    incidents: Sequence[Incident]
+    adjustments: Sequence[Adjustment]
+    active_restrictions: Sequence[Restriction]
+    incident_form: FormSchema | None
+
+    def incident_answers(self, incident: Incident) -> dict[str, Any]:
+        """What was asked about an incident, without the questions about who the customer is."""
+        asked = self.incident_form.fields if self.incident_form else {}
+        answers = {k: v for k, v in (incident.details or {}).items() if k in asked and k not in CUSTOMER_QUESTIONS}
+        return {**answers, "what_happened": incident.description} if incident.description else answers
+
+
+def load_policy_records(session: Session, case: Case, version: ProcessVersion,
+                        definition: ProcessDefinition) -> PolicyRecords:
+    return PolicyRecords(
+        incidents=cases_dao.list_incidents(session, case.id),
+        adjustments=cases_dao.list_adjustments(session, case.id),
+        active_restrictions=cases_dao.list_active_restrictions(session, case.customer_id) if case.customer_id else [],
+        incident_form=version_form(version, definition.start_form_key),
+    )
