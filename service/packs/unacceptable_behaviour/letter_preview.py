@@ -38,25 +38,25 @@ class TaskLetter:
     drafts: Sequence[Letter]  # newest first; their content is not loaded
 
 
-def task_letter(casework: Casework, provider: Provider, task_id: str, now: datetime) -> TaskLetter | None:
+def task_letter(casework: Casework, task_id: str, now: datetime) -> TaskLetter | None:
     """The letter an open letter task will send; None for any other task."""
     with casework.db.reading() as session:
         task = _task(session, task_id)
         letter_task = _letter_task(session, task)
         if letter_task is None or task.status != "open":
             return None
-        context, problem = _preview(session, task, letter_task, provider, now)
+        context, problem = _preview(session, task, letter_task, casework.provider, now)
         return TaskLetter(context, problem, letters_dao.list_drafts_of_task(session, task.id))
 
 
-def preview(casework: Casework, provider: Provider, task_id: str, now: datetime) -> LetterContext:
-    letter = task_letter(casework, provider, task_id, now)
+def preview(casework: Casework, task_id: str, now: datetime) -> LetterContext:
+    letter = task_letter(casework, task_id, now)
     if letter is None or letter.context is None:
         raise NotFound("There is no letter to preview for this task.")
     return letter.context
 
 
-def make_draft(casework: Casework, provider: Provider, actor: Actor, task_id: str, now: datetime) -> Letter:
+def make_draft(casework: Casework, actor: Actor, task_id: str, now: datetime) -> Letter:
     """Render the preview as a PDF and keep it as a new draft of the task's letter."""
     with casework.db.transaction() as session:
         task = _task(session, task_id)
@@ -65,7 +65,7 @@ def make_draft(casework: Casework, provider: Provider, actor: Actor, task_id: st
             raise NotFound("This task does not send a letter, or has been done.")
         if task.assignee_id != actor.user_id:
             raise NotAllowed("Only the person holding this task can make a draft of its letter.")
-        context, problem = _preview(session, task, letter_task, provider, now)
+        context, problem = _preview(session, task, letter_task, casework.provider, now)
         if context is None:
             raise NotFound(problem)
         case = cases_dao.get_case(session, task.case_id)
@@ -76,7 +76,7 @@ def make_draft(casework: Casework, provider: Provider, actor: Actor, task_id: st
 PROPOSED_LETTERS = {"proposal_decided": "decision_letter_sent"}
 
 
-def proposed_letter(casework: Casework, provider: Provider, task_id: str, now: datetime) -> tuple[str, bytes]:
+def proposed_letter(casework: Casework, task_id: str, now: datetime) -> tuple[str, bytes]:
     """(file name, PDF) of the letter an open decision step would lead to, dated today; never stored."""
     from service.letters.render import render_pdf
 
@@ -85,7 +85,7 @@ def proposed_letter(casework: Casework, provider: Provider, task_id: str, now: d
         letter_task = LETTER_TASKS.get(PROPOSED_LETTERS.get(_case_event(session, task), ""))
         if letter_task is None or task.status != "open":
             raise NotFound("This step has no draft letter to show.")
-        context, problem = _preview(session, task, letter_task, provider, now)
+        context, problem = _preview(session, task, letter_task, casework.provider, now)
         if context is None:
             raise NotFound(problem)
     return f"{context.case_reference}-draft-{context.kind.value}-{context.letter_date.isoformat()}.pdf", render_pdf(

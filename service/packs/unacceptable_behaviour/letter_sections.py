@@ -38,7 +38,7 @@ class TranslationSection:
 
 def letter_section(casework: Casework, file: TaskFile) -> LetterSection | None:
     """The letter an open letter step will send; None once the step is done."""
-    letter = letter_preview.task_letter(casework, casework.provider, file.task.id, casework.clock.now())
+    letter = letter_preview.task_letter(casework, file.task.id, casework.clock.now())
     return LetterSection(letter, file.task.id, file.summary.case.reference, file.held_by_you) if letter else None
 
 

@@ -37,7 +37,7 @@ def init_app(app: Flask) -> None:
 @blueprint.route("/<task_id>/letter-preview")
 @allow(*READERS)
 def preview(task_id: str):
-    context = letter_preview.preview(runtime().casework, runtime().casework.provider, task_id, runtime().clock.now())
+    context = letter_preview.preview(runtime().casework, task_id, runtime().clock.now())
     response = make_response(render_html(context, draft=True))
     response.headers["Content-Security-Policy"] = PREVIEW_POLICY
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
@@ -48,7 +48,7 @@ def preview(task_id: str):
 @allow(*STAFF)
 def make_draft(task_id: str):
     try:
-        letter_preview.make_draft(runtime().casework, runtime().casework.provider, g.actor, task_id,
+        letter_preview.make_draft(runtime().casework, g.actor, task_id,
                                   runtime().clock.now())
     except CaseworkError as refusal:
         flash_problem(refusal.message)
@@ -61,6 +61,6 @@ def make_draft(task_id: str):
 @allow(*READERS)
 def proposed_letter(task_id: str):
     """The letter a decision (approving a proposal) would send, as a PDF to read before deciding."""
-    filename, content = letter_preview.proposed_letter(runtime().casework, runtime().casework.provider, task_id,
+    filename, content = letter_preview.proposed_letter(runtime().casework, task_id,
                                                        runtime().clock.now())
     return send_file(io.BytesIO(content), mimetype="application/pdf", download_name=filename)

@@ -114,9 +114,7 @@ class Driver:
     def letter(self, journey: Journey, username: str, element_id: str, answers: dict) -> None:
         """Send a letter; where a translation was asked for, attach it at the task that follows."""
         actor = self.people[username]
-        previewed = letter_preview.preview(self.runtime.casework, self.runtime.casework.provider,
-                                           journey.open_task().id,
-                                           self.runtime.clock.now())
+        previewed = letter_preview.preview(self.runtime.casework, journey.open_task().id, self.runtime.clock.now())
         journey.do(actor, element_id, answers)
         self.previews[journey.letters()[-1].id] = previewed.to_dict()
         waiting = [task for task in _open_tasks(self.runtime, journey) if task.element_id == ATTACH_AFTER[element_id]]
