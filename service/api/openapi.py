@@ -100,10 +100,14 @@ SCHEMAS["CaseDetail"] = {"allOf": [ref("Case"), {"type": "object", "properties":
 
 PATHS: dict[str, Any] = {
     "/cases": {
-        "post": {"operationId": "recordIncident", "summary": "Record an incident and start a case",
-                 "description": "The body is the incident form (forms/incident_recorded.json). Role: caseworker.",
+        "post": {"operationId": "recordIncident", "summary": "Start a case (by default, record an incident)",
+                 "description": "The body is the start form of the process started: without ?process=, the "
+                                "installation's default process (a pack declares it; here the policy, whose "
+                                "start form is forms/incident_recorded.json). Role: caseworker. "
+                                "POST /processes/{process_id}/cases starts any process its starters may.",
                  "parameters": [query("process", {"type": "string", "maxLength": 200},
-                                      "Start a case of another deployed process (default: the policy)")],
+                                      "The process to start a case of (default: the installation's default "
+                                      "process; 422 if there is none)")],
                  "requestBody": {"required": True, "content": {"application/json": {"schema": ref("FormData")}}},
                  "responses": responses({"201": body({"type": "object", "required": ["reference"], "properties": {
                      "reference": {"type": "string"}, "links": {"type": "object"},

@@ -18,7 +18,7 @@ from tests.service.conftest import deploy_fixture
 @pytest.fixture
 def three_cases(runtime, people):
     deploy_fixture(runtime, "three_tasks.bpmn")
-    return [start_case(runtime.casework, people["casey"], {"customer_reference": f"C-{n}"}, "three_tasks",
+    return [start_case(runtime.casework, people["casey"], {"customer_reference": f"C-{n}"}, process_id="three_tasks",
                                         business_key="chosen" if n == 2 else None).reference for n in range(3)]
 
 

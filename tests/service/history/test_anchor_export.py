@@ -15,7 +15,7 @@ from tests.service.conftest import deploy_fixture
 @pytest.fixture
 def anchored(runtime, people):
     deploy_fixture(runtime, "three_tasks.bpmn")
-    start_case(runtime.casework, people["casey"], {"customer_reference": "C-1"}, "three_tasks")
+    start_case(runtime.casework, people["casey"], {"customer_reference": "C-1"}, process_id="three_tasks")
     return [write_anchor(runtime.casework, runtime.clock.now()) for _ in range(2)]
 
 

@@ -13,7 +13,7 @@ def test_each_step_names_the_elements_it_completed_oldest_first(runtime, people)
     assert steps_taken(runtime.casework, "UB-NOPE") is None
     deploy_fixture(runtime, "three_tasks.bpmn")
     casey = people["casey"]
-    reference = start_case(runtime.casework, casey, {"customer_reference": "C-1"}, "three_tasks").reference
+    reference = start_case(runtime.casework, casey, {"customer_reference": "C-1"}, process_id="three_tasks").reference
     task = _open_task(runtime, reference)
     with runtime.db.transaction() as session:
         tasks_dao.claim(session, task.id, user_id=casey.user_id, now=runtime.clock.now())

@@ -245,7 +245,7 @@ def test_an_unexpected_failure_shows_no_trace_and_no_data(app, client, estate, r
     def failing(*args, **kwargs):
         raise RuntimeError(f"query failed for {SECRET}")
 
-    monkeypatch.setattr("service.views.customers.find_customers", failing)
+    monkeypatch.setattr("service.packs.unacceptable_behaviour.web.customers.find_customers", failing)
     monkeypatch.setattr("service.api.cases.page_of_cases", failing)
     _sign_in_as(client, int(estate["user_id"]), runtime.clock.now())
     page = client.get("/customers?q=Jane")

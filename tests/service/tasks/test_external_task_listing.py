@@ -20,7 +20,7 @@ from tests.service.reliability.conftest import ServiceAccount
 def _three_alerts(runtime, people):
     deploy_fixture(runtime, "housing_alert.bpmn")
     references = [start_case(runtime.casework, people["casey"], {"customer_reference": f"C-{n}"},
-                                              "housing_alert").reference for n in range(3)]
+                                              process_id="housing_alert").reference for n in range(3)]
     worker = ServiceAccount(runtime, people["adam"], "Workers", ("worker",)).actor
     [locked] = external_tasks.fetch_and_lock(runtime.casework, worker, "hms-worker-1",
                                              [TopicRequest("housing-alert", timedelta(minutes=5))], 1)

@@ -11,7 +11,7 @@ from tests.service.conftest import deploy_fixture
 def test_tasks_are_filtered_paged_counted_and_found_by_id(runtime, people):
     deploy_fixture(runtime, "three_tasks.bpmn")
     references = [start_case(runtime.casework, people["casey"], {"customer_reference": f"C-{n}"},
-                                              "three_tasks").reference for n in range(2)]
+                                              process_id="three_tasks").reference for n in range(2)]
     everything = TaskFilter(process_definition_key="three_tasks")
     rows = list_tasks(runtime.casework, everything, 0, 10)
     assert sorted(row.business_key for row in rows) == sorted(references)

@@ -6,6 +6,7 @@ import pytest
 from flask import template_rendered
 
 from service.cases.cases import start_case
+from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from tests.bpmn import samples
 from tests.service.views.conftest import text_of
 from tests.service.views.test_asb_report_pages import _start, asb  # noqa: F401 - asb is a fixture used here
@@ -33,7 +34,7 @@ def _sections(page) -> list[str]:
 
 def test_the_policy_case_and_an_asb_case_share_one_page_with_the_policys_panels_only_on_the_policys(
         client_request, asb, people, rendered):  # noqa: F811 - the fixture imported above
-    policy_reference = start_case(asb.casework, people["casey"], samples.incident()).reference
+    policy_reference = start_case(asb.casework, people["casey"], samples.incident(), process_id=PROCESS_ID).reference
     casey = client_request.login("casey")
     policy_case = casey.get(f"/cases/{policy_reference}")
     policy_template = rendered[-1]
