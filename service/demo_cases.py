@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from service.cases.cases import complete_task, deliver_message, start_case
 from service.dao import cases_dao, users_dao
 from service.models import Case, HumanTask
+from service.packs.unacceptable_behaviour.dao import customers_dao
 from service.people.actors import Actor
 from service.runtime import Runtime
 from service.tasks import inbox_actions
@@ -119,7 +120,7 @@ class _Demo:
 
     def _name_customer(self, reference: str, name: str) -> None:
         with self.runtime.db.transaction() as session:
-            customer = cases_dao.get_customer_by_reference(session, reference)
+            customer = customers_dao.get_customer_by_reference(session, reference)
             customer.name = name
             customer.address = ["1 Demo Street", "Melksham", "SN12 6AA"]
 

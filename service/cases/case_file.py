@@ -33,6 +33,7 @@ from service.models import (
     ProcessVersion,
 )
 from service.packs.registry import Pack, pack_for
+from service.packs.unacceptable_behaviour.dao import customers_dao
 from service.people.actors import Actor, parse_actor_list
 from service.processes.definitions import definition_of
 from workflows.definitions import MessageDefinition, ProcessDefinition
@@ -288,7 +289,7 @@ def _summary(session: Session, case: Case, instance: ProcessInstance, version: P
     pack = pack_for(version.process_id)
     return CaseSummary(
         case=case,
-        customer=cases_dao.get_customer(session, case.customer_id) if case.customer_id else None,
+        customer=customers_dao.get_customer(session, case.customer_id) if case.customer_id else None,
         version=version,
         definition=definition,
         waiting_elements=list(instance.waiting_elements or []),

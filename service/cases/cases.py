@@ -26,6 +26,7 @@ from service.models import Case, ProcessInstance
 from service.notifications import outbox
 from service.observability.metrics import TASK_COMPLETIONS
 from service.packs.registry import Pack, pack_for
+from service.packs.unacceptable_behaviour.dao import customers_dao
 from service.people.actors import Actor, parse_actor_list, record_actor, refuse_excluded_actor
 from service.processes import case_events
 from service.processes.case_dates import case_dates
@@ -137,7 +138,7 @@ def start_case(casework: Casework, actor: Actor, form_data: dict[str, Any], *, p
         refuse_unless_may_start(actor, definition, pack)
         data = validated(version, definition.start_form_key, form_data, now)
         # Only a pack that uses customers gets customer records: no empty customers for other processes.
-        customer = cases_dao.find_or_add_customer(session, data, now=now) if pack and pack.uses_customers else None
+        customer = customers_dao.find_or_add_customer(session, data, now=now) if pack and pack.uses_customers else None
         start_fields = (version.forms or {}).get(definition.start_form_key or "", {}).get("properties", {})
         refuse_second_open_case(session, customer, data, start_fields)
         reference = _case_reference(casework, session, now, reference_prefix(definition, pack))

@@ -15,14 +15,14 @@ from sqlalchemy.orm import Session
 
 from service.cases.errors import FieldProblem, InvalidInput
 from service.casework import Casework
-from service.dao import cases_dao
 from service.models import Case, Customer
+from service.packs.unacceptable_behaviour.dao import customers_dao
 
 REASON = "new_case_reason"
 
 
 def open_cases_of(session: Session, customer: Customer) -> list[Case]:
-    return [c for c in cases_dao.list_cases_of_customer(session, customer.id) if c.status == "open"]
+    return [c for c in customers_dao.list_cases_of_customer(session, customer.id) if c.status == "open"]
 
 
 def refuse_second_open_case(session: Session, customer: Customer | None, data: Mapping[str, Any],
@@ -42,5 +42,5 @@ def open_cases_for_reference(casework: Casework, customer_reference: str | None)
     if not customer_reference or not customer_reference.strip():
         return []
     with casework.db.reading() as session:
-        customer = cases_dao.get_customer_by_reference(session, customer_reference.strip().upper())
+        customer = customers_dao.get_customer_by_reference(session, customer_reference.strip().upper())
         return open_cases_of(session, customer) if customer else []

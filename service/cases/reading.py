@@ -10,6 +10,7 @@ from service.casework import Casework
 from service.dao import cases_dao, instances_dao, processes_dao, tasks_dao
 from service.models import Case, Customer, HumanTask, Restriction
 from service.packs.registry import pack_for
+from service.packs.unacceptable_behaviour.dao import customers_dao, records_dao
 from service.people.actors import TASK_WORKER, Actor
 
 
@@ -42,7 +43,7 @@ def load_case_record(casework: Casework, actor: Actor, reference: str) -> CaseRe
         return CaseRecord(
             case=case,
             process_id=process_id,
-            customer=cases_dao.get_customer(session, case.customer_id) if case.customer_id else None,
-            restrictions=cases_dao.list_restrictions_of_case(session, case.id),
+            customer=customers_dao.get_customer(session, case.customer_id) if case.customer_id else None,
+            restrictions=records_dao.list_restrictions_of_case(session, case.id),
             open_tasks=[t for t in tasks_dao.list_tasks_of_case(session, case.id) if t.status == "open"],
         )

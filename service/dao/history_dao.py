@@ -1,4 +1,4 @@
-"""Reads for the auditor's case history: letters without their bytes, and the path data of events."""
+"""Reads for the auditor's case history: the path data of events, and how many events there are."""
 
 from __future__ import annotations
 
@@ -6,16 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
-from service.models import AuditEvent, Letter
-
-
-def list_letters_without_content(session: Session, case_id: int) -> Sequence[Letter]:
-    return session.scalars(
-        select(Letter).options(defer(Letter.content))
-        .where(Letter.case_id == case_id).order_by(Letter.generated_at, Letter.id)
-    ).all()
+from service.models import AuditEvent
 
 
 def list_event_data(session: Session, instance_id: int) -> Sequence[dict[str, Any]]:

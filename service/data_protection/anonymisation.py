@@ -30,13 +30,13 @@ from service.dao import (
     external_tasks_dao,
     incidents_dao,
     instances_dao,
-    letters_dao,
     tasks_dao,
 )
 from service.dao.audit_dao import NewAuditEvent
 from service.dao.instances_dao import StaleInstance
 from service.history.audit_trail import CHANGED_MEANWHILE
 from service.models import Case, Customer, ProcessInstance
+from service.packs.unacceptable_behaviour.dao import customers_dao, letters_dao, records_dao
 from service.people.actors import Actor
 from workflows.redaction import blanked, redacted_state
 
@@ -68,7 +68,7 @@ def refusals(session: Session, case: Case) -> list[str]:
         reasons.append(f"{case.reference} is still open: it can be anonymised only once it has closed.")
     if case.legal_hold:
         reasons.append(f"{case.reference} is on legal hold ({case.legal_hold_reason or 'no reason given'}).")
-    for restriction in cases_dao.list_active_restrictions(session, case.customer_id) if case.customer_id else []:
+    for restriction in records_dao.list_active_restrictions(session, case.customer_id) if case.customer_id else []:
         case_reference = cases_dao.get_case(session, restriction.case_id).reference
         reasons.append(f"A restriction on this customer is in force until {_day(restriction.ends_on)} "
                        f"(case {case_reference}).")
@@ -108,13 +108,13 @@ def anonymise_case(session: Session, case: Case, *, now: datetime, actor: Actor 
 
 
 def _blank_case_records(session: Session, case: Case) -> None:
-    for incident in cases_dao.list_incidents(session, case.id):
+    for incident in records_dao.list_incidents(session, case.id):
         incident.description = ""
         incident.details = blanked(incident.details or {})
-    for adjustment in cases_dao.list_adjustments(session, case.id):
+    for adjustment in records_dao.list_adjustments(session, case.id):
         adjustment.details = blanked(adjustment.details or {})
         adjustment.letter_format = blanked(adjustment.letter_format or {})
-    for restriction in cases_dao.list_restrictions_of_case(session, case.id):
+    for restriction in records_dao.list_restrictions_of_case(session, case.id):
         restriction.details = blanked(restriction.details or {})
         restriction.reasons = ""
     for note in cases_dao.list_notes(session, case.id):
@@ -173,7 +173,7 @@ def _redact_audit_events(session: Session, instance: ProcessInstance, now: datet
 def _release_customer(session: Session, case: Case, now: datetime) -> None:
     if case.customer_id is None:
         return  # a process with no customers: nothing to release
-    customer = cases_dao.get_customer(session, case.customer_id)
+    customer = customers_dao.get_customer(session, case.customer_id)
     if data_protection_dao.count_cases_kept(session, customer.id, other_than=case.id):
         stand_in = data_protection_dao.add_customer(session, Customer(
             reference=anonymous_reference(), name=ANONYMISED_NAME, address=[], contact_notes="",

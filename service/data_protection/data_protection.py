@@ -22,6 +22,7 @@ from service.data_protection.retention import case_facts
 from service.data_protection.retention_policy import Retention, RetentionPolicy
 from service.history.audit_trail import record_on_case
 from service.models import Case, Customer, Restriction
+from service.packs.unacceptable_behaviour.dao import customers_dao, records_dao
 from service.people.actors import Actor
 from workflows.calendar import london_date
 from workflows.forms import FormSchema
@@ -109,13 +110,13 @@ class CustomerRecord:
 def load_customer_record(casework: Casework, policy: RetentionPolicy, reference: str) -> CustomerRecord:
     with casework.db.reading() as session:
         customer = find_customer(session, reference)
-        cases = cases_dao.list_cases_of_customer(session, customer.id)
+        cases = customers_dao.list_cases_of_customer(session, customer.id)
         facts = case_facts(session, [c.id for c in cases if c.status == "closed"])
         return CustomerRecord(
             customer=customer,
             cases=[CaseRetention(c, policy.retention(facts[c.id], london_date(c.closed_at))
                                  if c.id in facts and c.anonymised_at is None else None) for c in cases],
-            active_restrictions=cases_dao.list_active_restrictions(session, customer.id),
+            active_restrictions=records_dao.list_active_restrictions(session, customer.id),
             erasure_refusals=erasure_refusals(session, customer),
         )
 
@@ -125,7 +126,7 @@ def search_customers(casework: Casework, text: str) -> Sequence[Customer]:
     if not text.strip():
         return []
     with casework.db.reading() as session:
-        return cases_dao.search_customers(session, text)
+        return customers_dao.search_customers(session, text)
 
 
 def load_case(casework: Casework, reference: str) -> Case:
@@ -168,7 +169,7 @@ def correct_customer(casework: Casework, actor: Actor, reference: str, form_data
         changed = [key for key in corrected if corrected[key] != old[key]]
         if not changed:
             raise InvalidInput([FieldProblem("name", "Change the name or the address, or go back")])
-        kept = [c for c in cases_dao.list_cases_of_customer(session, customer.id) if c.anonymised_at is None]
+        kept = [c for c in customers_dao.list_cases_of_customer(session, customer.id) if c.anonymised_at is None]
         customer.name, customer.address = corrected["name"], corrected["address"]
         event_data = {"customer_reference": customer.reference, "old": {k: old[k] for k in changed},
                       "new": {k: corrected[k] for k in changed}}
@@ -180,7 +181,7 @@ def correct_customer(casework: Casework, actor: Actor, reference: str, form_data
 
 def erasure_refusals(session: Session, customer: Customer) -> list[str]:
     """Why the customer's records cannot be erased now; empty if they can."""
-    kept = [c for c in cases_dao.list_cases_of_customer(session, customer.id) if c.anonymised_at is None]
+    kept = [c for c in customers_dao.list_cases_of_customer(session, customer.id) if c.anonymised_at is None]
     if customer.anonymised_at is not None or not kept:
         return ["This customer's records have already been anonymised."]
     return list(dict.fromkeys(reason for case in kept for reason in refusals(session, case)))
@@ -196,7 +197,7 @@ def erase_customer(casework: Casework, actor: Actor, reference: str, form_data: 
         refused = erasure_refusals(session, customer)
         if refused:
             raise Conflict("The records were not erased. " + " ".join(refused))
-        kept = [c for c in cases_dao.list_cases_of_customer(session, customer.id) if c.anonymised_at is None]
+        kept = [c for c in customers_dao.list_cases_of_customer(session, customer.id) if c.anonymised_at is None]
         for case in kept:
             anonymise_case(session, case, now=now, actor=actor,
                            record={"reason": "erasure_request", "request_received_on": data["received_on"]})
@@ -216,7 +217,7 @@ def checked_answers(form: FormSchema, form_data: Mapping[str, Any], now) -> dict
 
 
 def find_customer(session: Session, reference: str) -> Customer:
-    customer = cases_dao.get_customer_by_reference(session, reference.strip().upper())
+    customer = customers_dao.get_customer_by_reference(session, reference.strip().upper())
     if customer is None:
         raise NotFound("There is no customer with that reference.")
     return customer

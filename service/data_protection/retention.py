@@ -25,6 +25,7 @@ from service.data_protection.retention_policy import VIOLENCE, CaseFacts, Retent
 from service.db import DatabaseUnavailable
 from service.models import Case
 from service.packs.registry import pack_for
+from service.packs.unacceptable_behaviour.dao import customers_dao
 from service.processes.definitions import definition_of, deployed_version
 from workflows.calendar import london_date, start_of_day
 
@@ -64,7 +65,7 @@ def retention_schedule(casework: Casework, policy: RetentionPolicy) -> list[Sche
         facts = case_facts(session, [c.id for c in by_policy])
         restricted: set[int] = set()
         for chunk in _chunks(sorted({c.customer_id for c in cases if c.customer_id})):
-            restricted |= cases_dao.restricted_customer_ids(session, chunk)
+            restricted |= customers_dao.restricted_customer_ids(session, chunk)
     scheduled = [
         ScheduledCase(case, policy.retention(facts[case.id], london_date(case.closed_at)) if case.id in facts
                       else process_retention(definitions[versions[case.id]], case.outcome, london_date(case.closed_at)),

@@ -16,9 +16,7 @@ from service.dao import (
     anchors_dao,
     case_search_dao,
     cases_dao,
-    compliance_dao,
     history_dao,
-    letters_dao,
     path_counts_dao,
     processes_dao,
     users_dao,
@@ -26,6 +24,7 @@ from service.dao import (
 from service.dao.case_search_dao import CaseFilters, CaseRow
 from service.history.audit_verify import verify_all
 from service.models import Letter, ProcessVersion
+from service.packs.unacceptable_behaviour.dao import compliance_dao, letters_dao
 from service.processes.definitions import definition_of
 
 

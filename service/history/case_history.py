@@ -30,6 +30,7 @@ from service.dao import (
 )
 from service.history.timeline import case_timeline
 from service.models import AuditEvent, Case, Customer, Letter, ProcessIncident, ProcessInstance, ProcessVersion
+from service.packs.unacceptable_behaviour.dao import customers_dao, letters_dao
 from service.processes.definitions import definition_of
 from workflows.forms import FormSchema
 
@@ -97,12 +98,12 @@ def load_case_history(casework: Casework, reference: str, at_seq: int | None = N
         definition = definition_of(version)
         events = audit_dao.list_events(session, instance.id)
         tasks = tasks_dao.list_tasks_of_case(session, case.id)
-        letters = history_dao.list_letters_without_content(session, case.id)
+        letters = letters_dao.list_letters_without_content(session, case.id)
         names = users_dao.names_by_id(session, [
             *(e.actor_id for e in events), *((e.data or {}).get("to_user_id") for e in events),
             *(letter.sent_by_id for letter in letters),
         ])
-        customer = cases_dao.get_customer(session, case.customer_id)
+        customer = customers_dao.get_customer(session, case.customer_id)
         process_incidents = incidents_dao.of_instance(session, instance.id)
     entries = list(reversed(case_timeline(events, names, version, definition, {t.id: t.form_key for t in tasks})))
     history = [

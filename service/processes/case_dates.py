@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from service.casework import Casework
-from service.dao import case_dates_dao
 from service.models import Case
+from service.packs.unacceptable_behaviour.dao import case_dates_dao
 from service.processes.date_rules import CaseDates
 from workflows.calendar import london_date
 from workflows.carried_answers import carried_fields, earlier_answers, prefilled

@@ -10,6 +10,7 @@ from service.auth.passwords import hash_password
 from service.cli import load_forms
 from service.dao import cases_dao, users_dao
 from service.packs import registry
+from service.packs.unacceptable_behaviour.dao import customers_dao
 from service.packs.unacceptable_behaviour.pack import PACK as POLICY_PACK
 from service.people.actors import Actor
 from service.processes.deploy import deploy
@@ -51,7 +52,7 @@ def customers_on_record(monkeypatch):
 def keep_customers_on_record(monkeypatch) -> None:
     """A customer named by reference is on the housing management system's record, address and all: letters
     to them can go by post or email. (A new customer has only the details the incident form gave.)"""
-    add = cases_dao.find_or_add_customer
+    add = customers_dao.find_or_add_customer
 
     def find_or_add(session, data, *, now):
         customer = add(session, data, now=now)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from service.cases.errors import Conflict
-from service.dao import case_dates_dao
 from service.models import Case
+from service.packs.unacceptable_behaviour.dao import case_dates_dao
 
 APPEAL_MESSAGE = "appeal_received"
 HOUSING_OMBUDSMAN = "the Housing Ombudsman (www.housing-ombudsman.org.uk, telephone 0300 111 3000)"

@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.cases.case_records import CUSTOMER_QUESTIONS
-from service.dao import cases_dao
 from service.history.timeline import version_form
 from service.models import Adjustment, Case, Incident, ProcessVersion, Restriction
+from service.packs.unacceptable_behaviour.dao import records_dao
 from workflows.definitions import ProcessDefinition
 from workflows.forms import FormSchema
 
@@ -37,8 +37,8 @@ class PolicyRecords:
 def load_policy_records(session: Session, case: Case, version: ProcessVersion,
                         definition: ProcessDefinition) -> PolicyRecords:
     return PolicyRecords(
-        incidents=cases_dao.list_incidents(session, case.id),
-        adjustments=cases_dao.list_adjustments(session, case.id),
-        active_restrictions=cases_dao.list_active_restrictions(session, case.customer_id) if case.customer_id else [],
+        incidents=records_dao.list_incidents(session, case.id),
+        adjustments=records_dao.list_adjustments(session, case.id),
+        active_restrictions=records_dao.list_active_restrictions(session, case.customer_id) if case.customer_id else [],
         incident_form=version_form(version, definition.start_form_key),
     )

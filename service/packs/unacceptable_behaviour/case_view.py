@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from service.dao import cases_dao, letters_dao
 from service.models import Case, Letter, Restriction
+from service.packs.unacceptable_behaviour.dao import letters_dao, records_dao
 
 if TYPE_CHECKING:
     from service.casework import Casework
@@ -30,5 +30,5 @@ class PolicyCaseView:
 
 def load_case_view(casework: Casework, case: Case) -> PolicyCaseView:
     with casework.db.reading() as session:
-        return PolicyCaseView(restrictions=cases_dao.list_restrictions_of_case(session, case.id),
+        return PolicyCaseView(restrictions=records_dao.list_restrictions_of_case(session, case.id),
                               letters=letters_dao.list_letters_of_case(session, case.id))

@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from service.casework import Casework
-from service.dao import compliance_dao
 from service.models import Case, Letter, Restriction, User
 from service.packs.registry import process_ids_where
 from service.packs.unacceptable_behaviour.compliance_letters import (
@@ -24,6 +23,7 @@ from service.packs.unacceptable_behaviour.compliance_letters import (
     one_appeal_per_decision,
 )
 from service.packs.unacceptable_behaviour.compliance_records import CaseRecords, decision_letters, letter_date
+from service.packs.unacceptable_behaviour.dao import compliance_dao
 from workflows.calendar import LONDON, add_months, start_of_day
 
 DECISION = ("proposer", "approver", "letter_sender", "review_decider")

@@ -13,10 +13,11 @@ from typing import Any
 
 from service.cases.errors import FieldProblem, InvalidInput, NotAllowed, NotFound
 from service.casework import Casework
-from service.dao import cases_dao, instances_dao
+from service.dao import instances_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.history.audit_trail import record_on_case
 from service.models import Customer
+from service.packs.unacceptable_behaviour.dao import customers_dao
 from service.people.actors import Actor
 from service.people.roles import STAFF
 from service.processes.forms import validated_by
@@ -71,14 +72,14 @@ def correct_contact(casework, actor: Actor, reference: str, form_data: Mapping[s
     now = casework.clock.now()
     data = validated_by(CONTACT_FORM, form_data, now)
     with casework.db.transaction() as session:
-        customer = cases_dao.get_customer_by_reference(session, reference.strip().upper())
+        customer = customers_dao.get_customer_by_reference(session, reference.strip().upper())
         if customer is None or customer.anonymised_at is not None:
             raise NotFound("There is no customer with that reference.")
         address = data.get("correspondence_address") or ""
         customer.address = [line.strip() for line in address.splitlines() if line.strip()]
         customer.email = data.get("customer_email") or ""
         customer.preferred_channel = data["preferred_channel"]
-        for case in cases_dao.list_cases_of_customer(session, customer.id):
+        for case in customers_dao.list_cases_of_customer(session, customer.id):
             if case.status == "open":
                 record_on_case(session, instances_dao.get_instance(session, case.instance_id), [NewAuditEvent(
                     "contact_details_corrected", actor.user_id, list(actor.roles), data={"form": data},
@@ -102,7 +103,7 @@ def refuse_unreachable(customer: Customer | None, method: str | None, field: str
 
 def load_customer(casework: Casework, reference: str) -> Customer:
     with casework.db.reading() as session:
-        customer = cases_dao.get_customer_by_reference(session, reference.strip().upper())
+        customer = customers_dao.get_customer_by_reference(session, reference.strip().upper())
     if customer is None or customer.anonymised_at is not None:
         raise NotFound("There is no customer with that reference.")
     return customer

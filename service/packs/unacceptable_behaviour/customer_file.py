@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from service.cases.errors import NotFound
 from service.casework import Casework
-from service.dao import cases_dao
 from service.models import Case, Customer, Restriction
+from service.packs.unacceptable_behaviour.dao import customers_dao, records_dao
 
 if TYPE_CHECKING:
     from service.casework import Casework
@@ -34,13 +34,13 @@ class FoundCustomer:
 
 def load_customer_file(casework: Casework, reference: str) -> CustomerFile:
     with casework.db.reading() as session:
-        customer = cases_dao.get_customer_by_reference(session, reference.strip().upper())
+        customer = customers_dao.get_customer_by_reference(session, reference.strip().upper())
         if customer is None:
             raise NotFound("There is no customer with that reference.")
         return CustomerFile(
             customer=customer,
-            cases=cases_dao.list_cases_of_customer(session, customer.id),
-            active_restrictions=cases_dao.list_active_restrictions(session, customer.id),
+            cases=customers_dao.list_cases_of_customer(session, customer.id),
+            active_restrictions=records_dao.list_active_restrictions(session, customer.id),
         )
 
 
@@ -48,8 +48,8 @@ def find_customers(casework: Casework, text: str) -> list[FoundCustomer]:
     if not text.strip():
         return []
     with casework.db.reading() as session:
-        customers = cases_dao.search_customers(session, text)
-        restricted = cases_dao.restricted_customer_ids(session, [c.id for c in customers])
+        customers = customers_dao.search_customers(session, text)
+        restricted = customers_dao.restricted_customer_ids(session, [c.id for c in customers])
     return [FoundCustomer(c, c.id in restricted) for c in customers]
 
 
@@ -57,7 +57,7 @@ def load_active_restrictions(casework: Casework, reference: str) -> tuple[Custom
     """A customer and the restrictions on record as active: what a contact check reads."""
     with casework.db.reading() as session:
         found = _CUSTOMER_REFERENCE.match(reference)
-        customer = cases_dao.get_customer_by_reference(session, reference.upper()) if found else None
+        customer = customers_dao.get_customer_by_reference(session, reference.upper()) if found else None
         if customer is None:
             raise NotFound("There is no customer with that reference.")
-        return customer, cases_dao.list_active_restrictions(session, customer.id)
+        return customer, records_dao.list_active_restrictions(session, customer.id)

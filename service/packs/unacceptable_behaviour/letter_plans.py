@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from service.dao import cases_dao, users_dao
 from service.letters.context import LetterContext, Provider
 from service.models import Case, Restriction
+from service.packs.unacceptable_behaviour.dao import records_dao
 from service.packs.unacceptable_behaviour.letters import build_context
 from service.packs.unacceptable_behaviour.restrictions import new_restrictions, terms_from
 from workflows.calendar import add_months, london_date
@@ -40,7 +41,7 @@ def decision_letter(session: Session, case: Case, provider: Provider, data: Mapp
                     letter_date: date, now: datetime) -> LetterPlan:
     """A decision (or, when a restriction is already in force, an extension): 12 months from the letter."""
     ends_on = add_months(letter_date, 12)
-    active = list(cases_dao.list_active_restrictions_of_case(session, case.id))
+    active = list(records_dao.list_active_restrictions_of_case(session, case.id))
     terms = terms_from(data) or [(r.kind, r.details) for r in active]
     reasons = (data.get("review_reasons") if active else None) or data.get("proposal_reasons", "")
     starting = new_restrictions(case.id, case.customer_id, terms, starts_on=letter_date, ends_on=ends_on,
@@ -61,7 +62,7 @@ def appeal_outcome_letter(session: Session, case: Case, provider: Provider, data
     if outcome == "overturned":
         shown = _latest_lifted_on_appeal(session, case)
     else:
-        shown = list(cases_dao.list_active_restrictions_of_case(session, case.id))
+        shown = list(records_dao.list_active_restrictions_of_case(session, case.id))
     start = min((r.starts_on for r in shown), default=letter_date)
     end = max((r.ends_on for r in shown), default=letter_date)
     ending, starting, previous_end = [], [], None
@@ -86,7 +87,7 @@ def appeal_outcome_letter(session: Session, case: Case, provider: Provider, data
 
 def restriction_ended_letter(session: Session, case: Case, provider: Provider, data: Mapping[str, Any], *,
                              letter_date: date, now: datetime) -> LetterPlan:
-    ended = [r for r in cases_dao.list_restrictions_of_case(session, case.id) if r.status == "expired"]
+    ended = [r for r in records_dao.list_restrictions_of_case(session, case.id) if r.status == "expired"]
     context = build_context(
         session, case, provider, kind="restriction_ended", letter_date=letter_date, restrictions=ended,
         reasons="The 12 months of the restriction have passed.", what_it_means="",
@@ -115,7 +116,7 @@ LETTER_TASKS: dict[str, LetterTask] = {
 
 
 def _latest_lifted_on_appeal(session: Session, case: Case) -> list[Restriction]:
-    lifted = [r for r in cases_dao.list_restrictions_of_case(session, case.id) if r.status == "lifted_on_appeal"]
+    lifted = [r for r in records_dao.list_restrictions_of_case(session, case.id) if r.status == "lifted_on_appeal"]
     latest = max((r.ended_at for r in lifted), default=None)
     return [r for r in lifted if r.ended_at == latest]
 

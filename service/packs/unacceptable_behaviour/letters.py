@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.dao import cases_dao, letters_dao
 from service.letters.context import (
     FormatKind,
     LetterContext,
@@ -19,6 +18,7 @@ from service.letters.context import (
     RestrictionTerms,
 )
 from service.models import Case, Letter, Restriction
+from service.packs.unacceptable_behaviour.dao import customers_dao, letters_dao, records_dao
 from service.packs.unacceptable_behaviour.restrictions import LETTER_KINDS, describe
 
 APPEAL_WINDOW = timedelta(days=28)
@@ -29,7 +29,7 @@ TEXT_COLOURS = {"black": "#000000", "dark_blue": "#002060"}
 
 def letter_format(session: Session, case: Case) -> LetterFormat:
     """The format agreed as a reasonable adjustment on this case (standard if none was agreed)."""
-    adjustments = cases_dao.list_adjustments(session, case.id)
+    adjustments = records_dao.list_adjustments(session, case.id)
     agreed = adjustments[-1].letter_format if adjustments else {}
     kind = agreed.get("kind", "standard")
     if kind == "large_print":
@@ -72,7 +72,7 @@ def build_context(
     restrictions: Sequence[Restriction], reasons: str, what_it_means: str, start: date, end: date,
     appeal_outcome: str | None = None, reviewer_role: str | None = None, previous_end: date | None = None,
 ) -> LetterContext:
-    customer = cases_dao.get_customer(session, case.customer_id)
+    customer = customers_dao.get_customer(session, case.customer_id)
     with_appeal = kind in {"decision", "extension"}
     return LetterContext(
         kind=kind,

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from statistics import median
 
 from service.casework import Casework
-from service.dao import compliance_dao
 from service.packs.registry import process_ids_where
+from service.packs.unacceptable_behaviour.dao import compliance_dao
 from workflows.calendar import london_date
 
 APPEAL_FORM = "appeal_decision"

@@ -9,10 +9,10 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from service.dao import cases_dao
 from service.models import Adjustment, Incident
 from service.packs.unacceptable_behaviour import case_outcomes, translations  # noqa: F401 - registers the handler that says how a case closed
 from service.packs.unacceptable_behaviour.customer_contact import refuse_unreachable
+from service.packs.unacceptable_behaviour.dao import customers_dao, records_dao
 from service.packs.unacceptable_behaviour.letter_plans import LETTER_TASKS
 from service.packs.unacceptable_behaviour.letter_signatures import signed_by
 from service.packs.unacceptable_behaviour.letters import agreed_letter_format, store_sent_letter
@@ -56,7 +56,7 @@ def keep_register_dates(ctx: StepContext, actor: Actor | None, data: Mapping[str
     """The diagram's dates are the ones its timer uses: the register must say the same."""
     ends_on = data.get("restriction_ends_on")
     if ends_on:
-        for restriction in cases_dao.list_active_restrictions_of_case(ctx.session, ctx.case.id):
+        for restriction in records_dao.list_active_restrictions_of_case(ctx.session, ctx.case.id):
             restriction.ends_on = date.fromisoformat(ends_on)
 
 
@@ -64,7 +64,7 @@ def keep_register_dates(ctx: StepContext, actor: Actor | None, data: Mapping[str
 def decide_appeal(ctx: StepContext, actor: Actor | None, data: Mapping[str, Any]) -> None:
     """An overturned decision lifts the restriction at once; the outcome letter follows."""
     if data.get("appeal_outcome") == "overturn":
-        end_restrictions(cases_dao.list_active_restrictions_of_case(ctx.session, ctx.case.id), "lifted_on_appeal",
+        end_restrictions(records_dao.list_active_restrictions_of_case(ctx.session, ctx.case.id), "lifted_on_appeal",
                          ctx.now)
 
 
@@ -75,7 +75,7 @@ def send_appeal_outcome_letter(ctx: StepContext, actor: Actor | None, data: Mapp
 
 @handles("restriction_expired")
 def expire_restrictions(ctx: StepContext, actor: Actor | None, data: Mapping[str, Any]) -> None:
-    end_restrictions(cases_dao.list_active_restrictions_of_case(ctx.session, ctx.case.id), "expired", ctx.now)
+    end_restrictions(records_dao.list_active_restrictions_of_case(ctx.session, ctx.case.id), "expired", ctx.now)
 
 
 @handles("restriction_ended_letter_sent")
@@ -92,7 +92,7 @@ def attach_translated_letter(ctx: StepContext, actor: Actor | None, data: Mappin
 def _send(ctx: StepContext, actor: Actor | None, event: str, data: Mapping[str, Any]) -> None:
     """Carry out the letter's plan (the one the task page previewed) and store the letter as sent."""
     task = LETTER_TASKS[event]
-    refuse_unreachable(cases_dao.get_customer(ctx.session, ctx.case.customer_id), data.get(task.method_field),
+    refuse_unreachable(customers_dao.get_customer(ctx.session, ctx.case.customer_id), data.get(task.method_field),
                        task.method_field)
     plan = task.plan(ctx.session, ctx.case, ctx.provider, data, letter_date=date.fromisoformat(data[task.date_field]),
                      now=ctx.now)

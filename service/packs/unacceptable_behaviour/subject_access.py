@@ -22,20 +22,12 @@ from sqlalchemy.orm import Session
 
 from service.cases.errors import NotAllowed
 from service.casework import Casework
-from service.dao import (
-    access_log_dao,
-    audit_dao,
-    cases_dao,
-    data_protection_dao,
-    instances_dao,
-    letters_dao,
-    tasks_dao,
-    users_dao,
-)
+from service.dao import access_log_dao, audit_dao, cases_dao, data_protection_dao, instances_dao, tasks_dao, users_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.data_protection.data_protection import OFFICERS, checked_answers, find_customer
 from service.history.audit_trail import record_on_case
 from service.models import Case, User
+from service.packs.unacceptable_behaviour.dao import customers_dao, letters_dao, records_dao
 from service.people.actors import Actor
 from workflows.forms import FormSchema
 
@@ -91,7 +83,7 @@ def export_customer(casework: Casework, actor: Actor, reference: str,
     with casework.db.transaction() as session:
         customer = find_customer(session, reference)
         staff = _Staff({u.id: u for u in users_dao.list_users(session)}, redact)
-        cases = list(cases_dao.list_cases_of_customer(session, customer.id))
+        cases = list(customers_dao.list_cases_of_customer(session, customer.id))
         export = SubjectAccessExport(
             customer=staff.scrub({"reference": customer.reference, "name": customer.name,
                                   "address": list(customer.address or []), "contact_notes": customer.contact_notes,
@@ -146,16 +138,16 @@ def _exported_case(session: Session, case: Case, staff: _Staff) -> ExportedCase:
     files = {
         "incidents": [{"occurred_at": i.occurred_at, "channels": i.channels, "categories": i.categories,
                        "description": i.description, "answers": i.details, "recorded_by": staff.who(i.recorded_by_id),
-                       "recorded_at": i.recorded_at} for i in cases_dao.list_incidents(session, case.id)],
+                       "recorded_at": i.recorded_at} for i in records_dao.list_incidents(session, case.id)],
         "adjustments": [{"answers": a.details, "letter_format": a.letter_format,
                          "recorded_by": staff.who(a.recorded_by_id), "recorded_at": a.recorded_at}
-                        for a in cases_dao.list_adjustments(session, case.id)],
+                        for a in records_dao.list_adjustments(session, case.id)],
         "tasks": [{"name": t.name, "status": t.status, "created_at": t.created_at, "completed_at": t.completed_at,
                    "completed_by": staff.who(t.completed_by_id), "answers": t.data}
                   for t in tasks_dao.list_tasks_of_case(session, case.id)],
         "restrictions": [{"kind": r.kind, "details": r.details, "starts_on": r.starts_on, "ends_on": r.ends_on,
                           "status": r.status, "reasons": r.reasons, "ended_at": r.ended_at}
-                         for r in cases_dao.list_restrictions_of_case(session, case.id)],
+                         for r in records_dao.list_restrictions_of_case(session, case.id)],
         "notes": [{"text": n.text, "evidence_reference": n.evidence_reference, "by": staff.who(n.author_id),
                    "at": n.created_at} for n in cases_dao.list_notes(session, case.id)],
         "history": [{"event": e.event_type, "at": e.occurred_at, "by": staff.who(e.actor_id), "data": e.data}

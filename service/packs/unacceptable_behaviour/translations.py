@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from service.cases.errors import FieldProblem, InvalidInput, NotAllowed, NotFound
 from service.casework import Casework
-from service.dao import cases_dao, letters_dao, tasks_dao
+from service.dao import cases_dao, tasks_dao
 from service.models import Case, Letter
+from service.packs.unacceptable_behaviour.dao import letters_dao
 from service.people.actors import Actor
 
 MAX_BYTES = 2 * 1024 * 1024

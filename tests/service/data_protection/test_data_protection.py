@@ -12,6 +12,7 @@ from service.cases.errors import Conflict, InvalidInput, NotAllowed
 from service.dao import audit_dao, cases_dao
 from service.data_protection import data_protection
 from service.history.audit_verify import verify_all
+from service.packs.unacceptable_behaviour.dao import customers_dao
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from tests.bpmn import samples
 from tests.service.packs.unacceptable_behaviour.policy_cases import isolated_case, restriction_case, tables_mentioning
@@ -23,7 +24,7 @@ NAME = "Ottoline Erasmus"
 def _customer_reference(runtime, case_reference: str) -> str:
     with runtime.db.reading() as session:
         case = cases_dao.get_case_by_reference(session, case_reference)
-        return cases_dao.get_customer(session, case.customer_id).reference
+        return customers_dao.get_customer(session, case.customer_id).reference
 
 
 def _events(runtime, case_reference: str):
@@ -40,7 +41,7 @@ def test_a_correction_changes_the_details_and_records_old_and_new_on_every_case(
     data_protection.correct_customer(policy.casework, people["dora"], customer,
                                      {"name": NAME, "address": "3 Mill Row\n\n Devizes "})
     with policy.db.reading() as session:
-        record = cases_dao.get_customer_by_reference(session, customer)
+        record = customers_dao.get_customer_by_reference(session, customer)
     assert (record.name, record.address) == (NAME, ["3 Mill Row", "Devizes"])
     for reference in (first.reference, second):
         event = _events(policy, reference)[-1]

@@ -15,6 +15,7 @@ from service.history import access_log
 from service.history.audit_verify import verify_all
 from service.models import AuditEvent, Customer, Letter, ProcessInstance
 from service.packs.unacceptable_behaviour import subject_access
+from service.packs.unacceptable_behaviour.dao import customers_dao
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.worker import Worker
 from tests.bpmn import samples
@@ -82,7 +83,7 @@ def test_past_retention_a_case_is_anonymised_everywhere_and_the_statistics_and_a
     with policy.db.reading() as session:
         assert verify_all(session).intact
         case = cases_dao.get_case_by_reference(session, journey.reference)
-        customer = cases_dao.get_customer(session, case.customer_id)
+        customer = customers_dao.get_customer(session, case.customer_id)
         letters = session.scalars(select(Letter).where(Letter.case_id == case.id)).all()
         events = audit_dao.list_events(session, case.instance_id)
     assert case.anonymised_at and customer.anonymised_at and customer.reference.startswith("ANON-")
@@ -143,7 +144,7 @@ def test_a_case_whose_customer_has_other_cases_is_unlinked_and_the_customer_kept
     first = isolated_case(policy, people["casey"], NAME)
     with policy.db.reading() as session:
         reference = cases_dao.get_case_by_reference(session, first.reference)
-        customer_reference = cases_dao.get_customer(session, reference.customer_id).reference
+        customer_reference = customers_dao.get_customer(session, reference.customer_id).reference
     policy.clock.set(datetime(2027, 6, 1, 9, 0, tzinfo=UTC))
     later = start_case(policy.casework, people["casey"], samples.incident(
         customer_reference=customer_reference, occurred_at="2027-06-01T08:00"), process_id=PROCESS_ID).reference

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from service.cases.cases import start_case
-from service.dao import cases_dao
+from service.packs.unacceptable_behaviour.dao import customers_dao
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from tests.bpmn import samples
 from tests.service.packs.unacceptable_behaviour.policy_cases import deploy_policy, isolated_case, tables_mentioning
@@ -21,7 +21,7 @@ def closed_case(runtime, people):
     deploy_policy(runtime)
     journey = isolated_case(runtime, people["casey"], NAME)
     with runtime.db.reading() as session:
-        customer = cases_dao.get_customer(session, journey.case().customer_id)
+        customer = customers_dao.get_customer(session, journey.case().customer_id)
     return journey.reference, customer.reference
 
 

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from service.cases.cases import complete_task, deliver_message, start_case
 from service.cases.errors import NotAllowed
-from service.dao import cases_dao, letters_dao
+from service.dao import cases_dao
 from service.models import Case, HumanTask, Restriction
+from service.packs.unacceptable_behaviour.dao import letters_dao, records_dao
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.people.actors import Actor
 from service.tasks import inbox_actions
@@ -43,7 +44,7 @@ class Journey:
 
     def restrictions(self) -> list[Restriction]:
         with self.runtime.db.reading() as session:
-            return list(cases_dao.list_restrictions_of_case(session, self.case().id))
+            return list(records_dao.list_restrictions_of_case(session, self.case().id))
 
     def letters(self):
         with self.runtime.db.reading() as session:

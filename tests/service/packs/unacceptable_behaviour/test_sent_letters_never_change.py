@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy import bindparam, text
 from sqlalchemy.exc import DBAPIError
 
-from service.dao import cases_dao, letters_dao
+from service.dao import cases_dao
 from service.models import Letter
 from service.models.letters import LetterAlreadySent
+from service.packs.unacceptable_behaviour.dao import letters_dao
 from service.packs.unacceptable_behaviour.letters import store_draft_letter, store_sent_letter
 from tests.service.conftest import deploy_fixture
 from tests.service.letters.examples import example

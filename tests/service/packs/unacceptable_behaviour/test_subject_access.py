@@ -14,10 +14,11 @@ from pypdf import PdfReader
 from service.cases import case_records
 from service.cases.cases import start_case
 from service.cases.errors import NotAllowed
-from service.dao import audit_dao, cases_dao, data_protection_dao, letters_dao, tasks_dao
+from service.dao import audit_dao, cases_dao, data_protection_dao, tasks_dao
 from service.data_protection import data_protection
 from service.history import access_log
 from service.packs.unacceptable_behaviour import subject_access
+from service.packs.unacceptable_behaviour.dao import letters_dao, records_dao
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from tests.bpmn import samples
 from tests.service.conftest import PEOPLE
@@ -73,9 +74,9 @@ def test_the_export_holds_every_record_about_the_customer_and_nothing_about_anyo
     exported, archive = _export(app, runtime, people["dora"], "no")
     with runtime.db.reading() as session:
         case = cases_dao.get_case_by_reference(session, mine)
-        incidents = cases_dao.list_incidents(session, case.id)
+        incidents = records_dao.list_incidents(session, case.id)
         tasks = tasks_dao.list_tasks_of_case(session, case.id)
-        restrictions = cases_dao.list_restrictions_of_case(session, case.id)
+        restrictions = records_dao.list_restrictions_of_case(session, case.id)
         letters = letters_dao.list_letters_of_case(session, case.id)
         events = audit_dao.list_events(session, case.instance_id)
     folder = f"cases/{mine}"

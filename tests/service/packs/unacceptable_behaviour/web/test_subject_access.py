@@ -8,8 +8,8 @@ import zipfile
 
 from sqlalchemy import select
 
-from service.dao import cases_dao
 from service.models import AccessLogEntry
+from service.packs.unacceptable_behaviour.dao import customers_dao
 from tests.service.packs.unacceptable_behaviour.policy_cases import deploy_policy, isolated_case
 from tests.service.views.conftest import text_of
 
@@ -20,7 +20,7 @@ def _closed_case_customer(runtime, people) -> str:
     deploy_policy(runtime)
     journey = isolated_case(runtime, people["casey"], NAME)
     with runtime.db.reading() as session:
-        return cases_dao.get_customer(session, journey.case().customer_id).reference
+        return customers_dao.get_customer(session, journey.case().customer_id).reference
 
 
 def test_a_subject_access_export_downloads_as_a_zip_and_is_logged(client_request, runtime, people):

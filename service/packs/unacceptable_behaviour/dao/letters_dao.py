@@ -71,3 +71,11 @@ def refuse_if_sent(letter: Letter) -> None:
     status = state.committed_state.get("status", letter.status)
     if status == "sent":
         raise LetterAlreadySent(letter.id)
+
+
+def list_letters_without_content(session: Session, case_id: int) -> Sequence[Letter]:
+    return session.scalars(
+        select(Letter).options(defer(Letter.content))
+        .where(Letter.case_id == case_id).order_by(Letter.generated_at, Letter.id)
+    ).all()
+

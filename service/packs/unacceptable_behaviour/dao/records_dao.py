@@ -1,0 +1,47 @@
+"""The policy's records on a case: its incidents, reasonable adjustments and restrictions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.models import Adjustment, Incident, Restriction
+
+
+def list_incidents(session: Session, case_id: int) -> Sequence[Incident]:
+    return session.scalars(select(Incident).where(Incident.case_id == case_id).order_by(Incident.occurred_at)).all()
+
+
+
+def list_adjustments(session: Session, case_id: int) -> Sequence[Adjustment]:
+    return session.scalars(
+        select(Adjustment).where(Adjustment.case_id == case_id).order_by(Adjustment.recorded_at)
+    ).all()
+
+
+
+def list_restrictions_of_case(session: Session, case_id: int) -> Sequence[Restriction]:
+    return session.scalars(
+        select(Restriction).where(Restriction.case_id == case_id).order_by(Restriction.created_at, Restriction.id)
+    ).all()
+
+
+
+def list_active_restrictions(session: Session, customer_id: int) -> Sequence[Restriction]:
+    return session.scalars(
+        select(Restriction)
+        .where(Restriction.customer_id == customer_id, Restriction.status == "active")
+        .order_by(Restriction.starts_on)
+    ).all()
+
+
+
+def list_active_restrictions_of_case(session: Session, case_id: int) -> Sequence[Restriction]:
+    return session.scalars(
+        select(Restriction)
+        .where(Restriction.case_id == case_id, Restriction.status == "active")
+        .order_by(Restriction.id)
+    ).all()
+
