@@ -1,8 +1,10 @@
 """Retention: when each closed case is due for anonymisation, and the sweep that anonymises those due.
 
-A case is due once the retention policy's period for it has passed since it closed, unless it is
-on legal hold or a restriction on its customer is in force (then it waits). The sweep anonymises
-each due case in its own transaction, so one case that cannot be done never holds up the rest.
+A case is due once its retention period has passed since it closed: its process's ``retentionPeriod``
+(see cases.retention), or for a pack with ``Pack.retention_facts`` the period the configurable retention
+policy gives the facts the pack reads from the case. It waits while it is on legal hold or while its pack
+holds it back (``Pack.retention_holds``). The sweep anonymises each due case in its own transaction, so one
+case that cannot be done never holds up the rest.
 """
 
 from __future__ import annotations
@@ -19,18 +21,17 @@ from sqlalchemy.orm import Session
 from service.cases.errors import Conflict
 from service.cases.retention import process_retention
 from service.casework import Casework
-from service.dao import cases_dao, data_protection_dao, processes_dao
+from service.dao import cases_dao, data_protection_dao
 from service.data_protection.anonymisation import anonymise_case
-from service.data_protection.retention_policy import VIOLENCE, CaseFacts, Retention, RetentionPolicy
+from service.data_protection.retention_policy import Retention, RetentionPolicy
 from service.db import DatabaseUnavailable
 from service.models import Case
 from service.packs.registry import pack_for
-from service.packs.unacceptable_behaviour.dao import customers_dao
-from service.processes.definitions import definition_of, deployed_version
+from service.processes.definitions import deployed_version
 from workflows.calendar import london_date, start_of_day
+from workflows.definitions import ProcessDefinition
 
 log = logging.getLogger(__name__)
-INFORMAL_RESOLUTION_EVENT = "informal_resolution_tried"
 _CHUNK = 500
 
 
@@ -57,35 +58,59 @@ def retention_schedule(casework: Casework, policy: RetentionPolicy) -> list[Sche
     """Every closed case not yet anonymised, soonest due first."""
     with casework.db.reading() as session:
         cases = data_protection_dao.list_closed_cases_kept(session)
-        versions = {}
-        for chunk in _chunks([c.id for c in cases]):
-            versions |= data_protection_dao.version_ids_of_cases(session, chunk)
-        definitions = {vid: deployed_version(session, vid)[1] for vid in set(versions.values())}
-        by_policy = [c for c in cases if _kept_by_policy(definitions[versions[c.id]])]
-        facts = case_facts(session, [c.id for c in by_policy])
-        restricted: set[int] = set()
-        for chunk in _chunks(sorted({c.customer_id for c in cases if c.customer_id})):
-            restricted |= customers_dao.restricted_customer_ids(session, chunk)
-    scheduled = [
-        ScheduledCase(case, policy.retention(facts[case.id], london_date(case.closed_at)) if case.id in facts
-                      else process_retention(definitions[versions[case.id]], case.outcome, london_date(case.closed_at)),
-                      _held_by(case, restricted))
-        for case in cases
-    ]
+        definitions = _definitions(session, cases)
+        retentions = _retentions(session, policy, cases, definitions)
+        held = _pack_holds(session, cases, definitions)
+    scheduled = [ScheduledCase(case, retentions[case.id], "On legal hold" if case.legal_hold else held.get(case.id))
+                 for case in cases]
     return sorted(scheduled, key=lambda s: (s.retention.due_on, s.case.reference))
 
 
-def _kept_by_policy(definition) -> bool:
-    pack = pack_for(definition.process_id)
-    return pack is not None and pack.retention_by_policy
+def case_retentions(session: Session, policy: RetentionPolicy, cases: Sequence[Case]) -> dict[int, Retention]:
+    """When each of these cases that is closed and not yet anonymised is due for anonymisation, by case id."""
+    kept = [case for case in cases if case.status == "closed" and case.anonymised_at is None]
+    return _retentions(session, policy, kept, _definitions(session, kept))
 
 
-def _held_by(case: Case, restricted: set[int]) -> str | None:
-    if case.legal_hold:
-        return "On legal hold"
-    if case.customer_id in restricted:
-        return "A restriction on the customer is in force"
-    return None
+def _definitions(session: Session, cases: Sequence[Case]) -> dict[int, ProcessDefinition]:
+    """Case id -> the definition of the process version it runs."""
+    versions: dict[int, int] = {}
+    for chunk in in_chunks([c.id for c in cases]):
+        versions |= data_protection_dao.version_ids_of_cases(session, chunk)
+    definitions = {vid: deployed_version(session, vid)[1] for vid in set(versions.values())}
+    return {case_id: definitions[vid] for case_id, vid in versions.items()}
+
+
+def _by_pack(cases: Sequence[Case], definitions: Mapping[int, ProcessDefinition]) -> dict[str, list[Case]]:
+    """The cases of each pack, by the pack's name (cases of a process with no pack are left out)."""
+    grouped: dict[str, list[Case]] = defaultdict(list)
+    for case in cases:
+        pack = pack_for(definitions[case.id].process_id)
+        if pack is not None:
+            grouped[pack.name].append(case)
+    return grouped
+
+
+def _retentions(session: Session, policy: RetentionPolicy, cases: Sequence[Case],
+                definitions: Mapping[int, ProcessDefinition]) -> dict[int, Retention]:
+    facts = {}
+    for cases_of_pack in _by_pack(cases, definitions).values():
+        load = pack_for(definitions[cases_of_pack[0].id].process_id).retention_facts
+        if load is not None:
+            facts |= load(session, [c.id for c in cases_of_pack])
+    return {case.id: policy.retention(facts[case.id], london_date(case.closed_at)) if case.id in facts
+            else process_retention(definitions[case.id], case.outcome, london_date(case.closed_at))
+            for case in cases}
+
+
+def _pack_holds(session: Session, cases: Sequence[Case],
+                definitions: Mapping[int, ProcessDefinition]) -> dict[int, str]:
+    held: dict[int, str] = {}
+    for cases_of_pack in _by_pack(cases, definitions).values():
+        holds = pack_for(definitions[cases_of_pack[0].id].process_id).retention_holds
+        if holds is not None:
+            held |= holds(session, cases_of_pack)
+    return held
 
 
 def sweep(casework: Casework, policy: RetentionPolicy, *, dry_run: bool = False) -> SweepReport:
@@ -119,37 +144,8 @@ def retention_record(retention: Retention) -> dict[str, Any]:
             "closed_on": retention.closed_on.isoformat(), "due_on": retention.due_on.isoformat()}
 
 
-def case_facts(session: Session, case_ids: Sequence[int]) -> dict[int, CaseFacts]:
-    """What each case reached and what it was about, read from its records."""
-    outcomes: dict[int, set[str]] = defaultdict(set)
-    behaviours: dict[int, set[str]] = defaultdict(set)
-    for chunk in _chunks(case_ids):
-        for case_id in data_protection_dao.cases_with_restrictions(session, chunk):
-            outcomes[case_id].add("restriction")
-        for case_id in data_protection_dao.cases_with_adjustments(session, chunk):
-            outcomes[case_id].add("reasonable_adjustments")
-        for case_id, categories, answers in data_protection_dao.incident_answers(session, chunk):
-            behaviours[case_id] |= {*categories, *_behaviours(answers)}
-        for case_id, version_id, element_id, answers in data_protection_dao.completed_task_answers(session, chunk):
-            if _case_event(session, version_id, element_id) == INFORMAL_RESOLUTION_EVENT:
-                outcomes[case_id].add("informal_resolution")
-            behaviours[case_id] |= _behaviours(answers or {})
-    return {i: CaseFacts(frozenset(outcomes[i]), frozenset(behaviours[i])) for i in case_ids}
-
-
-def _behaviours(answers: Mapping[str, Any]) -> set[str]:
-    """Behaviour named in a form's answers: its categories, and whether it included violence or threats."""
-    categories = answers.get("behaviour_categories")
-    found = {c for c in categories if isinstance(c, str)} if isinstance(categories, list) else set()
-    return found | ({VIOLENCE} if answers.get(VIOLENCE) is True else set())
-
-
-def _case_event(session: Session, version_id: int, element_id: str) -> str | None:
-    version = processes_dao.get_version(session, version_id)  # the session's identity map caches it
-    return definition_of(version).case_events.get(element_id) if version else None
-
-
-def _chunks(ids: Iterable[int], size: int = _CHUNK) -> Iterator[list[int]]:
+def in_chunks(ids: Iterable[int], size: int = _CHUNK) -> Iterator[list[int]]:
+    """The ids in lists of at most ``size``, for queries that name each id (``IN (...)``)."""
     ids = list(ids)
     for start in range(0, len(ids), size):
         yield ids[start:start + size]
@@ -157,4 +153,3 @@ def _chunks(ids: Iterable[int], size: int = _CHUNK) -> Iterator[list[int]]:
 
 def due_cases(schedule: Sequence[ScheduledCase], now: datetime) -> list[ScheduledCase]:
     return [s for s in schedule if s.due(now) and not s.held_by]
-

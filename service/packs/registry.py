@@ -32,6 +32,19 @@ class FileQuestions:
 
 
 @dataclass(frozen=True)
+class DataSubjects:
+    """The people a pack keeps records about (a customer), as the platform's data protection page finds them."""
+
+    search: Callable[..., list[tuple[str, str]]]  # (casework, text) -> (reference, name) of each match
+    endpoint: str  # the pack's data protection page about one of them (it takes ``reference``)
+    heading: str  # the data protection page's section, e.g. "Subject access, correction and erasure"
+    label: str  # what the search takes, e.g. "Customer reference or name"
+    hint: str  # e.g. "Find the customer whose records you need to export, correct or erase."
+    button: str  # e.g. "Find the customer"
+    none_found: str  # e.g. "No customer matches"
+
+
+@dataclass(frozen=True)
 class Pack:
     name: str
     process_ids: tuple[str, ...]
@@ -69,9 +82,6 @@ class Pack:
     uses_customers: bool = False
     # The reference prefix when the process declares none (``caseReferencePrefix`` property).
     reference_prefix: str | None = None
-    # Whether the pack's cases are kept by the configurable RETENTION_POLICY (the policy's outcomes and
-    # behaviours); otherwise a case is kept for its process's ``retentionPeriod`` (see cases.retention).
-    retention_by_policy: bool = False
     # Whether the compliance report and the policy figures read this pack's cases (its rules are the policy's).
     compliance_report: bool = False
     # The pack's own pages for auditors, listed on the audit start page: (endpoint, link text, what it shows).
@@ -103,11 +113,25 @@ class Pack:
     # Whether this pack's (first) process is the one ``POST /api/v1/cases`` starts when the request names no
     # process (``?process=``): the installation's main process, for clients written before there were others.
     default_start: bool = False
-    # The endpoint of the pack's subject-access export of a customer's records (it takes ``reference``),
-    # linked from the platform's data protection page for the customer.
-    subject_access_endpoint: str | None = None
     # What the API's case adds for the pack's cases: (a ``cases.reading.CaseRecord``) -> more JSON fields.
     case_api_extras: Callable[[Any], Mapping[str, Any]] | None = None
+    # --- data protection ---
+    # What the configurable RETENTION_POLICY classifies the pack's closed cases by: a loader
+    # ``(session, case ids) -> {case id: data_protection.retention_policy.CaseFacts}`` (the outcomes they
+    # reached, the behaviour they were about). None: a case is kept for its process's ``retentionPeriod``.
+    retention_facts: Callable[..., Mapping[int, Any]] | None = None
+    # What holds some of the pack's closed cases back from the retention sweep, besides a legal hold:
+    # ``(session, cases) -> {case id: words for the schedule}`` (a case not named is not held).
+    retention_holds: Callable[..., Mapping[int, str]] | None = None
+    # Why one of the pack's cases cannot be anonymised now, besides the platform's reasons (still open, on
+    # legal hold): ``(session, case) -> reasons, in words for the page`` (empty: none).
+    anonymisation_refusals: Callable[..., list[str]] | None = None
+    # What anonymising one of the pack's cases also does to the pack's own records, in the same transaction
+    # and after the platform's: ``(session, case, now) -> None``.
+    anonymise_records: Callable[..., None] | None = None
+    # The pack's data protection pages about the people its cases are about, found from the platform's data
+    # protection page (which lists nothing about them when no pack has these).
+    data_subjects: DataSubjects | None = None
 
 
 _BY_PROCESS: dict[str, Pack] = {}
@@ -141,9 +165,12 @@ def web_modules() -> tuple[str, ...]:
     return tuple(dict.fromkeys(pack.web_module for pack in _BY_NAME.values() if pack.web_module))
 
 
-def subject_access_endpoints() -> tuple[str, ...]:
-    """The export pages of the packs that keep records about customers, in the order the packs were registered."""
-    return tuple(dict.fromkeys(p.subject_access_endpoint for p in _BY_NAME.values() if p.subject_access_endpoint))
+def data_subjects() -> tuple[DataSubjects, ...]:
+    """The data protection searches of the packs that keep records about people (``Pack.data_subjects``), each
+    once, in the order the packs were registered."""
+    return tuple(dict.fromkeys(p.data_subjects for p in _BY_NAME.values() if p.data_subjects))
+
+
 def audit_pages() -> tuple[tuple[str, str, str], ...]:
     """Every registered pack's pages for auditors (``Pack.audit_pages``), each once."""
     return tuple(dict.fromkeys(page for pack in _BY_NAME.values() for page in pack.audit_pages))

@@ -5,15 +5,18 @@ The pack's modules sit beside this one; this is the pack's interface to the plat
 
 from __future__ import annotations
 
-from service.packs.registry import GroupSeed, Pack
+from service.packs.registry import DataSubjects, GroupSeed, Pack
 from service.packs.unacceptable_behaviour import policy_records  # noqa: F401 - registers the policy's case event handlers
+from service.packs.unacceptable_behaviour.anonymisation import anonymise_policy_records, restriction_refusals
 from service.packs.unacceptable_behaviour.api_records import case_extras
 from service.packs.unacceptable_behaviour.appeals import APPEAL_MESSAGE, refuse_second_appeal
 from service.packs.unacceptable_behaviour.briefs import TASK_BRIEFS
 from service.packs.unacceptable_behaviour.case_records_view import load_policy_records
 from service.packs.unacceptable_behaviour.case_view import load_case_view
+from service.packs.unacceptable_behaviour.data_protection import search_customers
 from service.packs.unacceptable_behaviour.guardrails import policy_problems
 from service.packs.unacceptable_behaviour.letter_sections import FILE_QUESTIONS, LETTER_SECTIONS
+from service.packs.unacceptable_behaviour.retention_facts import case_facts, restriction_holds
 
 PROCESS_ID = "unacceptable_behaviour"
 
@@ -56,7 +59,6 @@ PACK = Pack(
     compliance_report=True,
     audit_pages=(("compliance.report", "Compliance with the policy",
                   "every case checked against the policy's rules, with figures for the Board."),),
-    retention_by_policy=True,
     reference_prefix="UB",
     start_endpoint="policy_cases.record_incident",
     case_panels=tuple(f"packs/unacceptable_behaviour/{name}_panel.html"
@@ -79,10 +81,20 @@ PACK = Pack(
     web_module="service.packs.unacceptable_behaviour.web",
     default_start=True,
     case_api_extras=case_extras,
-    subject_access_endpoint="subject_access.export",
     wording={
         "start_label": "Record an incident",
         "start_hint": "An incident of unacceptable behaviour by a customer towards staff.",
         "start_refused": "Only caseworkers can record an incident.",
     },
+    # --- data protection ---
+    retention_facts=case_facts,
+    retention_holds=restriction_holds,
+    anonymisation_refusals=restriction_refusals,
+    anonymise_records=anonymise_policy_records,
+    data_subjects=DataSubjects(
+        search=search_customers, endpoint="customer_records.customer",
+        heading="Subject access, correction and erasure", label="Customer reference or name",
+        hint="Find the customer whose records you need to export, correct or erase.",
+        button="Find the customer", none_found="No customer matches",
+    ),
 )

@@ -22,12 +22,13 @@ from sqlalchemy.orm import Session
 
 from service.cases.errors import NotAllowed
 from service.casework import Casework
-from service.dao import access_log_dao, audit_dao, cases_dao, data_protection_dao, instances_dao, tasks_dao, users_dao
+from service.dao import access_log_dao, audit_dao, cases_dao, instances_dao, tasks_dao, users_dao
 from service.dao.audit_dao import NewAuditEvent
-from service.data_protection.data_protection import OFFICERS, checked_answers, find_customer
+from service.data_protection.data_protection import OFFICERS, checked_answers
 from service.history.audit_trail import record_on_case
 from service.models import Case, User
-from service.packs.unacceptable_behaviour.dao import customers_dao, letters_dao, records_dao
+from service.packs.unacceptable_behaviour.dao import customers_dao, data_protection_dao, letters_dao, records_dao
+from service.packs.unacceptable_behaviour.data_protection import find_customer
 from service.people.actors import Actor
 from workflows.forms import FormSchema
 

@@ -42,9 +42,9 @@ _INSTANCES_AND_TASKS = [
 _LETTERS_READ = ["policy_letters.preview", "letters.download", "policy_letters.proposed_letter"]
 _CUSTOMERS = ["customers.search", "customers.customer", "customers_api.contact_check",
               "customers_api.active_restrictions"]
-_DATA_PROTECTION_READ = ["data_protection.index", "data_protection.customer"]
-_DATA_PROTECTION = [*_DATA_PROTECTION_READ, "subject_access.export", "data_protection.correct",
-                    "data_protection.erase", "data_protection.legal_hold"]
+_DATA_PROTECTION_READ = ["data_protection.index", "customer_records.customer"]
+_DATA_PROTECTION = [*_DATA_PROTECTION_READ, "subject_access.export", "customer_records.correct",
+                    "customer_records.erase", "data_protection.legal_hold"]
 _EXTERNAL_TASKS_READ = ["engine_rest.list_external_tasks", "engine_rest.get_external_task",
                         "engine_rest.count_external_tasks"]
 _INCIDENT_LISTS = ["api.list_incidents", "engine_rest.list_incidents"]
@@ -128,8 +128,8 @@ AREAS: dict[str, list[str]] = {
     # data protection officers
     "data protection: the retention schedule and customer records": _DATA_PROTECTION_READ,
     "subject-access exports": ["subject_access.export"],
-    "corrections": ["data_protection.correct"],
-    "erasure": ["data_protection.erase"],
+    "corrections": ["customer_records.correct"],
+    "erasure": ["customer_records.erase"],
     "legal holds (each audited on the customer's cases)": ["data_protection.legal_hold"],
     # administrators
     "people": ["admin.index", "people.index", "people.person", "people.create", "people.deactivate",

@@ -1,16 +1,16 @@
-"""The data-protection pages: data protection officers and administrators, auditors reading only;
-the schedule, legal hold, correction and erasure from the browser, every page checked as it arrives.
-(The policy's subject-access export is the pack's page: tests/service/packs/unacceptable_behaviour/web.)"""
+"""The data-protection pages: data protection officers and administrators, auditors reading only; the schedule,
+the search of the pack that keeps records about people, and legal hold from the browser, every page checked as it
+arrives. (The policy's customer pages are the pack's: tests/service/packs/unacceptable_behaviour/web.)"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from service.cases.cases import start_case
+from service.packs import registry
 from service.packs.unacceptable_behaviour.dao import customers_dao
-from service.packs.unacceptable_behaviour.pack import PROCESS_ID
-from tests.bpmn import samples
-from tests.service.packs.unacceptable_behaviour.policy_cases import deploy_policy, isolated_case, tables_mentioning
+from tests.service.packs.unacceptable_behaviour.policy_cases import deploy_policy, isolated_case
 from tests.service.views.conftest import text_of
 
 NAME = "Petra Pagecheck"
@@ -25,29 +25,24 @@ def closed_case(runtime, people):
     return journey.reference, customer.reference
 
 
-def test_only_officers_and_administrators_use_the_tools_and_auditors_only_read(client_request, closed_case):
-    case, customer = closed_case
-    forms = [f"/data-protection/customers/{customer}/export", f"/data-protection/customers/{customer}/correct",
-             f"/data-protection/customers/{customer}/erase", f"/data-protection/cases/{case}/legal-hold"]
+def test_only_officers_and_administrators_place_holds_and_auditors_only_read(client_request, closed_case):
+    case, _ = closed_case
+    form = f"/data-protection/cases/{case}/legal-hold"
     for username in ("casey", "hana", "erin", "owen"):
         client_request.login(username)
-        for path in ["/data-protection", f"/data-protection/customers/{customer}", *forms]:
-            client_request.get(path, status=403)
-        for path in forms:
-            client_request.post(path, {}, status=403)
+        client_request.get("/data-protection", status=403)
+        client_request.get(form, status=403)
+        client_request.post(form, {}, status=403)
         navigation = client_request.get("/data-protection", status=403).select_one("#navigation")
         assert navigation and "Data protection" not in text_of(navigation)
     for username in ("adam", "dora", "audrey"):
         page = client_request.login(username).get("/data-protection")
         assert text_of(page.select_one("#navigation a[aria-current=page]")) == "Data protection"
-    # The auditor reads the schedule and the record, and can change nothing: no links, no forms, no posts.
+    # The auditor reads the schedule and can change nothing: no links, no forms, no posts.
     client_request.login("audrey")
-    record = client_request.get(f"/data-protection/customers/{customer}")
-    assert record.select_one("#customer-actions") is None and not record.select("a[href$='/legal-hold']")
     assert not client_request.get("/data-protection").select("a[href$='/legal-hold']")
-    for path in forms:
-        client_request.get(path, status=403)
-        client_request.post(path, {}, status=403)
+    client_request.get(form, status=403)
+    client_request.post(form, {}, status=403)
 
 
 def test_the_schedule_shows_each_case_with_its_rule_and_due_date(client_request, closed_case):
@@ -59,6 +54,25 @@ def test_the_schedule_shows_each_case_with_its_rule_and_due_date(client_request,
     assert "Physical threats or actual violence 5 years" in text_of(page.select_one("#policy-table"))
     found = client_request.get("/data-protection", q="Pagecheck").select_one("#found-customers a")
     assert found["href"] == f"/data-protection/customers/{customer}"
+
+
+@pytest.fixture
+def no_data_subjects():
+    """Every registered pack as it is, but keeping no records about people."""
+    registered = [pack for pack in registry.packs().values() if pack.data_subjects]
+    for pack in registered:
+        registry.register(replace(pack, data_subjects=None))
+    yield
+    for pack in registered:
+        registry.register(pack)
+
+
+def test_with_no_pack_that_keeps_records_about_people_the_page_finds_no_one(client_request, closed_case,
+                                                                            no_data_subjects):
+    page = client_request.login("dora").get("/data-protection", q="Pagecheck")
+    assert page.select_one("#customers") is None and page.select_one("#found-customers") is None
+    assert "customer" not in text_of(page.select_one("main")).split("Anonymisation schedule")[1].lower()
+    assert page.select("#schedule-table tbody tr")
 
 
 def test_a_legal_hold_is_placed_and_released_with_a_reason(client_request, closed_case):
@@ -76,44 +90,3 @@ def test_a_legal_hold_is_placed_and_released_with_a_reason(client_request, close
     assert text_of(release.select_one("h1")) == f"Release the legal hold on {case}"
     client_request.post(path, {"change": "release", "reason": "Claim withdrawn"})
     assert "On legal hold" not in text_of(client_request.get("/data-protection").select_one("#schedule-table"))
-
-
-def test_a_correction_from_the_browser(client_request, closed_case):
-    _, customer = closed_case
-    path = f"/data-protection/customers/{customer}/correct"
-    form = client_request.login("adam").get(path)
-    assert form.select_one("input[name=name]")["value"] == NAME
-    problem = client_request.post_page(path, {"name": "", "address": ""})
-    assert "Enter the customer's full name" in text_of(problem.select_one(".govuk-error-summary"))
-    done = client_request.follow(client_request.post(path, {"name": "Petra Page-Check", "address": "1 Row\nBath"}))
-    assert text_of(done.select_one("h1")) == "Petra Page-Check"
-    assert text_of(done.select_one("#customer-details")).startswith("Address 1 Row, Bath")
-
-
-def test_erasure_is_refused_with_reasons_while_a_case_is_open(client_request, runtime, people, closed_case):
-    started = start_case(runtime.casework, people["casey"], samples.incident(customer_reference="SH-OPEN-1"),
-                                          process_id=PROCESS_ID)
-    page = client_request.login("dora").get("/data-protection/customers/SH-OPEN-1/erase")
-    assert text_of(page.select_one("h1")) == "Their records cannot be erased now"
-    assert f"{started.reference} is still open" in text_of(page.select_one("#erasure-refusals"))
-    refused = client_request.follow(client_request.post("/data-protection/customers/SH-OPEN-1/erase", {
-        "received_on-day": "2", "received_on-month": "3", "received_on-year": "2026", "checked": "no_lawful_reason"}))
-    assert "The records were not erased" in text_of(refused.select_one(".govuk-notification-banner"))
-    assert tables_mentioning(runtime, "SH-OPEN-1")
-
-
-def test_erasure_from_the_browser_leaves_the_case_page_readable(client_request, runtime, closed_case):
-    case, customer = closed_case
-    path = f"/data-protection/customers/{customer}/erase"
-    client_request.login("adam").get(path)
-    problem = client_request.post_page(path, {"received_on-day": "2", "received_on-month": "3",
-                                              "received_on-year": "2026"})
-    assert "Confirm that there is no lawful reason" in text_of(problem.select_one(".govuk-error-summary"))
-    done = client_request.follow(client_request.post(path, {
-        "received_on-day": "2", "received_on-month": "3", "received_on-year": "2026", "checked": "no_lawful_reason"}))
-    assert "Erased: 1 case anonymised" in text_of(done.select_one(".govuk-notification-banner--success"))
-    assert tables_mentioning(runtime, NAME, customer) == {}
-    client_request.login("audrey")
-    case_page = client_request.get(f"/cases/{case}")
-    assert "Anonymised customer" in text_of(case_page.select_one("main"))
-    client_request.get(f"/data-protection/customers/{customer}", status=404)

@@ -13,6 +13,7 @@ MODULES: tuple[str, ...] = (
     "appeals_api",
     "case_pages",
     "compliance_pages",
+    "customer_records",
     "customers",
     "customers_api",
     "formatting",

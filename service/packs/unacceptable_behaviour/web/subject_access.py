@@ -1,5 +1,5 @@
 """The subject-access export of a customer's records: a ZIP of everything the policy's cases hold about them,
-beside the platform's data protection pages (``Pack.subject_access_endpoint`` links it from there)."""
+linked from the customer's data protection page (customer_records)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from flask import Blueprint, Flask, Response, g, render_template, request
 
 from service.auth.permissions import allow
 from service.cases.errors import InvalidInput
-from service.data_protection import data_protection
-from service.packs.unacceptable_behaviour import subject_access
-from service.views.data_protection import form_page
+from service.data_protection.data_protection import OFFICERS
+from service.packs.unacceptable_behaviour import data_protection, subject_access
+from service.packs.unacceptable_behaviour.web.customer_records import form_page
 from service.views.helpers import runtime
 from service.views.schema_forms import form_data
 
@@ -17,7 +17,7 @@ blueprint = Blueprint("subject_access", __name__, url_prefix="/data-protection")
 
 
 @blueprint.route("/customers/<reference>/export", methods=["GET", "POST"])
-@allow(*data_protection.OFFICERS)
+@allow(*OFFICERS)
 def export(reference: str):
     record = data_protection.load_customer_record(runtime().casework, runtime().settings.retention_policy, reference)
     problems = []

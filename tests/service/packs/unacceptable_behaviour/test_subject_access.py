@@ -14,11 +14,10 @@ from pypdf import PdfReader
 from service.cases import case_records
 from service.cases.cases import start_case
 from service.cases.errors import NotAllowed
-from service.dao import audit_dao, cases_dao, data_protection_dao, tasks_dao
-from service.data_protection import data_protection
+from service.dao import audit_dao, cases_dao, tasks_dao
 from service.history import access_log
-from service.packs.unacceptable_behaviour import subject_access
-from service.packs.unacceptable_behaviour.dao import letters_dao, records_dao
+from service.packs.unacceptable_behaviour import data_protection, subject_access
+from service.packs.unacceptable_behaviour.dao import data_protection_dao, letters_dao, records_dao
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from tests.bpmn import samples
 from tests.service.conftest import PEOPLE
