@@ -32,6 +32,28 @@ class FileQuestions:
 
 
 @dataclass(frozen=True)
+class NoticeText:
+    """What one of a pack's notices says, and how a person chooses it. The subject and the opening may name
+    ``{case}`` (its reference), ``{task}``, ``{due}``, ``{person}`` and the notice's own detail fields."""
+
+    subject: str  # the email's subject, e.g. "Restriction review coming up on case {case}"
+    opening: str  # the email's first paragraph
+    choice: str  # the words beside its checkbox on the notification settings page ("... on a case I hold ...")
+    webhook: bool = False  # whether it is also posted to the organisation's webhook, when one is configured
+
+
+@dataclass(frozen=True)
+class ScheduledNotice:
+    """A notice a pack's scan finds due (``Pack.notice_scans``), for the people holding the case. Written once:
+    a notice whose key is already in the outbox is not written again, however often the worker looks."""
+
+    kind: str  # one of the pack's ``notice_texts``
+    case_id: int
+    dedupe_key: str  # unique in the outbox, e.g. "review_due:<case id>:<end date>"
+    detail: Mapping[str, Any] = field(default_factory=dict)  # the fields its texts name, e.g. {"ends_on": "..."}
+
+
+@dataclass(frozen=True)
 class Pack:
     name: str
     process_ids: tuple[str, ...]
@@ -108,6 +130,13 @@ class Pack:
     subject_access_endpoint: str | None = None
     # What the API's case adds for the pack's cases: (a ``cases.reading.CaseRecord``) -> more JSON fields.
     case_api_extras: Callable[[Any], Mapping[str, Any]] | None = None
+    # -- Notifications --
+    # The pack's notices nobody's step causes, found each round of the worker: scans
+    # ``(session, now) -> [ScheduledNotice]``, run inside the transaction that writes what they find.
+    notice_scans: tuple[Callable[..., Any], ...] = ()
+    # What the pack's notices say and how a person chooses them: notice event name -> NoticeText (the events of
+    # ``message_notices``, of the pack's own steps, and of its ``notice_scans``).
+    notice_texts: Mapping[str, NoticeText] = field(default_factory=dict)
 
 
 _BY_PROCESS: dict[str, Pack] = {}
@@ -147,6 +176,16 @@ def subject_access_endpoints() -> tuple[str, ...]:
 def audit_pages() -> tuple[tuple[str, str, str], ...]:
     """Every registered pack's pages for auditors (``Pack.audit_pages``), each once."""
     return tuple(dict.fromkeys(page for pack in _BY_NAME.values() for page in pack.audit_pages))
+
+
+def notice_texts() -> Mapping[str, NoticeText]:
+    """Every registered pack's notices (``Pack.notice_texts``), in the order the packs were registered."""
+    return MappingProxyType({kind: text for pack in _BY_NAME.values() for kind, text in pack.notice_texts.items()})
+
+
+def notice_scans() -> tuple[Callable[..., Any], ...]:
+    """Every registered pack's scans for notices (``Pack.notice_scans``), each once."""
+    return tuple(dict.fromkeys(scan for pack in _BY_NAME.values() for scan in pack.notice_scans))
 
 
 def default_process() -> str | None:
