@@ -130,13 +130,16 @@ class Pack:
     subject_access_endpoint: str | None = None
     # What the API's case adds for the pack's cases: (a ``cases.reading.CaseRecord``) -> more JSON fields.
     case_api_extras: Callable[[Any], Mapping[str, Any]] | None = None
-    # -- Notifications --
+    # -- Notifications and demo data --
     # The pack's notices nobody's step causes, found each round of the worker: scans
     # ``(session, now) -> [ScheduledNotice]``, run inside the transaction that writes what they find.
     notice_scans: tuple[Callable[..., Any], ...] = ()
     # What the pack's notices say and how a person chooses them: notice event name -> NoticeText (the events of
     # ``message_notices``, of the pack's own steps, and of its ``notice_scans``).
     notice_texts: Mapping[str, NoticeText] = field(default_factory=dict)
+    # Demo data for ``make run``, made through the casework services after the platform's demo people:
+    # ``(casework, people) -> lines to print`` (``people``: username -> Actor); called when there are no cases.
+    demo: Callable[..., Any] | None = None
 
 
 _BY_PROCESS: dict[str, Pack] = {}
@@ -186,6 +189,11 @@ def notice_texts() -> Mapping[str, NoticeText]:
 def notice_scans() -> tuple[Callable[..., Any], ...]:
     """Every registered pack's scans for notices (``Pack.notice_scans``), each once."""
     return tuple(dict.fromkeys(scan for pack in _BY_NAME.values() for scan in pack.notice_scans))
+
+
+def demos() -> tuple[Callable[..., Any], ...]:
+    """Every registered pack's demo data (``Pack.demo``), each once, in the order the packs were registered."""
+    return tuple(dict.fromkeys(pack.demo for pack in _BY_NAME.values() if pack.demo))
 
 
 def default_process() -> str | None:

@@ -12,6 +12,7 @@ from service.packs.unacceptable_behaviour.appeals import APPEAL_MESSAGE, refuse_
 from service.packs.unacceptable_behaviour.briefs import TASK_BRIEFS
 from service.packs.unacceptable_behaviour.case_records_view import load_policy_records
 from service.packs.unacceptable_behaviour.case_view import load_case_view
+from service.packs.unacceptable_behaviour.demo import seed_demo_cases
 from service.packs.unacceptable_behaviour.guardrails import policy_problems
 from service.packs.unacceptable_behaviour.letter_sections import FILE_QUESTIONS, LETTER_SECTIONS
 from service.packs.unacceptable_behaviour.notices import NOTICE_TEXTS, reviews_coming_up
@@ -86,7 +87,8 @@ PACK = Pack(
         "start_hint": "An incident of unacceptable behaviour by a customer towards staff.",
         "start_refused": "Only caseworkers can record an incident.",
     },
-    # Notifications.
+    # Notifications and demo data.
     notice_scans=(reviews_coming_up,),
     notice_texts=NOTICE_TEXTS,
+    demo=seed_demo_cases,
 )
