@@ -130,7 +130,7 @@ class Pack:
     subject_access_endpoint: str | None = None
     # What the API's case adds for the pack's cases: (a ``cases.reading.CaseRecord``) -> more JSON fields.
     case_api_extras: Callable[[Any], Mapping[str, Any]] | None = None
-    # -- Notifications and demo data --
+    # -- Notifications, demo data and the menu --
     # The pack's notices nobody's step causes, found each round of the worker: scans
     # ``(session, now) -> [ScheduledNotice]``, run inside the transaction that writes what they find.
     notice_scans: tuple[Callable[..., Any], ...] = ()
@@ -140,6 +140,8 @@ class Pack:
     # Demo data for ``make run``, made through the casework services after the platform's demo people:
     # ``(casework, people) -> lines to print`` (``people``: username -> Actor); called when there are no cases.
     demo: Callable[..., Any] | None = None
+    # The pack's own entries in the menu, after "Start a case": (endpoint, label, roles that see it).
+    menu: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
 
 _BY_PROCESS: dict[str, Pack] = {}
@@ -189,6 +191,11 @@ def notice_texts() -> Mapping[str, NoticeText]:
 def notice_scans() -> tuple[Callable[..., Any], ...]:
     """Every registered pack's scans for notices (``Pack.notice_scans``), each once."""
     return tuple(dict.fromkeys(scan for pack in _BY_NAME.values() for scan in pack.notice_scans))
+
+
+def menu() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """Every registered pack's menu entries (``Pack.menu``), each once, in the order the packs were registered."""
+    return tuple(dict.fromkeys(entry for pack in _BY_NAME.values() for entry in pack.menu))
 
 
 def demos() -> tuple[Callable[..., Any], ...]:

@@ -16,6 +16,7 @@ from service.packs.unacceptable_behaviour.demo import seed_demo_cases
 from service.packs.unacceptable_behaviour.guardrails import policy_problems
 from service.packs.unacceptable_behaviour.letter_sections import FILE_QUESTIONS, LETTER_SECTIONS
 from service.packs.unacceptable_behaviour.notices import NOTICE_TEXTS, reviews_coming_up
+from service.people.roles import STAFF_AND_AUDITORS
 
 PROCESS_ID = "unacceptable_behaviour"
 
@@ -87,8 +88,9 @@ PACK = Pack(
         "start_hint": "An incident of unacceptable behaviour by a customer towards staff.",
         "start_refused": "Only caseworkers can record an incident.",
     },
-    # Notifications and demo data.
+    # Notifications, demo data and the menu.
     notice_scans=(reviews_coming_up,),
     notice_texts=NOTICE_TEXTS,
     demo=seed_demo_cases,
+    menu=(("customers.search", "Customers", STAFF_AND_AUDITORS),),
 )
