@@ -1,4 +1,4 @@
-"""Demo data for ``make run``: a user for every role and customers with cases at different stages.
+"""Demo data for ``make run``: a user for every role, then each pack's own demo cases (``Pack.demo``).
 
 Refuses to run in production. Running it again changes nothing that is already there.
 """
@@ -10,8 +10,14 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from service.auth.passwords import hash_password
+from service.casework import Casework
 from service.dao import users_dao
+from service.models import Case
+from service.packs.registry import demos
+from service.people.actors import Actor
 from service.runtime import Runtime
 
 DEMO_USERS = (
@@ -55,6 +61,15 @@ def seed_demo(runtime: Runtime) -> Iterator[str]:
     for username, name, roles, _ in DEMO_USERS:
         yield f"  {username:<12} {name:<20} {', '.join(roles)}"
     yield f"  password for all of them: {password}"
-    from service.demo_cases import seed_demo_cases
+    yield from _seed_pack_demos(runtime.casework)
 
-    yield from seed_demo_cases(runtime)
+
+def _seed_pack_demos(casework: Casework) -> Iterator[str]:
+    """Each registered pack's demo cases, started by the demo people, unless there are cases already."""
+    with casework.db.reading() as session:
+        if session.scalar(select(func.count()).select_from(Case)):
+            yield "Demo cases already exist; nothing added."
+            return
+        people = {u.username: Actor(u.id, tuple(u.roles), u.full_name) for u in users_dao.list_users(session)}
+    for demo in demos():
+        yield from demo(casework, people)

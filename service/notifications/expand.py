@@ -10,10 +10,11 @@ from service.casework import Casework
 from service.models import Delivery, Notification
 from service.notifications.preferences import preferences_of
 from service.notifications.recipients import recipients
+from service.packs.registry import notice_texts
 
-# Notices also posted to the organisation's webhook (a Teams channel, say), when one is configured.
-WEBHOOK_KINDS = {"group_task", "task_overdue", "appeal_received", "incident_recorded", "review_due",
-                 "process_incident"}
+# The platform's notices also posted to the organisation's webhook (a Teams channel, say), when one is
+# configured; a pack's are posted when its ``notice_texts`` say so.
+WEBHOOK_KINDS = {"group_task", "task_overdue", "process_incident"}
 
 
 def expand_notices(casework: Casework, now: datetime, *, webhook: bool, limit: int = 200) -> int:
@@ -45,6 +46,11 @@ def _deliveries(session, notice: Notification, now: datetime, webhook: bool):
             continue
         yield Delivery(notification_id=notice.id, user_id=user_id, channel="email", status="pending", due_at=now,
                        attempts=0)
-    if webhook and notice.kind in WEBHOOK_KINDS:
+    if webhook and (notice.kind in WEBHOOK_KINDS or _pack_webhook(notice.kind)):
         yield Delivery(notification_id=notice.id, user_id=None, channel="webhook", status="pending", due_at=now,
                        attempts=0)
+
+
+def _pack_webhook(kind: str) -> bool:
+    text = notice_texts().get(kind)
+    return text is not None and text.webhook

@@ -11,19 +11,20 @@ from sqlalchemy.orm import Session
 
 from service.cases.errors import FieldProblem, InvalidInput
 from service.models import NotificationSettings
+from service.packs.registry import notice_texts
 from workflows.calendar import LONDON
 
 if TYPE_CHECKING:
     from service.casework import Casework
     from service.people.actors import Actor
 
-# The kinds a person can switch off (account_locked reaches every administrator regardless).
-CHOOSABLE = {
+# The platform's kinds a person can switch off (account_locked reaches every administrator regardless): its
+# task notices, then each pack's own (``Pack.notice_texts``), then trouble in a case's process.
+TASK_KINDS = {
     "task_assigned": "A task is assigned to me",
     "task_overdue": "A task I hold, or one waiting for my groups, becomes overdue",
-    "review_due": "A restriction on a case I hold is coming up for review",
-    "appeal_received": "An appeal is received on a case I hold",
-    "incident_recorded": "A further incident is recorded on a case I hold",
+}
+PROCESS_KINDS = {
     "process_incident": "Something goes wrong in the process of a case I hold (an incident)",
 }
 GROUP_TASK_MODES = {"each": "One email for each new task", "digest": "One daily summary",
@@ -49,13 +50,15 @@ class Preferences:
         return at.astimezone(now.tzinfo)
 
 
-DEFAULT = Preferences(frozenset(CHOOSABLE))
+def choosable() -> dict[str, str]:
+    """The kinds a person can switch off, in the order the settings page lists them -> the words beside each."""
+    return {**TASK_KINDS, **{kind: text.choice for kind, text in notice_texts().items()}, **PROCESS_KINDS}
 
 
 def preferences_of(session: Session, user_id: int) -> Preferences:
     row = session.get(NotificationSettings, user_id)
     if row is None:
-        return DEFAULT
+        return Preferences(frozenset(choosable()))  # everything, until the person chooses
     return Preferences(frozenset(row.kinds), row.group_tasks, row.digest_time)
 
 
@@ -68,7 +71,7 @@ def save_preferences(session: Session, user_id: int, kinds: list[str], group_tas
     if problems:
         raise InvalidInput(problems)
     row = session.get(NotificationSettings, user_id) or NotificationSettings(user_id=user_id)
-    row.kinds = sorted(kind for kind in set(kinds) if kind in CHOOSABLE)
+    row.kinds = sorted(kind for kind in set(kinds) if kind in choosable())
     row.group_tasks = group_tasks
     row.digest_time = digest_time if _TIME.match(digest_time or "") else "08:00"
     session.add(row)

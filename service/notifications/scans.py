@@ -1,21 +1,18 @@
-"""Notices nobody's step causes: a task becoming overdue, a restriction's review coming up.
+"""Notices nobody's step causes: a task becoming overdue, and what each pack's own scans find due
+(``Pack.notice_scans``: the policy's restriction reviews coming up).
 
 Each is written once, however often the worker looks: its key is unique in the outbox.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import exists, select
 
 from service.casework import Casework
-from service.models import HumanTask, Notification, Restriction
-from workflows.calendar import add_months, london_date
-
-# The review task opens one month before a restriction ends (the policy diagram); people holding the
-# case hear a week before that.
-REVIEW_NOTICE_BEFORE = timedelta(days=7)
+from service.models import HumanTask, Notification
+from service.packs.registry import notice_scans
 
 
 def write_overdue_notices(casework: Casework, now: datetime, limit: int = 500) -> int:
@@ -33,23 +30,18 @@ def write_overdue_notices(casework: Casework, now: datetime, limit: int = 500) -
         return len(tasks)
 
 
-def write_review_notices(casework: Casework, now: datetime) -> int:
-    today = london_date(now)
+def write_pack_notices(casework: Casework, now: datetime) -> int:
+    """What each registered pack's scans find due, each scan in its own transaction; a notice whose key is
+    already in the outbox (written by an earlier round, or just now by the same scan) is skipped."""
     written = 0
-    with casework.db.transaction() as session:
-        restrictions = session.scalars(select(Restriction).where(
-            Restriction.status.in_(("active", "extended", "varied")), Restriction.ends_on > today,
-            Restriction.ends_on <= add_months(today, 1) + REVIEW_NOTICE_BEFORE + timedelta(days=3)
-        ).order_by(Restriction.id)).all()
-        for restriction in restrictions:
-            if add_months(restriction.ends_on, -1) - REVIEW_NOTICE_BEFORE > today:
-                continue
-            # One notice per case and end date, however many restrictions end together.
-            key = f"review_due:{restriction.case_id}:{restriction.ends_on.isoformat()}"
-            if session.scalar(select(Notification.id).where(Notification.dedupe_key == key)) is not None:
-                continue
-            session.add(Notification(kind="review_due", case_id=restriction.case_id, groups=[], detail={
-                "ends_on": f"{restriction.ends_on:%-d %B %Y}"}, dedupe_key=key, created_at=now))
-            session.flush()  # so a second restriction of the same case and date finds this one
-            written += 1
+    for scan in notice_scans():
+        with casework.db.transaction() as session:
+            for notice in scan(session, now):
+                known = select(Notification.id).where(Notification.dedupe_key == notice.dedupe_key)
+                if session.scalar(known) is not None:
+                    continue
+                session.add(Notification(kind=notice.kind, case_id=notice.case_id, groups=[],
+                                         detail=dict(notice.detail), dedupe_key=notice.dedupe_key, created_at=now))
+                session.flush()  # so a second notice with the same key, later in this scan, finds this one
+                written += 1
     return written

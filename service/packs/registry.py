@@ -45,6 +45,28 @@ class DataSubjects:
 
 
 @dataclass(frozen=True)
+class NoticeText:
+    """What one of a pack's notices says, and how a person chooses it. The subject and the opening may name
+    ``{case}`` (its reference), ``{task}``, ``{due}``, ``{person}`` and the notice's own detail fields."""
+
+    subject: str  # the email's subject, e.g. "Restriction review coming up on case {case}"
+    opening: str  # the email's first paragraph
+    choice: str  # the words beside its checkbox on the notification settings page ("... on a case I hold ...")
+    webhook: bool = False  # whether it is also posted to the organisation's webhook, when one is configured
+
+
+@dataclass(frozen=True)
+class ScheduledNotice:
+    """A notice a pack's scan finds due (``Pack.notice_scans``), for the people holding the case. Written once:
+    a notice whose key is already in the outbox is not written again, however often the worker looks."""
+
+    kind: str  # one of the pack's ``notice_texts``
+    case_id: int
+    dedupe_key: str  # unique in the outbox, e.g. "review_due:<case id>:<end date>"
+    detail: Mapping[str, Any] = field(default_factory=dict)  # the fields its texts name, e.g. {"ends_on": "..."}
+
+
+@dataclass(frozen=True)
 class Pack:
     name: str
     process_ids: tuple[str, ...]
@@ -132,6 +154,18 @@ class Pack:
     # The pack's data protection pages about the people its cases are about, found from the platform's data
     # protection page (which lists nothing about them when no pack has these).
     data_subjects: DataSubjects | None = None
+    # --- notifications, demo data and the menu ---
+    # The pack's notices nobody's step causes, found each round of the worker: scans
+    # ``(session, now) -> [ScheduledNotice]``, run inside the transaction that writes what they find.
+    notice_scans: tuple[Callable[..., Any], ...] = ()
+    # What the pack's notices say and how a person chooses them: notice event name -> NoticeText (the events of
+    # ``message_notices``, of the pack's own steps, and of its ``notice_scans``).
+    notice_texts: Mapping[str, NoticeText] = field(default_factory=dict)
+    # Demo data for ``make run``, made through the casework services after the platform's demo people:
+    # ``(casework, people) -> lines to print`` (``people``: username -> Actor); called when there are no cases.
+    demo: Callable[..., Any] | None = None
+    # The pack's own entries in the menu, after "Start a case": (endpoint, label, roles that see it).
+    menu: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
 
 _BY_PROCESS: dict[str, Pack] = {}
@@ -174,6 +208,26 @@ def data_subjects() -> tuple[DataSubjects, ...]:
 def audit_pages() -> tuple[tuple[str, str, str], ...]:
     """Every registered pack's pages for auditors (``Pack.audit_pages``), each once."""
     return tuple(dict.fromkeys(page for pack in _BY_NAME.values() for page in pack.audit_pages))
+
+
+def notice_texts() -> Mapping[str, NoticeText]:
+    """Every registered pack's notices (``Pack.notice_texts``), in the order the packs were registered."""
+    return MappingProxyType({kind: text for pack in _BY_NAME.values() for kind, text in pack.notice_texts.items()})
+
+
+def notice_scans() -> tuple[Callable[..., Any], ...]:
+    """Every registered pack's scans for notices (``Pack.notice_scans``), each once."""
+    return tuple(dict.fromkeys(scan for pack in _BY_NAME.values() for scan in pack.notice_scans))
+
+
+def menu() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """Every registered pack's menu entries (``Pack.menu``), each once, in the order the packs were registered."""
+    return tuple(dict.fromkeys(entry for pack in _BY_NAME.values() for entry in pack.menu))
+
+
+def demos() -> tuple[Callable[..., Any], ...]:
+    """Every registered pack's demo data (``Pack.demo``), each once, in the order the packs were registered."""
+    return tuple(dict.fromkeys(pack.demo for pack in _BY_NAME.values() if pack.demo))
 
 
 def default_process() -> str | None:

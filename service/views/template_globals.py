@@ -8,24 +8,23 @@ from functools import lru_cache
 from flask import Flask, current_app, g, request, url_for
 from werkzeug.local import LocalProxy
 
-from service.packs.registry import packs
+from service.packs.registry import menu, packs
 from service.people.actors import TASK_WORKER
-from service.people.roles import DECIDERS, STAFF_AND_AUDITORS, Permissions
+from service.people.roles import DECIDERS, Permissions
 from service.resources import STATIC
 
 DIST = STATIC / "dist"
 
 # (endpoint, label, roles that see it): the day's work, then each pack's own start page (``_start_pages``),
-# then the other areas.
+# then starting a case, each pack's own entries (``Pack.menu``), and the other areas.
 WORK = (
     ("inbox.inbox", "Tasks", (TASK_WORKER,)),
     ("caseload.mine", "My cases", (TASK_WORKER,)),
     ("caseload.team", "Team cases", DECIDERS),
     ("caseload.workload", "Workload", DECIDERS),
 )
+START = (("starting.index", "Start a case", (TASK_WORKER,)),)
 AREAS = (
-    ("starting.index", "Start a case", (TASK_WORKER,)),
-    ("customers.search", "Customers", STAFF_AND_AUDITORS),
     ("processes.index", "Processes", ("process_owner",)),
     ("audit.index", "Audit", ("auditor",)),
     ("admin.index", "Administration", ("admin",)),
@@ -59,7 +58,7 @@ def navigation_items() -> list[dict[str, object]]:
         return []
     items = [
         {"href": url_for(endpoint), "text": label, "current": False}
-        for endpoint, label, roles in (*WORK, *_start_pages(), *AREAS)
+        for endpoint, label, roles in (*WORK, *_start_pages(), *START, *menu(), *AREAS)
         if endpoint in current_app.view_functions and actor.has_any_role(roles)
     ]
     # The most specific section is the current one (/admin/timers is Timers, not Administration).

@@ -45,14 +45,14 @@ def demo_server(migrated_sqlite, tmp_path_factory) -> Iterator[Demo]:
 
 def _more_demo_data(runtime) -> dict[str, str]:
     """A data protection officer, a case waiting for its decision letter, and an ASB report case."""
-    from service.demo_cases import _Demo
+    from service.packs.unacceptable_behaviour.demo import _Demo
 
     now = runtime.clock.now()
     with runtime.db.transaction() as session:
         users_dao.add_user(session, username="dpo", full_name="Dee Protection", password_hash=hash_password(PASSWORD),
                            roles=["data_protection_officer"], job_title="Data Protection Officer", now=now)
         people = {u.username: Actor(u.id, tuple(u.roles), u.full_name) for u in users_dao.list_users(session)}
-    demo = _Demo(runtime, people, now.date().isoformat())
+    demo = _Demo(runtime.casework, people, now.date().isoformat())
     demo.case(DEMO_LETTER_CASE, "Alex Rowe", "Swore at a receptionist twice in a week.", steps=[
         ("caseworker", "Task_AssessIncident", demo.assessment("severe")),
         ("caseworker", "Task_OfferAdjustments", demo.adjustments()),

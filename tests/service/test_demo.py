@@ -1,33 +1,27 @@
-from datetime import UTC, datetime
+"""The platform's demo for ``make run``: a person for every role, then each pack's demo cases, once."""
 
-from sqlalchemy import func, select
+from __future__ import annotations
 
-from service.cli import deploy_directory
-from service.demo import seed_demo
-from service.models import Case, Letter, Restriction
+from service import demo
+from service.demo import DEMO_USERS, seed_demo
+from tests.service.conftest import deploy_fixture
+from tests.service.views.conftest import start_case
 
 
-def test_the_demo_seeds_every_role_and_cases_at_different_stages_once(runtime, monkeypatch):
+def test_the_demo_makes_everyone_then_each_packs_cases_and_nothing_more_once_there_are_cases(runtime, monkeypatch):
+    deploy_fixture(runtime, "three_tasks.bpmn")
     monkeypatch.setenv("DEMO_PASSWORD", "demo password for tests")
-    deploy_directory(runtime, runtime.settings.bpmn_dir, runtime.settings.forms_dir, "tests")
+    given = []
+
+    def a_packs_demo(casework, people):
+        given.append((casework, sorted(people)))
+        start_case(runtime, people["caseworker"])
+        yield "  one case"
+
+    monkeypatch.setattr(demo, "demos", lambda: (a_packs_demo,))
     lines = list(seed_demo(runtime))
-    assert any("password for all of them" in line for line in lines)
-    with runtime.db.reading() as session:
-        stages = set(session.scalars(select(Case.stage)))
-        assert session.scalar(select(func.count()).select_from(Case)) == 6
-        assert session.scalar(select(func.count()).select_from(Restriction).where(Restriction.status == "active"))
-        assert session.scalar(select(func.count()).select_from(Letter)) == 2
-    assert {"Assess the incident", "Closed", "Approve the proposed action", "Hear the appeal"} <= stages
+    assert lines[0] == "Demo sign-ins:" and lines[-2:] == ["  password for all of them: demo password for tests",
+                                                           "  one case"]
+    assert given == [(runtime.casework, sorted(username for username, *_ in DEMO_USERS))]
     again = list(seed_demo(runtime))
-    assert any("already exist" in line for line in again)
-
-
-def test_the_demo_seeds_at_any_time_of_day(runtime, clock, monkeypatch):
-    # Just after midnight in London (summer time): no demo incident may be later than now, and every
-    # date the demo gives follows the London calendar the forms' rules read.
-    clock.set(datetime(2026, 6, 30, 23, 10, tzinfo=UTC))
-    monkeypatch.setenv("DEMO_PASSWORD", "demo password for tests")
-    deploy_directory(runtime, runtime.settings.bpmn_dir, runtime.settings.forms_dir, "tests")
-    list(seed_demo(runtime))
-    with runtime.db.reading() as session:
-        assert session.scalar(select(func.count()).select_from(Case)) == 6
+    assert again[-1] == "Demo cases already exist; nothing added." and len(given) == 1

@@ -14,9 +14,12 @@ from service.packs.unacceptable_behaviour.briefs import TASK_BRIEFS
 from service.packs.unacceptable_behaviour.case_records_view import load_policy_records
 from service.packs.unacceptable_behaviour.case_view import load_case_view
 from service.packs.unacceptable_behaviour.data_protection import search_customers
+from service.packs.unacceptable_behaviour.demo import seed_demo_cases
 from service.packs.unacceptable_behaviour.guardrails import policy_problems
 from service.packs.unacceptable_behaviour.letter_sections import FILE_QUESTIONS, LETTER_SECTIONS
+from service.packs.unacceptable_behaviour.notices import NOTICE_TEXTS, reviews_coming_up
 from service.packs.unacceptable_behaviour.retention_facts import case_facts, restriction_holds
+from service.people.roles import STAFF_AND_AUDITORS
 
 PROCESS_ID = "unacceptable_behaviour"
 
@@ -97,4 +100,9 @@ PACK = Pack(
         hint="Find the customer whose records you need to export, correct or erase.",
         button="Find the customer", none_found="No customer matches",
     ),
+    # --- notifications, demo data and the menu ---
+    notice_scans=(reviews_coming_up,),
+    notice_texts=NOTICE_TEXTS,
+    demo=seed_demo_cases,
+    menu=(("customers.search", "Customers", STAFF_AND_AUDITORS),),
 )

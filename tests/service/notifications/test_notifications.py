@@ -156,18 +156,6 @@ def test_a_locked_account_is_notified_to_administrators(smtp, emails, runtime):
     assert smtp.to("casey@example.org") == []
 
 
-def test_a_further_incident_tells_the_people_holding_the_case(three, smtp, emails, runtime):
-    from service.packs.unacceptable_behaviour.further_incidents import add_incident
-
-    reference = start_case(runtime, emails["casey"])  # casey opened it, so owns it
-    notify_round(runtime.casework, runtime.clock.now())
-    smtp.messages.clear()
-    add_incident(runtime.casework, emails["cora"], reference, {})
-    notify_round(runtime.casework, runtime.clock.now())
-    assert smtp.subjects("casey@example.org") == [f"Further incident recorded on case {reference}"]
-    assert smtp.to("cora@example.org") == []  # who recorded it is not told
-
-
 def test_the_webhook_gets_team_notices(three, smtp, emails, runtime, monkeypatch):
     posted = []
     monkeypatch.setattr("service.notifications.channels.urllib.request.urlopen",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -45,3 +46,13 @@ def list_active_restrictions_of_case(session: Session, case_id: int) -> Sequence
         .order_by(Restriction.id)
     ).all()
 
+
+
+def list_restrictions_in_force_ending(session: Session, after: date, until: date) -> Sequence[Restriction]:
+    """Restrictions in force (imposed, extended or varied) that end after one day and on or before another."""
+    return session.scalars(
+        select(Restriction)
+        .where(Restriction.status.in_(("active", "extended", "varied")), Restriction.ends_on > after,
+               Restriction.ends_on <= until)
+        .order_by(Restriction.id)
+    ).all()

@@ -28,7 +28,8 @@ READERS = STAFF_AND_AUDITORS
 @allow(*READERS)
 def search():
     text = request.args.get("q", "").strip()[:200]
-    return render_template("customers/search.html", text=text, found=find_customers(runtime().casework, text))
+    return render_template("packs/unacceptable_behaviour/customers/search.html", text=text,
+                           found=find_customers(runtime().casework, text))
 
 
 @blueprint.route("/<reference>")
@@ -36,7 +37,7 @@ def search():
 def customer(reference: str):
     file = load_customer_file(runtime().casework, reference)
     access_log.record_view(runtime().casework, g.actor, "customer", file.customer.reference)
-    return render_template("customers/customer.html", file=file)
+    return render_template("packs/unacceptable_behaviour/customers/customer.html", file=file)
 
 
 @blueprint.route("/<reference>/contact", methods=["GET", "POST"])
@@ -55,8 +56,8 @@ def correct_contact_details(reference: str):
     else:
         answers = MultiDict(contact_answers(customer))
     questions = form_fields(CONTACT_FORM, answers, {p.field: p.message for p in problems})
-    page = render_template("customers/contact.html", customer=customer, questions=questions,
-                           errors=error_summary(problems, questions))
+    page = render_template("packs/unacceptable_behaviour/customers/contact.html", customer=customer,
+                           questions=questions, errors=error_summary(problems, questions))
     return page, (422 if problems else 200)
 
 

@@ -90,3 +90,13 @@ def test_the_banner_shows_on_the_case_and_task_pages_too(client_request, three_t
 def test_an_unknown_customer_is_not_found_and_admins_cannot_look(client_request, people):
     client_request.login("casey").get("/customers/NOPE", status=404)
     client_request.login("adam").get("/customers", status=403)
+
+
+def test_the_menu_offers_customers_after_starting_a_case_to_staff_and_auditors_only(client_request, people):
+    def menu(username: str) -> list[str]:
+        return [text_of(a) for a in client_request.login(username).get("/account/notifications").select(
+            "#navigation a")]
+
+    assert menu("casey") == ["Tasks", "My cases", "Record an incident", "Start a case", "Customers", "Casey Worker"]
+    assert menu("audrey")[0] == "Customers"
+    assert "Customers" not in menu("adam")

@@ -1,4 +1,5 @@
-"""Demo customers and cases at different stages, driven through the real casework services.
+"""The policy's demo customers and cases at different stages (``Pack.demo``), driven through the real casework
+services.
 
 Nothing here writes rows directly: every case got where it is the way a person would get it there,
 so the demo's inbox, timelines, restrictions and letters are exactly what the product produces.
@@ -9,18 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from service.cases.cases import complete_task, deliver_message, start_case
-from service.dao import cases_dao, users_dao
-from service.models import Case, HumanTask
+from service.casework import Casework
+from service.dao import cases_dao
+from service.models import HumanTask
+from service.packs.unacceptable_behaviour.appeals import APPEAL_MESSAGE
 from service.packs.unacceptable_behaviour.dao import customers_dao
 from service.people.actors import Actor
-from service.runtime import Runtime
 from service.tasks import inbox_actions
 from workflows.calendar import london_date
 
-# The demo's cases are the Unacceptable Behaviour Policy's.
+# The process the demo cases run (the pack's, named here as pack.py cannot be imported from its own modules).
 DEMO_PROCESS = "unacceptable_behaviour"
 
 
@@ -33,16 +35,13 @@ def _incident(reference: str, name: str, what: str, **changes) -> dict:
     }
 
 
-def seed_demo_cases(runtime: Runtime) -> Iterator[str]:
-    with runtime.db.reading() as session:
-        if session.scalar(select(func.count()).select_from(Case)):
-            yield "Demo cases already exist; nothing added."
-            return
-        people = {u.username: Actor(u.id, tuple(u.roles), u.full_name) for u in users_dao.list_users(session)}
+def seed_demo_cases(casework: Casework, people: dict[str, Actor]) -> Iterator[str]:
+    """Six customers' cases, from an incident just recorded to a restriction under appeal, started and moved
+    on by the platform's demo people (``caseworker``, ``head``)."""
     # London's calendar, as the forms' date rules read it; the incidents happened yesterday morning, so
     # that seeding at any time of day records nothing later than now.
-    today = london_date(runtime.clock.now())
-    demo = _Demo(runtime, people, today.isoformat())
+    today = london_date(casework.clock.now())
+    demo = _Demo(casework, people, today.isoformat())
     demo.case("SH-100231", "Jordan Ellis", "Shouted at the repairs call handler and swore repeatedly.")
     demo.case("SH-100877", "Priya Nair", "Sent 40 emails in two days chasing the same repair.",
               steps=[("caseworker", "Task_AssessIncident", demo.assessment("informal"))], leave_claimed="caseworker")
@@ -73,8 +72,8 @@ def seed_demo_cases(runtime: Runtime) -> Iterator[str]:
 
 
 class _Demo:
-    def __init__(self, runtime: Runtime, people: dict[str, Actor], today: str) -> None:
-        self.runtime, self.people, self.today = runtime, people, today
+    def __init__(self, casework: Casework, people: dict[str, Actor], today: str) -> None:
+        self.casework, self.people, self.today = casework, people, today
         self.yesterday = (date.fromisoformat(today) - timedelta(days=1)).isoformat()
         self.lines: list[str] = ["Demo cases:"]
 
@@ -104,28 +103,28 @@ class _Demo:
              appeal=False) -> None:
         data = {k: (v.format(today=self.today, yesterday=self.yesterday) if isinstance(v, str) else v)
                 for k, v in _incident(reference, name, what, **(incident or {})).items()}
-        started = start_case(self.runtime.casework, self.people["caseworker"], data, process_id=DEMO_PROCESS)
+        started = start_case(self.casework, self.people["caseworker"], data, process_id=DEMO_PROCESS)
         self._name_customer(reference, name)
         for who, element, answers in steps:
             self._complete(started.reference, self.people[who], element, answers)
         if appeal:
-            deliver_message(self.runtime.casework, self.people["caseworker"], started.reference, "appeal_received", {
+            deliver_message(self.casework, self.people["caseworker"], started.reference, APPEAL_MESSAGE, {
                 "appeal_received_on": self.today, "appeal_received_via": "letter",
                 "appeal_grounds": "The customer says the video did not identify anyone."})
         if leave_claimed:
-            inbox_actions.claim(self.runtime.casework, self.people[leave_claimed], self._open(started.reference).id)
-        with self.runtime.db.reading() as session:
+            inbox_actions.claim(self.casework, self.people[leave_claimed], self._open(started.reference).id)
+        with self.casework.db.reading() as session:
             stage = cases_dao.get_case_by_reference(session, started.reference).stage
         self.lines.append(f"  {started.reference}  {name:<14} {stage}")
 
     def _name_customer(self, reference: str, name: str) -> None:
-        with self.runtime.db.transaction() as session:
+        with self.casework.db.transaction() as session:
             customer = customers_dao.get_customer_by_reference(session, reference)
             customer.name = name
             customer.address = ["1 Demo Street", "Melksham", "SN12 6AA"]
 
     def _open(self, reference: str) -> HumanTask:
-        with self.runtime.db.reading() as session:
+        with self.casework.db.reading() as session:
             case = cases_dao.get_case_by_reference(session, reference)
             return session.scalars(select(HumanTask).where(HumanTask.case_id == case.id,
                                                            HumanTask.status == "open")).first()
@@ -134,7 +133,5 @@ class _Demo:
         task = self._open(reference)
         if task.element_id != element:
             raise RuntimeError(f"demo expected {element} on {reference}, found {task.element_id}")
-        inbox_actions.claim(self.runtime.casework, actor, task.id)
-        complete_task(self.runtime.casework, actor, task.id, answers)
-
-
+        inbox_actions.claim(self.casework, actor, task.id)
+        complete_task(self.casework, actor, task.id, answers)
