@@ -15,8 +15,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service.config import Provider
 from service.dao import cases_dao, users_dao
-from service.letters.context import LetterContext, Provider
+from service.letters.context import LetterContext
 from service.models import Case, Restriction
 from service.packs.unacceptable_behaviour.dao import records_dao
 from service.packs.unacceptable_behaviour.letters import build_context

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from service.cases.errors import NotAllowed, NotFound
 from service.casework import Casework
+from service.config import Provider
 from service.dao import cases_dao, instances_dao, processes_dao, tasks_dao
-from service.letters.context import LetterContext, Provider
+from service.letters.context import LetterContext
 from service.models import HumanTask, Letter
 from service.packs.unacceptable_behaviour.dao import letters_dao
 from service.packs.unacceptable_behaviour.letter_plans import LETTER_TASKS, LetterTask

@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service.config import Provider
 from service.letters.context import (
     FormatKind,
     LetterContext,
     LetterFormat,
-    Provider,
     Recipient,
     RestrictionTerms,
 )

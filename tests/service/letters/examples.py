@@ -3,12 +3,12 @@
 import dataclasses
 import datetime
 
+from service.config import Provider
 from service.letters import (
     AppealOutcome,
     LetterContext,
     LetterFormat,
     LetterKind,
-    Provider,
     Recipient,
     RestrictionKind,
     RestrictionTerms,
