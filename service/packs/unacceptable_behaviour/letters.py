@@ -10,15 +10,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.config import Provider
-from service.letters.context import (
+from service.models import Case, Letter, Restriction
+from service.packs.unacceptable_behaviour.dao import customers_dao, letters_dao, records_dao
+from service.packs.unacceptable_behaviour.letter_rendering.context import (
     FormatKind,
     LetterContext,
     LetterFormat,
     Recipient,
     RestrictionTerms,
 )
-from service.models import Case, Letter, Restriction
-from service.packs.unacceptable_behaviour.dao import customers_dao, letters_dao, records_dao
 from service.packs.unacceptable_behaviour.restrictions import LETTER_KINDS, describe
 
 APPEAL_WINDOW = timedelta(days=28)
@@ -113,7 +113,7 @@ def store_draft_letter(
 
 def _rendered(case: Case, context: LetterContext, *, status: str, actor_id: int | None, now: datetime,
               **fields: Any) -> Letter:
-    from service.letters.render import TEMPLATE_VERSION, render_pdf
+    from service.packs.unacceptable_behaviour.letter_rendering.render import TEMPLATE_VERSION, render_pdf
 
     content = render_pdf(context, draft=status == "draft")
     return Letter(

@@ -10,8 +10,8 @@ from flask import Blueprint, Flask, flash, g, make_response, redirect, send_file
 
 from service.auth.permissions import allow
 from service.cases.errors import CaseworkError
-from service.letters.render import render_html
 from service.packs.unacceptable_behaviour import letter_preview
+from service.packs.unacceptable_behaviour.letter_rendering.render import render_html
 from service.people.roles import STAFF, STAFF_AND_AUDITORS
 from service.views.helpers import flash_problem, runtime
 

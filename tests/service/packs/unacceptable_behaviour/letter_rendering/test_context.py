@@ -6,8 +6,14 @@ import json
 
 import pytest
 
-from service.letters import AppealOutcome, LetterContext, LetterFormat, LetterKind, RestrictionTerms
-from tests.service.letters.examples import EXAMPLES, FORMATS, example
+from service.packs.unacceptable_behaviour.letter_rendering import (
+    AppealOutcome,
+    LetterContext,
+    LetterFormat,
+    LetterKind,
+    RestrictionTerms,
+)
+from tests.service.packs.unacceptable_behaviour.letter_rendering.examples import EXAMPLES, FORMATS, example
 
 
 @pytest.mark.parametrize("format_name", FORMATS)

@@ -1,6 +1,6 @@
 """Customer letters under the Unacceptable Behaviour Policy: data in, HTML or PDF out."""
 
-from service.letters.context import (
+from service.packs.unacceptable_behaviour.letter_rendering.context import (
     AppealOutcome,
     FormatKind,
     LetterContext,

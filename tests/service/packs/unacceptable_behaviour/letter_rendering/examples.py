@@ -4,7 +4,7 @@ import dataclasses
 import datetime
 
 from service.config import Provider
-from service.letters import (
+from service.packs.unacceptable_behaviour.letter_rendering import (
     AppealOutcome,
     LetterContext,
     LetterFormat,

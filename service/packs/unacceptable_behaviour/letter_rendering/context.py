@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from service.config import Provider
-from service.letters.colour import check_readable, parse_hex_colour
+from service.packs.unacceptable_behaviour.letter_rendering.colour import check_readable, parse_hex_colour
 
 # Bump when a field changes meaning, and teach from_dict to read the old shape.
 SCHEMA_VERSION = 1
