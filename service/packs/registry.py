@@ -108,6 +108,10 @@ class Pack:
     subject_access_endpoint: str | None = None
     # What the API's case adds for the pack's cases: (a ``cases.reading.CaseRecord``) -> more JSON fields.
     case_api_extras: Callable[[Any], Mapping[str, Any]] | None = None
+    # Letters and dates:
+    # The pack's headline figures on the audit start page, after the platform's case counts: a loader
+    # ``(session) -> [(label, number)]``, called inside the start page's own read.
+    audit_figures: Callable[..., list[tuple[str, int]]] | None = None
 
 
 _BY_PROCESS: dict[str, Pack] = {}
@@ -147,6 +151,12 @@ def subject_access_endpoints() -> tuple[str, ...]:
 def audit_pages() -> tuple[tuple[str, str, str], ...]:
     """Every registered pack's pages for auditors (``Pack.audit_pages``), each once."""
     return tuple(dict.fromkeys(page for pack in _BY_NAME.values() for page in pack.audit_pages))
+
+
+def audit_figure_loaders() -> tuple[Callable[..., list[tuple[str, int]]], ...]:
+    """Every registered pack's loader of headline figures for the audit start page (``Pack.audit_figures``),
+    each once."""
+    return tuple(dict.fromkeys(pack.audit_figures for pack in _BY_NAME.values() if pack.audit_figures))
 
 
 def default_process() -> str | None:

@@ -9,7 +9,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service.cases.errors import NotFound
+from service.casework import Casework
 from service.config import Provider
+from service.dao import cases_dao
 from service.models import Case, Letter, Restriction
 from service.packs.unacceptable_behaviour.dao import customers_dao, letters_dao, records_dao
 from service.packs.unacceptable_behaviour.letter_rendering.context import (
@@ -109,6 +112,17 @@ def store_draft_letter(
     """A draft made while the letter task is open: a new row every time, never sent."""
     return letters_dao.add_letter(session, _rendered(case, context, status="draft", actor_id=actor_id, now=now,
                                                      task_id=task_id))
+
+
+def case_letter(casework: Casework, reference: str, letter_id: int) -> tuple[str, Letter]:
+    """A letter of a case (sent, or a draft), with the case's reference; NotFound unless the letter belongs to
+    that case. The read behind the one download of a kept letter (``case_letters.download``)."""
+    with casework.db.reading() as session:
+        case = cases_dao.get_case_by_reference(session, reference.strip().upper())
+        found = letters_dao.get_letter(session, letter_id)
+    if case is None or found is None or found.case_id != case.id:
+        raise NotFound("There is no such letter on that case.")
+    return case.reference, found
 
 
 def _rendered(case: Case, context: LetterContext, *, status: str, actor_id: int | None, now: datetime,

@@ -14,6 +14,7 @@ from service.packs.unacceptable_behaviour.case_records_view import load_policy_r
 from service.packs.unacceptable_behaviour.case_view import load_case_view
 from service.packs.unacceptable_behaviour.guardrails import policy_problems
 from service.packs.unacceptable_behaviour.letter_sections import FILE_QUESTIONS, LETTER_SECTIONS
+from service.packs.unacceptable_behaviour.policy_figures import audit_figures
 
 PROCESS_ID = "unacceptable_behaviour"
 
@@ -85,4 +86,6 @@ PACK = Pack(
         "start_hint": "An incident of unacceptable behaviour by a customer towards staff.",
         "start_refused": "Only caseworkers can record an incident.",
     },
+    # Letters and dates:
+    audit_figures=audit_figures,
 )

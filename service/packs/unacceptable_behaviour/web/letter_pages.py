@@ -1,6 +1,6 @@
 """The policy's letters before they are sent: the preview and PDF drafts inside a letter task, and the
 letter a decision would send, read by the person deciding. (A case's letters, once kept, are downloaded
-from the platform's ``letters.download``.)"""
+from ``case_letters.download``, beside this module.)"""
 
 from __future__ import annotations
 
