@@ -10,8 +10,10 @@ from service.packs.unacceptable_behaviour import policy_records  # noqa: F401 - 
 from service.packs.unacceptable_behaviour.api_records import case_extras
 from service.packs.unacceptable_behaviour.appeals import APPEAL_MESSAGE, refuse_second_appeal
 from service.packs.unacceptable_behaviour.briefs import TASK_BRIEFS
+from service.packs.unacceptable_behaviour.case_dates import policy_dates
 from service.packs.unacceptable_behaviour.case_records_view import load_policy_records
 from service.packs.unacceptable_behaviour.case_view import load_case_view
+from service.packs.unacceptable_behaviour.dao.case_dates_dao import incident_answers
 from service.packs.unacceptable_behaviour.guardrails import policy_problems
 from service.packs.unacceptable_behaviour.letter_sections import FILE_QUESTIONS, LETTER_SECTIONS
 from service.packs.unacceptable_behaviour.policy_figures import audit_figures
@@ -88,4 +90,6 @@ PACK = Pack(
     },
     # Letters and dates:
     audit_figures=audit_figures,
+    record_answers=incident_answers,
+    case_dates=policy_dates,
 )
