@@ -1,4 +1,4 @@
-"""What every service entry point takes first: the database, the engine, the clock, the letter provider and
+"""What every service entry point takes first: the database, the engine, the clock, the housing provider and
 the settings of one running process (see service.runtime, which builds it once).
 
 A page, an API route, a command or a worker holds one of these and passes it on; a service opens its own
@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from service.config import Settings
+    from service.config import Provider, Settings
     from service.db import Database
-    from service.letters.context import Provider
     from workflows.clock import Clock
     from workflows.engine import CaseEngine
 

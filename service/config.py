@@ -18,15 +18,28 @@ DEFAULT_DATABASE_URL = f"sqlite:///{Path('var').resolve() / 'ubp.sqlite3'}"
 
 @dataclass(frozen=True)
 class Provider:
+    """The housing provider the service works for (PROVIDER_NAME, PROVIDER_ADDRESS, PROVIDER_TELEPHONE,
+    PROVIDER_EMAIL, PROVIDER_WEBSITE): named on the pages, and on the letters a pack sends, which keep it."""
+
     name: str
-    address: tuple[str, ...]
+    address_lines: tuple[str, ...]
     telephone: str
     email: str
     website: str
 
+    def __post_init__(self) -> None:
+        # A letter kept as JSON gives its lines back as a list; every line and field must say something.
+        object.__setattr__(self, "address_lines", tuple(self.address_lines))
+        if not all(isinstance(line, str) and line.strip() for line in self.address_lines):
+            raise ValueError("address_lines must be a list of non-empty strings")
+        for name in ("name", "telephone", "email", "website"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value.strip():
+                raise ValueError(f"{name} must be a non-empty string")
+
 
 DEFAULT_PROVIDER = Provider(
-    name="Selwood Housing", address=("Bank House", "Bank Street", "Melksham", "SN12 6LE"),
+    name="Selwood Housing", address_lines=("Bank House", "Bank Street", "Melksham", "SN12 6LE"),
     telephone="0300 123 4567", email="customer.services@example.org", website="www.example.org",
 )
 
@@ -132,12 +145,6 @@ class Settings:
 
         return Lockout(self.lockout_after_failures, self.lockout_for)
 
-    def letter_provider(self):
-        from service.letters.context import Provider as LetterProvider
-
-        p = self.provider
-        return LetterProvider(p.name, tuple(p.address), p.telephone, p.email, p.website)
-
     @classmethod
     def from_environment(cls) -> Settings:
         """Settings from the environment; raises service.environment.ConfigurationError listing every problem."""
@@ -186,7 +193,8 @@ class Settings:
             service_description=env.service_description,
             provider=Provider(
                 name=env.provider_name or default.name,
-                address=tuple(env.provider_address.split("|")) if env.provider_address else default.address,
+                address_lines=(tuple(env.provider_address.split("|")) if env.provider_address
+                               else default.address_lines),
                 telephone=env.provider_telephone or default.telephone,
                 email=env.provider_email or default.email,
                 website=env.provider_website or default.website,

@@ -27,4 +27,4 @@ def build_runtime(settings: Settings, clock: clocks.Clock | None = None) -> Runt
     clock = clock or clocks.SystemClock()
     db = Database(settings.database_url, pool_size=settings.db_pool_size)
     engine = CaseEngine(clock)
-    return Runtime(settings, db, clock, engine, Casework(db, engine, clock, settings.letter_provider(), settings))
+    return Runtime(settings, db, clock, engine, Casework(db, engine, clock, settings.provider, settings))

@@ -5,11 +5,21 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.models import ProcessDraft, ProcessVersion
+from service.models import Case, ProcessDraft, ProcessInstance, ProcessVersion
 
 
 def get_version(session: Session, version_id: int) -> ProcessVersion | None:
     return session.get(ProcessVersion, version_id)
+
+
+def process_id_of_case(session: Session, case_id: int) -> str | None:
+    """The process a case runs (through its instance's version), or None for no such case."""
+    return session.scalar(
+        select(ProcessVersion.process_id)
+        .join(ProcessInstance, ProcessInstance.process_version_id == ProcessVersion.id)
+        .join(Case, Case.instance_id == ProcessInstance.id)
+        .where(Case.id == case_id)
+    )
 
 
 def get_numbered_version(session: Session, process_id: str, number: int) -> ProcessVersion | None:

@@ -140,6 +140,16 @@ def reassign(
     ))
 
 
+def completed_task_answers(session: Session, case_id: int) -> Sequence[tuple[datetime, dict[str, Any]]]:
+    """(completed at, answers) of every completed task on the case, oldest first."""
+    rows = session.execute(
+        select(HumanTask.completed_at, HumanTask.data)
+        .where(HumanTask.case_id == case_id, HumanTask.status == "completed", HumanTask.completed_at.is_not(None))
+        .order_by(HumanTask.completed_at, HumanTask.id)
+    ).all()
+    return [(at, data or {}) for at, data in rows]
+
+
 def last_completed_by_in_lane(session: Session, case_id: int, lane: str) -> int | None:
     """Who completed the case's most recent task in ``lane``."""
     return session.scalar(

@@ -1,4 +1,4 @@
-"""What the audit pages read: headline figures, the case search, sent letters, processes in use, the access log.
+"""What the audit pages read: headline figures, the case search, processes in use, the access log.
 
 One read path per screen: the audit pages (and any API twin) call these; they never open a session themselves.
 """
@@ -15,7 +15,6 @@ from service.dao import (
     access_log_dao,
     anchors_dao,
     case_search_dao,
-    cases_dao,
     history_dao,
     path_counts_dao,
     processes_dao,
@@ -23,16 +22,17 @@ from service.dao import (
 )
 from service.dao.case_search_dao import CaseFilters, CaseRow
 from service.history.audit_verify import verify_all
-from service.models import Letter, ProcessVersion
-from service.packs.unacceptable_behaviour.dao import compliance_dao, letters_dao
+from service.models import ProcessVersion
+from service.packs.registry import audit_figure_loaders
 from service.processes.definitions import definition_of
 
 
 def audit_figures(casework: Casework) -> dict[str, Any]:
+    """The audit start page's headline figures; ``packs``: each registered pack's (label, number), in order."""
     with casework.db.reading() as session:
         return {
             "cases": case_search_dao.count_cases_by_status(session),
-            "restrictions": compliance_dao.count_active_restrictions(session)[0],
+            "packs": [figure for load in audit_figure_loaders() for figure in load(session)],
             "events": history_dao.count_events(session),
             "anchors": anchors_dao.count_anchors(session),
             "latest_anchor": anchors_dao.latest_anchor(session),
@@ -56,17 +56,6 @@ def stream_case_rows(casework: Casework, filters: CaseFilters) -> Iterator[CaseR
     """Every case the filters find, read as the caller iterates (a CSV download streams them)."""
     with casework.db.reading() as session:
         yield from case_search_dao.stream_cases(session, filters)
-
-
-def case_letter(casework: Casework, reference: str, letter_id: int) -> tuple[str, Letter]:
-    """A letter of a case (sent, or a draft), with the case's reference; NotFound unless the letter belongs to
-    that case. The read behind the one letter download (``letters.download``)."""
-    with casework.db.reading() as session:
-        case = cases_dao.get_case_by_reference(session, reference.strip().upper())
-        found = letters_dao.get_letter(session, letter_id)
-    if case is None or found is None or found.case_id != case.id:
-        raise NotFound("There is no such letter on that case.")
-    return case.reference, found
 
 
 def versions_in_use(casework: Casework) -> list[Any]:

@@ -7,7 +7,7 @@ platform's generic pages alone). Each field is optional; the platform's default 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -166,6 +166,18 @@ class Pack:
     demo: Callable[..., Any] | None = None
     # The pack's own entries in the menu, after "Start a case": (endpoint, label, roles that see it).
     menu: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    # --- letters and dates ---
+    # The pack's headline figures on the audit start page, after the platform's case counts: a loader
+    # ``(session) -> [(label, number)]``, called inside the start page's own read.
+    audit_figures: Callable[..., list[tuple[str, int]]] | None = None
+    # Answers the pack keeps outside its cases' tasks (the policy's incident forms), read with the tasks' answers
+    # as what the case's earlier steps answered (carried-forward questions, ``carried_answers``): a loader
+    # ``(session, case_id) -> [(when, answers)]``, oldest first.
+    record_answers: Callable[..., Sequence[tuple[Any, Mapping[str, Any]]]] | None = None
+    # The pack's own dates its date rules measure a form's answers against (``processes.date_rules``): a loader
+    # ``(session, case, dates) -> CaseDates``, given the platform's (the opening day, the earlier answers) to add
+    # to; called only when a form names a date rule.
+    case_dates: Callable[..., Any] | None = None
 
 
 _BY_PROCESS: dict[str, Pack] = {}
@@ -228,6 +240,12 @@ def menu() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
 def demos() -> tuple[Callable[..., Any], ...]:
     """Every registered pack's demo data (``Pack.demo``), each once, in the order the packs were registered."""
     return tuple(dict.fromkeys(pack.demo for pack in _BY_NAME.values() if pack.demo))
+
+
+def audit_figure_loaders() -> tuple[Callable[..., list[tuple[str, int]]], ...]:
+    """Every registered pack's loader of headline figures for the audit start page (``Pack.audit_figures``),
+    each once."""
+    return tuple(dict.fromkeys(pack.audit_figures for pack in _BY_NAME.values() if pack.audit_figures))
 
 
 def default_process() -> str | None:

@@ -1,14 +1,23 @@
-"""Reading a case's own dates for the date rules (``date_rules``), only when a form names one."""
+"""Reading a case's own dates for the date rules (``date_rules``), only when a form names one, and the answers
+its earlier steps gave (``carried_answers``).
+
+The platform knows when a case was opened and what its tasks answered; what a pack keeps besides (the policy's
+incident forms, its letters' dates, its restrictions) the pack reads itself, through ``Pack.record_answers``
+and ``Pack.case_dates``.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from service.casework import Casework
+from service.dao import processes_dao, tasks_dao
 from service.models import Case
-from service.packs.unacceptable_behaviour.dao import case_dates_dao
+from service.packs.registry import Pack, pack_for
 from service.processes.date_rules import CaseDates
 from workflows.calendar import london_date
 from workflows.carried_answers import carried_fields, earlier_answers, prefilled
@@ -16,31 +25,10 @@ from workflows.forms import FormSchema
 
 
 def case_dates(session: Session, case: Case, now: datetime) -> CaseDates:
-    answers = case_dates_dao.completed_task_answers(session, case.id)
-    steps = sorted([*case_dates_dao.incident_answers(session, case.id), *answers], key=lambda row: row[0])
-    letter = case_dates_dao.latest_decision_letter(session, case.id) or {}
-    restrictions = case_dates_dao.restrictions_of_case(session, case.id)
-    return CaseDates(
-        now=now,
-        opened_on=london_date(case.opened_at),
-        approved_on=_latest(at for at, data in answers
-                            if data.get("approval_decision") == "approve" or data.get("review_decision") == "extend"),
-        appeal_decided_on=_latest(at for at, data in answers if data.get("appeal_outcome")),
-        letter_on=_day(letter.get("letter_date")),
-        appeal_by=_day(letter.get("appeal_deadline")),
-        incident_at=case_dates_dao.first_incident_at(session, case.id),
-        ends_on=max((r.ends_on for r in restrictions if r.status == "active"), default=None),
-        ended_on=max((r.ends_on for r in restrictions if r.status == "expired"), default=None),
-        earlier_answers=earlier_answers(data for _, data in steps),
-    )
-
-
-def _latest(instants) -> date | None:
-    return max((london_date(at) for at in instants), default=None)
-
-
-def _day(value) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) and value else None
+    pack = _pack_of(session, case.id)
+    dates = CaseDates(now=now, opened_on=london_date(case.opened_at),
+                      earlier_answers=earlier_answers(data for _, data in _steps(session, case.id, pack)))
+    return pack.case_dates(session, case, dates) if pack and pack.case_dates else dates
 
 
 def prefilled_answers(casework: Casework, case_id: int, form: FormSchema | None) -> dict[str, str]:
@@ -48,6 +36,15 @@ def prefilled_answers(casework: Casework, case_id: int, form: FormSchema | None)
     if form is None or not carried_fields(form.fields):
         return {}
     with casework.db.reading() as session:
-        steps = sorted([*case_dates_dao.incident_answers(session, case_id),
-                        *case_dates_dao.completed_task_answers(session, case_id)], key=lambda row: row[0])
+        steps = _steps(session, case_id, _pack_of(session, case_id))
     return prefilled(form.fields, earlier_answers(data for _, data in steps))
+
+
+def _pack_of(session: Session, case_id: int) -> Pack | None:
+    return pack_for(processes_dao.process_id_of_case(session, case_id))
+
+
+def _steps(session: Session, case_id: int, pack: Pack | None) -> Sequence[tuple[datetime, dict[str, Any]]]:
+    """(when, answers) of what the pack keeps besides its tasks, then of the case's completed tasks, oldest first."""
+    kept = pack.record_answers(session, case_id) if pack and pack.record_answers else ()
+    return sorted([*kept, *tasks_dao.completed_task_answers(session, case_id)], key=lambda row: row[0])

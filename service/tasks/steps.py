@@ -9,9 +9,9 @@ from datetime import datetime
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy.orm import Session
 
+from service.config import Provider
 from service.dao import audit_dao, cases_dao, instances_dao, tasks_dao
 from service.dao.audit_dao import NewAuditEvent
-from service.letters.context import Provider
 from service.models import Case, HumanTask, ProcessInstance
 from service.notifications import outbox
 from service.packs.registry import pack_for

@@ -1,5 +1,5 @@
 """Audit, for auditors (read-only): case histories, process views, tamper evidence, the access log, and the
-pages packs add for auditors (the policy's compliance report). A case's letters download from ``letters``."""
+pages packs add for auditors (the policy's compliance report), with the figures packs add to the start page."""
 
 from __future__ import annotations
 

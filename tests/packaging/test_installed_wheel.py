@@ -57,7 +57,7 @@ def test_the_wheel_carries_the_service_files(wheel: Path) -> None:
     assert "service/bundled/bpmn/unacceptable_behaviour.bpmn" in names
     assert "service/bundled/forms/formal_proposal.json" in names
     assert "service/bundled/templates/layout.html" in names
-    assert "service/bundled/templates/letters/decision.html" in names
+    assert "service/bundled/templates/packs/unacceptable_behaviour/letters/decision.html" in names
     assert "service/static/dist/manifest.json" in names
     assert "service/migrations/script.py.mako" in names
     assert any(name.startswith("service/migrations/versions/0001_") for name in names)

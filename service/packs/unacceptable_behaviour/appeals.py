@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from service.cases.errors import Conflict
+from service.dao import tasks_dao
 from service.models import Case
 from service.packs.unacceptable_behaviour.dao import case_dates_dao
 
@@ -25,7 +26,7 @@ def refuse_second_appeal(session: Session, case: Case, message: str = APPEAL_MES
     decided_at = case_dates_dao.latest_decision_letter_sent_at(session, case.id)
     if decided_at is None:
         return
-    heard = [at for at, answers in case_dates_dao.completed_task_answers(session, case.id)
+    heard = [at for at, answers in tasks_dao.completed_task_answers(session, case.id)
              if answers.get("appeal_outcome")]
     if any(at >= decided_at for at in heard):
         raise Conflict(SECOND_APPEAL)

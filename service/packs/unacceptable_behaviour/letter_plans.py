@@ -15,10 +15,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service.config import Provider
 from service.dao import cases_dao, users_dao
-from service.letters.context import LetterContext, Provider
 from service.models import Case, Restriction
 from service.packs.unacceptable_behaviour.dao import records_dao
+from service.packs.unacceptable_behaviour.letter_rendering.context import LetterContext
 from service.packs.unacceptable_behaviour.letters import build_context
 from service.packs.unacceptable_behaviour.restrictions import new_restrictions, terms_from
 from workflows.calendar import add_months, london_date

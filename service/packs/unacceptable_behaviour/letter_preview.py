@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from service.cases.errors import NotAllowed, NotFound
 from service.casework import Casework
+from service.config import Provider
 from service.dao import cases_dao, instances_dao, processes_dao, tasks_dao
-from service.letters.context import LetterContext, Provider
 from service.models import HumanTask, Letter
 from service.packs.unacceptable_behaviour.dao import letters_dao
 from service.packs.unacceptable_behaviour.letter_plans import LETTER_TASKS, LetterTask
+from service.packs.unacceptable_behaviour.letter_rendering.context import LetterContext
 from service.packs.unacceptable_behaviour.letter_signatures import signed_by
 from service.packs.unacceptable_behaviour.letters import store_draft_letter
 from service.people.actors import Actor
@@ -79,7 +80,7 @@ PROPOSED_LETTERS = {"proposal_decided": "decision_letter_sent"}
 
 def proposed_letter(casework: Casework, task_id: str, now: datetime) -> tuple[str, bytes]:
     """(file name, PDF) of the letter an open decision step would lead to, dated today; never stored."""
-    from service.letters.render import render_pdf
+    from service.packs.unacceptable_behaviour.letter_rendering.render import render_pdf
 
     with casework.db.reading() as session:
         task = _task(session, task_id)

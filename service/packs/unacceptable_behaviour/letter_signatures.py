@@ -11,7 +11,7 @@ import dataclasses
 from sqlalchemy.orm import Session
 
 from service.dao import users_dao
-from service.letters.context import LetterContext, Signatory
+from service.packs.unacceptable_behaviour.letter_rendering.context import LetterContext, Signatory
 
 # The policy's roles, most senior first, as a job title for an account that has none written on it.
 ROLE_TITLES = (("executive", "Executive"), ("head_of_service", "Head of Service"), ("caseworker", "Caseworker"))

@@ -9,16 +9,19 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.letters.context import (
+from service.cases.errors import NotFound
+from service.casework import Casework
+from service.config import Provider
+from service.dao import cases_dao
+from service.models import Case, Letter, Restriction
+from service.packs.unacceptable_behaviour.dao import customers_dao, letters_dao, records_dao
+from service.packs.unacceptable_behaviour.letter_rendering.context import (
     FormatKind,
     LetterContext,
     LetterFormat,
-    Provider,
     Recipient,
     RestrictionTerms,
 )
-from service.models import Case, Letter, Restriction
-from service.packs.unacceptable_behaviour.dao import customers_dao, letters_dao, records_dao
 from service.packs.unacceptable_behaviour.restrictions import LETTER_KINDS, describe
 
 APPEAL_WINDOW = timedelta(days=28)
@@ -111,9 +114,20 @@ def store_draft_letter(
                                                      task_id=task_id))
 
 
+def case_letter(casework: Casework, reference: str, letter_id: int) -> tuple[str, Letter]:
+    """A letter of a case (sent, or a draft), with the case's reference; NotFound unless the letter belongs to
+    that case. The read behind the one download of a kept letter (``case_letters.download``)."""
+    with casework.db.reading() as session:
+        case = cases_dao.get_case_by_reference(session, reference.strip().upper())
+        found = letters_dao.get_letter(session, letter_id)
+    if case is None or found is None or found.case_id != case.id:
+        raise NotFound("There is no such letter on that case.")
+    return case.reference, found
+
+
 def _rendered(case: Case, context: LetterContext, *, status: str, actor_id: int | None, now: datetime,
               **fields: Any) -> Letter:
-    from service.letters.render import TEMPLATE_VERSION, render_pdf
+    from service.packs.unacceptable_behaviour.letter_rendering.render import TEMPLATE_VERSION, render_pdf
 
     content = render_pdf(context, draft=status == "draft")
     return Letter(

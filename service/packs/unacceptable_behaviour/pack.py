@@ -11,13 +11,16 @@ from service.packs.unacceptable_behaviour.anonymisation import anonymise_policy_
 from service.packs.unacceptable_behaviour.api_records import case_extras
 from service.packs.unacceptable_behaviour.appeals import APPEAL_MESSAGE, refuse_second_appeal
 from service.packs.unacceptable_behaviour.briefs import TASK_BRIEFS
+from service.packs.unacceptable_behaviour.case_dates import policy_dates
 from service.packs.unacceptable_behaviour.case_records_view import load_policy_records
 from service.packs.unacceptable_behaviour.case_view import load_case_view
+from service.packs.unacceptable_behaviour.dao.case_dates_dao import incident_answers
 from service.packs.unacceptable_behaviour.data_protection import search_customers
 from service.packs.unacceptable_behaviour.demo import seed_demo_cases
 from service.packs.unacceptable_behaviour.guardrails import policy_problems
 from service.packs.unacceptable_behaviour.letter_sections import FILE_QUESTIONS, LETTER_SECTIONS
 from service.packs.unacceptable_behaviour.notices import NOTICE_TEXTS, reviews_coming_up
+from service.packs.unacceptable_behaviour.policy_figures import audit_figures
 from service.packs.unacceptable_behaviour.retention_facts import case_facts, restriction_holds
 from service.people.roles import STAFF_AND_AUDITORS
 
@@ -105,4 +108,8 @@ PACK = Pack(
     notice_texts=NOTICE_TEXTS,
     demo=seed_demo_cases,
     menu=(("customers.search", "Customers", STAFF_AND_AUDITORS),),
+    # --- letters and dates ---
+    audit_figures=audit_figures,
+    record_answers=incident_answers,
+    case_dates=policy_dates,
 )

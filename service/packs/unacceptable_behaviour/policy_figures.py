@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from statistics import median
 
+from sqlalchemy.orm import Session
+
 from service.casework import Casework
 from service.packs.registry import process_ids_where
 from service.packs.unacceptable_behaviour.dao import compliance_dao
@@ -34,6 +36,11 @@ class PolicyFigures:
     @property
     def appeals_decided(self) -> int:
         return sum(n for _, n in self.appeal_outcomes)
+
+
+def audit_figures(session: Session) -> list[tuple[str, int]]:
+    """The policy's headline figure on the audit start page (``Pack.audit_figures``)."""
+    return [("Restrictions in force", compliance_dao.count_active_restrictions(session)[0])]
 
 
 def policy_figures(casework: Casework, now: datetime) -> PolicyFigures:

@@ -60,3 +60,19 @@ def test_a_web_module_two_packs_name_is_added_once(a_pack_with_pages, runtime):
         create_app(runtime=runtime)  # a blueprint registered twice would be refused
     finally:
         registry.unregister("a_copy")
+
+
+def test_each_packs_audit_figures_are_read_once_in_the_order_the_packs_were_registered():
+    def counted(session):
+        return [("Things counted", 3)]
+
+    before = registry.audit_figure_loaders()
+    registry.register(Pack(name="counting", process_ids=("counting_process",), audit_figures=counted))
+    registry.register(Pack(name="counting_copy", process_ids=("counting_copy_process",), audit_figures=counted))
+    registry.register(Pack(name="silent", process_ids=("silent_process",)))
+    try:
+        assert registry.audit_figure_loaders() == (*before, counted)
+    finally:
+        for name in ("counting", "counting_copy", "silent"):
+            registry.unregister(name)
+    assert registry.audit_figure_loaders() == before

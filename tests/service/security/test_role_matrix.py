@@ -39,7 +39,7 @@ _INSTANCES_AND_TASKS = [
     "engine_rest.get_variables", "engine_rest.get_variable", "engine_rest.task_list", "engine_rest.task_one",
     "engine_rest.task_count", "engine_rest.task_form_variables",
 ]
-_LETTERS_READ = ["policy_letters.preview", "letters.download", "policy_letters.proposed_letter"]
+_LETTERS_READ = ["policy_letters.preview", "case_letters.download", "policy_letters.proposed_letter"]
 _CUSTOMERS = ["customers.search", "customers.customer", "customers_api.contact_check",
               "customers_api.active_restrictions"]
 _DATA_PROTECTION_READ = ["data_protection.index", "customer_records.customer"]

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from service.cases.case_records import CUSTOMER_QUESTIONS, add_note
 from service.history.anchors import write_anchor
 from service.models import AccessLogEntry, AuditEvent, Case, Letter, ProcessInstance
+from service.packs import registry
+from service.packs.registry import Pack
 from service.packs.unacceptable_behaviour.further_incidents import add_incident
 from tests.bpmn import samples
 from tests.service.audit_cases import appeal, restriction_case
@@ -71,10 +73,25 @@ def test_the_index_gives_headline_figures_and_links(client_request, policy, peop
     write_anchor(policy.casework, policy.clock.now())
     page = client_request.login("audrey").get("/audit")
     figures = {text_of(row.dt): text_of(row.dd) for row in page.select(".govuk-summary-list__row")}
+    # The policy's figure (its pack's Pack.audit_figures) comes after the platform's case counts.
+    assert list(figures) == ["Open cases", "Closed cases", "Restrictions in force", "Events in the audit log",
+                             "Latest anchor"]
     assert figures["Open cases"] == "1" and figures["Restrictions in force"] == "2"
     assert figures["Latest anchor"].startswith("Anchor 1 of 1") and "covering 1 case" in figures["Latest anchor"]
     assert [a["href"] for a in page.select("main ul a")] == [
         "/audit/cases", "/audit/processes", "/audit/verify", "/audit/access-log", "/audit/compliance"]
+
+
+def test_another_packs_audit_figures_follow_the_policys(client_request, policy, people):
+    registry.register(Pack(name="counting", process_ids=("counting_process",),
+                           audit_figures=lambda session: [("Things counted", 3), ("Things missed", 0)]))
+    try:
+        page = client_request.login("audrey").get("/audit")
+    finally:
+        registry.unregister("counting")
+    figures = {text_of(row.dt): text_of(row.dd) for row in page.select(".govuk-summary-list__row")}
+    assert list(figures)[2:5] == ["Restrictions in force", "Things counted", "Things missed"]
+    assert (figures["Things counted"], figures["Things missed"]) == ("3", "0")
 
 
 def test_the_case_history_shows_path_events_and_letters(client_request, policy, people, appealed):

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.models import HumanTask, Incident, Letter, Restriction
+from service.models import Incident, Letter, Restriction
 
 ANNOUNCING_LETTERS = ("decision", "extension")
 
@@ -31,16 +31,6 @@ def latest_decision_letter_sent_at(session: Session, case_id: int) -> datetime |
                Letter.translation_of_id.is_(None))
         .order_by(Letter.sent_at.desc(), Letter.id.desc()).limit(1)
     ).first()
-
-
-def completed_task_answers(session: Session, case_id: int) -> Sequence[tuple[datetime, dict[str, Any]]]:
-    """(completed at, answers) of every completed task on the case, oldest first."""
-    rows = session.execute(
-        select(HumanTask.completed_at, HumanTask.data)
-        .where(HumanTask.case_id == case_id, HumanTask.status == "completed", HumanTask.completed_at.is_not(None))
-        .order_by(HumanTask.completed_at, HumanTask.id)
-    ).all()
-    return [(at, data or {}) for at, data in rows]
 
 
 def incident_answers(session: Session, case_id: int) -> Sequence[tuple[datetime, dict[str, Any]]]:

@@ -11,6 +11,7 @@ from flask import Flask
 
 MODULES: tuple[str, ...] = (
     "appeals_api",
+    "case_letters",
     "case_pages",
     "compliance_pages",
     "customer_records",

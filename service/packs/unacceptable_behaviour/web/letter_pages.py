@@ -1,6 +1,6 @@
 """The policy's letters before they are sent: the preview and PDF drafts inside a letter task, and the
 letter a decision would send, read by the person deciding. (A case's letters, once kept, are downloaded
-from the platform's ``letters.download``.)"""
+from ``case_letters.download``, beside this module.)"""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from flask import Blueprint, Flask, flash, g, make_response, redirect, send_file
 
 from service.auth.permissions import allow
 from service.cases.errors import CaseworkError
-from service.letters.render import render_html
 from service.packs.unacceptable_behaviour import letter_preview
+from service.packs.unacceptable_behaviour.letter_rendering.render import render_html
 from service.people.roles import STAFF, STAFF_AND_AUDITORS
 from service.views.helpers import flash_problem, runtime
 

@@ -35,7 +35,7 @@ from service.tasks.timers import fire_due_batch
 from tests.bpmn import samples
 from tests.conftest import START
 from tests.service.conftest import _HASH, PEOPLE, keep_customers_on_record
-from tests.service.letters.test_render import RenderedLetter, headings_of
+from tests.service.packs.unacceptable_behaviour.letter_rendering.test_render import RenderedLetter, headings_of
 from tests.service.packs.unacceptable_behaviour.test_policy_journey import Journey
 from workflows.clock import FrozenClock
 

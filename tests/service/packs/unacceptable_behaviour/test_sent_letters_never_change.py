@@ -20,7 +20,7 @@ from service.models.letters import LetterAlreadySent
 from service.packs.unacceptable_behaviour.dao import letters_dao
 from service.packs.unacceptable_behaviour.letters import store_draft_letter, store_sent_letter
 from tests.service.conftest import deploy_fixture
-from tests.service.letters.examples import example
+from tests.service.packs.unacceptable_behaviour.letter_rendering.examples import example
 from tests.service.views.conftest import open_task, start_case
 
 

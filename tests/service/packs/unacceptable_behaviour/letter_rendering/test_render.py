@@ -18,8 +18,8 @@ import pypdf
 import pytest
 from bs4 import BeautifulSoup
 
-from service.letters import LetterContext, LetterFormat, Signatory
-from service.letters.render import (
+from service.packs.unacceptable_behaviour.letter_rendering import LetterContext, LetterFormat, Signatory
+from service.packs.unacceptable_behaviour.letter_rendering.render import (
     TEMPLATE_DIRECTORY,
     TEMPLATE_VERSION,
     TemplateVersionMismatch,
@@ -27,7 +27,7 @@ from service.letters.render import (
     render_pdf,
     template_version,
 )
-from tests.service.letters.examples import (
+from tests.service.packs.unacceptable_behaviour.letter_rendering.examples import (
     BACKGROUND,
     EXAMPLES,
     EXPECTED_DATES,

@@ -6,8 +6,15 @@ import json
 
 import pytest
 
-from service.letters import AppealOutcome, LetterContext, LetterFormat, LetterKind, RestrictionTerms
-from tests.service.letters.examples import EXAMPLES, FORMATS, example
+from service.config import Provider
+from service.packs.unacceptable_behaviour.letter_rendering import (
+    AppealOutcome,
+    LetterContext,
+    LetterFormat,
+    LetterKind,
+    RestrictionTerms,
+)
+from tests.service.packs.unacceptable_behaviour.letter_rendering.examples import EXAMPLES, FORMATS, PROVIDER, example
 
 
 @pytest.mark.parametrize("format_name", FORMATS)
@@ -16,6 +23,17 @@ def test_round_trips_through_json(name, format_name):
     context = example(name, format_name)
     stored = json.loads(json.dumps(context.to_dict()))
     assert LetterContext.from_dict(stored) == context
+
+
+def test_the_letter_keeps_the_configured_provider_which_must_say_something_on_every_line():
+    stored = json.loads(json.dumps(EXAMPLES["decision"].to_dict()))
+    assert stored["provider"]["address_lines"] == list(PROVIDER.address_lines)
+    restored = LetterContext.from_dict(stored).provider
+    assert type(restored) is Provider and restored == PROVIDER
+    with pytest.raises(ValueError, match="address_lines must be a list of non-empty strings"):
+        dataclasses.replace(PROVIDER, address_lines=("Demo House", " "))
+    with pytest.raises(ValueError, match="telephone must be a non-empty string"):
+        dataclasses.replace(PROVIDER, telephone="")
 
 
 def test_stores_dates_as_iso_strings_and_enums_as_values():

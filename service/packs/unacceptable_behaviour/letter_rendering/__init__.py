@@ -1,12 +1,11 @@
 """Customer letters under the Unacceptable Behaviour Policy: data in, HTML or PDF out."""
 
-from service.letters.context import (
+from service.packs.unacceptable_behaviour.letter_rendering.context import (
     AppealOutcome,
     FormatKind,
     LetterContext,
     LetterFormat,
     LetterKind,
-    Provider,
     Recipient,
     RestrictionKind,
     RestrictionTerms,
@@ -19,7 +18,6 @@ __all__ = [
     "LetterContext",
     "LetterFormat",
     "LetterKind",
-    "Provider",
     "Recipient",
     "RestrictionKind",
     "RestrictionTerms",

@@ -12,10 +12,10 @@ from pathlib import Path
 import jinja2
 import weasyprint
 
-from service.letters.context import LetterContext, LetterKind
+from service.packs.unacceptable_behaviour.letter_rendering.context import LetterContext, LetterKind
 from service.resources import templates_dir
 
-TEMPLATE_DIRECTORY = templates_dir() / "letters"
+TEMPLATE_DIRECTORY = templates_dir() / "packs" / "unacceptable_behaviour" / "letters"
 
 _TEMPLATE_FOR_KIND = {
     LetterKind.DECISION: "decision.html",

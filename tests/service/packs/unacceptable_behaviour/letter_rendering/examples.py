@@ -3,12 +3,12 @@
 import dataclasses
 import datetime
 
-from service.letters import (
+from service.config import Provider
+from service.packs.unacceptable_behaviour.letter_rendering import (
     AppealOutcome,
     LetterContext,
     LetterFormat,
     LetterKind,
-    Provider,
     Recipient,
     RestrictionKind,
     RestrictionTerms,

@@ -13,7 +13,8 @@ import enum
 from collections.abc import Mapping
 from typing import Any
 
-from service.letters.colour import check_readable, parse_hex_colour
+from service.config import Provider
+from service.packs.unacceptable_behaviour.letter_rendering.colour import check_readable, parse_hex_colour
 
 # Bump when a field changes meaning, and teach from_dict to read the old shape.
 SCHEMA_VERSION = 1
@@ -51,25 +52,6 @@ class FormatKind(enum.StrEnum):
     STANDARD = "standard"
     LARGE_PRINT = "large_print"
     COLOURED = "coloured"
-
-
-@dataclasses.dataclass(frozen=True)
-class Provider:
-    """The housing provider that sends the letter; comes from configuration."""
-
-    name: str
-    address_lines: tuple[str, ...]
-    telephone: str
-    email: str
-    website: str
-
-    def __post_init__(self) -> None:
-        _freeze_texts(self, "address_lines")
-        _require_text(self, "name", "telephone", "email", "website")
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Provider:
-        return cls(**data)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -186,7 +168,7 @@ class LetterContext:
     case_reference: str
     letter_date: datetime.date
     recipient: Recipient
-    provider: Provider
+    provider: Provider  # the housing provider that sends it, from configuration
     restrictions: tuple[RestrictionTerms, ...]
     reasons: tuple[str, ...]
     what_it_means: tuple[str, ...]
@@ -249,7 +231,7 @@ class LetterContext:
         if version != SCHEMA_VERSION:
             raise ValueError(f"cannot read letter context schema version {version!r}")
         fields["recipient"] = Recipient.from_dict(fields["recipient"])
-        fields["provider"] = Provider.from_dict(fields["provider"])
+        fields["provider"] = Provider(**fields["provider"])
         fields["restrictions"] = tuple(RestrictionTerms.from_dict(item) for item in fields["restrictions"])
         fields["letter_format"] = LetterFormat.from_dict(fields["letter_format"])
         if fields.get("signatory") is not None:
