@@ -8,7 +8,7 @@ import pytest
 from service.accounts.api_tokens import issue_token
 from service.auth.passwords import hash_password
 from service.cli import load_forms
-from service.dao import cases_dao, users_dao
+from service.dao import users_dao
 from service.packs import registry
 from service.packs.unacceptable_behaviour.dao import customers_dao
 from service.packs.unacceptable_behaviour.pack import PACK as POLICY_PACK
@@ -61,7 +61,7 @@ def keep_customers_on_record(monkeypatch) -> None:
             customer.email = f"{customer.reference.lower()}@customers.example"
         return customer
 
-    monkeypatch.setattr(cases_dao, "find_or_add_customer", find_or_add)
+    monkeypatch.setattr(customers_dao, "find_or_add_customer", find_or_add)
 
 
 @pytest.fixture
