@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from sqlalchemy import Select, case, func, literal, null
+
 
 @dataclass(frozen=True)
 class GroupSeed:
@@ -29,6 +31,50 @@ class FileQuestions:
 
     store: Callable[..., int]  # (casework, actor, task_id, question, filename, stream) -> the kept file's id
     attached: Callable[..., tuple[int, str] | None]  # (casework, task_id) -> (id, filename) kept so far, or None
+
+
+@dataclass(frozen=True)
+class CaseSubject:
+    """Who (or what) a pack's cases are about: the policy's customer. The platform shows it beside each case
+    (caption, inbox, case search, API) without knowing what it is."""
+
+    # What the platform calls it: a column heading, a label ("Customer").
+    noun: str
+    # The subject of one case: ``(session, case) -> an object with .reference and .name``, or None.
+    load: Callable[..., Any]
+    # For listings in one query: ``(select over Case) -> (the select outer-joined to the subject, its reference
+    # column, its name column)``; a case without a subject reads NULL in both.
+    columns: Callable[[Select], tuple[Select, Any, Any]]
+    # At a start, before the diagram runs: ``(session, answers, start_fields, now) -> (link, more start data)``,
+    # where ``link(case)`` ties the new Case row to its subject (called once the row exists) and the start data
+    # goes to the diagram with the answers. It may refuse the start by raising InvalidInput.
+    start: Callable[..., tuple[Callable[[Any], None], Mapping[str, Any]]]
+    # The pack's page for a subject (it takes ``reference``), linked wherever the platform shows one.
+    endpoint: str | None = None
+    # The key of the ``{"reference", "name"}`` object the API's case carries for it.
+    api_field: str = "subject"
+
+
+@dataclass(frozen=True)
+class SubjectSummary:
+    """A case's subject as the platform shows it: the noun, reference and name, and the pack's page for it."""
+
+    noun: str
+    reference: str
+    name: str
+    endpoint: str | None = None
+    api_field: str = "subject"
+
+
+@dataclass(frozen=True)
+class SubjectColumns:
+    """A select over Case joined to every registered pack's subject (no join when no pack has one), with the
+    subject's reference and name and the pack whose subject it is (NULL for a case without one)."""
+
+    query: Select
+    reference: Any
+    name: Any
+    pack: Any
 
 
 @dataclass(frozen=True)
@@ -65,8 +111,6 @@ class Pack:
     decision_words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # Who may read the pack's cases (roles or groups); empty: anyone who works on tasks, and auditors.
     case_readers: tuple[str, ...] = ()
-    # Whether cases of this pack have a customer record (made from the start form).
-    uses_customers: bool = False
     # The reference prefix when the process declares none (``caseReferencePrefix`` property).
     reference_prefix: str | None = None
     # Whether the pack's cases are kept by the configurable RETENTION_POLICY (the policy's outcomes and
@@ -106,8 +150,21 @@ class Pack:
     # The endpoint of the pack's subject-access export of a customer's records (it takes ``reference``),
     # linked from the platform's data protection page for the customer.
     subject_access_endpoint: str | None = None
-    # What the API's case adds for the pack's cases: (a ``cases.reading.CaseRecord``) -> more JSON fields.
-    case_api_extras: Callable[[Any], Mapping[str, Any]] | None = None
+    # What the API's case adds for the pack's cases: a loader ``(session, case) -> more JSON fields`` (``case`` a
+    # Case row), called inside the case's own read.
+    case_api_extras: Callable[..., Mapping[str, Any]] | None = None
+    # -- the case's subject (who a case is about: the policy's customer), and what the case API and history add --
+    # Who the pack's cases are about (``CaseSubject``: noun, loader, listing columns, start hook, page, API key);
+    # None: its cases are about no one the platform shows.
+    subject: CaseSubject | None = None
+    # How the OpenAPI document describes the fields ``case_api_extras`` adds: a JSON schema object, added to the
+    # CaseDetail schema (the schemas it refers to come with the pack's API routes, ``add_api_blueprint``).
+    case_api_schema: Mapping[str, Any] | None = None
+    # The pack's sections at the end of the auditors' case history (the policy's letters), in order: templates
+    # each with a ``panel(history, view)`` macro; ``history_view`` loads what they read: ``(session, case) ->
+    # view`` (``case`` a Case row), called inside the history's own read; None: the view is None.
+    history_panels: tuple[str, ...] = ()
+    history_view: Callable[..., Any] | None = None
 
 
 _BY_PROCESS: dict[str, Pack] = {}
@@ -144,6 +201,50 @@ def web_modules() -> tuple[str, ...]:
 def subject_access_endpoints() -> tuple[str, ...]:
     """The export pages of the packs that keep records about customers, in the order the packs were registered."""
     return tuple(dict.fromkeys(p.subject_access_endpoint for p in _BY_NAME.values() if p.subject_access_endpoint))
+
+
+def subject_of(session, case, process_id: str | None) -> SubjectSummary | None:
+    """The subject of ``case`` (of ``process_id``), by its pack's loader; None when it has none."""
+    pack = pack_for(process_id)
+    subject = pack.subject if pack else None
+    found = subject.load(session, case) if subject else None
+    if found is None:
+        return None
+    return SubjectSummary(subject.noun, found.reference, found.name, subject.endpoint, subject.api_field)
+
+
+def subject_columns(query: Select) -> SubjectColumns:
+    """``query`` (a select over Case) joined to each registered pack's subject, for listings that show it in
+    one query. With several packs, a case's subject is the first found (packs sharing one subject join it once,
+    named by the first of them); with none, nothing is joined."""
+    references, names, whens = [], [], []
+    subjects: dict[CaseSubject, str] = {}
+    for pack in _BY_NAME.values():
+        if pack.subject:
+            subjects.setdefault(pack.subject, pack.name)
+    for subject, pack_name in subjects.items():
+        query, reference, name = subject.columns(query)
+        references.append(reference)
+        names.append(name)
+        whens.append((reference.is_not(None), literal(pack_name)))
+    if not whens:
+        return SubjectColumns(query, null(), null(), null())
+    if len(whens) == 1:
+        return SubjectColumns(query, references[0], names[0], case(*whens, else_=null()))
+    return SubjectColumns(query, func.coalesce(*references), func.coalesce(*names), case(*whens, else_=null()))
+
+
+def subject_noun() -> str | None:
+    """What listings call the subjects of every registered pack ("Customer"); None when no pack has one."""
+    nouns = dict.fromkeys(pack.subject.noun for pack in _BY_NAME.values() if pack.subject)
+    return " or ".join(nouns) or None
+
+
+def subject_fields() -> Mapping[str, str]:
+    """Each registered pack's subject key in the API's case (``CaseSubject.api_field``) -> its noun."""
+    return {pack.subject.api_field: pack.subject.noun for pack in _BY_NAME.values() if pack.subject}
+
+
 def audit_pages() -> tuple[tuple[str, str, str], ...]:
     """Every registered pack's pages for auditors (``Pack.audit_pages``), each once."""
     return tuple(dict.fromkeys(page for pack in _BY_NAME.values() for page in pack.audit_pages))

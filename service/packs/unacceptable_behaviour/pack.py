@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from service.packs.registry import GroupSeed, Pack
 from service.packs.unacceptable_behaviour import policy_records  # noqa: F401 - registers the policy's case event handlers
-from service.packs.unacceptable_behaviour.api_records import case_extras
+from service.packs.unacceptable_behaviour.api_records import CASE_EXTRAS_SCHEMA, case_extras
 from service.packs.unacceptable_behaviour.appeals import APPEAL_MESSAGE, refuse_second_appeal
 from service.packs.unacceptable_behaviour.briefs import TASK_BRIEFS
 from service.packs.unacceptable_behaviour.case_records_view import load_policy_records
-from service.packs.unacceptable_behaviour.case_view import load_case_view
+from service.packs.unacceptable_behaviour.case_view import load_case_view, load_history_view
+from service.packs.unacceptable_behaviour.customer_subject import CUSTOMER
 from service.packs.unacceptable_behaviour.guardrails import policy_problems
 from service.packs.unacceptable_behaviour.letter_sections import FILE_QUESTIONS, LETTER_SECTIONS
 
@@ -52,7 +53,6 @@ PACK = Pack(
     ),
     lane_groups=LANE_GROUPS,
     continuity_lanes=("Caseworker",),
-    uses_customers=True,
     compliance_report=True,
     audit_pages=(("compliance.report", "Compliance with the policy",
                   "every case checked against the policy's rules, with figures for the Board."),),
@@ -85,4 +85,9 @@ PACK = Pack(
         "start_hint": "An incident of unacceptable behaviour by a customer towards staff.",
         "start_refused": "Only caseworkers can record an incident.",
     },
+    # -- the case's subject, and what the case API and history add --
+    subject=CUSTOMER,
+    case_api_schema=CASE_EXTRAS_SCHEMA,
+    history_panels=("packs/unacceptable_behaviour/history_letters_panel.html",),
+    history_view=load_history_view,
 )
