@@ -7,8 +7,10 @@ import types
 
 import pytest
 from flask import Blueprint
+from sqlalchemy import select
 
 from service.app import create_app
+from service.models import Case
 from service.packs import registry
 from service.packs.registry import Pack
 
@@ -60,3 +62,19 @@ def test_a_web_module_two_packs_name_is_added_once(a_pack_with_pages, runtime):
         create_app(runtime=runtime)  # a blueprint registered twice would be refused
     finally:
         registry.unregister("a_copy")
+
+
+def test_listings_join_no_subject_when_no_registered_pack_has_one(monkeypatch):
+    monkeypatch.setattr(registry, "_BY_NAME", {"plain": Pack(name="plain", process_ids=("plain_process",))})
+    query = select(Case.reference)
+    columns = registry.subject_columns(query)
+    assert columns.query is query and "JOIN" not in str(columns.query)
+    assert registry.subject_noun() is None and registry.subject_fields() == {}
+
+
+def test_packs_sharing_a_subject_join_it_once():
+    # The policy's pack and the tests' fixture pack (made from it) are both registered, with one subject.
+    columns = registry.subject_columns(select(Case.reference))
+    sql = str(columns.query.add_columns(columns.reference, columns.name, columns.pack))
+    assert sql.count("JOIN") == 1 and "customers" in sql
+    assert registry.subject_noun() == "Customer" and registry.subject_fields() == {"customer": "Customer"}
