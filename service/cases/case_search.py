@@ -13,7 +13,7 @@ from service.casework import Casework
 from service.dao import cases_dao
 from service.dao.case_search_dao import CaseFilters, CaseRow
 from service.models import Case
-from service.packs.registry import SubjectSummary, packs, subject_noun
+from service.packs.registry import SubjectSummary, listed_subject, subject_noun
 from workflows.calendar import LONDON, start_of_day
 
 STATUSES = {"open": "Open", "closed": "Closed"}
@@ -116,11 +116,4 @@ def page_of_cases(casework: Casework, *, status: str | None, page: int, size: in
     with casework.db.reading() as session:
         rows, total = cases_dao.page_of_cases(session, status=status, page=page, size=size,
                                               subject_reference=subject_reference)
-    return [ListedCase(case, _subject(pack, reference, name)) for case, reference, name, pack in rows], total
-
-
-def _subject(pack_name: str | None, reference: str | None, name: str | None) -> SubjectSummary | None:
-    subject = packs()[pack_name].subject if pack_name in packs() else None
-    if subject is None or reference is None:
-        return None
-    return SubjectSummary(subject.noun, reference, name or "", subject.endpoint, subject.api_field)
+    return [ListedCase(case, listed_subject(pack, reference, name)) for case, reference, name, pack in rows], total

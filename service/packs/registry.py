@@ -213,6 +213,15 @@ def subject_of(session, case, process_id: str | None) -> SubjectSummary | None:
     return SubjectSummary(subject.noun, found.reference, found.name, subject.endpoint, subject.api_field)
 
 
+def listed_subject(pack_name: str | None, reference: str | None, name: str | None) -> SubjectSummary | None:
+    """A subject as a listing read it (``subject_columns``: the pack's name, the reference and the name)."""
+    pack = _BY_NAME.get(pack_name or "")
+    subject = pack.subject if pack else None
+    if subject is None or reference is None:
+        return None
+    return SubjectSummary(subject.noun, reference, name or "", subject.endpoint, subject.api_field)
+
+
 def subject_columns(query: Select) -> SubjectColumns:
     """``query`` (a select over Case) joined to each registered pack's subject, for listings that show it in
     one query. With several packs, a case's subject is the first found (packs sharing one subject join it once,
