@@ -78,7 +78,7 @@ def _instant(value: datetime | None) -> str:
 
 
 def csv_headings() -> tuple[str, ...]:
-    """The CSV's headings: a case's subject is headed by what the registered packs call it ("Customer")."""
+    """The CSV's headings: a case's subject is headed by the noun the registered packs give it (Pack.subject)."""
     noun = subject_noun() or SUBJECT
     return ("Case reference", f"{noun} reference", f"{noun} name", "Status", "Current step", "Opened", "Closed",
             "Outcome", "Process", "Version")
