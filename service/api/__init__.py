@@ -17,6 +17,8 @@ from service.limits import limiter
 PREFIX = "/api/v1"
 # Where the app keeps the OpenAPI paths of the routes a pack adds under /api/v1 (see ``add_api_blueprint``).
 PACK_PATHS = "ubp_api_pack_paths"
+# ... and the schemas those paths refer to.
+PACK_SCHEMAS = "ubp_api_pack_schemas"
 
 
 def api_blueprint(name: str, import_name: str) -> Blueprint:
@@ -64,11 +66,14 @@ def init_app(app: Flask) -> None:
     add_api_blueprint(app, blueprint)
 
 
-def add_api_blueprint(app: Flask, routes: Blueprint, paths: Mapping[str, Any] | None = None) -> None:
-    """Register a blueprint made by ``api_blueprint``; ``paths`` describe its routes in the OpenAPI document."""
+def add_api_blueprint(app: Flask, routes: Blueprint, paths: Mapping[str, Any] | None = None,
+                      schemas: Mapping[str, Any] | None = None) -> None:
+    """Register a blueprint made by ``api_blueprint``; ``paths`` describe its routes in the OpenAPI document, and
+    ``schemas`` the components they (or the pack's ``Pack.case_api_schema``) refer to."""
     from service.security import csrf
 
     csrf.exempt(routes)
     limiter.limit(_api_limit, key_func=_caller)(routes)
     app.register_blueprint(routes)
     app.extensions.setdefault(PACK_PATHS, {}).update(paths or {})
+    app.extensions.setdefault(PACK_SCHEMAS, {}).update(schemas or {})

@@ -51,9 +51,13 @@ def list_cases():
     size = query_int("page_size", 25, high=100)
     status = query_choice("status", ("open", "closed"))
     rows, total = page_of_cases(_runtime().casework, status=status, page=page, size=size,
-                                customer_reference=query_text("customer", 40) or None)
-    return {"items": [representations.case(c, customer) for c, customer in rows], "total": total, "page": page,
-            "page_size": size}
+                                subject_reference=query_text("customer", 40) or None)
+    return {"items": [representations.case(row.case, _subject(row.subject)) for row in rows], "total": total,
+            "page": page, "page_size": size}
+
+
+def _subject(subject) -> tuple[str, str, str] | None:
+    return (subject.api_field, subject.reference, subject.name) if subject else None
 
 
 @blueprint.route("/cases/<reference>", methods=["GET"])
@@ -63,12 +67,10 @@ def get_case(reference: str):
         raise NotFound("There is no case with that reference.")
     record = reading.load_case_record(_runtime().casework, g.actor, reference)
     access_log.record_view(_runtime().casework, g.actor, "case", record.case.reference)
-    pack = registry.pack_for(record.process_id)
-    extras = pack.case_api_extras(record) if pack and pack.case_api_extras else {}
     return {
-        **representations.case(record.case, record.customer),
+        **representations.case(record.case, _subject(record.subject)),
         "process_id": record.process_id,
-        **extras,
+        **record.extras,
         "open_tasks": [representations.task(t, record.case.reference) for t in record.open_tasks],
     }
 

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from flask import current_app, render_template, request
 
-from service.api import PACK_PATHS, blueprint
+from service.api import PACK_PATHS, PACK_SCHEMAS, blueprint
 from service.api.openapi import document
 from service.auth.permissions import public
 
 
 def _document():
-    return document(request.url_root.rstrip("/") + "/api/v1", current_app.extensions.get(PACK_PATHS, {}))
+    return document(request.url_root.rstrip("/") + "/api/v1", current_app.extensions.get(PACK_PATHS, {}),
+                    current_app.extensions.get(PACK_SCHEMAS, {}))
 
 
 @blueprint.route("/openapi.json", methods=["GET"])

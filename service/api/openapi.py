@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from service.api.openapi_people import PEOPLE_SCHEMAS, people_paths
+from service.packs import registry
 
 ISO_INSTANT = {"type": "string", "format": "date-time"}
 ISO_DATE = {"type": "string", "format": "date"}
@@ -62,15 +63,10 @@ SCHEMAS: dict[str, Any] = {
         "reference": {"type": "string"}, "status": {"type": "string", "enum": ["open", "closed"]},
         "stage": {"type": "string"}, "outcome": {"type": ["string", "null"]}, "opened_at": ISO_INSTANT,
         "closed_at": {"oneOf": [ISO_INSTANT, {"type": "null"}]},
-        "customer": {"type": "object", "properties": {"reference": {"type": "string"}, "name": {"type": "string"}}},
     }},
     "Group": {"type": "object", "required": ["name", "label"], "properties": {
         "name": {"type": "string"}, "label": {"type": "string"}, "description": {"type": "string"},
         "member_count": {"type": "integer"}}},
-    "Restriction": {"type": "object", "required": ["kind", "status", "starts_on", "ends_on", "permitted_contact"],
-                    "properties": {"kind": {"type": "string"}, "status": {"type": "string"}, "starts_on": ISO_DATE,
-                                   "ends_on": ISO_DATE,
-                                   "permitted_contact": {"type": "array", "items": {"type": "string"}}}},
     "Task": {"type": "object", "required": ["id", "name", "status", "candidate_groups"], "properties": {
         "id": {"type": "string"}, "name": {"type": "string"}, "element_id": {"type": "string"},
         "case_reference": {"type": ["string", "null"]}, "form_key": {"type": ["string", "null"]},
@@ -94,8 +90,6 @@ SCHEMAS["ProcessIncident"] = {"type": "object", "required": ["id", "kind", "mess
 SCHEMAS["NextTask"] = {"type": "object", "required": ["id", "name", "assigned_to_you"], "properties": {
     "id": {"type": "string"}, "name": {"type": "string"}, "assigned_to_you": {"type": "boolean"}}}
 SCHEMAS["CaseDetail"] = {"allOf": [ref("Case"), {"type": "object", "properties": {
-    "restrictions": {"type": "array", "items": ref("Restriction"),
-                     "description": "Only on cases of a process whose pack adds them"},
     "open_tasks": {"type": "array", "items": ref("Task")}}}]}
 
 PATHS: dict[str, Any] = {
@@ -115,7 +109,8 @@ PATHS: dict[str, Any] = {
                      400, 404, 413, 422)},
         "get": {"operationId": "listCases", "summary": "List cases",
                 "parameters": [query("status", {"type": "string", "enum": ["open", "closed"]}, "Filter by status"),
-                               query("customer", {"type": "string", "maxLength": 40}, "A customer reference"),
+                               query("customer", {"type": "string", "maxLength": 40},
+                                     "The reference of who the case is about (a process's pack names them)"),
                                query("page", {"type": "integer", "minimum": 1, "maximum": 10000}, "Page number"),
                                query("page_size", {"type": "integer", "minimum": 1, "maximum": 100}, "Page size")],
                 "responses": responses({"200": body({"type": "object", "required": ["items", "total"], "properties": {
@@ -123,7 +118,7 @@ PATHS: dict[str, Any] = {
                     "page": {"type": "integer"}, "page_size": {"type": "integer"}}}, "A page of cases")}, 422)},
     },
     "/cases/{reference}": {"get": {
-        "operationId": "getCase", "summary": "A case with its restrictions and open tasks",
+        "operationId": "getCase", "summary": "A case with its open tasks and what its process's pack adds",
         "parameters": [path_param("reference", "The case reference, e.g. UB-2026-0042")],
         "responses": responses({"200": body(ref("CaseDetail"), "The case")}, 404)}},
     "/cases/{reference}/history": {"get": {
@@ -261,8 +256,26 @@ PATHS.update(people_paths(body, ref, responses, path_param, query))
 SCHEMAS.update(PEOPLE_SCHEMAS)
 
 
-def document(server_url: str, pack_paths: Mapping[str, Any]) -> dict[str, Any]:
-    """The document for the platform's routes and ``pack_paths``, those of the routes packs add."""
+def _schemas(pack_schemas: Mapping[str, Any]) -> dict[str, Any]:
+    """The platform's schemas with what the registered packs add: each pack's subject on the case
+    (``Pack.subject``), the fields its cases add (``Pack.case_api_schema``) and the schemas of its routes."""
+    subject = {"type": "object", "properties": {"reference": {"type": "string"}, "name": {"type": "string"}}}
+    case = SCHEMAS["Case"]
+    fields = registry.subject_fields()
+    detail = SCHEMAS["CaseDetail"]
+    extras = [dict(pack.case_api_schema) for pack in registry.packs().values() if pack.case_api_schema]
+    return {
+        **SCHEMAS, **pack_schemas,
+        "Case": {**case, "properties": {**case["properties"], **{
+            field: {**subject, "description": f"The case's {noun.lower()}, on cases of a process that has one"}
+            for field, noun in fields.items()}}},
+        "CaseDetail": {"allOf": [*detail["allOf"], *extras]},
+    }
+
+
+def document(server_url: str, pack_paths: Mapping[str, Any], pack_schemas: Mapping[str, Any]) -> dict[str, Any]:
+    """The document for the platform's routes and ``pack_paths``, those of the routes packs add, with the schemas
+    they refer to (``pack_schemas``)."""
     return {
         "openapi": "3.1.0",
         "info": {"title": "Unacceptable behaviour cases API", "version": "1.0.0",
@@ -271,6 +284,7 @@ def document(server_url: str, pack_paths: Mapping[str, Any]) -> dict[str, Any]:
                                 "administrator and carry roles."},
         "servers": [{"url": server_url}],
         "security": [{"bearer": []}],
-        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": SCHEMAS},
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+                       "schemas": _schemas(pack_schemas)},
         "paths": {**PATHS, **pack_paths},
     }

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.models import AuditEvent, Case, Customer, HumanTask
+from service.models import AuditEvent, Case, HumanTask
 
 
-def case(record: Case, customer: Customer | None = None) -> dict[str, Any]:
+def case(record: Case, subject: tuple[str, str, str] | None = None) -> dict[str, Any]:
+    """``subject``: who the case is about, as (the API's key for it, reference, name) (``Pack.subject``)."""
     body = {
         "reference": record.reference,
         "status": record.status,
@@ -16,8 +17,9 @@ def case(record: Case, customer: Customer | None = None) -> dict[str, Any]:
         "opened_at": record.opened_at.isoformat(),
         "closed_at": record.closed_at.isoformat() if record.closed_at else None,
     }
-    if customer is not None:
-        body["customer"] = {"reference": customer.reference, "name": customer.name}
+    if subject is not None:
+        field, reference, name = subject
+        body[field] = {"reference": reference, "name": name}
     return body
 
 

@@ -26,14 +26,12 @@ from service.history.timeline import TimelineEntry, case_timeline, version_form
 from service.models import (
     Case,
     CaseNote,
-    Customer,
     HumanTask,
     ProcessIncident,
     ProcessInstance,
     ProcessVersion,
 )
-from service.packs.registry import Pack, pack_for
-from service.packs.unacceptable_behaviour.dao import customers_dao
+from service.packs.registry import Pack, SubjectSummary, pack_for, subject_of
 from service.people.actors import Actor, parse_actor_list
 from service.processes.definitions import definition_of
 from workflows.definitions import MessageDefinition, ProcessDefinition
@@ -57,7 +55,7 @@ class CaseSummary:
     """What anyone acting on a case needs beside them: the panel on every task page."""
 
     case: Case
-    customer: Customer | None  # None: the case's process has no customers
+    subject: SubjectSummary | None  # who the case is about (Pack.subject); None: no one the platform shows
     version: ProcessVersion
     definition: ProcessDefinition
     waiting_elements: Sequence[str]
@@ -289,7 +287,7 @@ def _summary(session: Session, case: Case, instance: ProcessInstance, version: P
     pack = pack_for(version.process_id)
     return CaseSummary(
         case=case,
-        customer=customers_dao.get_customer(session, case.customer_id) if case.customer_id else None,
+        subject=subject_of(session, case, version.process_id),
         version=version,
         definition=definition,
         waiting_elements=list(instance.waiting_elements or []),

@@ -22,9 +22,6 @@ from service.people.actors import Actor
 from service.processes.forms import validated_by
 from workflows.forms import FormSchema
 
-CUSTOMER_QUESTIONS = frozenset({"new_customer", "customer_reference", "customer_name", "correspondence_address",
-                                "customer_email", "preferred_channel", "new_case_reason"})
-
 NOTE_FORM = FormSchema("case_note", {
     "title": "Add a note or evidence",
     "description": "Notes are part of the case record and the customer may ask to see them. Keep to the facts.",

@@ -8,16 +8,17 @@ import io
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from service.casework import Casework
 from service.dao import cases_dao
 from service.dao.case_search_dao import CaseFilters, CaseRow
+from service.models import Case
+from service.packs.registry import SubjectSummary, listed_subject, subject_noun
 from workflows.calendar import LONDON, start_of_day
 
 STATUSES = {"open": "Open", "closed": "Closed"}
-CSV_HEADINGS = ("Case reference", "Customer reference", "Customer name", "Status", "Current step", "Opened",
-                "Closed", "Outcome", "Process", "Version")
+# What the CSV calls who a case is about when no registered pack names them (``Pack.subject``).
+SUBJECT = "Subject"
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -76,6 +77,13 @@ def _instant(value: datetime | None) -> str:
     return value.astimezone(LONDON).isoformat(timespec="seconds") if value else ""
 
 
+def csv_headings() -> tuple[str, ...]:
+    """The CSV's headings: a case's subject is headed by the noun the registered packs give it (Pack.subject)."""
+    noun = subject_noun() or SUBJECT
+    return ("Case reference", f"{noun} reference", f"{noun} name", "Status", "Current step", "Opened", "Closed",
+            "Outcome", "Process", "Version")
+
+
 def csv_lines(rows: Iterable[CaseRow]) -> Iterator[str]:
     """The header, then a line per case: written as they are read, never held all at once."""
     buffer = io.StringIO()
@@ -88,17 +96,24 @@ def csv_lines(rows: Iterable[CaseRow]) -> Iterator[str]:
         buffer.truncate()
         return text
 
-    yield line(CSV_HEADINGS)
+    yield line(csv_headings())
     for row in rows:
-        yield line((row.reference, row.customer_reference, row.customer_name, STATUSES.get(row.status, row.status),
+        yield line((row.reference, row.subject_reference, row.subject_name, STATUSES.get(row.status, row.status),
                     row.stage, _instant(row.opened_at), _instant(row.closed_at), row.outcome, row.process_id,
                     row.version))
 
 
+@dataclass(frozen=True)
+class ListedCase:
+    case: Case
+    subject: SubjectSummary | None  # who the case is about (Pack.subject), or None
+
+
 def page_of_cases(casework: Casework, *, status: str | None, page: int, size: int,
-                  customer_reference: str | None = None) -> tuple[list[tuple[Any, Any]], int]:
-    """One page of cases, newest first, as (case, customer) pairs, and how many there are in all."""
+                  subject_reference: str | None = None) -> tuple[list[ListedCase], int]:
+    """One page of cases, newest first, each with its subject, and how many there are in all; only the cases of
+    the subject with that reference, if one is given."""
     with casework.db.reading() as session:
         rows, total = cases_dao.page_of_cases(session, status=status, page=page, size=size,
-                                              customer_reference=customer_reference)
-        return list(rows), total
+                                              subject_reference=subject_reference)
+    return [ListedCase(case, listed_subject(pack, reference, name)) for case, reference, name, pack in rows], total

@@ -14,7 +14,6 @@ from SpiffWorkflow.exceptions import WorkflowException
 from service.cases import business_keys, incidents
 from service.cases.errors import Conflict, NotAllowed, NotFound, ProcessProblem, StepBudgetExceeded
 from service.cases.incidents import open_incident_apart
-from service.cases.open_cases import refuse_second_open_case
 from service.cases.starting import reference_prefix, refuse_unless_may_start
 from service.cases.unreadable_state import load_workflow, reporting_unreadable_state
 from service.casework import Casework
@@ -26,7 +25,6 @@ from service.models import Case, ProcessInstance
 from service.notifications import outbox
 from service.observability.metrics import TASK_COMPLETIONS
 from service.packs.registry import Pack, pack_for
-from service.packs.unacceptable_behaviour.dao import customers_dao
 from service.people.actors import Actor, parse_actor_list, record_actor, refuse_excluded_actor
 from service.processes import case_events
 from service.processes.case_dates import case_dates
@@ -137,14 +135,12 @@ def start_case(casework: Casework, actor: Actor, form_data: dict[str, Any], *, p
         definition = definition_of(version)
         refuse_unless_may_start(actor, definition, pack)
         data = validated(version, definition.start_form_key, form_data, now)
-        # Only a pack that uses customers gets customer records: no empty customers for other processes.
-        customer = customers_dao.find_or_add_customer(session, data, now=now) if pack and pack.uses_customers else None
         start_fields = (version.forms or {}).get(definition.start_form_key or "", {}).get("properties", {})
-        refuse_second_open_case(session, customer, data, start_fields)
+        # The pack finds (or adds) who the case is about, and may refuse the start: no subject for other processes.
+        subject = pack.subject if pack else None
+        link, subject_data = subject.start(session, data, start_fields, now) if subject else (None, {})
         reference = _case_reference(casework, session, now, reference_prefix(definition, pack))
-        start_data = {**data, "case_reference": reference}
-        if customer is not None:
-            start_data["customer_reference"] = customer.reference
+        start_data = {**data, **subject_data, "case_reference": reference}
         with diagram_problems():
             workflow, step = casework.engine.start(definition, start_data)
         instance = instances_dao.add_instance(session, ProcessInstance(
@@ -153,9 +149,11 @@ def start_case(casework: Casework, actor: Actor, form_data: dict[str, Any], *, p
             state={}, lock_version=1, created_at=now, updated_at=now, waiting_elements=[],
         ))
         case = cases_dao.add_case(session, Case(
-            reference=reference, instance_id=instance.id, customer_id=customer.id if customer else None,
-            status="open", opened_by_id=actor.user_id, owner_id=actor.user_id, opened_at=now,
+            reference=reference, instance_id=instance.id, status="open", opened_by_id=actor.user_id,
+            owner_id=actor.user_id, opened_at=now,
         ))
+        if link is not None:
+            link(case)
         ctx = StepContext(session, casework.engine, definition, instance, case, now, casework.provider)
         case_events.apply(ctx, actor, step, workflow)
         with state_budget():

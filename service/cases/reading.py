@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from service.cases.errors import NotAllowed, NotFound
 from service.casework import Casework
 from service.dao import cases_dao, instances_dao, processes_dao, tasks_dao
-from service.models import Case, Customer, HumanTask, Restriction
-from service.packs.registry import pack_for
-from service.packs.unacceptable_behaviour.dao import customers_dao, records_dao
+from service.models import Case, HumanTask
+from service.packs.registry import SubjectSummary, pack_for, subject_of
 from service.people.actors import TASK_WORKER, Actor
 
 
@@ -27,8 +27,8 @@ class CaseRecord:
 
     case: Case
     process_id: str
-    customer: Customer | None
-    restrictions: Sequence[Restriction]
+    subject: SubjectSummary | None  # who the case is about (Pack.subject), or None
+    extras: Mapping[str, Any]  # the fields the case's pack adds (Pack.case_api_extras)
     open_tasks: list[HumanTask]
 
 
@@ -40,10 +40,11 @@ def load_case_record(casework: Casework, actor: Actor, reference: str) -> CaseRe
         instance = instances_dao.get_instance(session, case.instance_id)
         process_id = processes_dao.get_version(session, instance.process_version_id).process_id
         refuse_unless_may_read(actor, process_id)
+        pack = pack_for(process_id)
         return CaseRecord(
             case=case,
             process_id=process_id,
-            customer=customers_dao.get_customer(session, case.customer_id) if case.customer_id else None,
-            restrictions=records_dao.list_restrictions_of_case(session, case.id),
+            subject=subject_of(session, case, process_id),
+            extras=dict(pack.case_api_extras(session, case)) if pack and pack.case_api_extras else {},
             open_tasks=[t for t in tasks_dao.list_tasks_of_case(session, case.id) if t.status == "open"],
         )

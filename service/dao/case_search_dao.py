@@ -1,4 +1,5 @@
-"""Finding cases for auditors: by status, current step, dates, outcome, process version and customer."""
+"""Finding cases for auditors: by status, current step, dates, outcome, process version and who a case is about
+(its subject, ``Pack.subject``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from datetime import datetime
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from service.models import Case, Customer, ProcessInstance, ProcessVersion
+from service.models import Case, ProcessInstance, ProcessVersion
+from service.packs.registry import subject_columns
 
 
 @dataclass(frozen=True)
@@ -20,14 +22,14 @@ class CaseFilters:
     version_id: int | None = None
     opened_from: datetime | None = None  # instants: the start of the first London day wanted
     opened_before: datetime | None = None  # and the start of the day after the last
-    text: str | None = None  # part of a case reference, customer reference or customer name
+    text: str | None = None  # part of a case reference, or of its subject's reference or name
 
 
 @dataclass(frozen=True)
 class CaseRow:
     reference: str
-    customer_reference: str
-    customer_name: str
+    subject_reference: str | None  # None: the case is about no one its process's pack names
+    subject_name: str | None
     status: str
     stage: str
     opened_at: datetime
@@ -45,10 +47,10 @@ class FilterChoices:
 
 
 def _query(filters: CaseFilters) -> Select:
+    subject = subject_columns(select(Case.reference))
     query = (
-        select(Case.reference, Customer.reference, Customer.name, Case.status, Case.stage, Case.opened_at,
-               Case.closed_at, Case.outcome, ProcessVersion.process_id, ProcessVersion.version)
-        .outerjoin(Customer, Customer.id == Case.customer_id)
+        subject.query.add_columns(subject.reference, subject.name, Case.status, Case.stage, Case.opened_at,
+                                  Case.closed_at, Case.outcome, ProcessVersion.process_id, ProcessVersion.version)
         .join(ProcessInstance, ProcessInstance.id == Case.instance_id)
         .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
     )
@@ -61,8 +63,8 @@ def _query(filters: CaseFilters) -> Select:
         query = query.where(Case.opened_at < filters.opened_before)
     if filters.text:
         pattern = f"%{filters.text}%"
-        query = query.where(or_(Case.reference.ilike(pattern), Customer.reference.ilike(pattern),
-                                Customer.name.ilike(pattern)))
+        query = query.where(or_(Case.reference.ilike(pattern), subject.reference.ilike(pattern),
+                                subject.name.ilike(pattern)))
     return query
 
 

@@ -7,7 +7,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from service.models import Case, CaseActor, CaseNote, Customer
+from service.models import Case, CaseActor, CaseNote
+from service.packs.registry import subject_columns
 
 
 def get_case(session: Session, case_id: int) -> Case | None:
@@ -70,13 +71,16 @@ def list_notes(session: Session, case_id: int) -> Sequence[CaseNote]:
 
 
 def page_of_cases(
-    session: Session, *, status: str | None, customer_reference: str | None, page: int, size: int
-) -> tuple[list[tuple[Case, Customer]], int]:
-    query = select(Case, Customer).outerjoin(Customer, Customer.id == Case.customer_id)
+    session: Session, *, status: str | None, subject_reference: str | None, page: int, size: int
+) -> tuple[list[tuple[Case, str | None, str | None, str | None]], int]:
+    """A page of cases, newest first, each with its subject's reference and name and the pack whose subject it is
+    (``registry.subject_columns``), and how many there are in all."""
+    subject = subject_columns(select(Case))
+    query = subject.query.add_columns(subject.reference, subject.name, subject.pack)
     if status:
         query = query.where(Case.status == status)
-    if customer_reference:
-        query = query.where(Customer.reference == customer_reference.strip().upper())
+    if subject_reference:
+        query = query.where(subject.reference == subject_reference.strip().upper())
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     rows = session.execute(query.order_by(Case.opened_at.desc(), Case.id.desc()).limit(size).offset((page - 1) * size))
-    return [(case, customer) for case, customer in rows], total
+    return [tuple(row) for row in rows], total

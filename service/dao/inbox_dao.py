@@ -1,4 +1,5 @@
-"""The inbox's queries. They read task rows (and the case and customer beside them), never workflows."""
+"""The inbox's queries. They read task rows (and the case and its subject beside them, ``Pack.subject``), never
+workflows."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from datetime import datetime
 from sqlalchemy import Select, and_, func, literal, literal_column, or_, select
 from sqlalchemy.orm import Session
 
-from service.models import Case, Customer, HumanTask, HumanTaskGroup, HumanTaskUser
+from service.models import Case, HumanTask, HumanTaskGroup, HumanTaskUser
+from service.packs.registry import subject_columns
 
 PAGE_SIZE = 25
 # Counting every open task of a large organisation costs more than showing a page of them; counts
@@ -20,7 +22,7 @@ COUNT_CAP = 1000
 @dataclass(frozen=True)
 class InboxFilters:
     task_name: str | None = None
-    customer: str | None = None
+    customer: str | None = None  # part of the reference or name of who the case is about (its subject)
     case_reference: str | None = None
     overdue_only: bool = False
     # Tasks snoozed to a later follow-up date are left out of "my tasks" until then, unless asked for.
@@ -35,8 +37,8 @@ SORTS = ("due", "follow_up", "priority", "created", "case")
 class InboxRow:
     task: HumanTask
     case_reference: str
-    customer_name: str | None  # None: the case's process has no customers
-    customer_reference: str | None
+    subject_name: str | None  # None: the case is about no one its process's pack names (Pack.subject)
+    subject_reference: str | None
 
 
 @dataclass(frozen=True)
@@ -54,27 +56,27 @@ OPEN = literal_column("'open'")
 
 @dataclass(frozen=True)
 class InboxQuery:
-    """Which open tasks a list shows: conditions on the task row, and filters needing its case or customer."""
+    """Which open tasks a list shows: conditions on the task row, and filters needing its case or its subject
+    (each a function of the subject's columns, ``registry.SubjectColumns``)."""
 
     task_conditions: tuple
     case_conditions: tuple = ()
 
     def rows(self) -> Select:
-        return (
-            select(HumanTask, Case.reference, Customer.name, Customer.reference)
-            .join(Case, Case.id == HumanTask.case_id)
-            .outerjoin(Customer, Customer.id == Case.customer_id)
-            .where(HumanTask.status == OPEN, *self.task_conditions, *self.case_conditions)
-        )
+        subject = subject_columns(select(HumanTask, Case.reference).join(Case, Case.id == HumanTask.case_id))
+        return (subject.query.add_columns(subject.name, subject.reference)
+                .where(HumanTask.status == OPEN, *self.task_conditions, *self._case_conditions(subject)))
 
     def ids(self) -> Select:
-        """Just the task ids: no join unless a filter needs the case or the customer."""
+        """Just the task ids: no join unless a filter needs the case or its subject."""
         query = select(HumanTask.id).where(HumanTask.status == OPEN, *self.task_conditions)
         if self.case_conditions:
-            query = (query.join(Case, Case.id == HumanTask.case_id)
-                     .outerjoin(Customer, Customer.id == Case.customer_id)
-                     .where(*self.case_conditions))
+            subject = subject_columns(query.join(Case, Case.id == HumanTask.case_id))
+            query = subject.query.where(*self._case_conditions(subject))
         return query
+
+    def _case_conditions(self, subject) -> list:
+        return [condition(subject) for condition in self.case_conditions]
 
 
 def _query(now: datetime, filters: InboxFilters, *task_conditions) -> InboxQuery:
@@ -87,10 +89,11 @@ def _query(now: datetime, filters: InboxFilters, *task_conditions) -> InboxQuery
     if not filters.include_snoozed:
         conditions.append(or_(HumanTask.follow_up_at.is_(None), HumanTask.follow_up_at <= now))
     if filters.case_reference:
-        case_conditions.append(Case.reference == filters.case_reference.strip().upper())
+        reference = filters.case_reference.strip().upper()
+        case_conditions.append(lambda subject: Case.reference == reference)
     if filters.customer:
         pattern = f"%{filters.customer.strip()}%"
-        case_conditions.append((Customer.name.ilike(pattern)) | (Customer.reference.ilike(pattern)))
+        case_conditions.append(lambda subject: subject.name.ilike(pattern) | subject.reference.ilike(pattern))
     return InboxQuery(tuple(conditions), tuple(case_conditions))
 
 

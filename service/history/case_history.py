@@ -29,8 +29,8 @@ from service.dao import (
     users_dao,
 )
 from service.history.timeline import case_timeline
-from service.models import AuditEvent, Case, Customer, Letter, ProcessIncident, ProcessInstance, ProcessVersion
-from service.packs.unacceptable_behaviour.dao import customers_dao, letters_dao
+from service.models import AuditEvent, Case, ProcessIncident, ProcessInstance, ProcessVersion
+from service.packs.registry import SubjectSummary, pack_for, subject_of
 from service.processes.definitions import definition_of
 from workflows.forms import FormSchema
 
@@ -70,7 +70,7 @@ class DataSection:
 @dataclass(frozen=True)
 class CaseHistory:
     case: Case
-    customer: Customer
+    subject: SubjectSummary | None  # who the case is about (Pack.subject), or None
     instance: ProcessInstance
     version: ProcessVersion
     events: list[HistoryEvent]  # oldest first
@@ -78,9 +78,11 @@ class CaseHistory:
     current: list[str]
     at_seq: int  # the step the data is shown after
     data: list[DataSection]
-    letters: Sequence[Letter]
     names: Mapping[int, str]
     process_incidents: Sequence[ProcessIncident] = ()
+    # The pack's sections at the end of the history (Pack.history_panels) and what they read (Pack.history_view).
+    panels: tuple[str, ...] = ()
+    view: Any = None
 
     @property
     def data_steps(self) -> list[HistoryEvent]:
@@ -98,12 +100,12 @@ def load_case_history(casework: Casework, reference: str, at_seq: int | None = N
         definition = definition_of(version)
         events = audit_dao.list_events(session, instance.id)
         tasks = tasks_dao.list_tasks_of_case(session, case.id)
-        letters = letters_dao.list_letters_without_content(session, case.id)
         names = users_dao.names_by_id(session, [
             *(e.actor_id for e in events), *((e.data or {}).get("to_user_id") for e in events),
-            *(letter.sent_by_id for letter in letters),
         ])
-        customer = customers_dao.get_customer(session, case.customer_id)
+        subject = subject_of(session, case, version.process_id)
+        pack = pack_for(version.process_id)
+        view = pack.history_view(session, case) if pack and pack.history_view else None
         process_incidents = incidents_dao.of_instance(session, instance.id)
     entries = list(reversed(case_timeline(events, names, version, definition, {t.id: t.form_key for t in tasks})))
     history = [
@@ -113,11 +115,11 @@ def load_case_history(casework: Casework, reference: str, at_seq: int | None = N
     shown = min(at_seq, len(events)) if at_seq and at_seq > 0 else len(events)
     completed, _ = path_taken(e.data or {} for e in events)
     return CaseHistory(
-        case=case, customer=customer, instance=instance, version=version, events=history,
+        case=case, subject=subject, instance=instance, version=version, events=history,
         path=[definition.element_names.get(e, e) for e in completed],
         current=[definition.element_names.get(e, e) for e in instance.waiting_elements or []],
-        at_seq=shown, data=_data_after(events[:shown], history, version), letters=letters, names=names,
-        process_incidents=process_incidents,
+        at_seq=shown, data=_data_after(events[:shown], history, version), names=names,
+        process_incidents=process_incidents, panels=pack.history_panels if pack else (), view=view,
     )
 
 

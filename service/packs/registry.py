@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from sqlalchemy import Select, case, func, literal, null
+
 
 @dataclass(frozen=True)
 class GroupSeed:
@@ -67,6 +69,50 @@ class ScheduledNotice:
 
 
 @dataclass(frozen=True)
+class CaseSubject:
+    """Who (or what) a pack's cases are about: the policy's customer. The platform shows it beside each case
+    (caption, inbox, case search, API) without knowing what it is."""
+
+    # What the platform calls it: a column heading, a label ("Customer").
+    noun: str
+    # The subject of one case: ``(session, case) -> an object with .reference and .name``, or None.
+    load: Callable[..., Any]
+    # For listings in one query: ``(select over Case) -> (the select outer-joined to the subject, its reference
+    # column, its name column)``; a case without a subject reads NULL in both.
+    columns: Callable[[Select], tuple[Select, Any, Any]]
+    # At a start, before the diagram runs: ``(session, answers, start_fields, now) -> (link, more start data)``,
+    # where ``link(case)`` ties the new Case row to its subject (called once the row exists) and the start data
+    # goes to the diagram with the answers. It may refuse the start by raising InvalidInput.
+    start: Callable[..., tuple[Callable[[Any], None], Mapping[str, Any]]]
+    # The pack's page for a subject (it takes ``reference``), linked wherever the platform shows one.
+    endpoint: str | None = None
+    # The key of the ``{"reference", "name"}`` object the API's case carries for it.
+    api_field: str = "subject"
+
+
+@dataclass(frozen=True)
+class SubjectSummary:
+    """A case's subject as the platform shows it: the noun, reference and name, and the pack's page for it."""
+
+    noun: str
+    reference: str
+    name: str
+    endpoint: str | None = None
+    api_field: str = "subject"
+
+
+@dataclass(frozen=True)
+class SubjectColumns:
+    """A select over Case joined to every registered pack's subject (no join when no pack has one), with the
+    subject's reference and name and the pack whose subject it is (NULL for a case without one)."""
+
+    query: Select
+    reference: Any
+    name: Any
+    pack: Any
+
+
+@dataclass(frozen=True)
 class Pack:
     name: str
     process_ids: tuple[str, ...]
@@ -100,8 +146,6 @@ class Pack:
     decision_words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # Who may read the pack's cases (roles or groups); empty: anyone who works on tasks, and auditors.
     case_readers: tuple[str, ...] = ()
-    # Whether cases of this pack have a customer record (made from the start form).
-    uses_customers: bool = False
     # The reference prefix when the process declares none (``caseReferencePrefix`` property).
     reference_prefix: str | None = None
     # Whether the compliance report and the policy figures read this pack's cases (its rules are the policy's).
@@ -135,8 +179,6 @@ class Pack:
     # Whether this pack's (first) process is the one ``POST /api/v1/cases`` starts when the request names no
     # process (``?process=``): the installation's main process, for clients written before there were others.
     default_start: bool = False
-    # What the API's case adds for the pack's cases: (a ``cases.reading.CaseRecord``) -> more JSON fields.
-    case_api_extras: Callable[[Any], Mapping[str, Any]] | None = None
     # --- data protection ---
     # What the configurable RETENTION_POLICY classifies the pack's closed cases by: a loader
     # ``(session, case ids) -> {case id: data_protection.retention_policy.CaseFacts}`` (the outcomes they
@@ -178,6 +220,21 @@ class Pack:
     # ``(session, case, dates) -> CaseDates``, given the platform's (the opening day, the earlier answers) to add
     # to; called only when a form names a date rule.
     case_dates: Callable[..., Any] | None = None
+    # --- the case's subject (who a case is about: the policy's customer), and what the case API and history add ---
+    # What the API's case adds for the pack's cases: a loader ``(session, case) -> more JSON fields`` (``case`` a
+    # Case row), called inside the case's own read.
+    case_api_extras: Callable[..., Mapping[str, Any]] | None = None
+    # Who the pack's cases are about (``CaseSubject``: noun, loader, listing columns, start hook, page, API key);
+    # None: its cases are about no one the platform shows.
+    subject: CaseSubject | None = None
+    # How the OpenAPI document describes the fields ``case_api_extras`` adds: a JSON schema object, added to the
+    # CaseDetail schema (the schemas it refers to come with the pack's API routes, ``add_api_blueprint``).
+    case_api_schema: Mapping[str, Any] | None = None
+    # The pack's sections at the end of the auditors' case history (the policy's letters), in order: templates
+    # each with a ``panel(history, view)`` macro; ``history_view`` loads what they read: ``(session, case) ->
+    # view`` (``case`` a Case row), called inside the history's own read; None: the view is None.
+    history_panels: tuple[str, ...] = ()
+    history_view: Callable[..., Any] | None = None
 
 
 _BY_PROCESS: dict[str, Pack] = {}
@@ -215,6 +272,57 @@ def data_subjects() -> tuple[DataSubjects, ...]:
     """The data protection searches of the packs that keep records about people (``Pack.data_subjects``), each
     once, in the order the packs were registered."""
     return tuple(dict.fromkeys(p.data_subjects for p in _BY_NAME.values() if p.data_subjects))
+
+
+def subject_of(session, case, process_id: str | None) -> SubjectSummary | None:
+    """The subject of ``case`` (of ``process_id``), by its pack's loader; None when it has none."""
+    pack = pack_for(process_id)
+    subject = pack.subject if pack else None
+    found = subject.load(session, case) if subject else None
+    if found is None:
+        return None
+    return SubjectSummary(subject.noun, found.reference, found.name, subject.endpoint, subject.api_field)
+
+
+def listed_subject(pack_name: str | None, reference: str | None, name: str | None) -> SubjectSummary | None:
+    """A subject as a listing read it (``subject_columns``: the pack's name, the reference and the name)."""
+    pack = _BY_NAME.get(pack_name or "")
+    subject = pack.subject if pack else None
+    if subject is None or reference is None:
+        return None
+    return SubjectSummary(subject.noun, reference, name or "", subject.endpoint, subject.api_field)
+
+
+def subject_columns(query: Select) -> SubjectColumns:
+    """``query`` (a select over Case) joined to each registered pack's subject, for listings that show it in
+    one query. With several packs, a case's subject is the first found (packs sharing one subject join it once,
+    named by the first of them); with none, nothing is joined."""
+    references, names, whens = [], [], []
+    subjects: dict[CaseSubject, str] = {}
+    for pack in _BY_NAME.values():
+        if pack.subject:
+            subjects.setdefault(pack.subject, pack.name)
+    for subject, pack_name in subjects.items():
+        query, reference, name = subject.columns(query)
+        references.append(reference)
+        names.append(name)
+        whens.append((reference.is_not(None), literal(pack_name)))
+    if not whens:
+        return SubjectColumns(query, null(), null(), null())
+    if len(whens) == 1:
+        return SubjectColumns(query, references[0], names[0], case(*whens, else_=null()))
+    return SubjectColumns(query, func.coalesce(*references), func.coalesce(*names), case(*whens, else_=null()))
+
+
+def subject_noun() -> str | None:
+    """What listings call the subjects of every registered pack ("Customer"); None when no pack has one."""
+    nouns = dict.fromkeys(pack.subject.noun for pack in _BY_NAME.values() if pack.subject)
+    return " or ".join(nouns) or None
+
+
+def subject_fields() -> Mapping[str, str]:
+    """Each registered pack's subject key in the API's case (``CaseSubject.api_field``) -> its noun."""
+    return {pack.subject.api_field: pack.subject.noun for pack in _BY_NAME.values() if pack.subject}
 
 
 def audit_pages() -> tuple[tuple[str, str, str], ...]:

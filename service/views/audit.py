@@ -12,7 +12,7 @@ from service.cases.case_search import STATUSES, csv_lines, search_request
 from service.history import access_log, audit_reading
 from service.history.access_search import access_request
 from service.history.case_history import load_case_history, load_path_overlay
-from service.packs.registry import audit_pages
+from service.packs.registry import audit_pages, subject_noun
 from service.views.helpers import filter_args, page_links, runtime
 
 blueprint = Blueprint("audit", __name__, url_prefix="/audit")
@@ -43,7 +43,7 @@ def cases():
     pages = max(1, -(-total // PAGE_SIZE))
     return render_template("audit/cases.html", asked=asked, rows=rows, total=total, options=options,
                            statuses=STATUSES, pagination=page_links("audit.cases", page, pages),
-                           csv_url=url_for("audit.cases_csv", **filter_args()))
+                           csv_url=url_for("audit.cases_csv", **filter_args()), subject_noun=subject_noun())
 
 
 @blueprint.route("/cases.csv")

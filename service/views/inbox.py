@@ -6,6 +6,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 
 from service.auth.permissions import allow
 from service.cases.errors import CaseworkError, InvalidInput
+from service.packs.registry import subject_noun
 from service.people.actors import TASK_WORKER
 from service.tasks import inbox_actions, saved_filters
 from service.tasks.inbox import SORTS, TABS, InboxFilters, load_inbox, load_overdue
@@ -35,7 +36,7 @@ def inbox():
     page = load_inbox(runtime().casework, g.actor, now, tab, filters, request.args.get("page", 1, type=int))
     saved = saved_filters.saved_filters(runtime().casework, g.actor)
     return render_template("inbox/inbox.html", inbox=page, filters=filters, now=now, query=_query(tab, filters),
-                           sorts=SORTS, saved=saved)
+                           sorts=SORTS, saved=saved, subject_noun=subject_noun())
 
 
 @blueprint.route("/filters", methods=["POST"])
@@ -81,7 +82,8 @@ def snooze(task_id: str):
 @allow(*MANAGERS)
 def overdue():
     now = runtime().clock.now()
-    return render_template("inbox/overdue.html", rows=load_overdue(runtime().casework, now), now=now)
+    return render_template("inbox/overdue.html", rows=load_overdue(runtime().casework, now), now=now,
+                           subject_noun=subject_noun())
 
 
 @blueprint.route("/<task_id>/claim", methods=["POST"])

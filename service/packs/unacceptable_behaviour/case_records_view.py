@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.cases.case_records import CUSTOMER_QUESTIONS
 from service.history.timeline import version_form
 from service.models import Adjustment, Case, Incident, ProcessVersion, Restriction
+from service.packs.unacceptable_behaviour.customer_subject import CUSTOMER_QUESTIONS
 from service.packs.unacceptable_behaviour.dao import records_dao
 from workflows.definitions import ProcessDefinition
 from workflows.forms import FormSchema

@@ -10,12 +10,13 @@ import copy
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from service.cases.case_records import CUSTOMER_QUESTIONS, load_open_case
+from service.cases.case_records import load_open_case
 from service.cases.errors import NotAllowed, NotFound
 from service.dao.audit_dao import NewAuditEvent
 from service.history.audit_trail import record_on_case
 from service.models import ProcessVersion
 from service.notifications import outbox
+from service.packs.unacceptable_behaviour.customer_subject import CUSTOMER_QUESTIONS
 from service.people.actors import Actor
 from service.people.roles import CASEWORKERS
 from service.processes import case_events

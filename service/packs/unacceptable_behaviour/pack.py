@@ -8,12 +8,13 @@ from __future__ import annotations
 from service.packs.registry import DataSubjects, GroupSeed, Pack
 from service.packs.unacceptable_behaviour import policy_records  # noqa: F401 - registers the policy's case event handlers
 from service.packs.unacceptable_behaviour.anonymisation import anonymise_policy_records, restriction_refusals
-from service.packs.unacceptable_behaviour.api_records import case_extras
+from service.packs.unacceptable_behaviour.api_records import CASE_EXTRAS_SCHEMA, case_extras
 from service.packs.unacceptable_behaviour.appeals import APPEAL_MESSAGE, refuse_second_appeal
 from service.packs.unacceptable_behaviour.briefs import TASK_BRIEFS
 from service.packs.unacceptable_behaviour.case_dates import policy_dates
 from service.packs.unacceptable_behaviour.case_records_view import load_policy_records
-from service.packs.unacceptable_behaviour.case_view import load_case_view
+from service.packs.unacceptable_behaviour.case_view import load_case_view, load_history_view
+from service.packs.unacceptable_behaviour.customer_subject import CUSTOMER
 from service.packs.unacceptable_behaviour.dao.case_dates_dao import incident_answers
 from service.packs.unacceptable_behaviour.data_protection import search_customers
 from service.packs.unacceptable_behaviour.demo import seed_demo_cases
@@ -61,7 +62,6 @@ PACK = Pack(
     ),
     lane_groups=LANE_GROUPS,
     continuity_lanes=("Caseworker",),
-    uses_customers=True,
     compliance_report=True,
     audit_pages=(("compliance.report", "Compliance with the policy",
                   "every case checked against the policy's rules, with figures for the Board."),),
@@ -112,4 +112,9 @@ PACK = Pack(
     audit_figures=audit_figures,
     record_answers=incident_answers,
     case_dates=policy_dates,
+    # --- the case's subject, and what the case API and history add ---
+    subject=CUSTOMER,
+    case_api_schema=CASE_EXTRAS_SCHEMA,
+    history_panels=("packs/unacceptable_behaviour/history_letters_panel.html",),
+    history_view=load_history_view,
 )

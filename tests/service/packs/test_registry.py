@@ -7,8 +7,10 @@ import types
 
 import pytest
 from flask import Blueprint
+from sqlalchemy import select
 
 from service.app import create_app
+from service.models import Case
 from service.packs import registry
 from service.packs.registry import Pack
 
@@ -76,3 +78,17 @@ def test_each_packs_audit_figures_are_read_once_in_the_order_the_packs_were_regi
         for name in ("counting", "counting_copy", "silent"):
             registry.unregister(name)
     assert registry.audit_figure_loaders() == before
+def test_listings_join_no_subject_when_no_registered_pack_has_one(monkeypatch):
+    monkeypatch.setattr(registry, "_BY_NAME", {"plain": Pack(name="plain", process_ids=("plain_process",))})
+    query = select(Case.reference)
+    columns = registry.subject_columns(query)
+    assert columns.query is query and "JOIN" not in str(columns.query)
+    assert registry.subject_noun() is None and registry.subject_fields() == {}
+
+
+def test_packs_sharing_a_subject_join_it_once():
+    # The policy's pack and the tests' fixture pack (made from it) are both registered, with one subject.
+    columns = registry.subject_columns(select(Case.reference))
+    sql = str(columns.query.add_columns(columns.reference, columns.name, columns.pack))
+    assert sql.count("JOIN") == 1 and "customers" in sql
+    assert registry.subject_noun() == "Customer" and registry.subject_fields() == {"customer": "Customer"}

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from service.cases import case_records
 from service.cases.cases import complete_task, deliver_message, start_case
 from service.cases.errors import InvalidInput
 from service.dao import tasks_dao
 from service.packs.unacceptable_behaviour import further_incidents
+from service.packs.unacceptable_behaviour.customer_subject import CUSTOMER_QUESTIONS
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.processes.date_rules import rule_problems
 from service.tasks import inbox_actions
@@ -169,7 +169,7 @@ def test_a_further_incident_follows_the_same_rules(policy, people):
     journey = Journey(policy, start_case(policy.casework, people["casey"], samples.incident(),
                                                          process_id=PROCESS_ID).reference)
     further = {k: v for k, v in samples.incident(occurred_at="2026-03-02T11:00").items()
-               if k not in case_records.CUSTOMER_QUESTIONS}
+               if k not in CUSTOMER_QUESTIONS}
     found = problems(lambda: further_incidents.add_incident(policy.casework, people["casey"], journey.reference,
                                                             further))
     assert set(found) == {"occurred_at"}

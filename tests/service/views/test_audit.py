@@ -8,11 +8,12 @@ import io
 import pytest
 from sqlalchemy import select
 
-from service.cases.case_records import CUSTOMER_QUESTIONS, add_note
+from service.cases.case_records import add_note
 from service.history.anchors import write_anchor
 from service.models import AccessLogEntry, AuditEvent, Case, Letter, ProcessInstance
 from service.packs import registry
 from service.packs.registry import Pack
+from service.packs.unacceptable_behaviour.customer_subject import CUSTOMER_QUESTIONS
 from service.packs.unacceptable_behaviour.further_incidents import add_incident
 from tests.bpmn import samples
 from tests.service.audit_cases import appeal, restriction_case

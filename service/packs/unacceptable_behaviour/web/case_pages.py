@@ -10,9 +10,9 @@ from service.auth.permissions import allow
 from service.cases.case_file import load_case_summary, load_start_form
 from service.cases.cases import start_case
 from service.cases.errors import InvalidInput
-from service.cases.open_cases import open_cases_for_reference
 from service.packs.unacceptable_behaviour import further_incidents
 from service.packs.unacceptable_behaviour.appeals import APPEAL_MESSAGE
+from service.packs.unacceptable_behaviour.open_cases import open_cases_for_reference
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.people.roles import STAFF
 from service.views.case_forms import add_to_case, form_page, message_page

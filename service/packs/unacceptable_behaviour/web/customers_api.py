@@ -78,5 +78,14 @@ PATHS: dict[str, Any] = {
 }
 
 
+# A restriction as the API shows it (``api_records.restriction``), here and on the platform's case.
+SCHEMAS: dict[str, Any] = {
+    "Restriction": {"type": "object", "required": ["kind", "status", "starts_on", "ends_on", "permitted_contact"],
+                    "properties": {"kind": {"type": "string"}, "status": {"type": "string"}, "starts_on": ISO_DATE,
+                                   "ends_on": ISO_DATE,
+                                   "permitted_contact": {"type": "array", "items": {"type": "string"}}}},
+}
+
+
 def init_app(app: Flask) -> None:
-    add_api_blueprint(app, blueprint, PATHS)
+    add_api_blueprint(app, blueprint, PATHS, SCHEMAS)

@@ -9,14 +9,16 @@ page offers to add the incident to the open case instead.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from service.cases.errors import FieldProblem, InvalidInput
-from service.casework import Casework
 from service.models import Case, Customer
 from service.packs.unacceptable_behaviour.dao import customers_dao
+
+if TYPE_CHECKING:
+    from service.casework import Casework
 
 REASON = "new_case_reason"
 
@@ -25,9 +27,9 @@ def open_cases_of(session: Session, customer: Customer) -> list[Case]:
     return [c for c in customers_dao.list_cases_of_customer(session, customer.id) if c.status == "open"]
 
 
-def refuse_second_open_case(session: Session, customer: Customer | None, data: Mapping[str, Any],
+def refuse_second_open_case(session: Session, customer: Customer, data: Mapping[str, Any],
                             start_fields: Mapping[str, Any]) -> None:
-    if customer is None or REASON not in start_fields or (data.get(REASON) or "").strip():
+    if REASON not in start_fields or (data.get(REASON) or "").strip():
         return
     open_cases = open_cases_of(session, customer)
     if open_cases:
