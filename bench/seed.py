@@ -51,10 +51,13 @@ def seed_inbox(db: Database, *, cases: int, completed_per_case: int, version_id:
             SELECT 'UB-2020-' || n, :version, 'running', '{{}}', 1, '["Task_AssessIncident"]', 0, '', 0, {now}, {now}
             FROM ({series}) AS s"""), {"count": cases, "version": version_id})
         connection.execute(text(f"""
-            INSERT INTO cases (reference, instance_id, customer_id, status, stage, opened_at, legal_hold)
-            SELECT p.business_key, p.id, c.id, 'open', 'Assess the incident', {now}, false
-            FROM process_instances p JOIN customers c ON c.reference = 'SEED-' || substr(p.business_key, 9)
-            WHERE p.business_key LIKE 'UB-2020-%'"""))
+            INSERT INTO cases (reference, instance_id, status, stage, opened_at, legal_hold)
+            SELECT p.business_key, p.id, 'open', 'Assess the incident', {now}, false
+            FROM process_instances p WHERE p.business_key LIKE 'UB-2020-%'"""))
+        connection.execute(text("""
+            INSERT INTO case_customers (case_id, customer_id)
+            SELECT k.id, c.id FROM cases k JOIN customers c ON c.reference = 'SEED-' || substr(k.reference, 9)
+            WHERE k.reference LIKE 'UB-2020-%'"""))
         open_id = _uuid(db, "c.id")
         connection.execute(text(f"""
             INSERT INTO human_tasks (id, instance_id, case_id, element_id, name, lane, form_key, candidate_groups,
@@ -99,8 +102,13 @@ def clone_waiting_instances(db: Database, template_instance_id: int, count: int,
                 bindparam("due", type_=ProcessInstance.__table__.c.next_timer_due.type)),
             {"count": count, "template": template_instance_id, "prefix": prefix, "due": due})
         connection.execute(text("""
-            INSERT INTO cases (reference, instance_id, customer_id, status, stage, opened_at, legal_hold)
-            SELECT p.business_key, p.id, t.customer_id, 'open', t.stage, t.opened_at, false
+            INSERT INTO cases (reference, instance_id, status, stage, opened_at, legal_hold)
+            SELECT p.business_key, p.id, 'open', t.stage, t.opened_at, false
             FROM process_instances p CROSS JOIN cases t
             WHERE p.business_key LIKE :pattern AND t.instance_id = :template"""),
+            {"pattern": f"{prefix}%", "template": template_instance_id})
+        connection.execute(text("""
+            INSERT INTO case_customers (case_id, customer_id)
+            SELECT k.id, l.customer_id FROM cases k CROSS JOIN cases t JOIN case_customers l ON l.case_id = t.id
+            WHERE k.reference LIKE :pattern AND t.instance_id = :template"""),
             {"pattern": f"{prefix}%", "template": template_instance_id})

@@ -4,13 +4,10 @@ from service.models.access import ApiToken
 from service.models.audit import AccessLogEntry, AuditAnchor, AuditAnchorHead, AuditEvent
 from service.models.base import Base
 from service.models.cases import Case, CaseActor, CaseNote, CaseNoteFile
-from service.models.casework import Adjustment, Incident, Restriction
 from service.models.counters import ReferenceCounter
-from service.models.customers import Customer
 from service.models.external_tasks import ExternalTask
 from service.models.groups import Group, GroupMember
 from service.models.incidents import ProcessIncident
-from service.models.letters import Letter
 from service.models.notifications import Delivery, Notification, NotificationSettings
 from service.models.operations import WorkerHeartbeat
 from service.models.people import ROLES, AccountEvent, PasswordReset, User
@@ -18,10 +15,10 @@ from service.models.processes import ProcessDraft, ProcessInstance, ProcessVersi
 from service.models.tasks import HumanTask, HumanTaskGroup, HumanTaskUser, SavedInboxFilter, TaskReassignment
 
 __all__ = [
-    "ROLES", "AccessLogEntry", "AccountEvent", "Adjustment", "ApiToken", "AuditAnchor", "AuditAnchorHead",
-    "AuditEvent", "Base", "Case", "CaseActor", "CaseNote", "CaseNoteFile", "Customer", "Delivery", "ExternalTask",
+    "ROLES", "AccessLogEntry", "AccountEvent", "ApiToken", "AuditAnchor", "AuditAnchorHead",
+    "AuditEvent", "Base", "Case", "CaseActor", "CaseNote", "CaseNoteFile", "Delivery", "ExternalTask",
     "Group",
-    "GroupMember", "HumanTask", "HumanTaskGroup", "HumanTaskUser", "Incident", "Letter", "Notification",
+    "GroupMember", "HumanTask", "HumanTaskGroup", "HumanTaskUser", "Notification",
     "NotificationSettings", "PasswordReset", "ProcessDraft", "ProcessIncident", "ProcessInstance", "ProcessVersion",
-    "ReferenceCounter", "Restriction", "SavedInboxFilter", "TaskReassignment", "User", "WorkerHeartbeat",
+    "ReferenceCounter", "SavedInboxFilter", "TaskReassignment", "User", "WorkerHeartbeat",
 ]

@@ -1,33 +1,28 @@
-"""The case: the policy's view of one instance, and the people who made its decisions."""
+"""The case: what staff work on, one per process instance, with the people who made its decisions and its notes."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base
 
-DECISION_ROLES = ("proposer", "approver", "letter_sender", "reviewer")
-
 
 class Case(Base):
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_customer", "customer_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), unique=True)
-    # Only for a process whose pack uses customers (the policy's); other cases have none.
-    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     stage: Mapped[str] = mapped_column(String(300), default="")
     outcome: Mapped[str | None] = mapped_column(String(200))
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     opened_at: Mapped[datetime]
-    # The named single point of contact for the customer (one of the policy's interventions); the
-    # person who opened the case until someone else is named.
+    # The case owner: the named person who carries the case (the policy's single point of contact), the
+    # person who opened it until someone else is named.
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     closed_at: Mapped[datetime | None]
     legal_hold: Mapped[bool] = mapped_column(default=False)

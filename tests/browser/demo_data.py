@@ -17,7 +17,8 @@ from service.auth.passwords import hash_password
 from service.cases.cases import start_case
 from service.dao import cases_dao, users_dao
 from service.demo import seed_demo
-from service.models import Case, Customer, HumanTask, ProcessVersion
+from service.models import Case, HumanTask, ProcessVersion
+from service.packs.unacceptable_behaviour.models import CaseCustomer, Customer
 from service.people import groups
 from service.people.actors import Actor
 from tests.browser.conftest import deployed_runtime, serving
@@ -70,7 +71,8 @@ def _more_demo_data(runtime) -> dict[str, str]:
         process_id="asb_report")
     with runtime.db.reading() as session:
         cases = dict(session.execute(select(Customer.reference, Case.reference)
-                                     .join(Case, Case.customer_id == Customer.id)).all())
+                                     .join(CaseCustomer, CaseCustomer.customer_id == Customer.id)
+                                     .join(Case, Case.id == CaseCustomer.case_id)).all())
 
         def open_task(reference: str) -> str:
             case = cases_dao.get_case_by_reference(session, cases.get(reference, reference))

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from service.dao import cases_dao
 from service.dao import data_protection_dao as platform_dao
-from service.models import Case, Customer
+from service.models import Case
 from service.packs.unacceptable_behaviour.dao import customers_dao, data_protection_dao, letters_dao, records_dao
+from service.packs.unacceptable_behaviour.models import Customer
 from workflows.redaction import blanked
 
 ANONYMISED_NAME = "Anonymised customer"
@@ -27,7 +28,7 @@ ANONYMISED_NAME = "Anonymised customer"
 def restriction_refusals(session: Session, case: Case) -> list[str]:
     """A restriction on the case's customer in force keeps the case, in words for the page."""
     reasons = []
-    for restriction in records_dao.list_active_restrictions(session, case.customer_id) if case.customer_id else []:
+    for restriction in records_dao.list_active_restrictions_of_customer_of(session, case.id):
         case_reference = cases_dao.get_case(session, restriction.case_id).reference
         reasons.append(f"A restriction on this customer is in force until {_day(restriction.ends_on)} "
                        f"(case {case_reference}).")
@@ -82,15 +83,15 @@ def placeholder_pdf() -> bytes:
 
 
 def _release_customer(session: Session, case: Case, now: datetime) -> None:
-    if case.customer_id is None:
+    customer = customers_dao.customer_of_case(session, case.id)
+    if customer is None:
         return  # a case recorded without a customer: nothing to release
-    customer = customers_dao.get_customer(session, case.customer_id)
     if data_protection_dao.count_cases_kept(session, customer.id, other_than=case.id):
         stand_in = data_protection_dao.add_customer(session, Customer(
             reference=anonymous_reference(), name=ANONYMISED_NAME, address=[], contact_notes="",
             created_at=customer.created_at, anonymised_at=now,
         ))
-        data_protection_dao.move_case_to_customer(session, case, stand_in.id)
+        data_protection_dao.move_case_to_customer(session, case.id, stand_in.id)
         return
     previous = customer.reference
     customer.reference = anonymous_reference()

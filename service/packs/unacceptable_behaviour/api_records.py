@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.models import Case, Restriction
+from service.models import Case
 from service.packs.unacceptable_behaviour.contact_rules import permitted_contact
 from service.packs.unacceptable_behaviour.dao import records_dao
+from service.packs.unacceptable_behaviour.models import Restriction
 
 
 def restriction(record: Restriction) -> dict[str, Any]:

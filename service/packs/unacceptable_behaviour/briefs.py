@@ -17,9 +17,9 @@ from service.cases.case_file import CaseSummary, Decision, TaskFile
 from service.casework import Casework
 from service.dao import audit_dao
 from service.history.timeline import version_form
-from service.models import Adjustment, Incident, Letter
 from service.packs.unacceptable_behaviour.dao import case_dates_dao, letters_dao
 from service.packs.unacceptable_behaviour.letter_rendering.context import LetterContext
+from service.packs.unacceptable_behaviour.models import Adjustment, Incident, Letter
 from workflows.forms import FormSchema
 
 if TYPE_CHECKING:

@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.history.timeline import version_form
-from service.models import Adjustment, Case, Incident, ProcessVersion, Restriction
+from service.models import Case, ProcessVersion
 from service.packs.unacceptable_behaviour.customer_subject import CUSTOMER_QUESTIONS
 from service.packs.unacceptable_behaviour.dao import records_dao
+from service.packs.unacceptable_behaviour.models import Adjustment, Incident, Restriction
 from workflows.definitions import ProcessDefinition
 from workflows.forms import FormSchema
 
@@ -39,6 +40,6 @@ def load_policy_records(session: Session, case: Case, version: ProcessVersion,
     return PolicyRecords(
         incidents=records_dao.list_incidents(session, case.id),
         adjustments=records_dao.list_adjustments(session, case.id),
-        active_restrictions=records_dao.list_active_restrictions(session, case.customer_id) if case.customer_id else [],
+        active_restrictions=records_dao.list_active_restrictions_of_customer_of(session, case.id),
         incident_form=version_form(version, definition.start_form_key),
     )

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from service.dao import users_dao
-from service.models import Case, Letter, Restriction
+from service.models import Case
 from service.packs.unacceptable_behaviour.dao import letters_dao, records_dao
+from service.packs.unacceptable_behaviour.models import Letter, Restriction
 
 if TYPE_CHECKING:
     from service.casework import Casework

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from service.casework import Casework
-from service.models import Case, Letter, Restriction, User
+from service.models import Case, User
 from service.packs.registry import process_ids_where
 from service.packs.unacceptable_behaviour.compliance_letters import (
     FORMS_READ,
@@ -24,6 +24,7 @@ from service.packs.unacceptable_behaviour.compliance_letters import (
 )
 from service.packs.unacceptable_behaviour.compliance_records import CaseRecords, decision_letters, letter_date
 from service.packs.unacceptable_behaviour.dao import compliance_dao
+from service.packs.unacceptable_behaviour.models import Letter, Restriction
 from workflows.calendar import LONDON, add_months, start_of_day
 
 DECISION = ("proposer", "approver", "letter_sender", "review_decider")

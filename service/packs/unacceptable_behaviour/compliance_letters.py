@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from service.models import Letter
 from service.packs.unacceptable_behaviour.compliance_records import CaseRecords, decision_letters, letter_date
+from service.packs.unacceptable_behaviour.models import Letter
 from workflows.calendar import london_date
 
 APPROVAL, REVIEW, HEARING, PROPOSAL = "approve_proposal", "review_restriction", "appeal_decision", "formal_proposal"

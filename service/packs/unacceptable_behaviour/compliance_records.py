@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from service.models import Case, CaseActor, HumanTask, Letter, Restriction, User
+from service.models import Case, CaseActor, HumanTask, User
+from service.packs.unacceptable_behaviour.models import Letter, Restriction
 
 HEADS = ("head_of_service", "executive")
 DECISION_LETTERS = ("decision", "extension")

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from service.models import Restriction
 from service.packs.unacceptable_behaviour.contact_rules import ALWAYS_ALLOWED, permitted_contact
+from service.packs.unacceptable_behaviour.models import Restriction
 
 CHANNELS = ("telephone", "face_to_face", "video_call", "text_message", "letter", "email", "social_media",
             "other_digital")

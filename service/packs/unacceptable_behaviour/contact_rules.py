@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from service.models import Restriction
+from service.packs.unacceptable_behaviour.models import Restriction
 
 ALWAYS_ALLOWED = (
     "Emergencies and urgent health-and-safety repairs can always be reported by any channel, "

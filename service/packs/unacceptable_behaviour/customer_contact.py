@@ -16,8 +16,8 @@ from service.casework import Casework
 from service.dao import instances_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.history.audit_trail import record_on_case
-from service.models import Customer
 from service.packs.unacceptable_behaviour.dao import customers_dao
+from service.packs.unacceptable_behaviour.models import Customer
 from service.people.actors import Actor
 from service.people.roles import STAFF
 from service.processes.forms import validated_by

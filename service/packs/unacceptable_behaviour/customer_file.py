@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 from service.cases.errors import NotFound
 from service.casework import Casework
-from service.models import Case, Customer, Restriction
+from service.models import Case
 from service.packs.unacceptable_behaviour.dao import customers_dao, records_dao
+from service.packs.unacceptable_behaviour.models import Customer, Restriction
 
 if TYPE_CHECKING:
     from service.casework import Casework

@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from service.models import Case, Customer
+from service.models import Case
 from service.packs.registry import CaseSubject
 from service.packs.unacceptable_behaviour.dao import customers_dao
+from service.packs.unacceptable_behaviour.models import CaseCustomer, Customer
 from service.packs.unacceptable_behaviour.open_cases import refuse_second_open_case
 
 # The start questions about who the customer is, not about what happened (a further incident does not ask them).
@@ -21,11 +22,13 @@ CUSTOMER_QUESTIONS = frozenset({"new_customer", "customer_reference", "customer_
 
 
 def load_customer(session: Session, case: Case) -> Customer | None:
-    return customers_dao.get_customer(session, case.customer_id) if case.customer_id else None
+    return customers_dao.customer_of_case(session, case.id)
 
 
 def customer_columns(query: Select) -> tuple[Select, Any, Any]:
-    return query.outerjoin(Customer, Customer.id == Case.customer_id), Customer.reference, Customer.name
+    joined = (query.outerjoin(CaseCustomer, CaseCustomer.case_id == Case.id)
+              .outerjoin(Customer, Customer.id == CaseCustomer.customer_id))
+    return joined, Customer.reference, Customer.name
 
 
 def start_with_customer(session: Session, data: Mapping[str, Any], start_fields: Mapping[str, Any],
@@ -36,7 +39,7 @@ def start_with_customer(session: Session, data: Mapping[str, Any], start_fields:
     refuse_second_open_case(session, customer, data, start_fields)
 
     def link(case: Case) -> None:
-        case.customer_id = customer.id
+        customers_dao.link_case(session, case.id, customer.id)
 
     return link, {"customer_reference": customer.reference}
 

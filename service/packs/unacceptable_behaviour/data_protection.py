@@ -23,8 +23,9 @@ from service.data_protection.data_protection import checked_answers, require_off
 from service.data_protection.retention import case_retentions
 from service.data_protection.retention_policy import Retention, RetentionPolicy
 from service.history.audit_trail import record_on_case
-from service.models import Case, Customer, Restriction
+from service.models import Case
 from service.packs.unacceptable_behaviour.dao import customers_dao, records_dao
+from service.packs.unacceptable_behaviour.models import Customer, Restriction
 from service.people.actors import Actor
 from workflows.forms import FormSchema
 

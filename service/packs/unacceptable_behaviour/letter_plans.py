@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 
 from service.config import Provider
 from service.dao import cases_dao, users_dao
-from service.models import Case, Restriction
-from service.packs.unacceptable_behaviour.dao import records_dao
+from service.models import Case
+from service.packs.unacceptable_behaviour.dao import customers_dao, records_dao
 from service.packs.unacceptable_behaviour.letter_rendering.context import LetterContext
 from service.packs.unacceptable_behaviour.letters import build_context
+from service.packs.unacceptable_behaviour.models import Restriction
 from service.packs.unacceptable_behaviour.restrictions import new_restrictions, terms_from
 from workflows.calendar import add_months, london_date
 
@@ -45,8 +46,9 @@ def decision_letter(session: Session, case: Case, provider: Provider, data: Mapp
     active = list(records_dao.list_active_restrictions_of_case(session, case.id))
     terms = terms_from(data) or [(r.kind, r.details) for r in active]
     reasons = (data.get("review_reasons") if active else None) or data.get("proposal_reasons", "")
-    starting = new_restrictions(case.id, case.customer_id, terms, starts_on=letter_date, ends_on=ends_on,
-                                reasons=reasons, now=now)
+    customer_id = customers_dao.customer_id_of_case(session, case.id)
+    starting = new_restrictions(case.id, customer_id, terms, starts_on=letter_date, ends_on=ends_on, reasons=reasons,
+                                now=now)
     context = build_context(
         session, case, provider, kind="extension" if active else "decision", letter_date=letter_date,
         restrictions=starting, reasons=reasons, what_it_means=data.get("what_it_means", ""), start=letter_date,
@@ -76,7 +78,8 @@ def appeal_outcome_letter(session: Session, case: Case, provider: Provider, data
         terms = [(kind, {**details, "varied_terms": data.get("varied_restrictions")})
                  for kind, details in terms_from(data, "varied_interventions")]
         ending, end = shown, new_end
-        shown = starting = new_restrictions(case.id, case.customer_id, terms, starts_on=start, ends_on=new_end,
+        customer_id = customers_dao.customer_id_of_case(session, case.id)
+        shown = starting = new_restrictions(case.id, customer_id, terms, starts_on=start, ends_on=new_end,
                                             reasons=data.get("appeal_reasons", ""), now=now)
     context = build_context(
         session, case, provider, kind="appeal_outcome", letter_date=letter_date, restrictions=shown,

@@ -20,12 +20,13 @@ from service.cases.errors import NotAllowed, NotFound
 from service.casework import Casework
 from service.config import Provider
 from service.dao import cases_dao, instances_dao, processes_dao, tasks_dao
-from service.models import HumanTask, Letter
+from service.models import HumanTask
 from service.packs.unacceptable_behaviour.dao import letters_dao
 from service.packs.unacceptable_behaviour.letter_plans import LETTER_TASKS, LetterTask
 from service.packs.unacceptable_behaviour.letter_rendering.context import LetterContext
 from service.packs.unacceptable_behaviour.letter_signatures import signed_by
 from service.packs.unacceptable_behaviour.letters import store_draft_letter
+from service.packs.unacceptable_behaviour.models import Letter
 from service.people.actors import Actor
 from service.processes.definitions import definition_of
 from workflows.calendar import london_date

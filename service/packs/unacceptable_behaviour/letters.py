@@ -13,7 +13,7 @@ from service.cases.errors import NotFound
 from service.casework import Casework
 from service.config import Provider
 from service.dao import cases_dao
-from service.models import Case, Letter, Restriction
+from service.models import Case
 from service.packs.unacceptable_behaviour.dao import customers_dao, letters_dao, records_dao
 from service.packs.unacceptable_behaviour.letter_rendering.context import (
     FormatKind,
@@ -22,6 +22,7 @@ from service.packs.unacceptable_behaviour.letter_rendering.context import (
     Recipient,
     RestrictionTerms,
 )
+from service.packs.unacceptable_behaviour.models import Letter, Restriction
 from service.packs.unacceptable_behaviour.restrictions import LETTER_KINDS, describe
 
 APPEAL_WINDOW = timedelta(days=28)
@@ -75,7 +76,7 @@ def build_context(
     restrictions: Sequence[Restriction], reasons: str, what_it_means: str, start: date, end: date,
     appeal_outcome: str | None = None, reviewer_role: str | None = None, previous_end: date | None = None,
 ) -> LetterContext:
-    customer = customers_dao.get_customer(session, case.customer_id)
+    customer = customers_dao.customer_of_case(session, case.id)
     with_appeal = kind in {"decision", "extension"}
     return LetterContext(
         kind=kind,

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from service.cases.errors import FieldProblem, InvalidInput
-from service.models import Case, Customer
+from service.models import Case
 from service.packs.unacceptable_behaviour.dao import customers_dao
+from service.packs.unacceptable_behaviour.models import Customer
 
 if TYPE_CHECKING:
     from service.casework import Casework

@@ -9,13 +9,13 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from service.models import Adjustment, Incident
 from service.packs.unacceptable_behaviour import case_outcomes, translations  # noqa: F401 - registers the handler that says how a case closed
 from service.packs.unacceptable_behaviour.customer_contact import refuse_unreachable
 from service.packs.unacceptable_behaviour.dao import customers_dao, records_dao
 from service.packs.unacceptable_behaviour.letter_plans import LETTER_TASKS
 from service.packs.unacceptable_behaviour.letter_signatures import signed_by
 from service.packs.unacceptable_behaviour.letters import agreed_letter_format, store_sent_letter
+from service.packs.unacceptable_behaviour.models import Adjustment, Incident
 from service.packs.unacceptable_behaviour.restrictions import end_restrictions
 from service.people.actors import Actor
 from service.processes.case_events import handles
@@ -92,7 +92,7 @@ def attach_translated_letter(ctx: StepContext, actor: Actor | None, data: Mappin
 def _send(ctx: StepContext, actor: Actor | None, event: str, data: Mapping[str, Any]) -> None:
     """Carry out the letter's plan (the one the task page previewed) and store the letter as sent."""
     task = LETTER_TASKS[event]
-    refuse_unreachable(customers_dao.get_customer(ctx.session, ctx.case.customer_id), data.get(task.method_field),
+    refuse_unreachable(customers_dao.customer_of_case(ctx.session, ctx.case.id), data.get(task.method_field),
                        task.method_field)
     plan = task.plan(ctx.session, ctx.case, ctx.provider, data, letter_date=date.fromisoformat(data[task.date_field]),
                      now=ctx.now)
@@ -107,7 +107,7 @@ def _send(ctx: StepContext, actor: Actor | None, event: str, data: Mapping[str, 
 def record_incident(ctx: StepContext, actor: Actor | None, data: Mapping[str, Any]) -> None:
     ctx.session.add(Incident(
         case_id=ctx.case.id,
-        customer_id=ctx.case.customer_id,
+        customer_id=customers_dao.customer_id_of_case(ctx.session, ctx.case.id),
         occurred_at=_local_instant(data.get("incident_datetime") or data.get("occurred_at")) or ctx.now,
         channels=list(data.get("channels", [])),
         categories=list(data.get("behaviour_categories", [])),

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from service.models import Restriction
+from service.packs.unacceptable_behaviour.models import Restriction
 
 # Intervention (as chosen on the proposal form) -> the form field with its details, and how to say it.
 INTERVENTIONS: dict[str, tuple[str | None, str]] = {

@@ -58,7 +58,10 @@ def _case_event(session: Session, version_id: int, element_id: str) -> str | Non
 
 def restriction_holds(session: Session, cases: Sequence[Case]) -> dict[int, str]:
     """The cases whose customer has a restriction in force: kept until it ends."""
+    customer_of: dict[int, int] = {}
+    for chunk in in_chunks([case.id for case in cases]):
+        customer_of |= customers_dao.customer_ids_of_cases(session, chunk)
     restricted: set[int] = set()
-    for chunk in in_chunks(sorted({c.customer_id for c in cases if c.customer_id})):
+    for chunk in in_chunks(sorted(set(customer_of.values()))):
         restricted |= customers_dao.restricted_customer_ids(session, chunk)
-    return {case.id: RESTRICTION_HOLD for case in cases if case.customer_id in restricted}
+    return {case.id: RESTRICTION_HOLD for case in cases if customer_of.get(case.id) in restricted}

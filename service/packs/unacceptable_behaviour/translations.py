@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from service.cases.errors import FieldProblem, InvalidInput, NotAllowed, NotFound
 from service.casework import Casework
 from service.dao import cases_dao, tasks_dao
-from service.models import Case, Letter
+from service.models import Case
 from service.packs.unacceptable_behaviour.dao import letters_dao
+from service.packs.unacceptable_behaviour.models import Letter
 from service.people.actors import Actor
 
 MAX_BYTES = 2 * 1024 * 1024

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from service.cases.cases import complete_task, deliver_message, start_case
 from service.data_protection.retention import retention_schedule, sweep
 from service.data_protection.retention_policy import RetentionPolicy
-from service.models import Customer
 from service.packs.unacceptable_behaviour.compliance import check_all_cases
+from service.packs.unacceptable_behaviour.models import Customer
 from service.packs.unacceptable_behaviour.policy_figures import policy_figures
 from service.people import groups
 from service.tasks.inbox_actions import claim

@@ -47,7 +47,7 @@ def delete_case_entirely(runtime, reference: str) -> None:
         f"(SELECT id FROM notifications WHERE case_id = {case_id})",
         *(f"DELETE FROM {table} WHERE case_id = {case_id}" for table in (
             "notifications", "human_tasks", "case_actors", "case_notes", "incidents", "adjustments", "restrictions",
-            "letters")),
+            "letters", "case_customers")),
         f"DELETE FROM cases WHERE id = {case_id}",
         f"DELETE FROM audit_events WHERE instance_id = {instance_id}",
         f"DELETE FROM process_instances WHERE id = {instance_id}",

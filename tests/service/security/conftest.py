@@ -3,17 +3,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from service.models import (
-    AccessLogEntry,
-    ApiToken,
-    AuditEvent,
-    Case,
-    Customer,
-    HumanTask,
-    ProcessInstance,
-    ProcessVersion,
-    User,
-)
+from service.models import AccessLogEntry, ApiToken, AuditEvent, Case, HumanTask, ProcessInstance, ProcessVersion, User
+from service.packs.unacceptable_behaviour.models import Customer
 from tests.service.views.conftest import ClientRequest
 
 STORED = (Case, Customer, ProcessInstance, HumanTask, AuditEvent, ProcessVersion, ApiToken, User, AccessLogEntry)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from service.auth.passwords import hash_password
 from service.dao import users_dao
-from service.models import Customer
+from service.packs.unacceptable_behaviour.models import Customer
 from service.people import groups
 from service.tasks.timers import fire_due_batch
 from tests.service.views.conftest import open_task, text_of

@@ -10,11 +10,12 @@ from sqlalchemy import select
 
 from service.cases.case_records import add_note
 from service.history.anchors import write_anchor
-from service.models import AccessLogEntry, AuditEvent, Case, Letter, ProcessInstance
+from service.models import AccessLogEntry, AuditEvent, Case, ProcessInstance
 from service.packs import registry
 from service.packs.registry import Pack
 from service.packs.unacceptable_behaviour.customer_subject import CUSTOMER_QUESTIONS
 from service.packs.unacceptable_behaviour.further_incidents import add_incident
+from service.packs.unacceptable_behaviour.models import Letter
 from tests.bpmn import samples
 from tests.service.audit_cases import appeal, restriction_case
 from tests.service.history.tampering import delete_case_entirely, ids_of, tamper

@@ -21,7 +21,7 @@ def closed_case(runtime, people):
     deploy_policy(runtime)
     journey = isolated_case(runtime, people["casey"], NAME)
     with runtime.db.reading() as session:
-        customer = customers_dao.get_customer(session, journey.case().customer_id)
+        customer = customers_dao.customer_of_case(session, journey.case().id)
     return journey.reference, customer.reference
 
 

@@ -12,7 +12,7 @@ import json
 from sqlalchemy import select
 
 from service.config import ROOT
-from service.models import Incident
+from service.packs.unacceptable_behaviour.models import Incident
 from tests.bpmn import samples
 from tests.service.views.conftest import open_task, text_of
 from workflows.form_dialect import normalise

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.models import Incident, Letter, Restriction
+from service.packs.unacceptable_behaviour.models import Incident, Letter, Restriction
 
 ANNOUNCING_LETTERS = ("decision", "extension")
 

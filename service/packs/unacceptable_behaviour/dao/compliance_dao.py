@@ -8,18 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
-from service.models import (
-    Adjustment,
-    Case,
-    CaseActor,
-    HumanTask,
-    Incident,
-    Letter,
-    ProcessInstance,
-    ProcessVersion,
-    Restriction,
-    User,
-)
+from service.models import Case, CaseActor, HumanTask, ProcessInstance, ProcessVersion, User
+from service.packs.unacceptable_behaviour.models import Adjustment, Incident, Letter, Restriction
 
 
 def _of_processes(process_ids: Sequence[str]):

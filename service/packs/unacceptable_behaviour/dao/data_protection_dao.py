@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from service.models import AccessLogEntry, Adjustment, Case, Customer, Incident, Restriction
+from service.models import AccessLogEntry, Case
+from service.packs.unacceptable_behaviour.models import Adjustment, CaseCustomer, Customer, Incident, Restriction
 
 
 def incident_answers(session: Session, case_ids: Sequence[int]) -> Sequence[tuple[int, list[Any], dict[str, Any]]]:
@@ -35,8 +36,8 @@ def cases_with_restrictions(session: Session, case_ids: Sequence[int]) -> set[in
 def count_cases_kept(session: Session, customer_id: int, *, other_than: int) -> int:
     """How many of the customer's cases, besides ``other_than``, still hold their personal data."""
     return session.scalar(
-        select(func.count()).select_from(Case)
-        .where(Case.customer_id == customer_id, Case.id != other_than, Case.anonymised_at.is_(None))
+        select(func.count()).select_from(Case).join(CaseCustomer, CaseCustomer.case_id == Case.id)
+        .where(CaseCustomer.customer_id == customer_id, Case.id != other_than, Case.anonymised_at.is_(None))
     ) or 0
 
 
@@ -46,14 +47,15 @@ def add_customer(session: Session, customer: Customer) -> Customer:
     return customer
 
 
-def move_case_to_customer(session: Session, case: Case, customer_id: int) -> None:
+def move_case_to_customer(session: Session, case_id: int, customer_id: int) -> None:
     """The case and the records filed against its customer follow it to another customer row."""
     for model in (Incident, Restriction):
         session.execute(
-            update(model).where(model.case_id == case.id).values(customer_id=customer_id)
+            update(model).where(model.case_id == case_id).values(customer_id=customer_id)
             .execution_options(synchronize_session=False)
         )
-    case.customer_id = customer_id
+    session.execute(update(CaseCustomer).where(CaseCustomer.case_id == case_id).values(customer_id=customer_id)
+                    .execution_options(synchronize_session=False))
 
 
 def list_access_entries(session: Session, customer_reference: str,

@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import Session, defer
 
-from service.models import Letter
-from service.models.letters import LetterAlreadySent
+from service.packs.unacceptable_behaviour.models import Letter
+from service.packs.unacceptable_behaviour.models.letters import LetterAlreadySent
 
 
 def get_letter(session: Session, letter_id: int) -> Letter | None:

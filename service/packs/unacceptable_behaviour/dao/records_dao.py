@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.models import Adjustment, Incident, Restriction
+from service.packs.unacceptable_behaviour.models import Adjustment, CaseCustomer, Incident, Restriction
 
 
 def list_incidents(session: Session, case_id: int) -> Sequence[Incident]:
@@ -55,4 +55,15 @@ def list_restrictions_in_force_ending(session: Session, after: date, until: date
         .where(Restriction.status.in_(("active", "extended", "varied")), Restriction.ends_on > after,
                Restriction.ends_on <= until)
         .order_by(Restriction.id)
+    ).all()
+
+
+def list_active_restrictions_of_customer_of(session: Session, case_id: int) -> Sequence[Restriction]:
+    """The restrictions in force on the customer a case is about, from any of their cases (none for a case
+    without a customer)."""
+    return session.scalars(
+        select(Restriction)
+        .join(CaseCustomer, CaseCustomer.customer_id == Restriction.customer_id)
+        .where(CaseCustomer.case_id == case_id, Restriction.status == "active")
+        .order_by(Restriction.starts_on)
     ).all()

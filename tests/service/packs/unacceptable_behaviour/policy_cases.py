@@ -11,7 +11,8 @@ from pypdf import PdfReader
 from sqlalchemy import LargeBinary, func, select
 
 from service.cases.cases import start_case
-from service.models import Base, Case, Incident, Letter, Restriction
+from service.models import Base, Case
+from service.packs.unacceptable_behaviour.models import Incident, Letter, Restriction
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.tasks.timers import fire_due_batch
 from tests.bpmn import samples

@@ -14,9 +14,9 @@ from service.dao import audit_dao, cases_dao
 from service.data_protection.retention import retention_schedule, sweep
 from service.history import access_log
 from service.history.audit_verify import verify_all
-from service.models import Customer, Letter
 from service.packs.unacceptable_behaviour import data_protection, subject_access
 from service.packs.unacceptable_behaviour.dao import customers_dao
+from service.packs.unacceptable_behaviour.models import Letter
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from tests.bpmn import samples
 from tests.service.packs.unacceptable_behaviour.policy_cases import (
@@ -82,7 +82,7 @@ def test_past_retention_a_case_is_anonymised_everywhere_and_the_statistics_and_a
     with policy.db.reading() as session:
         assert verify_all(session).intact
         case = cases_dao.get_case_by_reference(session, journey.reference)
-        customer = customers_dao.get_customer(session, case.customer_id)
+        customer = customers_dao.customer_of_case(session, case.id)
         letters = session.scalars(select(Letter).where(Letter.case_id == case.id)).all()
         events = audit_dao.list_events(session, case.instance_id)
     assert case.anonymised_at and customer.anonymised_at and customer.reference.startswith("ANON-")
@@ -98,7 +98,7 @@ def test_a_case_whose_customer_has_other_cases_is_unlinked_and_the_customer_kept
     first = isolated_case(policy, people["casey"], NAME)
     with policy.db.reading() as session:
         reference = cases_dao.get_case_by_reference(session, first.reference)
-        customer_reference = customers_dao.get_customer(session, reference.customer_id).reference
+        customer_reference = customers_dao.customer_of_case(session, reference.id).reference
     policy.clock.set(datetime(2027, 6, 1, 9, 0, tzinfo=UTC))
     later = start_case(policy.casework, people["casey"], samples.incident(
         customer_reference=customer_reference, occurred_at="2027-06-01T08:00"), process_id=PROCESS_ID).reference
@@ -106,7 +106,7 @@ def test_a_case_whose_customer_has_other_cases_is_unlinked_and_the_customer_kept
     with policy.db.reading() as session:
         anonymised = cases_dao.get_case_by_reference(session, first.reference)
         open_case = cases_dao.get_case_by_reference(session, later)
-        stand_in = session.get(Customer, anonymised.customer_id)
-        kept = session.get(Customer, open_case.customer_id)
+        stand_in = customers_dao.customer_of_case(session, anonymised.id)
+        kept = customers_dao.customer_of_case(session, open_case.id)
     assert stand_in.reference.startswith("ANON-") and stand_in.name == "Anonymised customer"
     assert (kept.reference, kept.name, kept.anonymised_at) == (customer_reference, NAME, None)

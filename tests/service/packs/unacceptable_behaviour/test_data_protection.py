@@ -25,7 +25,7 @@ NAME = "Ottoline Erasmus"
 def _customer_reference(runtime, case_reference: str) -> str:
     with runtime.db.reading() as session:
         case = cases_dao.get_case_by_reference(session, case_reference)
-        return customers_dao.get_customer(session, case.customer_id).reference
+        return customers_dao.customer_of_case(session, case.id).reference
 
 
 def _events(runtime, case_reference: str):

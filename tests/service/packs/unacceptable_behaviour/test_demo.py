@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from service.cli import deploy_directory
 from service.demo import seed_demo
-from service.models import Case, Letter, Restriction
+from service.models import Case
+from service.packs.unacceptable_behaviour.models import Letter, Restriction
 
 
 def test_the_demo_seeds_cases_at_different_stages_once(runtime, monkeypatch):

@@ -23,8 +23,9 @@ from service.cases.cases import complete_task, deliver_message, start_case
 from service.cli import deploy_directory
 from service.config import ROOT, Settings
 from service.dao import tasks_dao, users_dao
-from service.models import HumanTask, Letter
+from service.models import HumanTask
 from service.packs.unacceptable_behaviour import letter_preview, translations
+from service.packs.unacceptable_behaviour.models import Letter
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.people.actors import Actor
 from service.processes import definitions as definition_cache

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from service.cases.cases import deliver_message
 from service.config import Mail
-from service.models import Restriction
 from service.notifications.worker_step import notify_round
 from service.packs.unacceptable_behaviour.further_incidents import add_incident
+from service.packs.unacceptable_behaviour.models import Restriction
 from tests.bpmn import samples
 from tests.service.conftest import deploy_policy
 from tests.service.notifications.conftest import body_of

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from service.cases.cases import complete_task, deliver_message, start_case
 from service.cases.errors import NotAllowed
 from service.dao import cases_dao
-from service.models import Case, HumanTask, Restriction
+from service.models import Case, HumanTask
 from service.packs.unacceptable_behaviour.dao import letters_dao, records_dao
+from service.packs.unacceptable_behaviour.models import Restriction
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.people.actors import Actor
 from service.tasks import inbox_actions

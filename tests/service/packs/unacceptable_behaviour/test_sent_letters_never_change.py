@@ -15,10 +15,10 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.exc import DBAPIError
 
 from service.dao import cases_dao
-from service.models import Letter
-from service.models.letters import LetterAlreadySent
 from service.packs.unacceptable_behaviour.dao import letters_dao
 from service.packs.unacceptable_behaviour.letters import store_draft_letter, store_sent_letter
+from service.packs.unacceptable_behaviour.models import Letter
+from service.packs.unacceptable_behaviour.models.letters import LetterAlreadySent
 from tests.service.conftest import deploy_fixture
 from tests.service.packs.unacceptable_behaviour.letter_rendering.examples import example
 from tests.service.views.conftest import open_task, start_case

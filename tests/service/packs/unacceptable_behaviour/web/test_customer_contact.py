@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from service.cases.cases import complete_task, start_case
 from service.cases.errors import InvalidInput
-from service.models import AuditEvent, Customer
+from service.models import AuditEvent
+from service.packs.unacceptable_behaviour.models import Customer
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.tasks import inbox_actions
 from tests.bpmn import samples

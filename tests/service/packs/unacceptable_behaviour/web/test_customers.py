@@ -7,14 +7,17 @@ from datetime import date
 from sqlalchemy import select
 
 from service.dao import cases_dao
-from service.models import AccessLogEntry, Restriction
+from service.models import AccessLogEntry
+from service.packs.unacceptable_behaviour.dao import customers_dao
+from service.packs.unacceptable_behaviour.models import Restriction
 from tests.service.views.conftest import start_case, text_of
 
 
 def _restrict(runtime, reference: str, kind: str, details: dict, status: str = "active") -> None:
     with runtime.db.transaction() as session:
         case = cases_dao.get_case_by_reference(session, reference)
-        session.add(Restriction(case_id=case.id, customer_id=case.customer_id, kind=kind, details=details,
+        customer_id = customers_dao.customer_id_of_case(session, case.id)
+        session.add(Restriction(case_id=case.id, customer_id=customer_id, kind=kind, details=details,
                                 starts_on=date(2026, 3, 2), ends_on=date(2027, 3, 2), status=status, reasons="",
                                 created_at=runtime.clock.now()))
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from service.models import Restriction
 from service.packs.unacceptable_behaviour.contact_rules import ALWAYS_ALLOWED
+from service.packs.unacceptable_behaviour.models import Restriction
 
 
 def _restriction(starts_on: str, ends_on: str, status: str = "active") -> Restriction:

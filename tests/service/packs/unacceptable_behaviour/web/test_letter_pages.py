@@ -10,10 +10,11 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from service.cases.cases import complete_task, start_case
-from service.models import Letter, User
+from service.models import User
 from service.packs.unacceptable_behaviour.letter_rendering import Signatory
 from service.packs.unacceptable_behaviour.letter_rendering.render import TEMPLATE_VERSION
 from service.packs.unacceptable_behaviour.letter_signatures import signatory_of
+from service.packs.unacceptable_behaviour.models import Letter
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.packs.unacceptable_behaviour.web.letter_pages import PREVIEW_POLICY
 from service.security import CONTENT_SECURITY_POLICY

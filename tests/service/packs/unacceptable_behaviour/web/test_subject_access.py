@@ -20,7 +20,7 @@ def _closed_case_customer(runtime, people) -> str:
     deploy_policy(runtime)
     journey = isolated_case(runtime, people["casey"], NAME)
     with runtime.db.reading() as session:
-        return customers_dao.get_customer(session, journey.case().customer_id).reference
+        return customers_dao.customer_of_case(session, journey.case().id).reference
 
 
 def test_a_subject_access_export_downloads_as_a_zip_and_is_logged(client_request, runtime, people):

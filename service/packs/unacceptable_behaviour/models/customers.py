@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base
@@ -24,3 +24,13 @@ class Customer(Base):
     preferred_channel: Mapped[str] = mapped_column(String(20), default="", server_default="")
     created_at: Mapped[datetime]
     anonymised_at: Mapped[datetime | None]
+
+
+class CaseCustomer(Base):
+    """Which customer a policy case is about: one per case; a customer may have had several cases. The link
+    is the pack's, so the platform's ``cases`` table knows nothing of customers."""
+
+    __tablename__ = "case_customers"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
