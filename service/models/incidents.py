@@ -1,8 +1,8 @@
 """Platform incidents: something in a running case that the engine could not do and a person must look at.
 
-Not to be confused with ``casework.Incident`` (the policy's record of unacceptable behaviour): these
-are the process platform's own problems, such as a timer that cannot fire or an external task whose
-worker gave up. One open incident per case, kind and BPMN element; repeats update it.
+These are the process platform's own problems (a pack may keep records it also calls incidents), such as
+a timer that cannot fire or an external task whose worker gave up. One open incident per case, kind and BPMN
+element; repeats update it.
 """
 
 from __future__ import annotations

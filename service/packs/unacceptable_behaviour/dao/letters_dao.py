@@ -1,7 +1,7 @@
 """Letters: drafts come and go; a sent letter is evidence and never changes.
 
 Every function here that could change a letter refuses a sent one with ``LetterAlreadySent``; so
-does any ORM flush (see ``service.models.letters``), before the database triggers would.
+does any ORM flush (see the pack's ``models.letters``), before the database triggers would.
 """
 
 from __future__ import annotations
