@@ -216,9 +216,9 @@ class Pack:
     # as what the case's earlier steps answered (carried-forward questions, ``carried_answers``): a loader
     # ``(session, case_id) -> [(when, answers)]``, oldest first.
     record_answers: Callable[..., Sequence[tuple[Any, Mapping[str, Any]]]] | None = None
-    # The pack's own dates its date rules measure a form's answers against (``processes.date_rules``): a loader
-    # ``(session, case, dates) -> CaseDates``, given the platform's (the opening day, the earlier answers) to add
-    # to; called only when a form names a date rule.
+    # The pack's own dates its date rules (``date_rules``) measure a form's answers against: a loader
+    # ``(session, case) -> the pack's dates object``, which the rules read as ``CaseDates.pack`` beside the
+    # platform's (now, the opening day, the earlier answers); called only when a form names a date rule.
     case_dates: Callable[..., Any] | None = None
     # --- the case's subject (who a case is about: the policy's customer), and what the case API and history add ---
     # What the API's case adds for the pack's cases: a loader ``(session, case) -> more JSON fields`` (``case`` a
@@ -235,6 +235,12 @@ class Pack:
     # view`` (``case`` a Case row), called inside the history's own read; None: the view is None.
     history_panels: tuple[str, ...] = ()
     history_view: Callable[..., Any] | None = None
+    # --- date rules ---
+    # The date rules the forms of the pack's processes may name (``x-date-rule``): rule name ->
+    # ``processes.date_rules.DateRule``, whose ``check(field, value, answers, dates, reason field)`` yields
+    # (field, message) problems, ``dates`` a ``CaseDates`` (its ``pack`` what ``case_dates`` read). Empty: a form
+    # of the pack's may name none.
+    date_rules: Mapping[str, Any] = field(default_factory=dict)
 
 
 _BY_PROCESS: dict[str, Pack] = {}

@@ -3,7 +3,7 @@ its earlier steps gave (``carried_answers``).
 
 The platform knows when a case was opened and what its tasks answered; what a pack keeps besides (the policy's
 incident forms, its letters' dates, its restrictions) the pack reads itself, through ``Pack.record_answers``
-and ``Pack.case_dates``.
+and ``Pack.case_dates`` (whose dates its rules read as ``CaseDates.pack``).
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from workflows.forms import FormSchema
 
 def case_dates(session: Session, case: Case, now: datetime) -> CaseDates:
     pack = _pack_of(session, case.id)
-    dates = CaseDates(now=now, opened_on=london_date(case.opened_at),
-                      earlier_answers=earlier_answers(data for _, data in _steps(session, case.id, pack)))
-    return pack.case_dates(session, case, dates) if pack and pack.case_dates else dates
+    return CaseDates(now=now, opened_on=london_date(case.opened_at),
+                     earlier_answers=earlier_answers(data for _, data in _steps(session, case.id, pack)),
+                     pack=pack.case_dates(session, case) if pack and pack.case_dates else None)
 
 
 def prefilled_answers(casework: Casework, case_id: int, form: FormSchema | None) -> dict[str, str]:

@@ -88,11 +88,14 @@ def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str, called=N
     """Every server-side check a deployment must pass; raises DeploymentError listing all problems."""
     definitions = parse_definitions(content, filename, called, decisions)
     problems: list[Problem] = list(expression_problems(parse_untrusted_xml(content)))
+    keepers = _processes_keeping(definitions, forms)
     for key, schema in forms.items():
         problems += [Problem(None, f"The form {key!r}: {p}") for p in schema_problems(schema)]
         if isinstance(schema, dict):
+            rule_problems = dict.fromkeys(p for process_id in keepers.get(key, ())
+                                          for p in date_rules.rule_problems(schema, date_rules.rules_for(process_id)))
             problems += [Problem(None, f"The form {key!r}: {p}") for p in [
-                *date_rules.rule_problems(schema),
+                *rule_problems,
                 *carried_answers.rule_problems(schema.get("properties") or {}, schema.get("required") or [])]]
     for definition in definitions:
         problems += user_task_problems(
@@ -109,6 +112,16 @@ def check_bpmn(content: bytes, forms: Mapping[str, Any], filename: str, called=N
     if problems:
         raise DeploymentError(problems)
     return definitions
+
+
+def _processes_keeping(definitions: Iterable[ProcessDefinition], forms: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Form key -> the processes of this file that keep it: a form may name the date rules of their packs (a form
+    none of them keeps is not deployed, so its date rules are not checked)."""
+    keepers: dict[str, list[str]] = {}
+    for definition in definitions:
+        for key in forms_used(definition, forms):
+            keepers.setdefault(key, []).append(definition.process_id)
+    return keepers
 
 
 def _case_event_problems(definition: ProcessDefinition) -> list[Problem]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from service.cases.errors import FieldProblem, InvalidInput, NotFound
 from service.models import ProcessVersion
-from service.processes.date_rules import CaseDates, date_problems, named_rules
+from service.processes.date_rules import CaseDates, date_problems, named_rules, rules_for
 from workflows.calendar import london_date
 from workflows.carried_answers import carried_fields, carry_forward
 from workflows.forms import FormSchema
@@ -35,18 +35,20 @@ def validated(version: ProcessVersion, form_key: str | None, data: dict[str, Any
         if data:
             raise InvalidInput([FieldProblem("", "This step does not take any information.")])
         return {}
-    return validated_by(form_schema(version, form_key), data, now, dates)
+    return validated_by(form_schema(version, form_key), data, now, dates, process_id=version.process_id)
 
 
-def validated_by(form: FormSchema, data: Any, now: datetime,
-                 dates: Callable[[], CaseDates] | None = None) -> dict[str, Any]:
-    """The one validation every path uses: the schema's checks, then the case's date rules."""
+def validated_by(form: FormSchema, data: Any, now: datetime, dates: Callable[[], CaseDates] | None = None, *,
+                 process_id: str | None = None) -> dict[str, Any]:
+    """The one validation every path uses: the schema's checks, then the date rules of the pack of
+    ``process_id`` (the process whose form it is; None: a form of no process, which names no date rule)."""
     cleaned, errors = form.validate(data, today=london_date(now))
     found = {e.field: e.message for e in errors}
     if named_rules(form.fields) or carried_fields(form.fields):
         facts = dates() if dates else CaseDates(now)
         cleaned, carried_problems = carry_forward(form.fields, cleaned, facts.earlier_answers)
-        for field, message in [*date_problems(form.fields, cleaned, facts), *carried_problems]:
+        rules = rules_for(process_id)
+        for field, message in [*date_problems(form.fields, cleaned, facts, rules), *carried_problems]:
             found.setdefault(field, message)
     if found:
         order = [*form.fields, *(e.field for e in errors)]

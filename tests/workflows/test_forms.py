@@ -193,7 +193,7 @@ def test_date_times_must_be_real(value):
 
 def test_dates_that_cannot_be_in_the_future():
     # The incident's and the letters' dates are held by the policy's date rules instead (with today's
-    # date in the message): tests/service/processes/test_date_rules.py.
+    # date in the message): tests/service/packs/unacceptable_behaviour/test_date_rules.py.
     data = {"police_reference": "CAD-1", "police_referred_on": "2026-03-03"}
     assert errors_of("police_referral", data) == {
         "police_referred_on": "The date you referred it must be today or in the past"

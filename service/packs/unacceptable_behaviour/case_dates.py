@@ -4,7 +4,6 @@ incident, and the ends of its restrictions."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -12,17 +11,16 @@ from sqlalchemy.orm import Session
 from service.dao import tasks_dao
 from service.models import Case
 from service.packs.unacceptable_behaviour.dao import case_dates_dao
-from service.processes.date_rules import CaseDates
+from service.packs.unacceptable_behaviour.date_rules import PolicyDates
 from workflows.calendar import london_date
 
 
-def policy_dates(session: Session, case: Case, dates: CaseDates) -> CaseDates:
-    """``dates`` (the platform's: the opening day and the earlier answers) with the policy's own."""
+def policy_dates(session: Session, case: Case) -> PolicyDates:
+    """The case's policy dates, which its date rules read beside the platform's (the opening day, now)."""
     answers = tasks_dao.completed_task_answers(session, case.id)
     letter = case_dates_dao.latest_decision_letter(session, case.id) or {}
     restrictions = case_dates_dao.restrictions_of_case(session, case.id)
-    return replace(
-        dates,
+    return PolicyDates(
         approved_on=_latest(at for at, data in answers
                             if data.get("approval_decision") == "approve" or data.get("review_decision") == "extend"),
         appeal_decided_on=_latest(at for at, data in answers if data.get("appeal_outcome")),

@@ -40,7 +40,8 @@ def add_incident(casework: Casework, actor: Actor, reference: str, form_data: Ma
     now = casework.clock.now()
     with casework.db.transaction() as session:
         case, instance, version = load_open_case(session, reference)
-        data = validated_by(incident_form(version), form_data, now, lambda: case_dates(session, case, now))
+        data = validated_by(incident_form(version), form_data, now, lambda: case_dates(session, case, now),
+                            process_id=version.process_id)
         definition = definition_of(version)
         ctx = StepContext(session, casework.engine, definition, instance, case, now, casework.provider)
         case_events.handle("incident_recorded", ctx, actor, data)

@@ -17,6 +17,7 @@ from service.packs.unacceptable_behaviour.case_view import load_case_view, load_
 from service.packs.unacceptable_behaviour.customer_subject import CUSTOMER
 from service.packs.unacceptable_behaviour.dao.case_dates_dao import incident_answers
 from service.packs.unacceptable_behaviour.data_protection import search_customers
+from service.packs.unacceptable_behaviour.date_rules import DATE_RULES
 from service.packs.unacceptable_behaviour.demo import seed_demo_cases
 from service.packs.unacceptable_behaviour.guardrails import policy_problems
 from service.packs.unacceptable_behaviour.letter_sections import FILE_QUESTIONS, LETTER_SECTIONS
@@ -117,4 +118,6 @@ PACK = Pack(
     case_api_schema=CASE_EXTRAS_SCHEMA,
     history_panels=("packs/unacceptable_behaviour/history_letters_panel.html",),
     history_view=load_history_view,
+    # --- date rules ---
+    date_rules=DATE_RULES,
 )

@@ -30,8 +30,7 @@ def test_a_case_whose_pack_adds_no_dates_has_its_opening_day_and_its_tasks_answe
     with policy.db.reading() as session:
         dates = case_dates(session, case, policy.clock.now())
     assert dates.opened_on == london_date(case.opened_at)
-    assert (dates.approved_on, dates.letter_on, dates.appeal_by, dates.incident_at, dates.ends_on) == (
-        None, None, None, None, None)
+    assert dates.pack is None
     assert dates.earlier_answers["approval_decision"] == ["approve"]
     assert dates.earlier_answers["crime_suspected"] == [False]  # the assessment's: the incident form is the pack's
     assert "staff_affected" not in dates.earlier_answers

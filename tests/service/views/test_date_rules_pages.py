@@ -1,10 +1,11 @@
-"""The policy's date rules hold on the task pages as in the service (see tests/service/processes/test_date_rules.py)."""
+"""The policy's date rules hold on the task pages as in the service (see
+tests/service/packs/unacceptable_behaviour/test_date_rules.py)."""
 
 from __future__ import annotations
 
 from service.tasks import inbox_actions
 from tests.bpmn import samples
-from tests.service.processes.test_date_rules import _approved
+from tests.service.packs.unacceptable_behaviour.test_date_rules import _approved
 
 
 def test_the_task_page_enforces_the_letter_date_rule(policy, people, client_request):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from service.dao import processes_dao
 from service.models import HumanTask
+from service.packs.unacceptable_behaviour.date_rules import PolicyDates
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.processes.case_dates import case_dates, prefilled_answers
 from service.processes.forms import form_schema
@@ -26,10 +27,11 @@ def test_a_restriction_case_has_its_approval_letter_incident_and_restriction_dat
         dates = case_dates(session, case, policy.clock.now())
     in_force = [r.ends_on for r in journey.restrictions() if r.status == "active"]
     assert dates.opened_on == london_date(case.opened_at)
-    assert dates.approved_on == london_date(approved_at)
-    assert (dates.letter_on, dates.appeal_by) == (date(2026, 3, 2), date(2026, 3, 30))
-    assert dates.incident_at is not None and london_date(dates.incident_at) == date(2026, 3, 2)
-    assert (dates.ends_on, dates.ended_on, dates.appeal_decided_on) == (max(in_force), None, None)
+    assert isinstance(dates.pack, PolicyDates)
+    assert dates.pack.approved_on == london_date(approved_at)
+    assert (dates.pack.letter_on, dates.pack.appeal_by) == (date(2026, 3, 2), date(2026, 3, 30))
+    assert dates.pack.incident_at is not None and london_date(dates.pack.incident_at) == date(2026, 3, 2)
+    assert (dates.pack.ends_on, dates.pack.ended_on, dates.pack.appeal_decided_on) == (max(in_force), None, None)
     # The incident form's answers, then each task's.
     assert dates.earlier_answers["staff_affected"] == [samples.incident()["staff_affected"]]
     assert dates.earlier_answers["crime_suspected"] == [False, False]  # the incident form's, then the assessment's

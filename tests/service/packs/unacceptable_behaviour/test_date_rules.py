@@ -1,4 +1,4 @@
-"""The policy's date rules, on the paths staff and integrators use, on both databases.
+"""The policy's date rules (its ``Pack.date_rules``), on the paths staff and integrators use, on both databases.
 
 Every case starts on Monday 2 March 2026 at 09:30 (the test clock) with an incident at 09:05.
 """
@@ -14,11 +14,12 @@ from service.cases.errors import InvalidInput
 from service.dao import tasks_dao
 from service.packs.unacceptable_behaviour import further_incidents
 from service.packs.unacceptable_behaviour.customer_subject import CUSTOMER_QUESTIONS
+from service.packs.unacceptable_behaviour.date_rules import DATE_RULES
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.processes.date_rules import rule_problems
 from service.tasks import inbox_actions
 from tests.bpmn import samples
-from tests.service.conftest import deploy_policy
+from tests.service.conftest import deploy_policy, deploy_process_file
 from tests.service.packs.unacceptable_behaviour.test_policy_journey import Journey
 
 pytestmark = pytest.mark.usefixtures("policy")
@@ -191,12 +192,13 @@ def test_a_police_referral_cannot_be_dated_before_the_incident(policy, people):
 # -- the rules named by the forms ----------------------------------------------------------------
 
 
-def test_a_form_naming_an_unknown_rule_or_a_missing_reason_field_cannot_be_deployed(runtime):
+def test_the_policys_forms_name_its_own_rules_and_a_process_keeping_none_of_them_deploys_beside_them(runtime):
+    deploy_policy(runtime)  # the forms in forms/ pass the checks with the policy's rules
+    # A process with no pack, deployed with every form of forms/: it keeps none that names a date rule.
+    deploy_process_file(runtime, "asb_report.bpmn")
     date = {"type": "string", "title": "Date", "description": "d", "format": "date", "x-widget": "date"}
     form = {"properties": {"sent_on": {**date, "x-date-rule": {"rule": "whenever"}}}}
-    assert "x-date-rule must be an object naming one of the date rules" in rule_problems(form)[0]
-    form = {"properties": {"sent_on": {**date, "x-date-rule": {"rule": "decision_letter_date", "reason": "why"}}}}
-    assert "the reason field 'why' must be an optional field" in rule_problems(form)[0]
-    form = {"properties": {"sent_on": {**date, "x-widget": "text", "x-date-rule": {"rule": "referral_date"}}}}
-    assert "needs a date field" in rule_problems(form)[0]
-    deploy_policy(runtime)  # the forms in forms/ pass these checks
+    assert rule_problems(form, DATE_RULES) == [
+        "Field ‘sent_on’: x-date-rule must be an object naming one of the date rules (appeal_outcome_letter_date, "
+        "appeal_received_date, decision_letter_date, incident_time, referral_date, restriction_ended_letter_date, "
+        "varied_end_date)"]
