@@ -37,8 +37,9 @@ from workflows.forms import FormSchema
 # Events whose answers became the case's data. A further incident's answers are kept on its own
 # record and never replace the first incident's.
 DATA_EVENTS = frozenset({"case_started", "task_completed", "message_received"})
-# Events whose answers are part of the record but kept apart from the case's data: shown as given.
-KEPT_APART_EVENTS = frozenset({"incident_added", "note_added"})
+# Events whose answers are part of the record but kept apart from the case's data: shown as given (with a
+# pack's own start-form events, ``Pack.start_form_events``: the policy's further incidents).
+KEPT_APART_EVENTS = frozenset({"note_added"})
 
 
 @dataclass(frozen=True)
@@ -108,8 +109,9 @@ def load_case_history(casework: Casework, reference: str, at_seq: int | None = N
         view = pack.history_view(session, case) if pack and pack.history_view else None
         process_incidents = incidents_dao.of_instance(session, instance.id)
     entries = list(reversed(case_timeline(events, names, version, definition, {t.id: t.form_key for t in tasks})))
+    kept_apart = KEPT_APART_EVENTS | set(pack.start_form_events if pack else ())
     history = [
-        _history_event(e, entry, changed, replaced)
+        _history_event(e, entry, changed, replaced, kept_apart)
         for e, entry, (changed, replaced) in zip(events, entries, _changes(events), strict=True)
     ]
     shown = min(at_seq, len(events)) if at_seq and at_seq > 0 else len(events)
@@ -155,8 +157,9 @@ def path_taken(event_data: Iterable[Mapping[str, Any]]) -> tuple[list[str], list
     return list(completed), list(flows)
 
 
-def _history_event(event: AuditEvent, entry, changed: dict[str, Any], replaced: dict[str, Any]) -> HistoryEvent:
-    form, kept_apart = entry.form, event.event_type in KEPT_APART_EVENTS
+def _history_event(event: AuditEvent, entry, changed: dict[str, Any], replaced: dict[str, Any],
+                   kept_apart_events: set[str]) -> HistoryEvent:
+    form, kept_apart = entry.form, event.event_type in kept_apart_events
     if kept_apart:
         changed, replaced = dict(_kept_apart_answers(event)), {}
         form = form or (NOTE_FORM if event.event_type == "note_added" else None)

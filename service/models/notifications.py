@@ -12,9 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base
 
-NOTICE_KINDS = ("task_assigned", "group_task", "task_overdue", "review_due", "appeal_received", "incident_recorded",
-                "process_incident", "account_locked")
-
 
 class Notification(Base):
     """Something happened that people may want to hear about. Recipients are worked out by the worker

@@ -241,6 +241,15 @@ class Pack:
     # (field, message) problems, ``dates`` a ``CaseDates`` (its ``pack`` what ``case_dates`` read). Empty: a form
     # of the pack's may name none.
     date_rules: Mapping[str, Any] = field(default_factory=dict)
+    # --- the timeline's words ---
+    # What the case's timeline says for some events, in the pack's words, instead of the platform's: event type
+    # ("case_started") or ``message_received:<message name>`` -> words.
+    timeline_words: Mapping[str, str] = field(default_factory=dict)
+    # How the timeline names the pack's groups ("... is ready for caseworkers"): group name -> words.
+    group_words: Mapping[str, str] = field(default_factory=dict)
+    # The pack's own events that record another answer to the start form (the policy's further incidents): shown
+    # with the start form, and kept apart from the case's data in its history.
+    start_form_events: tuple[str, ...] = ()
 
 
 _BY_PROCESS: dict[str, Pack] = {}

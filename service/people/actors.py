@@ -1,4 +1,4 @@
-"""Who is acting, and the policy's separation of duties between decision-makers on a case."""
+"""Who is acting, and the separation of duties between decision-makers on a case (``excludedActors``)."""
 
 from __future__ import annotations
 
@@ -9,22 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.cases.errors import NotAllowed
+from service.dao import processes_dao
 from service.models import CaseActor
+from service.packs.registry import pack_for
 
 # The platform's own roles (and the service accounts' "worker", which works external tasks only): what
 # they let a person do is fixed in code. Every other role or group a person holds is work: it offers them tasks.
 PLATFORM_ROLES = ("process_owner", "auditor", "admin", "data_protection_officer", "worker")
 # A permission any route may name: "works on tasks", held by anyone in a group that can be offered work.
 TASK_WORKER = "task_worker"
-
-_ROLE_WORDS = {
-    "proposer": "proposed the formal action",
-    "approver": "approved the formal action",
-    "letter_sender": "sent the decision letter",
-    "reviewer": "heard the appeal",
-    "review_decider": "reviewed the restriction",
-}
-
 
 @dataclass(frozen=True)
 class Actor:
@@ -59,7 +52,9 @@ def parse_actor_list(value: str | None) -> list[str]:
 
 
 def refuse_excluded_actor(session: Session, case_id: int, actor: Actor, excluded: list[str]) -> None:
-    """The policy: an approver is never the proposer; an appeal is heard by someone outside the decision."""
+    """A step whose ``excludedActors`` names roles is refused to whoever acted in them on this case (the policy:
+    an approver is never the proposer; an appeal is heard by someone outside the decision), in the words of the
+    case's pack (``Pack.role_words``, ``Pack.wording["excluded_actor"]``)."""
     if not excluded:
         return
     held = session.scalars(
@@ -68,11 +63,17 @@ def refuse_excluded_actor(session: Session, case_id: int, actor: Actor, excluded
         )
     ).all()
     if held:
-        what = " and ".join(_ROLE_WORDS.get(role, role) for role in sorted(set(held)))
-        raise NotAllowed(
-            f"You {what} on this case, so you cannot take this step: "
-            "the policy needs someone who was not part of that decision."
-        )
+        pack = pack_for(processes_dao.process_id_of_case(session, case_id))
+        words = pack.role_words if pack else {}
+        what = " and ".join(_lowered(words.get(role) or f"acted as {role.replace('_', ' ')}")
+                            for role in sorted(set(held)))
+        wording = pack.wording if pack else {}
+        needs = wording.get("excluded_actor", "it needs someone who was not part of that decision")
+        raise NotAllowed(f"You {what} on this case, so you cannot take this step: {needs}.")
+
+
+def _lowered(words: str) -> str:
+    return words[:1].lower() + words[1:]
 
 
 def record_actor(session: Session, case_id: int, role: str, actor: Actor, now: datetime) -> None:

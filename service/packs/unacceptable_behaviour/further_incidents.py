@@ -29,6 +29,8 @@ from workflows.forms import FormSchema
 if TYPE_CHECKING:
     from service.casework import Casework
 
+# The audit event a further incident is recorded as (another answer to the case's start form).
+FURTHER_INCIDENT_EVENT = "incident_added"
 # Keyed by content as well as id: a version's content never changes, but tests reuse ids.
 _incident_forms: dict[tuple[int, str], FormSchema] = {}
 
@@ -47,7 +49,7 @@ def add_incident(casework: Casework, actor: Actor, reference: str, form_data: Ma
         case_events.handle("incident_recorded", ctx, actor, data)
         outbox.on_case(session, "incident_recorded", case.id, now, by_user_id=actor.user_id)
         record_on_case(session, instance, [NewAuditEvent(
-            "incident_added", actor.user_id, list(actor.roles), data={"form": data},
+            FURTHER_INCIDENT_EVENT, actor.user_id, list(actor.roles), data={"form": data},
         )], now)
 
 

@@ -19,6 +19,7 @@ from service.packs.unacceptable_behaviour.dao.case_dates_dao import incident_ans
 from service.packs.unacceptable_behaviour.data_protection import search_customers
 from service.packs.unacceptable_behaviour.date_rules import DATE_RULES
 from service.packs.unacceptable_behaviour.demo import seed_demo_cases
+from service.packs.unacceptable_behaviour.further_incidents import FURTHER_INCIDENT_EVENT
 from service.packs.unacceptable_behaviour.guardrails import policy_problems
 from service.packs.unacceptable_behaviour.letter_sections import FILE_QUESTIONS, LETTER_SECTIONS
 from service.packs.unacceptable_behaviour.notices import NOTICE_TEXTS, reviews_coming_up
@@ -92,6 +93,7 @@ PACK = Pack(
         "start_label": "Record an incident",
         "start_hint": "An incident of unacceptable behaviour by a customer towards staff.",
         "start_refused": "Only caseworkers can record an incident.",
+        "excluded_actor": "the policy needs someone who was not part of that decision",
     },
     # --- data protection ---
     retention_facts=case_facts,
@@ -120,4 +122,12 @@ PACK = Pack(
     history_view=load_history_view,
     # --- date rules ---
     date_rules=DATE_RULES,
+    # --- the timeline's words ---
+    timeline_words={
+        "case_started": "Recorded an incident and opened the case",
+        FURTHER_INCIDENT_EVENT: "Recorded a further incident",
+        f"message_received:{APPEAL_MESSAGE}": "Recorded an appeal received",
+    },
+    group_words={"caseworker": "caseworkers", "head_of_service": "Heads of Service", "executive": "the Executive Team"},
+    start_form_events=(FURTHER_INCIDENT_EVENT,),
 )
