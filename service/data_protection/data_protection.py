@@ -69,7 +69,7 @@ def change_legal_hold(casework: Casework, actor: Actor, reference: str, *, hold:
 
 def require_officer(actor: Actor) -> None:
     if not actor.has_any_role(OFFICERS):
-        raise NotAllowed("Only data protection officers and administrators can change a customer's records.")
+        raise NotAllowed("Only data protection officers and administrators can change or erase personal data.")
 
 
 def checked_answers(form: FormSchema, form_data: Mapping[str, Any], now) -> dict[str, Any]:

@@ -62,9 +62,12 @@ def add_to_case(summary, form: FormSchema, save: Callable[[dict[str, Any]], None
     return form_page(heading, summary, form, problems, submit)
 
 
-def form_page(heading: str, summary, form: FormSchema, problems, submit: str, answers=None, open_cases=()):
-    """A form about a case (``summary``), or starting one (None), with its problems; 422 when there are any."""
+def form_page(heading: str, summary, form: FormSchema, problems, submit: str, answers=None, *,
+              template: str = "cases/form.html", **context):
+    """A form about a case (``summary``), or starting one (None), with its problems; 422 when there are any. A
+    pack's page may render its own ``template`` extending ``cases/form.html`` (its ``before_form`` block) with
+    more ``context``."""
     questions = form_fields(form, request.form if answers is None else answers, {p.field: p.message for p in problems})
-    page = render_template("cases/form.html", page_title=heading, summary=summary, form=form, questions=questions,
-                           submit=submit, errors=error_summary(problems, questions), open_cases=open_cases)
+    page = render_template(template, page_title=heading, summary=summary, form=form, questions=questions,
+                           submit=submit, errors=error_summary(problems, questions), **context)
     return page, (422 if problems else 200)

@@ -46,7 +46,8 @@ def record_incident():
         answers = MultiDict({"new_customer": "no", "customer_reference": request.args["customer"].strip()[:40]})
     customer_reference = answers.get("customer_reference") if answers.get("new_customer") == "no" else None
     open_cases = open_cases_for_reference(runtime().casework, customer_reference)
-    return form_page("Record an incident", None, form, problems, "Record the incident", answers, open_cases)
+    return form_page("Record an incident", None, form, problems, "Record the incident", answers,
+                     template="packs/unacceptable_behaviour/record_incident.html", open_cases=open_cases)
 
 
 @blueprint.route("/<reference>/appeal", methods=["GET", "POST"])
