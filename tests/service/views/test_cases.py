@@ -6,10 +6,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from service.cases import cases as case_steps
 from service.cases.cases import complete_task
 from service.models import AccessLogEntry, AuditEvent, CaseNote
+from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.tasks.inbox_actions import claim
+from tests.bpmn import samples
 from tests.service.views.conftest import open_task, start_case, text_of
+from tests.service.views.test_asb_report_pages import _start, asb  # noqa: F401 - asb is a fixture used here
 
 
 def test_the_case_page_shows_status_step_people_tasks_and_timeline(client_request, three_tasks, people, runtime):
@@ -99,3 +103,26 @@ def test_a_closed_case_offers_no_actions_and_refuses_notes(client_request, three
 def test_an_unknown_case_is_not_found(client_request, people):
     page = client_request.login("casey").get("/cases/UB-1999-0001", status=404)
     assert page.h1.get_text(strip=True) == "There is no case with that reference."
+
+
+# The timeline speaks the platform's words for a process without a pack, the pack's own for the policy's cases.
+
+def _titles(page) -> list[str]:
+    return [text_of(title) for title in page.select(".moj-timeline__title")]
+
+
+def test_a_process_without_a_pack_has_the_platforms_words(client_request, asb):  # noqa: F811 - the fixture above
+    tess = client_request.login("tess")
+    reference = _start(tess)
+    titles = _titles(tess.get(f"/cases/{reference}"))
+    assert titles[-1] == "Opened the case"
+    assert any(title.endswith("is ready for asb-team") for title in titles), titles
+    assert not [title for title in titles if "incident" in title.lower() or "caseworkers" in title]
+
+
+def test_the_policys_cases_have_its_words(client_request, asb, people):  # noqa: F811 - the fixture above
+    started = case_steps.start_case(asb.casework, people["casey"], samples.incident(), process_id=PROCESS_ID)
+    reference = started.reference
+    titles = _titles(client_request.login("casey").get(f"/cases/{reference}"))
+    assert titles[-1] == "Recorded an incident and opened the case"
+    assert any(title.endswith("is ready for caseworkers") for title in titles), titles
