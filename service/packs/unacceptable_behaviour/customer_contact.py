@@ -18,8 +18,8 @@ from service.dao.audit_dao import NewAuditEvent
 from service.history.audit_trail import record_on_case
 from service.packs.unacceptable_behaviour.dao import customers_dao
 from service.packs.unacceptable_behaviour.models import Customer
+from service.packs.unacceptable_behaviour.roles import STAFF
 from service.people.actors import Actor
-from service.people.roles import STAFF
 from service.processes.forms import validated_by
 from workflows.forms import FormSchema
 

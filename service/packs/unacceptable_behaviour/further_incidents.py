@@ -17,8 +17,8 @@ from service.history.audit_trail import record_on_case
 from service.models import ProcessVersion
 from service.notifications import outbox
 from service.packs.unacceptable_behaviour.customer_subject import CUSTOMER_QUESTIONS
+from service.packs.unacceptable_behaviour.roles import CASEWORKERS
 from service.people.actors import Actor
-from service.people.roles import CASEWORKERS
 from service.processes import case_events
 from service.processes.case_dates import case_dates
 from service.processes.definitions import definition_of

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from service.packs.unacceptable_behaviour.roles import DECIDERS
 from workflows.definitions import Problem, ProcessDefinition
 
 POLICY_PROCESS = "unacceptable_behaviour"
-DECIDERS = frozenset({"head_of_service", "executive"})
 RESTRICTION_STARTS = frozenset({"decision_letter_sent", "restriction_dates_set"})
 
 
@@ -79,7 +79,7 @@ def _required(found: set[str], what: str) -> list[Problem]:
 def _held_by_deciders(definition: ProcessDefinition, element: str, label: str) -> list[Problem]:
     task = definition.user_tasks[element]
     groups = set(task.candidate_groups)
-    if groups and groups <= DECIDERS:
+    if groups and groups <= set(DECIDERS):
         return []
     return [Problem(element, f"{label} must be held only by a Head of Service or Executive "
                              "(candidate groups head_of_service, executive).")]

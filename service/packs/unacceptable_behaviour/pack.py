@@ -25,15 +25,15 @@ from service.packs.unacceptable_behaviour.letter_sections import FILE_QUESTIONS,
 from service.packs.unacceptable_behaviour.notices import NOTICE_TEXTS, reviews_coming_up
 from service.packs.unacceptable_behaviour.policy_figures import audit_figures
 from service.packs.unacceptable_behaviour.retention_facts import case_facts, restriction_holds
-from service.people.roles import STAFF_AND_AUDITORS
+from service.packs.unacceptable_behaviour.roles import CASEWORKERS, DECIDERS, STAFF_AND_AUDITORS
 
 PROCESS_ID = "unacceptable_behaviour"
 
 # The policy's lanes are named after jobs in its own words.
 LANE_GROUPS = {
-    "Caseworker": ("caseworker",),
-    "Head of Service or Executive": ("head_of_service", "executive"),
-    "Independent reviewer": ("head_of_service", "executive"),
+    "Caseworker": CASEWORKERS,
+    "Head of Service or Executive": DECIDERS,
+    "Independent reviewer": DECIDERS,
 }
 
 # What the case page says each person did: by the role their step records (``recordsActor``) ...
@@ -79,7 +79,7 @@ PACK = Pack(
     decision_words=DECISION_WORDS,
     task_briefs={**TASK_BRIEFS, **LETTER_SECTIONS},
     file_questions=FILE_QUESTIONS,
-    case_readers=("caseworker", "head_of_service", "executive", "auditor"),
+    case_readers=STAFF_AND_AUDITORS,
     deploy_checks=(policy_problems,),
     message_checks=(refuse_second_appeal,),
     message_notices={APPEAL_MESSAGE: "appeal_received"},

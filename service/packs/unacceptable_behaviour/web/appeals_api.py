@@ -14,13 +14,14 @@ from service.cases.cases import deliver_message
 from service.cases.errors import NotFound
 from service.cases.starting import REFERENCE
 from service.packs.unacceptable_behaviour.appeals import APPEAL_MESSAGE
+from service.packs.unacceptable_behaviour.roles import CASEWORKERS
 from service.views.helpers import runtime
 
 blueprint = api_blueprint("appeals_api", __name__)
 
 
 @blueprint.route("/cases/<reference>/appeals", methods=["POST"])
-@allow("caseworker")
+@allow(*CASEWORKERS)
 def record_appeal(reference: str):
     if not REFERENCE.match(reference):
         raise NotFound("There is no case with that reference.")

@@ -13,7 +13,7 @@ from flask import Blueprint, Flask, g, send_file
 from service.auth.permissions import allow
 from service.history import access_log
 from service.packs.unacceptable_behaviour.letters import case_letter
-from service.people.roles import STAFF_AND_AUDITORS
+from service.packs.unacceptable_behaviour.roles import STAFF_AND_AUDITORS
 from service.views.helpers import runtime
 
 blueprint = Blueprint("case_letters", __name__)

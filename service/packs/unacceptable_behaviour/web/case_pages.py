@@ -14,7 +14,7 @@ from service.packs.unacceptable_behaviour import further_incidents
 from service.packs.unacceptable_behaviour.appeals import APPEAL_MESSAGE
 from service.packs.unacceptable_behaviour.open_cases import open_cases_for_reference
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
-from service.people.roles import STAFF
+from service.packs.unacceptable_behaviour.roles import CASEWORKERS, STAFF
 from service.views.case_forms import add_to_case, form_page, message_page
 from service.views.helpers import runtime
 from service.views.schema_forms import form_data
@@ -27,7 +27,7 @@ def init_app(app: Flask) -> None:
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
-@allow("caseworker")
+@allow(*CASEWORKERS)
 def record_incident():
     form = load_start_form(runtime().casework, PROCESS_ID)
     if form is None:
@@ -60,7 +60,7 @@ def record_appeal(reference: str):
 
 
 @blueprint.route("/<reference>/incidents", methods=["GET", "POST"])
-@allow("caseworker")
+@allow(*CASEWORKERS)
 def add_incident(reference: str):
     summary = load_case_summary(runtime().casework, reference)
 

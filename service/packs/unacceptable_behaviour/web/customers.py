@@ -16,7 +16,7 @@ from service.packs.unacceptable_behaviour.customer_contact import (
     load_customer,
 )
 from service.packs.unacceptable_behaviour.customer_file import find_customers, load_customer_file
-from service.people.roles import STAFF_AND_AUDITORS
+from service.packs.unacceptable_behaviour.roles import STAFF_AND_AUDITORS
 from service.views.helpers import runtime
 from service.views.schema_forms import error_summary, form_data, form_fields
 

@@ -15,7 +15,7 @@ from service.history import access_log
 from service.packs.unacceptable_behaviour.api_records import restriction
 from service.packs.unacceptable_behaviour.contact_check import CHANNELS, check_contact
 from service.packs.unacceptable_behaviour.customer_file import load_active_restrictions
-from service.people.roles import STAFF_AND_AUDITORS
+from service.packs.unacceptable_behaviour.roles import STAFF_AND_AUDITORS
 from service.views.helpers import runtime
 from workflows.calendar import london_date
 

@@ -12,7 +12,7 @@ from service.auth.permissions import allow
 from service.cases.errors import CaseworkError
 from service.packs.unacceptable_behaviour import letter_preview
 from service.packs.unacceptable_behaviour.letter_rendering.render import render_html
-from service.people.roles import STAFF, STAFF_AND_AUDITORS
+from service.packs.unacceptable_behaviour.roles import STAFF, STAFF_AND_AUDITORS
 from service.views.helpers import flash_problem, runtime
 
 blueprint = Blueprint("policy_letters", __name__, url_prefix="/tasks")
