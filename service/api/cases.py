@@ -4,7 +4,7 @@ from flask import current_app, g, url_for
 
 from service.api import blueprint, representations
 from service.api.bodies import json_object, query_choice, query_int, query_text
-from service.auth.permissions import allow
+from service.auth.permissions import allow, signed_in
 from service.cases import reading
 from service.cases.case_search import page_of_cases
 from service.cases.cases import start_case
@@ -13,14 +13,8 @@ from service.cases.starting import REFERENCE
 from service.history import access_log
 from service.history.case_history import case_events
 from service.packs import registry
-from service.people.actors import TASK_WORKER
-from service.people.roles import STAFF_AND_AUDITORS
+from service.people.roles import CASE_READERS
 
-# Anyone who works on tasks, and auditors; a pack narrows who reads its own cases (cases.reading).
-CASE_READERS = (TASK_WORKER, "auditor")
-# The case list and history still read across every process without a per-case check, so they keep
-# the policy's readers until they read through cases.reading too.
-LIST_READERS = STAFF_AND_AUDITORS
 _REFERENCE = REFERENCE
 
 
@@ -29,10 +23,10 @@ def _runtime():
 
 
 @blueprint.route("/cases", methods=["POST"])
-@allow("caseworker")
-def record_incident():
+@signed_in
+def create_case():
     """Start a case of the process ``?process=<id>`` names, or of the installation's default process (a pack
-    declares it: ``Pack.default_start``)."""
+    declares it: ``Pack.default_start``). Who may start is the process's own rule, checked by the service."""
     process_id = query_text("process", 200, registry.default_process())
     if not process_id:
         raise InvalidInput([FieldProblem("process", "Name the process to start a case of: ?process=<id>.")])
@@ -44,13 +38,13 @@ def record_incident():
 
 
 @blueprint.route("/cases", methods=["GET"])
-@allow(*LIST_READERS)
+@allow(*CASE_READERS)
 def list_cases():
-
+    """The cases of the processes the caller may read (a pack narrows who reads its own: ``cases.reading``)."""
     page = query_int("page", 1)
     size = query_int("page_size", 25, high=100)
     status = query_choice("status", ("open", "closed"))
-    rows, total = page_of_cases(_runtime().casework, status=status, page=page, size=size,
+    rows, total = page_of_cases(_runtime().casework, g.actor, status=status, page=page, size=size,
                                 subject_reference=query_text("customer", 40) or None)
     return {"items": [representations.case(row.case, _subject(row.subject)) for row in rows], "total": total,
             "page": page, "page_size": size}
@@ -76,11 +70,11 @@ def get_case(reference: str):
 
 
 @blueprint.route("/cases/<reference>/history", methods=["GET"])
-@allow(*LIST_READERS)
+@allow(*CASE_READERS)
 def case_history(reference: str):
     if not _REFERENCE.match(reference):
         raise NotFound("There is no case with that reference.")
     runtime = _runtime()
-    case_reference, events = case_events(runtime.casework, reference)
+    case_reference, events = case_events(runtime.casework, g.actor, reference)
     access_log.record_view(runtime.casework, g.actor, "case", case_reference)
     return {"reference": case_reference, "events": [representations.event(e) for e in events]}

@@ -94,11 +94,13 @@ SCHEMAS["CaseDetail"] = {"allOf": [ref("Case"), {"type": "object", "properties":
 
 PATHS: dict[str, Any] = {
     "/cases": {
-        "post": {"operationId": "recordIncident", "summary": "Start a case (by default, record an incident)",
+        "post": {"operationId": "createCase", "summary": "Start a case of the named or the default process",
                  "description": "The body is the start form of the process started: without ?process=, the "
                                 "installation's default process (a pack declares it; here the policy, whose "
-                                "start form is forms/incident_recorded.json). Role: caseworker. "
-                                "POST /processes/{process_id}/cases starts any process its starters may.",
+                                "start form is forms/incident_recorded.json). Who may start is the process's "
+                                "own rule (its candidateStarterGroups and candidateStarterUsers; anyone in a "
+                                "group when it names none): anyone else gets 403, as from "
+                                "POST /processes/{process_id}/cases.",
                  "parameters": [query("process", {"type": "string", "maxLength": 200},
                                       "The process to start a case of (default: the installation's default "
                                       "process; 422 if there is none)")],
@@ -107,7 +109,7 @@ PATHS: dict[str, Any] = {
                      "reference": {"type": "string"}, "links": {"type": "object"},
                      "next_tasks": {"type": "array", "items": ref("NextTask")}}}, "The case was started")},
                      400, 404, 413, 422)},
-        "get": {"operationId": "listCases", "summary": "List cases",
+        "get": {"operationId": "listCases", "summary": "List the cases of the processes you may read",
                 "parameters": [query("status", {"type": "string", "enum": ["open", "closed"]}, "Filter by status"),
                                query("customer", {"type": "string", "maxLength": 40},
                                      "The reference of who the case is about (a process's pack names them)"),
@@ -150,13 +152,12 @@ PATHS: dict[str, Any] = {
                                400, 403, 404, 409, 413, 422)}},
     "/tasks": {"get": {
         "operationId": "listTasks", "summary": "Open tasks held by a person or waiting for a group",
-        "description": "Give assignee or group, not both (422). Only those who manage work (head_of_service, "
-                       "executive) may name another person: anyone else gets 403 whether the username exists "
-                       "or not; a group that is not one of the token's own also gets 403.",
+        "description": "Give assignee or group, not both (422). Only those who manage work (members of a group "
+                       "a pack declares as managing work) may name another person: anyone else gets 403 whether "
+                       "the username exists or not; a group that is not one of the token's own also gets 403.",
         "parameters": [query("assignee", {"type": "string", "maxLength": 80},
                              "A username, or ‘me’ (the default when no group is given)"),
-                       query("group", {"type": "string", "maxLength": 40}, "One of the token's groups, such as "
-                                                                             "caseworker"),
+                       query("group", {"type": "string", "maxLength": 40}, "One of the token's groups"),
                        query("page", {"type": "integer", "minimum": 1, "maximum": 10000}, "Page number")],
         "responses": responses({"200": body({"type": "object", "required": ["items", "total"], "properties": {
             "items": {"type": "array", "items": ref("Task")}, "total": {"type": "integer"},

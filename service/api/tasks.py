@@ -9,11 +9,10 @@ from service.api.bodies import json_object, query_int, query_text
 from service.auth.permissions import allow
 from service.cases import cases as case_steps
 from service.cases.errors import NotFound
-from service.people.actors import TASK_WORKER
+from service.people.roles import WORKERS
 from service.tasks import inbox_actions
 from service.tasks.inbox import load_task_list
 
-STAFF = (TASK_WORKER,)
 _TASK_ID = re.compile(r"^[0-9a-f-]{36}$")
 
 
@@ -28,9 +27,9 @@ def _task_id(task_id: str) -> str:
 
 
 @blueprint.route("/tasks", methods=["GET"])
-@allow(*STAFF)
+@allow(*WORKERS)
 def list_tasks():
-    """Tasks held by a person (``assignee=me`` or a username) or waiting for a group (``group=caseworker``)."""
+    """Tasks held by a person (``assignee=me`` or a username) or waiting for one of their groups (``group=...``)."""
     runtime = _runtime()
     result = load_task_list(runtime.casework, g.actor, runtime.clock.now(), assignee=query_text("assignee", 80),
                             group=query_text("group", 40), page=query_int("page", 1))
@@ -39,14 +38,14 @@ def list_tasks():
 
 
 @blueprint.route("/tasks/<task_id>/claim", methods=["POST"])
-@allow(*STAFF)
+@allow(*WORKERS)
 def claim_task(task_id: str):
     task = inbox_actions.claim(_runtime().casework, g.actor, _task_id(task_id))
     return {"id": task.id, "claimed": True}
 
 
 @blueprint.route("/tasks/<task_id>/complete", methods=["POST"])
-@allow(*STAFF)
+@allow(*WORKERS)
 def complete_task(task_id: str):
     outcome = case_steps.complete_task(_runtime().casework, g.actor, _task_id(task_id), json_object())
     return {"id": task_id, "completed": True, "case_reference": outcome.reference,

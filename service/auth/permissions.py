@@ -1,6 +1,6 @@
 """Every route declares who may use it. A meta-test fails on any route that does not.
 
-``allow("caseworker", ...)`` admits signed-in users holding any of the roles; ``signed_in`` admits
+``allow("auditor", ...)`` admits signed-in users holding any of the roles; ``signed_in`` admits
 any signed-in user; ``public`` admits everyone. The declaration is kept on the view function so
 the test can read it from the URL map.
 """
@@ -30,6 +30,16 @@ def allow(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     if not roles:
         raise ValueError("allow() needs at least one role")
     return lambda view: _guard(view, tuple(roles))
+
+
+def admits(view: Callable[..., Any] | None, actor: Any) -> bool:
+    """Whether ``actor`` (None: no one signed in) passes the guard ``view`` declares; False for no view."""
+    permission = getattr(view, "permission", None)
+    if permission is None:
+        return False
+    if permission == PUBLIC:
+        return True
+    return actor is not None and (permission == SIGNED_IN or actor.has_any_role(permission))
 
 
 def _guard(view: Callable[..., Any], permission: tuple[str, ...]) -> Callable[..., Any]:

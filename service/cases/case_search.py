@@ -9,11 +9,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from service.cases.reading import readable_processes
 from service.casework import Casework
 from service.dao import cases_dao
 from service.dao.case_search_dao import CaseFilters, CaseRow
 from service.models import Case
 from service.packs.registry import SubjectSummary, listed_subject, subject_noun
+from service.people.actors import Actor
 from workflows.calendar import LONDON, start_of_day
 
 STATUSES = {"open": "Open", "closed": "Closed"}
@@ -109,11 +111,11 @@ class ListedCase:
     subject: SubjectSummary | None  # who the case is about (Pack.subject), or None
 
 
-def page_of_cases(casework: Casework, *, status: str | None, page: int, size: int,
+def page_of_cases(casework: Casework, actor: Actor, *, status: str | None, page: int, size: int,
                   subject_reference: str | None = None) -> tuple[list[ListedCase], int]:
-    """One page of cases, newest first, each with its subject, and how many there are in all; only the cases of
-    the subject with that reference, if one is given."""
+    """One page of the cases ``actor`` may read (``reading.readable_processes``), newest first, each with its
+    subject, and how many there are in all; only the cases of the subject with that reference, if one is given."""
     with casework.db.reading() as session:
-        rows, total = cases_dao.page_of_cases(session, status=status, page=page, size=size,
-                                              subject_reference=subject_reference)
+        rows, total = cases_dao.page_of_cases(session, scope=readable_processes(actor), status=status, page=page,
+                                              size=size, subject_reference=subject_reference)
     return [ListedCase(case, listed_subject(pack, reference, name)) for case, reference, name, pack in rows], total

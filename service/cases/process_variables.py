@@ -9,25 +9,26 @@ from __future__ import annotations
 from typing import Any
 
 from service.cases.errors import Conflict, NotAllowed, NotFound
+from service.cases.reading import refuse_unless_may_read
 from service.dao import audit_dao, instances_dao, tasks_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.dao.instances_dao import StaleInstance
 from service.people.actors import Actor
-from service.people.roles import STAFF_AND_AUDITORS
+from service.people.roles import CASE_READERS
 from service.processes.definitions import deployed_version
 
-READER_ROLES = STAFF_AND_AUDITORS
 WRITER_ROLES = ("worker",)
 
 
 def current_variables(casework, actor: Actor, business_key: str) -> dict[str, Any]:
-    if not actor.has_any_role(READER_ROLES):
+    if not actor.has_any_role(CASE_READERS):
         raise NotAllowed("Your roles do not allow reading case data.")
     with casework.db.reading() as session:
         instance = instances_dao.get_instance_by_key(session, business_key)
         if instance is None:
             raise NotFound(f"Process instance with id {business_key} does not exist")
-        _, definition = deployed_version(session, instance.process_version_id)
+        version, definition = deployed_version(session, instance.process_version_id)
+        refuse_unless_may_read(actor, version.process_id)
         return casework.engine.current_data(casework.engine.load(definition, instance.state))
 
 
@@ -57,14 +58,15 @@ def set_variables(casework, actor: Actor, business_key: str, values: dict[str, A
 
 def task_variables(casework, actor: Actor, task_id: str) -> tuple[dict[str, Any], str | None]:
     """The data an open human task would show its form, and the task's form key."""
-    if not actor.has_any_role(READER_ROLES):
+    if not actor.has_any_role(CASE_READERS):
         raise NotAllowed("Your roles do not allow reading case data.")
     with casework.db.reading() as session:
         found = tasks_dao.get_task_with_instance_and_case(session, task_id)
         if found is None or found[0].status != "open":
             raise NotFound(f"Cannot find task with id {task_id}")
         task, instance, _ = found
-        _, definition = deployed_version(session, instance.process_version_id)
+        version, definition = deployed_version(session, instance.process_version_id)
+        refuse_unless_may_read(actor, version.process_id)
         workflow = casework.engine.load(definition, instance.state)
     ready = {t.id: t for t in casework.engine.ready_user_tasks(workflow)}
     return (dict(ready[task_id].data) if task_id in ready else {}), task.form_key

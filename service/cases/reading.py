@@ -9,16 +9,33 @@ from typing import Any
 from service.cases.errors import NotAllowed, NotFound
 from service.casework import Casework
 from service.dao import cases_dao, instances_dao, processes_dao, tasks_dao
+from service.dao.process_scope import ProcessScope
 from service.models import Case, HumanTask
-from service.packs.registry import SubjectSummary, pack_for, subject_of
-from service.people.actors import TASK_WORKER, Actor
+from service.packs.registry import Pack, SubjectSummary, pack_for, packs, subject_of
+from service.people.actors import Actor
+from service.people.roles import CASE_READERS
+
+
+def _readers(pack: Pack | None) -> tuple[str, ...]:
+    return pack.case_readers if pack and pack.case_readers else CASE_READERS
 
 
 def refuse_unless_may_read(actor: Actor, process_id: str) -> None:
-    pack = pack_for(process_id)
-    readers = pack.case_readers if pack and pack.case_readers else (TASK_WORKER, "auditor")
-    if not actor.has_any_role(readers):
+    if not actor.has_any_role(_readers(pack_for(process_id))):
         raise NotAllowed("You cannot see cases of this process.")
+
+
+def readable_processes(actor: Actor) -> ProcessScope:
+    """The processes whose cases ``actor`` may read, by the same rule as ``refuse_unless_may_read``: every
+    process but those of the packs that do not admit them, for someone who reads a process without a pack;
+    else only those of the packs that admit them."""
+    admitted: list[str] = []
+    refused: list[str] = []
+    for pack in packs().values():
+        (admitted if actor.has_any_role(_readers(pack)) else refused).extend(pack.process_ids)
+    if actor.has_any_role(CASE_READERS):
+        return ProcessScope(never=tuple(refused))
+    return ProcessScope(only=tuple(admitted))
 
 
 @dataclass(frozen=True)

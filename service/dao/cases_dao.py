@@ -7,7 +7,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from service.models import Case, CaseActor, CaseNote
+from service.dao.process_scope import ProcessScope
+from service.models import Case, CaseActor, CaseNote, ProcessInstance, ProcessVersion
 from service.packs.registry import subject_columns
 
 
@@ -71,12 +72,15 @@ def list_notes(session: Session, case_id: int) -> Sequence[CaseNote]:
 
 
 def page_of_cases(
-    session: Session, *, status: str | None, subject_reference: str | None, page: int, size: int
+    session: Session, *, scope: ProcessScope, status: str | None, subject_reference: str | None, page: int, size: int
 ) -> tuple[list[tuple[Case, str | None, str | None, str | None]], int]:
-    """A page of cases, newest first, each with its subject's reference and name and the pack whose subject it is
-    (``registry.subject_columns``), and how many there are in all."""
+    """A page of the cases of the processes in ``scope``, newest first, each with its subject's reference and name
+    and the pack whose subject it is (``registry.subject_columns``), and how many there are in all."""
     subject = subject_columns(select(Case))
-    query = subject.query.add_columns(subject.reference, subject.name, subject.pack)
+    query = (subject.query.add_columns(subject.reference, subject.name, subject.pack)
+             .join(ProcessInstance, ProcessInstance.id == Case.instance_id)
+             .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
+             .where(scope.clause(ProcessVersion.process_id)))
     if status:
         query = query.where(Case.status == status)
     if subject_reference:

@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from service.dao.instances_dao import answers_to
+from service.dao.process_scope import ProcessScope
 from service.models import AuditEvent, Case, HumanTask, HumanTaskGroup, ProcessInstance, ProcessVersion, User
 
 
@@ -27,12 +28,14 @@ class InstanceFilter:
     process_definition_key: str | None = None
     process_definition_id: int | None = None  # the version row
     active: bool | None = None  # True: running only; False: finished only
+    scope: ProcessScope = ProcessScope()  # the processes whose cases the reader may see (cases.reading)
 
 
 def _instances(f: InstanceFilter) -> Select:
     query = (select(ProcessInstance, ProcessVersion, Case)
              .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
-             .outerjoin(Case, Case.instance_id == ProcessInstance.id))
+             .outerjoin(Case, Case.instance_id == ProcessInstance.id)
+             .where(f.scope.clause(ProcessVersion.process_id)))
     if f.business_key is not None:
         query = query.where(answers_to(f.business_key))
     if f.reference is not None:
@@ -75,6 +78,7 @@ class TaskFilter:
     assignee: str | None = None
     candidate_group: str | None = None
     unassigned: bool | None = None
+    scope: ProcessScope = ProcessScope()  # the processes whose cases the reader may see (cases.reading)
 
 
 def _tasks(f: TaskFilter) -> Select:
@@ -82,7 +86,7 @@ def _tasks(f: TaskFilter) -> Select:
              .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
              .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
              .outerjoin(User, User.id == HumanTask.assignee_id)
-             .where(HumanTask.status == "open"))
+             .where(HumanTask.status == "open", f.scope.clause(ProcessVersion.process_id)))
     if f.task_id is not None:
         query = query.where(HumanTask.id == f.task_id)
     if f.reference is not None:

@@ -9,20 +9,22 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 
 from service.auth.permissions import allow
 from service.cases.errors import NotFound
 from service.cases.incidents import incidents_page
 from service.cases.instance_listing import InstanceFilter, instance_row, list_instances
+from service.cases.reading import readable_processes
 from service.engine_rest import blueprint
 from service.engine_rest.fields import InvalidRequest, camunda_time, query_flag, query_int, query_text
 from service.engine_rest.representations import definition_id, history_process_instance
 from service.history.steps_taken import steps_taken
-from service.people.roles import STAFF_AND_AUDITORS
+from service.people.roles import CASE_READERS
 from workflows.xml_safety import parse_untrusted_xml
 
-READERS = STAFF_AND_AUDITORS
+# Anyone who works on tasks, and auditors; each sees only the cases of the processes they may read.
+READERS = CASE_READERS
 INCIDENT_READERS = ("admin", "auditor", "worker")
 INCIDENT_TYPES = {"external_task": "failedExternalTask", "timer": "failedJob"}
 
@@ -39,7 +41,7 @@ def history_instances():
     f = InstanceFilter(reference=query_text("processInstanceId", 40),
                        business_key=query_text("processInstanceBusinessKey", 255),
                        process_definition_key=query_text("processDefinitionKey", 200),
-                       active=active)
+                       active=active, scope=readable_processes(g.actor))
     rows = list_instances(_runtime().casework, f, query_int("firstResult", 0, high=10**9),
                           query_int("maxResults", 100, high=1000))
     return [history_process_instance(row) for row in rows]
@@ -48,7 +50,7 @@ def history_instances():
 @blueprint.route("/history/process-instance/<instance_id>", methods=["GET"])
 @allow(*READERS)
 def history_instance(instance_id: str):
-    row = instance_row(_runtime().casework, instance_id[:40])
+    row = instance_row(_runtime().casework, instance_id[:40], readable_processes(g.actor))
     if row is None:
         raise NotFound(f"Historic process instance with id {instance_id[:40]} does not exist")
     return history_process_instance(row)
@@ -70,7 +72,7 @@ def history_activities():
         raise InvalidRequest("processInstanceId is required: activity history is read one case at a time")
     # Checked before anything is looked up, so a bad page is refused whether or not the case exists.
     first, size = query_int("firstResult", 0, high=10**9), query_int("maxResults", 1000, high=1000)
-    taken = steps_taken(_runtime().casework, key)
+    taken = steps_taken(_runtime().casework, key, readable_processes(g.actor))
     if taken is None:
         return []
     version, steps = taken.version, taken.steps

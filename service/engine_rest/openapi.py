@@ -182,8 +182,10 @@ PATHS: dict[str, Any] = {
         "responses": _responses({"200": _json({"type": "object", "required": ["id", "bpmn20Xml"]}, "The XML")},
                                 404)}},
     "/process-definition/key/{key}/start": {"post": {
-        "operationId": "startProcessInstanceByKey", "summary": "Start a case (role: caseworker)",
-        "description": "variables are the start form's answers; businessKey is kept as the case's business "
+        "operationId": "startProcessInstanceByKey", "summary": "Start a case",
+        "description": "Who may start is the process's own rule (its candidateStarterGroups and "
+                       "candidateStarterUsers; anyone in a group when it names none): anyone else gets 403. "
+                       "variables are the start form's answers; businessKey is kept as the case's business "
                        "key (not unique, as in Camunda); the case reference is its id.",
         "parameters": [_path("key", "The process id")],
         "requestBody": _body({"type": "object", "properties": {"variables": _ref("Variables"),

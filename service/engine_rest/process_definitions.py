@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, g
 
-from service.auth.permissions import allow
+from service.auth.permissions import allow, signed_in
 from service.cases.cases import start_case
 from service.cases.errors import NotFound
 from service.cases.instance_listing import instance_row
@@ -12,9 +12,10 @@ from service.engine_rest import blueprint
 from service.engine_rest.fields import body, query_flag, query_int, query_text
 from service.engine_rest.representations import process_definition, process_instance
 from service.engine_rest.variables import plain
+from service.people.roles import CASE_READERS
 from service.processes.process_versions import latest_version, versions_page
 
-READERS = ("process_owner", "caseworker", "head_of_service", "executive", "auditor")
+READERS = ("process_owner", *CASE_READERS)
 
 
 def _runtime():
@@ -50,10 +51,11 @@ def definition_xml(key: str):
 
 
 @blueprint.route("/process-definition/key/<key>/start", methods=["POST"])
-@allow("caseworker")
+@signed_in
 def start_by_key(key: str):
     """Start a case: the variables are its start form's answers, validated like the form's. A businessKey
-    given is kept as the case's business key (not unique, as in Camunda); the case reference is its id."""
+    given is kept as the case's business key (not unique, as in Camunda); the case reference is its id. Who
+    may start is the process's own rule (camunda:candidateStarterGroups), checked by the service."""
     data = body()
     started = start_case(_runtime().casework, g.actor, plain(data.get("variables")), process_id=key[:200],
                                              business_key=data.get("businessKey"))

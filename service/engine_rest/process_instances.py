@@ -8,13 +8,16 @@ from service.auth.permissions import allow
 from service.cases import instance_listing, process_variables
 from service.cases.errors import NotFound
 from service.cases.instance_listing import InstanceFilter
+from service.cases.reading import readable_processes
 from service.engine_rest import blueprint
 from service.engine_rest.fields import InvalidRequest, body, query_flag, query_int, query_text
 from service.engine_rest.representations import process_instance, version_row_id
 from service.engine_rest.variables import plain, typed, typed_all
 from service.history import access_log
+from service.people.roles import CASE_READERS
 
-READERS = process_variables.READER_ROLES
+# Anyone who works on tasks, and auditors; each sees only the cases of the processes they may read.
+READERS = CASE_READERS
 NO_CONTENT = ("", 204)
 
 
@@ -32,6 +35,7 @@ def _filter() -> InstanceFilter:
         process_definition_id=version_row_id(definition) if definition else None,
         # Nothing is ever suspended here: suspended=true matches nothing, active=true the running cases.
         active=True if active else (None if suspended is None else (not suspended) or None),
+        scope=readable_processes(g.actor),
     )
 
 
@@ -56,7 +60,7 @@ def count_instances():
 @blueprint.route("/process-instance/<instance_id>", methods=["GET"])
 @allow(*READERS)
 def get_instance(instance_id: str):
-    row = instance_listing.instance_row(_runtime().casework, instance_id[:40])
+    row = instance_listing.instance_row(_runtime().casework, instance_id[:40], readable_processes(g.actor))
     if row is None:
         raise NotFound(f"Process instance with id {instance_id[:40]} does not exist")
     return process_instance(row)

@@ -13,16 +13,18 @@ from service.auth.permissions import allow
 from service.cases import process_variables
 from service.cases.cases import complete_task
 from service.cases.errors import NotAllowed, NotFound
+from service.cases.reading import readable_processes
 from service.engine_rest import blueprint
 from service.engine_rest.fields import body, boolean, query_flag, query_int, query_text, text
 from service.engine_rest.representations import task
 from service.engine_rest.variables import plain, typed_all
 from service.models import ROLES
-from service.people.roles import STAFF
+from service.people.roles import CASE_READERS, WORKERS
 from service.tasks import inbox_actions, task_listing
 from service.tasks.task_listing import TaskFilter
 
-READERS = (*STAFF, "auditor")
+# Anyone who works on tasks, and auditors; each sees only the tasks of the processes they may read.
+READERS = CASE_READERS
 NO_CONTENT = ("", 204)
 
 
@@ -38,7 +40,7 @@ def _filter() -> TaskFilter:
         process_definition_key=query_text("processDefinitionKey", 200),
         task_definition_key=query_text("taskDefinitionKey", 200), assignee=query_text("assignee", 80),
         candidate_group=group if group in ROLES or group is None else "(no such group)",
-        unassigned=query_flag("unassigned"),
+        unassigned=query_flag("unassigned"), scope=readable_processes(g.actor),
     )
 
 
@@ -59,14 +61,14 @@ def task_count():
 @blueprint.route("/task/<task_id>", methods=["GET"])
 @allow(*READERS)
 def task_one(task_id: str):
-    row = task_listing.task_row(_runtime().casework, task_id[:36])
+    row = task_listing.task_row(_runtime().casework, task_id[:36], readable_processes(g.actor))
     if row is None:
         raise NotFound(f"No matching task with id {task_id[:36]}")
     return task(row)
 
 
 @blueprint.route("/task/<task_id>/claim", methods=["POST"])
-@allow(*STAFF)
+@allow(*WORKERS)
 def task_claim(task_id: str):
     user_id = text(body(), "userId", max_length=80)
     if user_id is not None and user_id != username_of(_runtime().casework, g.actor.user_id):
@@ -77,14 +79,14 @@ def task_claim(task_id: str):
 
 
 @blueprint.route("/task/<task_id>/unclaim", methods=["POST"])
-@allow(*STAFF)
+@allow(*WORKERS)
 def task_unclaim(task_id: str):
     inbox_actions.unclaim(_runtime().casework, g.actor, task_id[:36])
     return NO_CONTENT
 
 
 @blueprint.route("/task/<task_id>/complete", methods=["POST"])
-@allow(*STAFF)
+@allow(*WORKERS)
 def task_complete(task_id: str):
     data = body()
     variables = plain(data.get("variables"))

@@ -17,6 +17,7 @@ from service.cases import evidence_files
 from service.cases.case_file import form_covering
 from service.cases.case_records import NOTE_FORM
 from service.cases.errors import NotFound
+from service.cases.reading import refuse_unless_may_read
 from service.casework import Casework
 from service.dao import (
     audit_dao,
@@ -31,6 +32,7 @@ from service.dao import (
 from service.history.timeline import case_timeline
 from service.models import AuditEvent, Case, ProcessIncident, ProcessInstance, ProcessVersion
 from service.packs.registry import SubjectSummary, pack_for, subject_of
+from service.people.actors import Actor
 from service.processes.definitions import definition_of
 from workflows.forms import FormSchema
 
@@ -125,12 +127,15 @@ def load_case_history(casework: Casework, reference: str, at_seq: int | None = N
     )
 
 
-def case_events(casework: Casework, reference: str) -> tuple[str, list[AuditEvent]]:
-    """A case's reference and its audit events, oldest first, as stored (the API's history)."""
+def case_events(casework: Casework, actor: Actor, reference: str) -> tuple[str, list[AuditEvent]]:
+    """A case's reference and its audit events, oldest first, as stored (the API's history), for someone who may
+    read the case (``reading.refuse_unless_may_read``)."""
     with casework.db.reading() as session:
         case = cases_dao.get_case_by_reference(session, reference.strip().upper())
         if case is None:
             raise NotFound("There is no case with that reference.")
+        instance = instances_dao.get_instance(session, case.instance_id)
+        refuse_unless_may_read(actor, processes_dao.get_version(session, instance.process_version_id).process_id)
         return case.reference, list(audit_dao.list_events(session, case.instance_id))
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from service.dao import engine_rest_dao, instances_dao
 from service.dao.engine_rest_dao import StepEvent
+from service.dao.process_scope import ProcessScope
 from service.models import ProcessVersion
 
 if TYPE_CHECKING:
@@ -19,11 +20,12 @@ class StepsTaken:
     steps: list[StepEvent]  # oldest first
 
 
-def steps_taken(casework: Casework, reference: str) -> StepsTaken | None:
-    """The case's version and the audit events that record where it went; None if there is no such case."""
+def steps_taken(casework: Casework, reference: str, scope: ProcessScope = ProcessScope()) -> StepsTaken | None:
+    """The case's version and the audit events that record where it went; None if there is no such case (or it
+    is a case of a process outside ``scope``: the processes a reader may see)."""
     with casework.db.reading() as session:
         instance = instances_dao.get_instance_by_key(session, reference)
-        if instance is None:
+        version = session.get(ProcessVersion, instance.process_version_id) if instance else None
+        if version is None or not scope.admits(version.process_id):
             return None
-        return StepsTaken(session.get(ProcessVersion, instance.process_version_id),
-                          engine_rest_dao.step_events(session, instance.id))
+        return StepsTaken(version, engine_rest_dao.step_events(session, instance.id))

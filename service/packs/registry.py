@@ -22,6 +22,9 @@ class GroupSeed:
     name: str
     label: str
     description: str = ""
+    # Whether its members manage work (the platform's WORK_MANAGER: reassign tasks, see the team's cases, the
+    # workload and every overdue task, hand work over).
+    manages_work: bool = False
 
 
 @dataclass(frozen=True)
@@ -374,6 +377,11 @@ def audit_figure_loaders() -> tuple[Callable[..., list[tuple[str, int]]], ...]:
 def default_process() -> str | None:
     """The process a start that names none begins: the first process of the first pack that is the default."""
     return next((pack.process_ids[0] for pack in _BY_NAME.values() if pack.default_start and pack.process_ids), None)
+
+
+def work_manager_groups() -> frozenset[str]:
+    """The groups whose members manage work (``GroupSeed.manages_work``), across every registered pack."""
+    return frozenset(seed.name for pack in _BY_NAME.values() for seed in pack.groups if seed.manages_work)
 
 
 def process_ids_where(flag: str) -> tuple[str, ...]:

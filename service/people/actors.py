@@ -11,13 +11,17 @@ from sqlalchemy.orm import Session
 from service.cases.errors import NotAllowed
 from service.dao import processes_dao
 from service.models import CaseActor
-from service.packs.registry import pack_for
+from service.packs.registry import pack_for, work_manager_groups
 
 # The platform's own roles (and the service accounts' "worker", which works external tasks only): what
 # they let a person do is fixed in code. Every other role or group a person holds is work: it offers them tasks.
 PLATFORM_ROLES = ("process_owner", "auditor", "admin", "data_protection_officer", "worker")
 # A permission any route may name: "works on tasks", held by anyone in a group that can be offered work.
 TASK_WORKER = "task_worker"
+# A permission any route may name: "manages work" (reassigns tasks, sees the team's cases, the workload and every
+# overdue task, hands work over), held by anyone in a group a pack declares so (``GroupSeed.manages_work``).
+WORK_MANAGER = "work_manager"
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -25,17 +29,22 @@ class Actor:
     roles: tuple[str, ...]
     name: str = ""
     # The groups the person is a member of (service/people/groups.py); a role also counts as the
-    # group of the same name, so ``has_any_role("caseworker")`` admits members of that group too.
+    # group of the same name, so ``has_any_role("reviewers")`` admits members of that group too.
     groups: tuple[str, ...] = ()
     username: str = ""
 
     def has_any_role(self, roles: tuple[str, ...] | list[str]) -> bool:
         return any(role in self.roles or role in self.groups or (role == TASK_WORKER and self.works_tasks)
-                   for role in roles)
+                   or (role == WORK_MANAGER and self.manages_work) for role in roles)
 
     @property
     def works_tasks(self) -> bool:
         return any(name not in PLATFORM_ROLES for name in (*self.roles, *self.groups))
+
+    @property
+    def manages_work(self) -> bool:
+        managing = work_manager_groups()
+        return any(name in managing for name in (*self.roles, *self.groups))
 
     @property
     def group_names(self) -> tuple[str, ...]:

@@ -1,22 +1,29 @@
 """Who may do what, written once: the role lists that routes, services and pages ask about.
 
 Routes name these lists in ``allow(...)``; services check them; templates never name a role: they read the
-flags of ``Permissions`` (``may.reassign_tasks``), which the app puts in every template's context.
+flags of ``Permissions`` (``may.reassign_tasks``, ``may.use(endpoint)``), which the app puts in every template's
+context. A pack keeps its own role lists (the groups its processes name) in its own modules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-CASEWORKERS = ("caseworker",)
-# Heads of Service and Executives: they decide formal action, lead the team and hand its work round.
-DECIDERS = ("head_of_service", "executive")
-STAFF = (*CASEWORKERS, *DECIDERS)
-# Who reads the policy's cases, customers and letters: the staff who work them, and auditors.
-STAFF_AND_AUDITORS = (*STAFF, "auditor")
+from service.people.actors import TASK_WORKER, WORK_MANAGER
+
+# Staff who work cases: anyone in a group that can be offered work.
+WORKERS = (TASK_WORKER,)
+# Who reads cases: those, and auditors; a pack narrows who reads its own (``Pack.case_readers``, cases.reading).
+CASE_READERS = (TASK_WORKER, "auditor")
+# Who manages work: anyone in a group a pack declares as managing work (``GroupSeed.manages_work``).
+MANAGERS = (WORK_MANAGER,)
 ADMINS = ("admin",)
+
+
+def _nothing_admitted(actor: Any, endpoint: str) -> bool:
+    return False
 
 
 @dataclass(frozen=True)
@@ -24,25 +31,19 @@ class Permissions:
     """What the signed-in person may do, as flags a page reads instead of naming roles."""
 
     actor: Any  # service.people.actors.Actor, or None when no one is signed in
+    # Whether a person passes the guard of the page at an endpoint (its ``allow``): ``(actor, endpoint) -> bool``.
+    route_admits: Callable[[Any, str], bool] = _nothing_admitted
 
     def _holds(self, roles: Iterable[str]) -> bool:
         return self.actor is not None and self.actor.has_any_role(tuple(roles))
 
     @property
-    def record_incidents(self) -> bool:
-        return self._holds(CASEWORKERS)
-
-    @property
-    def work_on_cases(self) -> bool:
-        return self._holds(STAFF)
-
-    @property
     def reassign_tasks(self) -> bool:
-        return self._holds(DECIDERS)
+        return self._holds(MANAGERS)
 
     @property
     def see_every_overdue_task(self) -> bool:
-        return self._holds(DECIDERS)
+        return self._holds(MANAGERS)
 
     @property
     def administer(self) -> bool:
@@ -51,3 +52,8 @@ class Permissions:
     def send(self, message: Any) -> bool:
         """Whether the person may send a message a case waits for: its catch event names the groups."""
         return self._holds(message.groups)
+
+    def use(self, endpoint: str) -> bool:
+        """Whether the person may use the page at ``endpoint``: a pack's template asks this of the pack's own
+        pages ("Record an incident") instead of naming the roles they admit."""
+        return self.actor is not None and self.route_admits(self.actor, endpoint)

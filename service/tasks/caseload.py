@@ -16,10 +16,8 @@ from service.dao.caseload_dao import CaseloadFilters
 from service.history.audit_trail import record_on_case
 from service.models import Case, HumanTask
 from service.people.actors import Actor
-from service.people.roles import DECIDERS
+from service.people.roles import MANAGERS
 from service.tasks.inbox_actions import reassign
-
-MANAGERS = DECIDERS
 
 
 @dataclass
@@ -97,4 +95,4 @@ def _hand_over_cases(casework, actor: Actor, from_user_id: int, target, reason: 
 
 def _require_manager(actor: Actor) -> None:
     if not actor.has_any_role(MANAGERS):
-        raise NotAllowed("Only a Head of Service or a member of the Executive Team can see the team's work.")
+        raise NotAllowed("Only those who manage work can see the team's work.")

@@ -11,8 +11,8 @@ from service.dao import inbox_dao, processes_dao, users_dao
 from service.dao.inbox_dao import SORTS as SORTS  # the orders the inbox offers
 from service.dao.inbox_dao import InboxFilters, InboxPage, InboxRow
 from service.people.actors import Actor
+from service.people.roles import MANAGERS
 from service.processes.definitions import deployed_version
-from service.tasks.caseload import MANAGERS
 
 TABS = ("mine", "groups")
 OTHERS_TASKS = "Only people who manage work may list someone else's tasks: ask for assignee=me."

@@ -25,12 +25,11 @@ from service.models import HumanTask, User
 from service.notifications import outbox
 from service.people.actors import Actor, parse_actor_list, refuse_excluded_actor
 from service.people.groups import members_of_any
-from service.people.roles import DECIDERS
+from service.people.roles import MANAGERS
 from service.processes.definitions import definition_of
 from workflows.calendar import london_date, start_of_day
 from workflows.forms import FormSchema
 
-REASSIGNERS = DECIDERS
 _GONE = "This task has already been completed or has moved on, so nothing was changed."
 _TAKEN = "Someone else has picked up this task, so nothing was changed."
 
@@ -191,8 +190,8 @@ def _open_task(session: Session, task_id: str) -> HumanTask:
 
 
 def _require_reassigner(actor: Actor) -> None:
-    if not actor.has_any_role(REASSIGNERS):
-        raise NotAllowed("Only a Head of Service or a member of the Executive Team can reassign tasks.")
+    if not actor.has_any_role(MANAGERS):
+        raise NotAllowed("Only those who manage work can reassign tasks.")
 
 
 def _update(change) -> None:

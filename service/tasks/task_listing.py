@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from service.dao import engine_rest_dao
 from service.dao.engine_rest_dao import TaskFilter, TaskRow
+from service.dao.process_scope import ProcessScope
 
 if TYPE_CHECKING:
     from service.casework import Casework
@@ -23,6 +24,7 @@ def count_tasks(casework: Casework, wanted: TaskFilter) -> int:
         return engine_rest_dao.count_tasks(session, wanted)
 
 
-def task_row(casework: Casework, task_id: str) -> TaskRow | None:
-    rows = list_tasks(casework, TaskFilter(task_id=task_id), 0, 1)
+def task_row(casework: Casework, task_id: str, scope: ProcessScope = ProcessScope()) -> TaskRow | None:
+    """The open task with this id, or None; None too for a task of a process outside ``scope``."""
+    rows = list_tasks(casework, TaskFilter(task_id=task_id, scope=scope), 0, 1)
     return rows[0] if rows else None

@@ -1,5 +1,5 @@
-"""Caseload pages: my cases; for Heads of Service and Executives, the team's cases, the workload,
-and handing someone's work over."""
+"""Caseload pages: my cases; for those who manage work, the team's cases, the workload, and handing
+someone's work over."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask import Blueprint, g, render_template, request
 from service.accounts.directory import people_to_choose
 from service.auth.permissions import allow
 from service.cases.errors import FieldProblem, InvalidInput
-from service.people.roles import STAFF
+from service.people.roles import MANAGERS, WORKERS
 from service.tasks import caseload
 from service.tasks.caseload import CASE_SORTS, CaseloadFilters
 from service.views.helpers import runtime
@@ -30,7 +30,7 @@ def _people():
 
 
 @blueprint.route("/mine")
-@allow(*STAFF)
+@allow(*WORKERS)
 def mine():
     filters = _filters()
     return render_template("caseload/cases.html", title="My cases", filters=filters, sorts=CASE_SORTS,
@@ -39,7 +39,7 @@ def mine():
 
 
 @blueprint.route("/team")
-@allow(*caseload.MANAGERS)
+@allow(*MANAGERS)
 def team():
     filters = _filters()
     return render_template("caseload/cases.html", title="Team cases", filters=filters, sorts=CASE_SORTS,
@@ -48,14 +48,14 @@ def team():
 
 
 @blueprint.route("/workload")
-@allow(*caseload.MANAGERS)
+@allow(*MANAGERS)
 def workload():
     people, groups = caseload.workload(runtime().casework, g.actor)
     return render_template("caseload/workload.html", people_rows=people, group_rows=groups)
 
 
 @blueprint.route("/hand-over", methods=["GET", "POST"])
-@allow(*caseload.MANAGERS)
+@allow(*MANAGERS)
 def hand_over():
     problems, result, entered = {}, None, {}
     if request.method == "POST":

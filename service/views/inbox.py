@@ -7,20 +7,18 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from service.auth.permissions import allow
 from service.cases.errors import CaseworkError, InvalidInput
 from service.packs.registry import subject_noun
-from service.people.actors import TASK_WORKER
+from service.people.roles import MANAGERS, WORKERS
 from service.tasks import inbox_actions, saved_filters
 from service.tasks.inbox import SORTS, TABS, InboxFilters, load_inbox, load_overdue
 from service.views.helpers import flash_problem, runtime
 from service.views.schema_forms import error_summary, form_data, form_fields
 
 blueprint = Blueprint("inbox", __name__, url_prefix="/tasks")
-STAFF = (TASK_WORKER,)
-MANAGERS = inbox_actions.REASSIGNERS
 _FILTER_KEYS = ("tab", "task_name", "customer", "case_reference", "overdue", "snoozed", "sort")
 
 
 @blueprint.route("")
-@allow(*STAFF)
+@allow(*WORKERS)
 def inbox():
     tab = request.args.get("tab") if request.args.get("tab") in TABS else "mine"
     sort = request.args.get("sort", "due")
@@ -40,7 +38,7 @@ def inbox():
 
 
 @blueprint.route("/filters", methods=["POST"])
-@allow(*STAFF)
+@allow(*WORKERS)
 def save_filter():
     name = " ".join(request.form.get("name", "").split())[:80]
     wanted = {key: request.form.get(key, "")[:200] for key in _FILTER_KEYS if request.form.get(key)}
@@ -53,7 +51,7 @@ def save_filter():
 
 
 @blueprint.route("/filters/<int:filter_id>/delete", methods=["POST"])
-@allow(*STAFF)
+@allow(*WORKERS)
 def delete_filter(filter_id: int):
     if saved_filters.delete_filter(runtime().casework, g.actor, filter_id):
         flash("The saved filter has been deleted.")
@@ -63,7 +61,7 @@ def delete_filter(filter_id: int):
 
 
 @blueprint.route("/<task_id>/snooze", methods=["POST"])
-@allow(*STAFF)
+@allow(*WORKERS)
 def snooze(task_id: str):
     until = request.form.get("follow_up", "")[:20]
     try:
@@ -87,7 +85,7 @@ def overdue():
 
 
 @blueprint.route("/<task_id>/claim", methods=["POST"])
-@allow(*STAFF)
+@allow(*WORKERS)
 def claim(task_id: str):
     try:
         task = inbox_actions.claim(runtime().casework, g.actor, task_id)
@@ -99,7 +97,7 @@ def claim(task_id: str):
 
 
 @blueprint.route("/<task_id>/unclaim", methods=["POST"])
-@allow(*STAFF)
+@allow(*WORKERS)
 def unclaim(task_id: str):
     try:
         task = inbox_actions.unclaim(runtime().casework, g.actor, task_id)

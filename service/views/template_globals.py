@@ -8,9 +8,10 @@ from functools import lru_cache
 from flask import Flask, current_app, g, request, url_for
 from werkzeug.local import LocalProxy
 
+from service.auth.permissions import admits
 from service.packs.registry import menu, packs
 from service.people.actors import TASK_WORKER
-from service.people.roles import DECIDERS, Permissions
+from service.people.roles import MANAGERS, Permissions
 from service.resources import STATIC
 
 DIST = STATIC / "dist"
@@ -20,8 +21,8 @@ DIST = STATIC / "dist"
 WORK = (
     ("inbox.inbox", "Tasks", (TASK_WORKER,)),
     ("caseload.mine", "My cases", (TASK_WORKER,)),
-    ("caseload.team", "Team cases", DECIDERS),
-    ("caseload.workload", "Workload", DECIDERS),
+    ("caseload.team", "Team cases", MANAGERS),
+    ("caseload.workload", "Workload", MANAGERS),
 )
 START = (("starting.index", "Start a case", (TASK_WORKER,)),)
 AREAS = (
@@ -38,6 +39,10 @@ def _start_pages():
         view = current_app.view_functions.get(pack.start_endpoint or "")
         if view is not None and pack.wording.get("start_label"):
             yield pack.start_endpoint, pack.wording["start_label"], getattr(view, "permission", ())
+
+
+def _route_admits(actor, endpoint: str) -> bool:
+    return admits(current_app.view_functions.get(endpoint), actor)
 
 
 @lru_cache(maxsize=1)
@@ -72,4 +77,4 @@ def init_app(app: Flask) -> None:
     # ``may``: what the signed-in person may do, so that no template names a role. A global (not a context
     # variable) so that imported macros see it too; read afresh on every request.
     app.jinja_env.globals.update(asset_url=asset_url, navigation_items=navigation_items,
-                                 may=LocalProxy(lambda: Permissions(g.get("actor"))))
+                                 may=LocalProxy(lambda: Permissions(g.get("actor"), _route_admits)))

@@ -59,8 +59,8 @@ PACK = Pack(
     title="Unacceptable behaviour",
     groups=(
         GroupSeed("caseworker", "Caseworkers", "Record incidents and run cases day to day."),
-        GroupSeed("head_of_service", "Heads of Service", "Approve formal action and hear appeals."),
-        GroupSeed("executive", "Executives", "Approve formal action and hear appeals."),
+        GroupSeed("head_of_service", "Heads of Service", "Approve formal action and hear appeals.", manages_work=True),
+        GroupSeed("executive", "Executives", "Approve formal action and hear appeals.", manages_work=True),
     ),
     lane_groups=LANE_GROUPS,
     continuity_lanes=("Caseworker",),

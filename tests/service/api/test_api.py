@@ -34,11 +34,20 @@ def test_tokens_are_stored_only_as_hashes(policy, api_as, runtime):
     assert token not in (record.token_hash, record.token_prefix) and len(record.token_hash) == 64
 
 
-def test_roles_are_checked(policy, api_as):
-    auditor = api_as("auditor")
-    refused = auditor.post("/cases", json=samples.incident())
-    assert refused.status_code == 403 and refused.json["error"]["status"] == 403
-    assert auditor.get("/cases").status_code == 200
+def test_the_default_start_follows_the_processs_own_starters(policy, api_as):
+    """``POST /cases`` starts the default process (the policy, deployed by ``policy``) by its starter rule
+    (candidateStarterGroups: caseworker): anyone else gets 403, as from ``POST /processes/<id>/cases``."""
+    for role in ("auditor", "head_of_service", "process_owner"):
+        refused = api_as(role).post("/cases", json=samples.incident())
+        assert refused.status_code == 403 and refused.json["error"]["status"] == 403, role
+        assert refused.json["error"]["message"] == "Only caseworkers can record an incident."
+    assert api_as("caseworker").post("/cases", json=samples.incident()).status_code == 201
+    assert api_as("auditor").get("/cases").json["total"] == 1
+
+
+def test_a_default_start_before_the_process_is_deployed_is_not_found(runtime, api_as):
+    missing = api_as("caseworker").post("/cases", json=samples.incident())
+    assert missing.status_code == 404
 
 
 def test_record_an_incident_then_work_the_case_through_the_api(policy, api_as):

@@ -88,6 +88,24 @@ def test_who_may_start_and_read(asb_system, api_as):
     policy_case = api_as("caseworker").post("/cases", json=_incident()).json["reference"]
     assert asb_system.get(f"/cases/{policy_case}").status_code == 403
     assert asb_system.post("/processes/unacceptable_behaviour/cases", json=_incident()).status_code == 403
+    # Nor through the bare start of the default process (the policy's): the same rule, the same 403.
+    assert asb_system.post("/cases", json=_incident()).status_code == 403
+
+
+def test_the_case_list_and_history_show_only_the_cases_the_caller_may_read(asb_system, api_as):
+    """The policy's pack admits its staff and auditors to its cases; a process without a pack admits anyone in a
+    group and auditors."""
+    report = _start(asb_system)
+    policy_case = api_as("caseworker").post("/cases", json=_incident()).json["reference"]
+    listed = asb_system.get("/cases").json
+    assert ([c["reference"] for c in listed["items"]], listed["total"]) == ([report], 1)
+    assert asb_system.get(f"/cases/{report}/history").status_code == 200
+    refused = asb_system.get(f"/cases/{policy_case}/history")
+    assert refused.status_code == 403 and refused.json["error"]["status"] == 403
+    for reader in (api_as("auditor"), api_as("caseworker"), api_as("head_of_service")):
+        assert {c["reference"] for c in reader.get("/cases").json["items"]} == {report, policy_case}
+        assert reader.get(f"/cases/{policy_case}/history").status_code == 200
+    assert api_as("process_owner").get("/cases").status_code == 403
 
 
 def _incident() -> dict:

@@ -3,10 +3,17 @@ started, worked and sent a message through /engine-rest to its end, with history
 
 from __future__ import annotations
 
+from service.accounts.api_tokens import issue_token
 from service.cases.cases import start_case
-from tests.service.conftest import FIXTURES
+from service.dao import users_dao
+from service.people import groups
+from tests.bpmn import samples
+from tests.service.conftest import FIXTURES, deploy_fixture
+from tests.service.engine_rest.conftest import EngineRest
 
 DIAGRAM = (FIXTURES / "restriction_clock.bpmn").read_bytes()
+ASB_REPORT = {"what_happened": "Loud music every night after midnight.", "happened_on": "2026-03-01",
+              "location": "Hill House, flat 12", "reported_by": "Sam Neighbour, flat 14", "anyone_at_risk": False}
 
 
 def _modeler_deploy(rest, diagram: bytes = DIAGRAM, **files):
@@ -116,8 +123,6 @@ def test_modeler_deploys_that_fail_are_refused_with_a_parse_exception(engine_res
 
 
 def test_reading_needs_the_roles_the_pages_need_and_unknown_things_are_404(engine_rest_as, runtime, people):
-    from tests.service.conftest import deploy_fixture
-
     deploy_fixture(runtime, "restriction_clock.bpmn")
     reference = start_case(runtime.casework, people["casey"], {"customer_reference": "C-1"},
                                             process_id="restriction_clock").reference
@@ -140,3 +145,40 @@ def test_reading_needs_the_roles_the_pages_need_and_unknown_things_are_404(engin
                                                                       "businessKey": reference})
     assert unknown_message.status_code == 409
     assert engine_rest_as("caseworker").post("/message", {}).status_code == 400  # messageName is required
+
+
+def test_a_start_by_key_follows_the_processs_own_starters(engine_rest_as, policy):
+    """The policy's process names its starters (candidateStarterGroups: caseworker): anyone else gets 403."""
+    for role in ("auditor", "head_of_service", "process_owner"):
+        refused = engine_rest_as(role).post("/process-definition/key/unacceptable_behaviour/start", {"variables": {}})
+        assert refused.status_code == 403, role
+    admitted = engine_rest_as("caseworker").post("/process-definition/key/unacceptable_behaviour/start",
+                                                 {"variables": {}})
+    assert admitted.status_code == 400  # past the starter rule, refused by the start form's validation
+
+
+def test_instances_and_tasks_are_listed_only_for_the_processes_the_caller_may_read(
+        engine_rest_as, asb_report, client, runtime, people):
+    """The policy's pack admits only its staff and auditors to its cases; a member of another group reads the
+    cases of processes without a pack (the anti-social behaviour report), in every list and every single read."""
+    report = start_case(runtime.casework, people["casey"], ASB_REPORT, process_id="asb_report").reference
+    incident = start_case(runtime.casework, people["casey"], samples.incident(),
+                          process_id="unacceptable_behaviour").reference
+    now = runtime.clock.now()
+    groups.create_group(runtime.casework, people["adam"], name="gardeners", label="Gardeners", description="", now=now)
+    issued = issue_token(runtime.casework, people["adam"], "Gardening system", [], now)
+    with runtime.db.reading() as session:
+        account = users_dao.get_user(session, issued.record.service_user_id).username
+    groups.add_member(runtime.casework, people["adam"], "gardeners", account, now)
+    gardener = EngineRest(client, issued.token)
+    assert [i["id"] for i in gardener.get("/process-instance").get_json()] == [report]
+    assert gardener.get("/process-instance/count").get_json() == {"count": 1}
+    assert gardener.get(f"/process-instance/{incident}").status_code == 404
+    assert gardener.get(f"/process-instance/{incident}/variables").status_code == 403
+    assert {t["processInstanceId"] for t in gardener.get("/task").get_json()} == {report}
+    assert [h["id"] for h in gardener.get("/history/process-instance").get_json()] == [report]
+    assert gardener.get("/history/activity-instance", processInstanceId=incident).get_json() == []
+    assert gardener.get("/history/activity-instance", processInstanceId=report).get_json() != []
+    auditor = engine_rest_as("auditor")
+    assert {i["id"] for i in auditor.get("/process-instance").get_json()} == {report, incident}
+    assert {t["processInstanceId"] for t in auditor.get("/task").get_json()} == {report, incident}

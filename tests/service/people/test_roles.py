@@ -8,8 +8,10 @@ from types import SimpleNamespace
 import pytest
 
 from service.cases.case_file import TaskFile
-from service.people.actors import Actor
-from service.people.roles import DECIDERS, STAFF, STAFF_AND_AUDITORS, Permissions
+from service.packs import registry
+from service.packs.registry import GroupSeed, Pack
+from service.people.actors import PLATFORM_ROLES, TASK_WORKER, WORK_MANAGER, Actor
+from service.people.roles import ADMINS, CASE_READERS, MANAGERS, WORKERS, Permissions
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 
@@ -19,27 +21,56 @@ def test_no_template_names_a_role_it_asks_the_service():
     assert asking == []
 
 
-def test_the_role_lists_build_on_each_other():
-    assert set(DECIDERS) < set(STAFF) < set(STAFF_AND_AUDITORS)
-    assert "auditor" not in STAFF
+def test_the_platforms_role_lists_name_only_its_own_permissions_and_roles():
+    named = {*WORKERS, *CASE_READERS, *MANAGERS, *ADMINS}
+    assert named <= {TASK_WORKER, WORK_MANAGER, *PLATFORM_ROLES}
+    assert set(WORKERS) < set(CASE_READERS) and "auditor" in CASE_READERS
 
 
-@pytest.mark.parametrize(("roles", "expected"), [
-    ((), dict(record_incidents=False, work_on_cases=False, reassign_tasks=False, administer=False)),
-    (("caseworker",), dict(record_incidents=True, work_on_cases=True, reassign_tasks=False, administer=False)),
-    (("head_of_service",), dict(record_incidents=False, work_on_cases=True, reassign_tasks=True, administer=False)),
-    (("auditor",), dict(record_incidents=False, work_on_cases=False, reassign_tasks=False, administer=False)),
-    (("admin",), dict(record_incidents=False, work_on_cases=False, reassign_tasks=False, administer=True)),
+@pytest.fixture
+def leads():
+    """A pack whose "leads" group manages work, and whose "gardeners" group does not."""
+    registry.register(Pack(name="managing", process_ids=("managing_process",), groups=(
+        GroupSeed("leads", "Leads", manages_work=True), GroupSeed("gardeners", "Gardeners"))))
+    yield
+    registry.unregister("managing")
+
+
+@pytest.mark.parametrize(("roles", "groups", "expected"), [
+    ((), (), dict(reassign_tasks=False, administer=False)),
+    ((), ("gardeners",), dict(reassign_tasks=False, administer=False)),
+    ((), ("leads",), dict(reassign_tasks=True, administer=False)),
+    (("leads",), (), dict(reassign_tasks=True, administer=False)),  # a role is also the group of that name
+    (("auditor",), (), dict(reassign_tasks=False, administer=False)),
+    (("admin",), (), dict(reassign_tasks=False, administer=True)),
 ])
-def test_the_flags_follow_the_roles(roles, expected):
-    may = Permissions(Actor(1, roles))
+def test_the_flags_follow_the_roles_and_the_groups_that_manage_work(leads, roles, groups, expected):
+    may = Permissions(Actor(1, roles, groups=groups))
     assert {name: getattr(may, name) for name in expected} == expected
     assert may.see_every_overdue_task == may.reassign_tasks
 
 
+def test_no_group_manages_work_unless_a_pack_says_so():
+    registry.register(Pack(name="plain", process_ids=("plain_process",), groups=(GroupSeed("leads", "Leads"),)))
+    try:
+        assert not Actor(1, (), groups=("leads",)).has_any_role(MANAGERS)
+    finally:
+        registry.unregister("plain")
+
+
+def test_a_page_is_offered_by_its_own_guard():
+    def route_admits(actor, endpoint):
+        return endpoint == "pack.start" and "starters" in actor.groups
+
+    assert Permissions(Actor(1, (), groups=("starters",)), route_admits).use("pack.start")
+    assert not Permissions(Actor(1, (), groups=("starters",)), route_admits).use("pack.other")
+    assert not Permissions(Actor(1, (), groups=("others",)), route_admits).use("pack.start")
+    assert not Permissions(None, route_admits).use("pack.start")
+
+
 def test_no_one_signed_in_may_do_nothing():
     may = Permissions(None)
-    assert not (may.record_incidents or may.work_on_cases or may.reassign_tasks or may.administer)
+    assert not (may.reassign_tasks or may.see_every_overdue_task or may.administer or may.use("home.home"))
     assert not may.send(SimpleNamespace(groups=("caseworker",)))
 
 

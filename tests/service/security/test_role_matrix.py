@@ -31,6 +31,8 @@ WHO = {
     "everyone": set(SUBJECTS),
     "anyone signed in": set(SUBJECTS) - {ANONYMOUS},
     "anyone in a group": {GROUP_MEMBER, *STAFF_ROLES},
+    # The platform's WORK_MANAGER: the policy's pack declares its head_of_service and executive groups so.
+    "those who manage work": {"head_of_service", "executive"},
 }
 
 _INSTANCES_AND_TASKS = [
@@ -69,14 +71,22 @@ AREAS: dict[str, list[str]] = {
         "api.list_tasks", "api.claim_task"],
     "task forms": ["tasks.task", "api.complete_task"],
     "start a case (of the processes whose starter groups or people include them; a process that names none "
-    "is started by anyone in a group)": [
-        "starting.index", "starting.start", "api.list_startable_processes", "api.start_case"],
+    "is started by anyone in a group; also through the API's `POST /api/v1/cases` and `/engine-rest`)": [
+        "starting.index", "starting.start", "api.list_startable_processes", "api.start_case", "api.create_case",
+        "engine_rest.start_by_key"],
     "their cases (notes, messages, also through the API and `/engine-rest`)": [
         "cases.case", "cases.add_note", "cases.send_message", "cases.evidence_file", "api.get_case",
         "api.send_message", "api.correlate_message", "engine_rest.deliver"],
+    "my cases": ["caseload.mine"],
+    "case lists and history through the API (of the processes they may read)": ["api.list_cases", "api.case_history"],
+    "process definitions through `/engine-rest`": [
+        "engine_rest.list_definitions", "engine_rest.definition_by_key", "engine_rest.definition_xml"],
+    "process instances with their history and tasks through `/engine-rest`": _INSTANCES_AND_TASKS,
+    "claiming and completing tasks through `/engine-rest`": [
+        "engine_rest.task_claim", "engine_rest.task_unclaim", "engine_rest.task_complete"],
     # caseworker
-    "record an incident (also through the API and `/engine-rest`)": [
-        "policy_cases.record_incident", "api.record_incident", "engine_rest.start_by_key"],
+    "record an incident (the policy's start page; through the API, a start of the default process)": [
+        "policy_cases.record_incident"],
     "add an incident to a case": ["policy_cases.add_incident"],
     "appeals through the API": ["appeals_api.record_appeal"],
     # the policy's staff
@@ -85,13 +95,6 @@ AREAS: dict[str, list[str]] = {
     "decision letters": ["policy_letters.make_draft", *_LETTERS_READ],
     "customers (restriction banner)": _CUSTOMERS,
     "correcting a customer's contact details": ["customers.correct_contact_details"],
-    "my cases": ["caseload.mine"],
-    "case lists and history through the API": ["api.list_cases", "api.case_history"],
-    "process definitions through `/engine-rest`": [
-        "engine_rest.list_definitions", "engine_rest.definition_by_key", "engine_rest.definition_xml"],
-    "process instances with their history and tasks through `/engine-rest`": _INSTANCES_AND_TASKS,
-    "claiming and completing tasks through `/engine-rest`": [
-        "engine_rest.task_claim", "engine_rest.task_unclaim", "engine_rest.task_complete"],
     # those who manage work
     "team cases": ["caseload.team"],
     "workload": ["caseload.workload"],
