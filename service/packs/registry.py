@@ -253,6 +253,10 @@ class Pack:
     # The pack's own events that record another answer to the start form (the policy's further incidents): shown
     # with the start form, and kept apart from the case's data in its history.
     start_form_events: tuple[str, ...] = ()
+    # --- who may do what ---
+    # What the platform calls the pack's roles where it lists the roles someone acted in (the auditors' case
+    # history): role or group name -> words, e.g. {"head_of_service": "Head of Service"}.
+    role_titles: Mapping[str, str] = field(default_factory=dict)
 
 
 _BY_PROCESS: dict[str, Pack] = {}
@@ -377,6 +381,11 @@ def audit_figure_loaders() -> tuple[Callable[..., list[tuple[str, int]]], ...]:
 def default_process() -> str | None:
     """The process a start that names none begins: the first process of the first pack that is the default."""
     return next((pack.process_ids[0] for pack in _BY_NAME.values() if pack.default_start and pack.process_ids), None)
+
+
+def role_titles() -> Mapping[str, str]:
+    """Every registered pack's words for its roles (``Pack.role_titles``), in the order the packs were registered."""
+    return MappingProxyType({role: words for pack in _BY_NAME.values() for role, words in pack.role_titles.items()})
 
 
 def work_manager_groups() -> frozenset[str]:

@@ -12,11 +12,13 @@ from service.cases.case_search import STATUSES, csv_lines, search_request
 from service.history import access_log, audit_reading
 from service.history.access_search import access_request
 from service.history.case_history import load_case_history, load_path_overlay
-from service.packs.registry import audit_pages, subject_noun
+from service.packs.registry import audit_pages, role_titles, subject_noun
 from service.views.helpers import filter_args, page_links, runtime
 
 blueprint = Blueprint("audit", __name__, url_prefix="/audit")
 AUDITOR = ("auditor",)
+# What the case history calls the platform's roles; a pack names its own (``Pack.role_titles``).
+ROLE_WORDS = {"process_owner": "Process owner", "auditor": "Auditor", "admin": "Administrator", "system": "System"}
 PAGE_SIZE = 50
 MAX_PAGE = 100_000
 
@@ -60,7 +62,7 @@ def cases_csv():
 def case(reference: str):
     history = load_case_history(runtime().casework, reference, request.args.get("at", type=int))
     access_log.record_view(runtime().casework, g.actor, "case", history.case.reference)
-    return render_template("audit/case.html", history=history)
+    return render_template("audit/case.html", history=history, role_words={**role_titles(), **ROLE_WORDS})
 
 
 @blueprint.route("/cases/<reference>/path.json")

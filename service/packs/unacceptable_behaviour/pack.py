@@ -22,6 +22,7 @@ from service.packs.unacceptable_behaviour.demo import seed_demo_cases
 from service.packs.unacceptable_behaviour.further_incidents import FURTHER_INCIDENT_EVENT
 from service.packs.unacceptable_behaviour.guardrails import policy_problems
 from service.packs.unacceptable_behaviour.letter_sections import FILE_QUESTIONS, LETTER_SECTIONS
+from service.packs.unacceptable_behaviour.letter_signatures import ROLE_TITLES
 from service.packs.unacceptable_behaviour.notices import NOTICE_TEXTS, reviews_coming_up
 from service.packs.unacceptable_behaviour.policy_figures import audit_figures
 from service.packs.unacceptable_behaviour.retention_facts import case_facts, restriction_holds
@@ -130,4 +131,6 @@ PACK = Pack(
     },
     group_words={"caseworker": "caseworkers", "head_of_service": "Heads of Service", "executive": "the Executive Team"},
     start_form_events=(FURTHER_INCIDENT_EVENT,),
+    # --- who may do what ---
+    role_titles=dict(ROLE_TITLES),
 )
