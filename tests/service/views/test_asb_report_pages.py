@@ -18,8 +18,8 @@ from service.dao import users_dao
 from service.packs.unacceptable_behaviour.models import Customer
 from service.people import groups
 from service.tasks.timers import fire_due_batch
+from tests.service.packs.unacceptable_behaviour.web.test_policy_pages import as_posted
 from tests.service.views.conftest import open_task, text_of
-from tests.service.views.test_policy_pages import as_posted
 
 REPORT = as_posted("asb_report", {
     "what_happened": "Loud music every night after midnight.", "happened_on": "2026-03-01",

@@ -99,6 +99,20 @@ def test_the_api_enforces_the_same_letter_date_rule(policy, people, api_as):
         ("letter_sent_on", "The date of the letter must be on or after 2 March 2026, the day the action was approved")}
 
 
+def test_the_task_page_enforces_the_letter_date_rule(policy, people, client_request):
+    journey = _approved(policy, people)
+    task = journey.open_task()
+    inbox_actions.claim(policy.casework, people["casey"], task.id)
+    client_request.login("casey")
+    answers = {"letter_contents": samples.decision_letter("2025-01-01")["letter_contents"], "letter_sent_by": "post",
+               "letter_sent_on-day": "1", "letter_sent_on-month": "1", "letter_sent_on-year": "2025",
+               "task_id": task.id}
+    page = client_request.post_page(f"/tasks/{task.id}", answers)
+    summary = page.select_one(".govuk-error-summary").get_text(" ", strip=True)
+    assert "on or after 2 March 2026, the day the action was approved" in summary
+    assert journey.letters() == []
+
+
 # -- appeals -------------------------------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ SQLite: each letter is rendered once, when its task completes, and every test re
 was stored. Between them the cases send every kind of letter: a decision, an appeal outcome
 (upheld, overturned, varied), an extension after a review, and a restriction-ended letter. The
 storage itself, and the refusal to change a sent letter, are checked on both databases in
-``test_sent_letters_never_change.py``.
+``test_letters.py``.
 """
 
 from __future__ import annotations

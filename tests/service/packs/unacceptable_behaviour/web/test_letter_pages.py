@@ -1,5 +1,5 @@
 """The policy's letter pages, on both databases: the preview inside the notification task, PDF drafts, and
-attaching the translated letter (the letter a decision would send: test_decision_briefs.py)."""
+attaching the translated letter (the letter a decision would send: test_briefs.py)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from service.packs.unacceptable_behaviour.web.letter_pages import PREVIEW_POLICY
 from service.security import CONTENT_SECURITY_POLICY
 from service.tasks import inbox_actions
 from tests.bpmn import samples
+from tests.service.packs.unacceptable_behaviour.web.test_policy_pages import as_posted
 from tests.service.views.conftest import open_task, text_of
-from tests.service.views.test_policy_pages import as_posted
 
 HEADINGS = ("The decision we have made", "Why we made this decision", "What this means for you", "How to appeal")
 

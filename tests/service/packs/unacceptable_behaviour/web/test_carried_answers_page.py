@@ -1,5 +1,5 @@
 """The assessment page shows the answers given when the incident was recorded (see
-tests/service/tasks/test_carried_answers.py for what happens when they change)."""
+tests/service/packs/unacceptable_behaviour/test_carried_answers.py for what happens when they change)."""
 
 from __future__ import annotations
 

@@ -13,8 +13,8 @@ from service.packs.unacceptable_behaviour.models import Customer
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
 from service.tasks import inbox_actions
 from tests.bpmn import samples
+from tests.service.packs.unacceptable_behaviour.web.test_policy_pages import as_posted
 from tests.service.views.conftest import open_task, text_of
-from tests.service.views.test_policy_pages import as_posted
 
 NEW_CUSTOMER = {"new_customer": "yes", "customer_reference": None, "customer_name": "Sam Green"}
 
