@@ -134,7 +134,8 @@ PATHS: dict[str, Any] = {
         "operationId": "sendMessage", "summary": "Send a message the case is waiting for",
         "description": "The body is the form the catch event names (empty if it names none). Its fields become "
                        "variables in the case's data and the whole body is kept under the message's name. "
-                       "Roles: the catch event's candidateGroups property, caseworker if none.",
+                       "Roles: the catch event's candidateGroups property; if it names none, anyone who "
+                       "works on tasks.",
         "parameters": [path_param("reference", "The case reference"),
                        path_param("name", "The message name, as the diagram's bpmn:message names it")],
         "requestBody": {"required": True, "content": {"application/json": {"schema": ref("FormData")}}},
