@@ -19,7 +19,6 @@ from service import migrate as migrations
 from service.cases.cases import deliver_message
 from service.cli_groups import register_group_commands
 from service.cli_operations import register_operations_commands
-from service.models import ROLES
 from service.observability.logs import configure_logging
 from service.processes.deploy import deploy
 from workflows.definitions import DeploymentError
@@ -63,7 +62,7 @@ def deploy_files(runtime, paths: list[Path], forms: dict[str, object], comment: 
 def register_commands(app: Flask) -> None:
     register_operations_commands(app)
 
-    from service.cli_people import people_cli
+    from service.cli_people import ACCOUNT_ROLE, people_cli
 
     app.cli.add_command(people_cli)
 
@@ -146,7 +145,7 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("create-user")
     @click.argument("username")
     @click.option("--name", "full_name", required=True)
-    @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES))
+    @click.option("--role", "roles", multiple=True, required=True, type=ACCOUNT_ROLE)
     @click.option("--job-title", default="")
     @click.option("--email", default="")
     def create_user_command(username: str, full_name: str, roles: tuple[str, ...], job_title: str,

@@ -11,13 +11,29 @@ from flask.cli import AppGroup
 
 from service.accounts import directory, password_reset, people
 from service.cases.errors import CaseworkError, NotFound
-from service.models import ROLES
 from service.people import groups
+from service.people.actors import account_roles
 
 people_cli = AppGroup("people", help="Staff accounts: list, deactivate, reactivate, roles, password resets.")
 
 # The command line acts with the server administrator's authority: account events name no person.
 _SERVER_ADMIN = None
+
+
+class AccountRole(click.Choice):
+    """A role an administrator can give (``account_roles``), read when the command runs rather than when this
+    module is imported, which is before the packs, whose groups are among the roles, are installed. Its help and
+    its error for an unknown role are click's own for a choice."""
+
+    def __init__(self) -> None:
+        self.case_sensitive = True  # click.Choice's other state is ``choices``, read fresh below
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return account_roles()
+
+
+ACCOUNT_ROLE = AccountRole()
 
 
 def _runtime():
@@ -68,7 +84,7 @@ def reactivate_command(username: str) -> None:
 
 @people_cli.command("set-roles")
 @click.argument("username")
-@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES))
+@click.option("--role", "roles", multiple=True, required=True, type=ACCOUNT_ROLE)
 def set_roles_command(username: str, roles: tuple[str, ...]) -> None:
     _run(lambda: people.change_roles(_runtime().casework, _SERVER_ADMIN, _user_id(username), list(roles),
                                      _runtime().clock.now()))

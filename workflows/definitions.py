@@ -82,7 +82,8 @@ class MessageDefinition:
 
     ``form_key`` (a ``formKey`` camunda:property on the catch event) is the form its payload is validated
     against; without one the message carries no payload. ``groups`` (a ``candidateGroups``
-    camunda:property) says who may send it; without one, caseworkers may.
+    camunda:property) says who may send it; empty when the catch event names none, and then the platform
+    decides (anyone who works on tasks may send it).
     """
 
     name: str
@@ -363,7 +364,7 @@ def _messages(root: etree._Element, process: etree._Element) -> dict[str, Messag
         messages[name] = MessageDefinition(
             name, (known.label if known else None) or event.get("name") or name,
             (known.form_key if known else None) or properties.get("formKey") or None,
-            (known.groups if known else ()) or groups or ("caseworker",),
+            (known.groups if known else ()) or groups,
         )
     return messages
 

@@ -17,12 +17,8 @@ from sqlalchemy import select
 from service.cases.errors import FieldProblem, InvalidInput, NotAllowed, NotFound
 from service.casework import Casework
 from service.dao import tokens_dao
-from service.models import ROLES, ApiToken, User
-from service.people.actors import Actor
-
-# An admin token manages people and groups (an HR or identity system's leaver feed), but never issues
-# tokens: that needs an administrator signed in to the pages (``issue_token`` checks the session's actor).
-API_ROLES = ROLES
+from service.models import ApiToken, User
+from service.people.actors import Actor, account_roles
 
 
 @dataclass(frozen=True)
@@ -43,8 +39,12 @@ def issue_token(casework: Casework, actor: Actor, name: str, roles: list[str], n
         problems.append(FieldProblem(
             "name", "Enter the name of the system that will use the token (120 characters at most)"
         ))
-    # No role at all is allowed: such a token works only in the groups an administrator puts its account in.
-    if any(role not in API_ROLES for role in roles):
+    # A token carries any role an account can have (``account_roles``). An admin token manages people and groups
+    # (an HR or identity system's leaver feed), but never issues tokens: that needs an administrator signed in to
+    # the pages (the check above is of the session's actor). No role at all is allowed: such a token works only in
+    # the groups an administrator puts its account in.
+    known = account_roles()
+    if any(role not in known for role in roles):
         problems.append(FieldProblem("roles", "Select only the roles listed"))
     if problems:
         raise InvalidInput(problems)

@@ -14,8 +14,8 @@ from service.auth.passwords import hash_password
 from service.cases.errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from service.casework import Casework
 from service.dao import accounts_dao, users_dao
-from service.models import ROLES, ApiToken, User
-from service.people.actors import Actor
+from service.models import ApiToken, User
+from service.people.actors import Actor, account_roles
 
 # A password hash no password matches: the account signs in only after a reset link or single sign-on.
 NO_PASSWORD = "!"  # noqa: S105 - not a password: a hash that nothing matches
@@ -42,7 +42,8 @@ def _require_admin(actor: Actor | None) -> None:
 def validate_roles(roles: list[str] | tuple[str, ...], field: str = "roles") -> list[FieldProblem]:
     if not roles:
         return [FieldProblem(field, "Select at least one role")]
-    unknown = [role for role in roles if role not in ROLES]
+    known = account_roles()
+    unknown = [role for role in roles if role not in known]
     return [FieldProblem(field, f"There is no role called {unknown[0][:40]!r}")] if unknown else []
 
 

@@ -13,7 +13,8 @@ from service.accounts.people import NO_PASSWORD
 from service.casework import Casework
 from service.config import SingleSignOn
 from service.dao import accounts_dao, users_dao
-from service.models import ROLES, User
+from service.models import User
+from service.people.actors import account_roles
 
 
 class NotAllowedIn(Exception):
@@ -30,7 +31,8 @@ def roles_from(sso: SingleSignOn, claims: dict[str, Any]) -> list[str]:
     if isinstance(values, str):
         values = [values]
     mapped = {sso.role_map.get(value, value) for value in values if isinstance(value, str)}
-    return sorted(role for role in mapped if role in ROLES)
+    known = account_roles()
+    return sorted(role for role in mapped if role in known)
 
 
 def person_signing_in(casework: Casework, sso: SingleSignOn, claims: dict[str, Any], now: datetime) -> User:

@@ -3,7 +3,7 @@
 The body (or ``payload``) is validated against the form the catch event names; its fields become
 variables in the case's data, and the whole payload is also kept under the message's name (see
 ``workflows.engine.CaseEngine.deliver_message``). Who may send a message is the catch event's
-``candidateGroups`` property (caseworkers, if it names none), checked by the casework service.
+``candidateGroups`` property (anyone who works on tasks, if it names none), checked by the casework service.
 """
 
 from __future__ import annotations

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from service.api.openapi_people import PEOPLE_SCHEMAS, people_paths
+from service.api.openapi_people import people_paths, people_schemas
 from service.packs import registry
+from service.people.actors import account_roles
 
 ISO_INSTANT = {"type": "string", "format": "date-time"}
 ISO_DATE = {"type": "string", "format": "date"}
@@ -133,7 +134,8 @@ PATHS: dict[str, Any] = {
         "operationId": "sendMessage", "summary": "Send a message the case is waiting for",
         "description": "The body is the form the catch event names (empty if it names none). Its fields become "
                        "variables in the case's data and the whole body is kept under the message's name. "
-                       "Roles: the catch event's candidateGroups property, caseworker if none.",
+                       "Roles: the catch event's candidateGroups property; if it names none, anyone who "
+                       "works on tasks.",
         "parameters": [path_param("reference", "The case reference"),
                        path_param("name", "The message name, as the diagram's bpmn:message names it")],
         "requestBody": {"required": True, "content": {"application/json": {"schema": ref("FormData")}}},
@@ -253,20 +255,17 @@ PATHS: dict[str, Any] = {
 }
 
 
-PATHS.update(people_paths(body, ref, responses, path_param, query))
-SCHEMAS.update(PEOPLE_SCHEMAS)
-
-
-def _schemas(pack_schemas: Mapping[str, Any]) -> dict[str, Any]:
+def _schemas(pack_schemas: Mapping[str, Any], roles: tuple[str, ...]) -> dict[str, Any]:
     """The platform's schemas with what the registered packs add: each pack's subject on the case
-    (``Pack.subject``), the fields its cases add (``Pack.case_api_schema``) and the schemas of its routes."""
+    (``Pack.subject``), the fields its cases add (``Pack.case_api_schema``), the schemas of its routes, and the
+    roles an account can have (``roles``: its groups among them)."""
     subject = {"type": "object", "properties": {"reference": {"type": "string"}, "name": {"type": "string"}}}
     case = SCHEMAS["Case"]
     fields = registry.subject_fields()
     detail = SCHEMAS["CaseDetail"]
     extras = [dict(pack.case_api_schema) for pack in registry.packs().values() if pack.case_api_schema]
     return {
-        **SCHEMAS, **pack_schemas,
+        **SCHEMAS, **people_schemas(roles), **pack_schemas,
         "Case": {**case, "properties": {**case["properties"], **{
             field: {**subject, "description": f"The case's {noun.lower()}, on cases of a process that has one"}
             for field, noun in fields.items()}}},
@@ -277,6 +276,7 @@ def _schemas(pack_schemas: Mapping[str, Any]) -> dict[str, Any]:
 def document(server_url: str, pack_paths: Mapping[str, Any], pack_schemas: Mapping[str, Any]) -> dict[str, Any]:
     """The document for the platform's routes and ``pack_paths``, those of the routes packs add, with the schemas
     they refer to (``pack_schemas``)."""
+    roles = account_roles()
     return {
         "openapi": "3.1.0",
         "info": {"title": "Unacceptable behaviour cases API", "version": "1.0.0",
@@ -286,6 +286,6 @@ def document(server_url: str, pack_paths: Mapping[str, Any], pack_schemas: Mappi
         "servers": [{"url": server_url}],
         "security": [{"bearer": []}],
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-                       "schemas": _schemas(pack_schemas)},
-        "paths": {**PATHS, **pack_paths},
+                       "schemas": _schemas(pack_schemas, roles)},
+        "paths": {**PATHS, **people_paths(body, ref, responses, path_param, query, roles), **pack_paths},
     }

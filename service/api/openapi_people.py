@@ -1,15 +1,14 @@
-"""The OpenAPI description of /api/v1/people (role: admin)."""
+"""The OpenAPI description of /api/v1/people (role: admin), built when the document is served: the roles an
+account can have include the groups of the packs registered by then (``account_roles``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from service.models import ROLES
-
 STATUSES = ("active", "locked", "deactivated")
 
 
-def people_paths(json, ref, responses, path_param, query) -> dict[str, Any]:
+def people_paths(json, ref, responses, path_param, query, roles: tuple[str, ...]) -> dict[str, Any]:
     username = path_param("username", "The person's username")
     person = ref("Person")
     link = json({"type": "object", "required": ["set_password_link"],
@@ -43,7 +42,7 @@ def people_paths(json, ref, responses, path_param, query) -> dict[str, Any]:
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "required": ["roles"], "additionalProperties": False,
                 "properties": {"roles": {"type": "array", "minItems": 1,
-                                         "items": {"type": "string", "enum": list(ROLES)}}}}}}},
+                                         "items": {"type": "string", "enum": list(roles)}}}}}}},
             "responses": responses({"200": json(person, "Saved")}, 404, 413, 422)}},
         "/people/{username}/groups": {"put": {
             "operationId": "setGroups", "summary": "Put a person in exactly these groups (those of their roles stay)",
@@ -68,17 +67,19 @@ def people_paths(json, ref, responses, path_param, query) -> dict[str, Any]:
     }
 
 
-PEOPLE_SCHEMAS: dict[str, Any] = {
-    "Person": {"type": "object", "required": ["username", "full_name", "roles", "status"], "properties": {
-        "username": {"type": "string"}, "full_name": {"type": "string"}, "email": {"type": "string"},
-        "job_title": {"type": "string"}, "roles": {"type": "array", "items": {"type": "string"}},
-        "status": {"type": "string", "enum": list(STATUSES)},
-        "last_sign_in_at": {"type": ["string", "null"]}, "history": {"type": "array"}}},
-    "NewPerson": {"type": "object", "required": ["username", "full_name", "roles"], "additionalProperties": False,
-                  "properties": {"username": {"type": "string", "maxLength": 80},
-                                 "full_name": {"type": "string", "maxLength": 200},
-                                 "email": {"type": "string", "maxLength": 320},
-                                 "job_title": {"type": "string", "maxLength": 200},
-                                 "roles": {"type": "array", "minItems": 1,
-                                           "items": {"type": "string", "enum": list(ROLES)}}}},
-}
+def people_schemas(roles: tuple[str, ...]) -> dict[str, Any]:
+    """The schemas of a person and of a new one, whose roles are ``roles``."""
+    return {
+        "Person": {"type": "object", "required": ["username", "full_name", "roles", "status"], "properties": {
+            "username": {"type": "string"}, "full_name": {"type": "string"}, "email": {"type": "string"},
+            "job_title": {"type": "string"}, "roles": {"type": "array", "items": {"type": "string"}},
+            "status": {"type": "string", "enum": list(STATUSES)},
+            "last_sign_in_at": {"type": ["string", "null"]}, "history": {"type": "array"}}},
+        "NewPerson": {"type": "object", "required": ["username", "full_name", "roles"], "additionalProperties": False,
+                      "properties": {"username": {"type": "string", "maxLength": 80},
+                                     "full_name": {"type": "string", "maxLength": 200},
+                                     "email": {"type": "string", "maxLength": 320},
+                                     "job_title": {"type": "string", "maxLength": 200},
+                                     "roles": {"type": "array", "minItems": 1,
+                                               "items": {"type": "string", "enum": list(roles)}}}},
+    }

@@ -26,6 +26,7 @@ from service.notifications import outbox
 from service.observability.metrics import TASK_COMPLETIONS
 from service.packs.registry import Pack, pack_for
 from service.people.actors import Actor, parse_actor_list, record_actor, refuse_excluded_actor
+from service.people.roles import message_senders, message_senders_words
 from service.processes import case_events
 from service.processes.case_dates import case_dates
 from service.processes.definitions import definition_of, deployed_version
@@ -281,7 +282,7 @@ def deliver_message(casework: Casework, actor: Actor, case_reference: str, messa
                     form_data: dict[str, Any]) -> str:
     """Deliver a message (an appeal received, a customer's reply) to the case it is meant for, validated
     against the form its catch event names; returns the case's reference. Only the groups the catch event
-    names (caseworkers, if it names none) may send it."""
+    names may send it; if it names none, anyone who works on tasks (``message_senders``)."""
     def instance_id(session):
         return getattr(instances_dao.get_instance_by_key(session, case_reference), "id", None)
 
@@ -313,8 +314,8 @@ def _deliver_message_at(casework: Casework, actor: Actor, case_reference: str, m
             spec = definition.messages.get(message)
             if spec is None:
                 raise NotFound(f"This case's process has no message called {message[:80]!r}.")
-            if not actor.has_any_role(spec.groups):
-                raise NotAllowed(f"Only {', '.join(spec.groups)} may send ‘{spec.label}’.")
+            if not actor.has_any_role(message_senders(spec)):
+                raise NotAllowed(f"Only {message_senders_words(spec)} may send ‘{spec.label}’.")
             data = validated(version, spec.form_key, form_data, now, lambda: case_dates(session, case, now))
             read_version = instance.lock_version
             workflow = load_workflow(casework.engine, definition, instance)

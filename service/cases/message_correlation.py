@@ -23,6 +23,7 @@ from service.cases.messages import waits_for_message
 from service.dao import instances_dao, processes_dao
 from service.models import ProcessInstance
 from service.people.actors import Actor
+from service.people.roles import message_senders
 from service.processes.definitions import deployed_version
 from workflows.state import IncompatibleStateError
 
@@ -67,7 +68,7 @@ def matching_cases(casework, actor: Actor, correlation: Correlation) -> list[str
             spec = definition.messages.get(correlation.message)
             if spec is None or not definition.message_catchers.get(correlation.message):
                 continue
-            if actor.has_any_role(spec.groups):
+            if actor.has_any_role(message_senders(spec)):
                 definitions[version_id] = definition
             else:
                 refused = True

@@ -18,7 +18,7 @@ from service.engine_rest import blueprint
 from service.engine_rest.fields import body, boolean, query_flag, query_int, query_text, text
 from service.engine_rest.representations import task
 from service.engine_rest.variables import plain, typed_all
-from service.models import ROLES
+from service.people.actors import account_roles
 from service.people.roles import CASE_READERS, WORKERS
 from service.tasks import inbox_actions, task_listing
 from service.tasks.task_listing import TaskFilter
@@ -39,7 +39,7 @@ def _filter() -> TaskFilter:
         business_key=query_text("processInstanceBusinessKey", 255),
         process_definition_key=query_text("processDefinitionKey", 200),
         task_definition_key=query_text("taskDefinitionKey", 200), assignee=query_text("assignee", 80),
-        candidate_group=group if group in ROLES or group is None else "(no such group)",
+        candidate_group=group if group is None or group in account_roles() else "(no such group)",
         unassigned=query_flag("unassigned"), scope=readable_processes(g.actor),
     )
 

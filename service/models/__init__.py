@@ -10,12 +10,12 @@ from service.models.groups import Group, GroupMember
 from service.models.incidents import ProcessIncident
 from service.models.notifications import Delivery, Notification, NotificationSettings
 from service.models.operations import WorkerHeartbeat
-from service.models.people import ROLES, AccountEvent, PasswordReset, User
+from service.models.people import AccountEvent, PasswordReset, User
 from service.models.processes import ProcessDraft, ProcessInstance, ProcessVersion
 from service.models.tasks import HumanTask, HumanTaskGroup, HumanTaskUser, SavedInboxFilter, TaskReassignment
 
 __all__ = [
-    "ROLES", "AccessLogEntry", "AccountEvent", "ApiToken", "AuditAnchor", "AuditAnchorHead",
+    "AccessLogEntry", "AccountEvent", "ApiToken", "AuditAnchor", "AuditAnchorHead",
     "AuditEvent", "Base", "Case", "CaseActor", "CaseNote", "CaseNoteFile", "Delivery", "ExternalTask",
     "Group",
     "GroupMember", "HumanTask", "HumanTaskGroup", "HumanTaskUser", "Notification",

@@ -1,9 +1,9 @@
 """Groups of people, kept as data: who works which task is decided by group, not by code.
 
 A user task names its candidate groups (``camunda:candidateGroups``) or sits in a lane that maps to
-a group; the inbox offers it to the members. The policy's three staff roles (caseworker,
-head_of_service, executive) are also groups of the same name: holding the role makes a person a
-member, so accounts made before groups existed keep their work (see ``service/people/groups.py``).
+a group; the inbox offers it to the members. The groups a pack seeds (``Pack.groups``) can also be given
+as roles (``account_roles``): holding the role makes a person a member of the group of the same name, so
+accounts made before groups existed keep their work (see ``service/people/groups.py``).
 """
 
 from __future__ import annotations

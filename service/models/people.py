@@ -10,10 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base
 
-# "worker": a service account that fetches and completes external tasks (never a person).
-ROLES = ("caseworker", "head_of_service", "executive", "process_owner", "auditor", "data_protection_officer", "admin",
-         "worker")
-
 
 class User(Base):
     __tablename__ = "users"

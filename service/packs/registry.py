@@ -388,6 +388,12 @@ def role_titles() -> Mapping[str, str]:
     return MappingProxyType({role: words for pack in _BY_NAME.values() for role, words in pack.role_titles.items()})
 
 
+def seeded_group_names() -> tuple[str, ...]:
+    """The groups every registered pack's diagrams name (``Pack.groups``), each once, in the order the packs
+    were registered and each pack lists them."""
+    return tuple(dict.fromkeys(seed.name for pack in _BY_NAME.values() for seed in pack.groups))
+
+
 def work_manager_groups() -> frozenset[str]:
     """The groups whose members manage work (``GroupSeed.manages_work``), across every registered pack."""
     return frozenset(seed.name for pack in _BY_NAME.values() for seed in pack.groups if seed.manages_work)

@@ -11,16 +11,23 @@ from sqlalchemy.orm import Session
 from service.cases.errors import NotAllowed
 from service.dao import processes_dao
 from service.models import CaseActor
-from service.packs.registry import pack_for, work_manager_groups
+from service.packs.registry import pack_for, seeded_group_names, work_manager_groups
 
 # The platform's own roles (and the service accounts' "worker", which works external tasks only): what
 # they let a person do is fixed in code. Every other role or group a person holds is work: it offers them tasks.
-PLATFORM_ROLES = ("process_owner", "auditor", "admin", "data_protection_officer", "worker")
+# In the order the pages that give roles list them, after the packs' groups (``account_roles``).
+PLATFORM_ROLES = ("process_owner", "auditor", "data_protection_officer", "admin", "worker")
 # A permission any route may name: "works on tasks", held by anyone in a group that can be offered work.
 TASK_WORKER = "task_worker"
 # A permission any route may name: "manages work" (reassigns tasks, sees the team's cases, the workload and every
 # overdue task, hands work over), held by anyone in a group a pack declares so (``GroupSeed.manages_work``).
 WORK_MANAGER = "work_manager"
+
+
+def account_roles() -> tuple[str, ...]:
+    """The roles an administrator can give an account: the groups the registered packs' processes name (a role
+    counts as the group of the same name, so holding one offers its work), then the platform's own roles."""
+    return tuple(dict.fromkeys((*seeded_group_names(), *PLATFORM_ROLES)))
 
 
 @dataclass(frozen=True)

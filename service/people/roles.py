@@ -22,6 +22,19 @@ MANAGERS = (WORK_MANAGER,)
 ADMINS = ("admin",)
 
 
+def message_senders(message: Any) -> tuple[str, ...]:
+    """Who may send a message a case waits for (a ``MessageDefinition``): the groups its catch event names
+    (``candidateGroups``); when it names none, anyone who works on tasks (``WORKERS``). The platform's own rule,
+    not a process's groups: a diagram that means fewer people names them on the catch event."""
+    return message.groups or WORKERS
+
+
+def message_senders_words(message: Any) -> str:
+    """Who may send it, in the words a refusal and the case page use ("Only caseworker may send ..."): the groups
+    the catch event names, or "people who work on tasks" when it names none."""
+    return ", ".join(message.groups) or "people who work on tasks"
+
+
 def _nothing_admitted(actor: Any, endpoint: str) -> bool:
     return False
 
@@ -50,8 +63,8 @@ class Permissions:
         return self._holds(ADMINS)
 
     def send(self, message: Any) -> bool:
-        """Whether the person may send a message a case waits for: its catch event names the groups."""
-        return self._holds(message.groups)
+        """Whether the person may send a message a case waits for (``message_senders``)."""
+        return self._holds(message_senders(message))
 
     def use(self, endpoint: str) -> bool:
         """Whether the person may use the page at ``endpoint``: a pack's template asks this of the pack's own

@@ -8,6 +8,7 @@ from service.accounts import api_tokens
 from service.auth.permissions import allow
 from service.cases.errors import InvalidInput
 from service.notifications import problems
+from service.people.actors import account_roles
 from service.views.helpers import runtime
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -39,7 +40,7 @@ def api_token_list():
         except InvalidInput as invalid:
             problems = invalid.problems
     return render_template(
-        "admin/api_tokens.html", tokens=api_tokens.list_tokens(runtime().casework), roles=api_tokens.API_ROLES,
+        "admin/api_tokens.html", tokens=api_tokens.list_tokens(runtime().casework), roles=account_roles(),
         issued=issued, problems=problems, entered=entered,
     ), (422 if problems else 200)
 

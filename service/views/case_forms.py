@@ -12,6 +12,7 @@ from service.cases.case_file import load_case_summary
 from service.cases.cases import deliver_message
 from service.cases.errors import Conflict, InvalidInput
 from service.history.timeline import version_form
+from service.people.roles import message_senders, message_senders_words
 from service.views.helpers import flash_problem, runtime
 from service.views.schema_forms import error_summary, form_data, form_fields
 from workflows.forms import FormSchema
@@ -24,8 +25,8 @@ def message_page(reference: str, name: str, heading: str, submit: str, done: str
     if message is None:
         flash_problem(not_now)
         return redirect(url_for("cases.case", reference=summary.case.reference))
-    if not g.actor.has_any_role(message.groups):
-        flash_problem(f"Only {', '.join(message.groups)} may record ‘{message.label}’.")
+    if not g.actor.has_any_role(message_senders(message)):
+        flash_problem(f"Only {message_senders_words(message)} may record ‘{message.label}’.")
         return redirect(url_for("cases.case", reference=summary.case.reference))
     form = version_form(summary.version, message.form_key) if message.form_key else _confirm_form(message.label)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Flask
 
+from service.people.roles import message_senders_words
 from workflows.calendar import LONDON
 from workflows.forms import FormSchema
 
@@ -86,6 +87,7 @@ def init_app(app: Flask) -> None:
     app.extensions["ubp_formatting"] = True
     app.jinja_env.filters.update(
         london_date=london_date, london_datetime=london_datetime, london_time=london_time,
+        message_senders=message_senders_words,
     )
     app.jinja_env.globals.update(answer_rows=answer_rows)
 

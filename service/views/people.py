@@ -8,8 +8,8 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from service.accounts import directory, password_reset, people
 from service.auth.permissions import allow
 from service.cases.errors import CaseworkError, InvalidInput
-from service.models import ROLES
 from service.people import groups
+from service.people.actors import account_roles
 from service.views.helpers import flash_problem, runtime
 
 blueprint = Blueprint("people", __name__, url_prefix="/admin/people")
@@ -38,7 +38,7 @@ def create():
         else:
             link = password_reset.force_reset(runtime().casework, g.actor, person.id, runtime().clock.now())
             return _person_page(person.id, reset_link=_link(link), created=True)
-    return render_template("people/new.html", problems=problems, entered=entered, roles=ROLES), \
+    return render_template("people/new.html", problems=problems, entered=entered, roles=account_roles()), \
         (422 if problems else 200)
 
 
@@ -66,7 +66,7 @@ def reactivate(user_id: int):
 @blueprint.route("/<int:user_id>/roles", methods=["POST"])
 @allow("admin")
 def change_roles(user_id: int):
-    roles = request.form.getlist("roles")[:len(ROLES)]
+    roles = request.form.getlist("roles")[:len(account_roles())]
     return _change(user_id, "Roles saved.",
                    lambda: people.change_roles(runtime().casework, g.actor, user_id, roles, runtime().clock.now()))
 
@@ -116,7 +116,7 @@ def _change(user_id: int, done: str, change):
 def _person_page(user_id: int, reset_link: str | None = None, created: bool = False):
     user, trail = directory.person_with_trail(runtime().casework, user_id)
     now = runtime().clock.now()
-    return render_template("people/person.html", person=user, trail=trail, roles=ROLES, reset_link=reset_link,
+    return render_template("people/person.html", person=user, trail=trail, roles=account_roles(), reset_link=reset_link,
                            groups=groups.groups_of_person(runtime().casework, user_id),
                            created=created, status=directory.status_of(user, now),
                            lifetime_hours=int(password_reset.LINK_LIFETIME.total_seconds() // 3600))
@@ -130,4 +130,4 @@ def _entered_person() -> dict:
     form = request.form
     return {"username": form.get("username", "")[:100], "full_name": form.get("full_name", "")[:250],
             "email": form.get("email", "")[:400], "job_title": form.get("job_title", "")[:250],
-            "roles": tuple(form.getlist("roles")[:len(ROLES)])}
+            "roles": tuple(form.getlist("roles")[:len(account_roles())])}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from service.accounts import directory
+from service.packs import registry
+from service.packs.registry import GroupSeed, Pack
 
 
 def test_people_commands_change_accounts_and_say_what_they_did(app, people, runtime):
@@ -27,6 +29,25 @@ def test_people_commands_refuse_clearly(app, people):
     assert missing.exit_code != 0 and "There is no person with the username 'nobody'" in missing.output
     last_admin = cli.invoke(args=["people", "deactivate", "adam", "--reason", "x"])
     assert last_admin.exit_code != 0 and "last active administrator" in last_admin.output
+
+
+def test_the_role_commands_check_the_roles_when_they_run(app, people):
+    cli = app.test_cli_runner()
+    unknown = cli.invoke(args=["people", "set-roles", "casey", "--role", "gardener"])
+    assert unknown.exit_code == 2
+    assert ("Invalid value for '--role': 'gardener' is not one of 'caseworker', 'head_of_service', 'executive', "
+            "'process_owner', 'auditor', 'data_protection_officer', 'admin', 'worker'.") in unknown.output
+    made = cli.invoke(args=["create-user", "gary", "--name", "Gary Gardener", "--role", "gardener"])
+    assert made.exit_code == 2 and "'gardener' is not one of 'caseworker'" in made.output
+    # A group a pack registers after the commands were made is a role they accept.
+    registry.register(Pack(name="gardening", process_ids=("gardening_process",),
+                           groups=(GroupSeed("gardener", "Gardeners"),)))
+    try:
+        given = cli.invoke(args=["people", "set-roles", "casey", "--role", "gardener"])
+        assert given.exit_code == 0, given.output
+        assert "casey now has: gardener." in given.output
+    finally:
+        registry.unregister("gardening")
 
 
 def test_create_user_applies_the_password_rules(app, people, monkeypatch):

@@ -28,6 +28,12 @@ def test_user_task_attributes_are_read_from_camunda_attributes_and_lanes():
     assert definition.flow_between("Task_First", "Task_Second") == "Flow_2"
 
 
+def test_a_message_catch_event_names_who_may_send_it_or_no_one():
+    messages = parse_definitions((FIXTURES / "customer_reply.bpmn").read_bytes())[0].messages
+    assert messages["manager_override"].groups == ("head_of_service",)
+    assert messages["customer_reply"].groups == ()  # the engine names no group: the platform decides
+
+
 @pytest.mark.parametrize(("content", "message"), [
     (BILLION_LAUGHS, "DOCTYPE"),
     (EXTERNAL_ENTITY, "DOCTYPE"),

@@ -119,3 +119,21 @@ def test_the_openapi_document_and_its_docs_page(client):
     assert "/customers/{reference}/contact-check" in spec.json["paths"]
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200 and "contact-check" in docs.get_data(as_text=True)
+
+
+def test_the_openapi_document_lists_the_roles_an_account_can_have_when_it_is_served(client):
+    def roles_enums(spec):
+        new_person = spec["components"]["schemas"]["NewPerson"]["properties"]["roles"]["items"]["enum"]
+        set_roles = spec["paths"]["/people/{username}/roles"]["put"]["requestBody"]["content"]["application/json"]
+        return new_person, set_roles["schema"]["properties"]["roles"]["items"]["enum"]
+
+    policy = ["caseworker", "head_of_service", "executive", "process_owner", "auditor", "data_protection_officer",
+              "admin", "worker"]
+    assert roles_enums(client.get("/api/v1/openapi.json").json) == (policy, policy)
+    registry.register(registry.Pack(name="gardening", process_ids=("gardening_process",),
+                                    groups=(registry.GroupSeed("gardeners", "Gardeners"),)))
+    try:
+        assert roles_enums(client.get("/api/v1/openapi.json").json) == (
+            [*policy[:3], "gardeners", *policy[3:]],) * 2
+    finally:
+        registry.unregister("gardening")

@@ -16,9 +16,10 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from service.accounts.api_tokens import API_ROLES, issue_token
+from service.accounts.api_tokens import issue_token
 from service.cases.cases import start_case
 from service.engine_rest import external_tasks as external_task_routes
+from service.people.actors import account_roles
 from tests.service.conftest import deploy_fixture
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres_only]
@@ -31,7 +32,7 @@ def test_every_engine_rest_answer_is_as_documented(app, people, runtime, monkeyp
     deploy_fixture(runtime, "housing_alert.bpmn")
     reference = start_case(runtime.casework, people["casey"], {"customer_reference": "C-1"},
                                             process_id="housing_alert").reference
-    issued = issue_token(runtime.casework, people["adam"], "Fuzzer", list(API_ROLES), runtime.clock.now())
+    issued = issue_token(runtime.casework, people["adam"], "Fuzzer", list(account_roles()), runtime.clock.now())
     headers = {"Authorization": f"Bearer {issued.token}"}
     schema = schemathesis.openapi.from_wsgi("/engine-rest/openapi.json", app)
     real = {"id": reference, "key": "housing_alert"}

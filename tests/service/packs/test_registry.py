@@ -12,7 +12,7 @@ from sqlalchemy import select
 from service.app import create_app
 from service.models import Case
 from service.packs import registry
-from service.packs.registry import Pack
+from service.packs.registry import GroupSeed, Pack
 
 
 @pytest.fixture
@@ -93,3 +93,16 @@ def test_packs_sharing_a_subject_join_it_once():
     # The policy's customer is two joins (the case's link to its customer, then the customer), made once.
     assert sql.count("JOIN case_customers ") == 1 and sql.count("JOIN customers ") == 1
     assert registry.subject_noun() == "Customer" and registry.subject_fields() == {"customer": "Customer"}
+
+
+def test_the_seeded_group_names_are_each_packs_groups_once_in_the_order_registered(monkeypatch):
+    monkeypatch.setattr(registry, "_BY_NAME", {
+        "first": Pack(name="first", process_ids=("first_process",),
+                      groups=(GroupSeed("leads", "Leads"), GroupSeed("gardeners", "Gardeners"))),
+        "second": Pack(name="second", process_ids=("second_process",),
+                       groups=(GroupSeed("gardeners", "Gardeners"), GroupSeed("cooks", "Cooks"))),
+        "plain": Pack(name="plain", process_ids=("plain_process",)),
+    })
+    assert registry.seeded_group_names() == ("leads", "gardeners", "cooks")
+    monkeypatch.setattr(registry, "_BY_NAME", {})
+    assert registry.seeded_group_names() == ()

@@ -10,7 +10,7 @@ import pytest
 from service.cases.case_file import TaskFile
 from service.packs import registry
 from service.packs.registry import GroupSeed, Pack
-from service.people.actors import PLATFORM_ROLES, TASK_WORKER, WORK_MANAGER, Actor
+from service.people.actors import PLATFORM_ROLES, TASK_WORKER, WORK_MANAGER, Actor, account_roles
 from service.people.roles import ADMINS, CASE_READERS, MANAGERS, WORKERS, Permissions
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
@@ -25,6 +25,17 @@ def test_the_platforms_role_lists_name_only_its_own_permissions_and_roles():
     named = {*WORKERS, *CASE_READERS, *MANAGERS, *ADMINS}
     assert named <= {TASK_WORKER, WORK_MANAGER, *PLATFORM_ROLES}
     assert set(WORKERS) < set(CASE_READERS) and "auditor" in CASE_READERS
+
+
+def test_the_roles_an_account_can_have_are_the_packs_groups_then_the_platforms_own(monkeypatch):
+    # The policy's groups, as its pack seeds them, first: the order the people pages have always listed them in.
+    assert account_roles() == ("caseworker", "head_of_service", "executive", "process_owner", "auditor",
+                               "data_protection_officer", "admin", "worker")
+    monkeypatch.setattr(registry, "_BY_NAME", {"gardening": Pack(
+        name="gardening", process_ids=("gardening_process",), groups=(GroupSeed("gardeners", "Gardeners"),))})
+    assert account_roles() == ("gardeners", *PLATFORM_ROLES)
+    monkeypatch.setattr(registry, "_BY_NAME", {})
+    assert account_roles() == PLATFORM_ROLES
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from service.cases.cases import start_case
 from service.dao import users_dao
 from service.errors import MESSAGES
 from service.limits import limiter
-from service.models import ROLES
 from service.packs.unacceptable_behaviour.pack import PROCESS_ID
+from service.people.actors import account_roles
 from service.tasks import inbox_actions
 from tests.bpmn import samples
 from tests.service.conftest import TEST_PASSWORD, csrf_token_from
@@ -36,7 +36,7 @@ def estate(policy, people, api_as):
     api_as("caseworker")
     with policy.db.transaction() as session:
         everyone = users_dao.add_user(session, username="root", full_name="Rita Roles", password_hash="!",
-                                      roles=list(ROLES), job_title="", now=policy.clock.now())
+                                      roles=list(account_roles()), job_title="", now=policy.clock.now())
     with policy.db.reading() as session:
         from sqlalchemy import select
 
@@ -265,7 +265,7 @@ def _token(runtime, estate) -> str:
     from service.accounts.api_tokens import issue_token
     from service.people.actors import Actor
 
-    admin = Actor(int(estate["user_id"]), tuple(ROLES))
+    admin = Actor(int(estate["user_id"]), account_roles())
     return issue_token(runtime.casework, admin, "Errors", ["caseworker"], runtime.clock.now()).token
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from service.cases.cases import start_case
+from service.cases.cases import deliver_message, start_case
+from service.cases.errors import NotAllowed
 from service.models import ProcessInstance
 from tests.service.conftest import deploy_fixture
 from tests.service.views.conftest import text_of
@@ -25,12 +26,13 @@ def _status(runtime, reference: str) -> str:
 def test_the_case_page_lists_waiting_messages_and_offers_those_the_person_may_send(client_request, waiting_case):
     page = client_request.login("casey").get(f"/cases/{waiting_case}")
     listed = [text_of(li) for li in page.select(".ubp-waiting-messages li")]
-    assert listed == ["Reply received (message ‘customer_reply’, from caseworker)",
+    assert listed == ["Reply received (message ‘customer_reply’, from people who work on tasks)",
                       "Manager override (message ‘manager_override’, from head_of_service)"]
     buttons = [text_of(a) for a in page.select(".govuk-button-group a.govuk-button")]
     assert "Record ‘Reply received’" in buttons and "Record ‘Manager override’" not in buttons
     head = client_request.login("hana").get(f"/cases/{waiting_case}")
-    assert "Record ‘Manager override’" in [text_of(a) for a in head.select(".govuk-button-group a.govuk-button")]
+    assert {"Record ‘Manager override’", "Record ‘Reply received’"} <= {
+        text_of(a) for a in head.select(".govuk-button-group a.govuk-button")}
     timers = [text_of(row) for row in page.select("#timers + table tbody tr")]
     assert timers == ["Reply deadline 16 March 2026 at 9:30am"]
 
@@ -60,6 +62,17 @@ def test_a_message_without_a_form_is_only_confirmed_and_only_by_its_groups(clien
     assert _status(runtime, waiting_case) == "completed"
     gone = client_request.follow(client_request.post(path, {}))
     assert "not waiting for ‘Manager override’ now" in text_of(gone.main)
+
+
+def test_a_message_whose_catch_event_names_no_groups_is_for_anyone_who_works_on_tasks(runtime, people,
+                                                                                        waiting_case):
+    # await_reply has no pack: its "Reply received" names no candidateGroups.
+    with pytest.raises(NotAllowed) as refused:
+        deliver_message(runtime.casework, people["audrey"], waiting_case, "customer_reply", {"accepted": "yes"})
+    assert refused.value.message == "Only people who work on tasks may send ‘Reply received’."
+    assert _status(runtime, waiting_case) == "running"
+    deliver_message(runtime.casework, people["hana"], waiting_case, "customer_reply", {"accepted": "yes"})
+    assert _status(runtime, waiting_case) == "completed"
 
 
 def test_the_command_line_sends_a_message(app, runtime, people, waiting_case):

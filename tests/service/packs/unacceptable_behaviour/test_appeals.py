@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from service.cases.cases import deliver_message
-from service.cases.errors import Conflict
+from service.cases.errors import Conflict, NotAllowed
 from service.models import HumanTask
 from tests.bpmn import samples
 from tests.service.packs.unacceptable_behaviour.policy_cases import restriction_case
@@ -29,6 +29,18 @@ def test_a_second_appeal_on_the_same_decision_is_refused_with_the_ombudsman_sign
                                         samples.appeal_received("2026-03-02", appeal_grounds="Again."))
     assert "final stage of our internal appeal process" in refused.value.message
     assert "Housing Ombudsman" in refused.value.message
+    assert _hearings(policy, journey) == 1
+
+
+def test_only_caseworkers_may_record_an_appeal(policy, people):
+    journey = restriction_case(policy, people, "SH-004211")
+    with pytest.raises(NotAllowed) as refused:
+        deliver_message(policy.casework, people["hana"], journey.reference, "appeal_received",
+                        samples.appeal_received("2026-03-02"))
+    assert refused.value.message == "Only caseworker may send ‘Appeal received’."
+    assert _hearings(policy, journey) == 0
+    deliver_message(policy.casework, people["casey"], journey.reference, "appeal_received",
+                    samples.appeal_received("2026-03-02"))
     assert _hearings(policy, journey) == 1
 
 
