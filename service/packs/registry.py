@@ -257,6 +257,10 @@ class Pack:
     # What the platform calls the pack's roles where it lists the roles someone acted in (the auditors' case
     # history): role or group name -> words, e.g. {"head_of_service": "Head of Service"}.
     role_titles: Mapping[str, str] = field(default_factory=dict)
+    # Who may send a message of the pack's processes whose catch event names no ``candidateGroups``, instead of
+    # the platform's default (anyone who works on tasks): message name -> groups. It keeps a rule for versions
+    # deployed before their diagram named the groups (the policy's appeal, caseworkers only).
+    message_senders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 _BY_PROCESS: dict[str, Pack] = {}

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
+from types import MappingProxyType
 
 from service.models import ProcessVersion
+from service.packs.registry import pack_for
 from workflows.definitions import ProcessDefinition, parse_definitions
 
 _cache: dict[int, ProcessDefinition] = {}
@@ -23,9 +26,21 @@ def definition_of(version: ProcessVersion) -> ProcessDefinition:
             decisions = {name: xml.encode() for name, xml in (version.decision_tables or {}).items()}
             parsed = parse_definitions(version.bpmn_xml.encode(), filename=f"{version.process_id}.bpmn",
                                        called=lambda process_id, *_: called.get(process_id), decisions=decisions)
-            cached = next(d for d in parsed if d.process_id == version.process_id)
+            cached = _with_pack_senders(next(d for d in parsed if d.process_id == version.process_id))
             _cache[version.id] = cached
         return cached
+
+
+def _with_pack_senders(definition: ProcessDefinition) -> ProcessDefinition:
+    """The definition with its pack's senders (``Pack.message_senders``) for the messages whose catch event names
+    no groups: a version deployed before its diagram named them keeps the pack's rule."""
+    pack = pack_for(definition.process_id)
+    senders = pack.message_senders if pack else {}
+    named = {name: replace(message, groups=tuple(senders[name])) for name, message in definition.messages.items()
+             if not message.groups and name in senders}
+    if not named:
+        return definition
+    return replace(definition, messages=MappingProxyType({**definition.messages, **named}))
 
 
 def forget_all() -> None:

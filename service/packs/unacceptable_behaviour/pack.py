@@ -133,4 +133,5 @@ PACK = Pack(
     start_form_events=(FURTHER_INCIDENT_EVENT,),
     # --- who may do what ---
     role_titles=dict(ROLE_TITLES),
+    message_senders={APPEAL_MESSAGE: CASEWORKERS},
 )
