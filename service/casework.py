@@ -7,8 +7,9 @@ transaction from ``casework.db`` and hands the session to the helpers it calls i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from service.config import Provider, Settings
@@ -24,3 +25,6 @@ class Casework:
     clock: Clock
     provider: Provider
     settings: Settings
+    # The settings the packs declare, as each pack parsed them when the runtime was built (``Pack.retention``):
+    # setting name -> value (the policy's RetentionPolicy under "RETENTION_POLICY").
+    pack_settings: Mapping[str, Any]

@@ -233,11 +233,11 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("retention-sweep")
     @click.option("--dry-run", is_flag=True, help="List the cases past retention; change nothing.")
     def retention_sweep_command(dry_run: bool) -> None:
-        """Anonymise every closed case past its retention period (RETENTION_POLICY)."""
+        """Anonymise every closed case past its retention period (its process's, or its pack's policy's)."""
         from service.data_protection.retention import sweep
 
         runtime = _runtime()
-        report = sweep(runtime.casework, runtime.settings.retention_policy, dry_run=dry_run)
+        report = sweep(runtime.casework, dry_run=dry_run)
         for reference in report.due:
             click.echo(f"  {reference}")
         if dry_run:

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from service.data_protection.retention_policy import RetentionPolicy
 from service.resources import SOURCE_ROOT, resource_dir
 
 # The source checkout, for tests and tools that run from it; the service itself finds its files
@@ -129,9 +128,8 @@ class Settings:
     # How often the worker anchors the audit log (AUDIT_ANCHOR_MINUTES): events newer than the latest
     # anchor are protected by their case chain alone.
     audit_anchor_every: timedelta = timedelta(minutes=15)
-    # How long closed cases are kept (RETENTION_POLICY, JSON: see service/data_protection/retention_policy.py)
-    # and how often the worker anonymises those past it (RETENTION_SWEEP_MINUTES).
-    retention_policy: RetentionPolicy = field(default_factory=RetentionPolicy)
+    # How often the worker anonymises closed cases past their retention period (RETENTION_SWEEP_MINUTES). How long
+    # a case is kept is its process's, or its pack's policy's (``Pack.retention``: a setting the runtime reads).
     retention_sweep_every: timedelta = timedelta(hours=1)
     # What the pages call the service and say it is for (SERVICE_NAME, SERVICE_DESCRIPTION): the
     # platform's own words are generic; an installation names itself.
@@ -187,7 +185,6 @@ class Settings:
             http_timeout_seconds=env.http_worker_timeout_seconds,
             builtin_worker_retries=env.builtin_worker_retries,
             audit_anchor_every=env.audit_anchor_every,
-            retention_policy=RetentionPolicy.from_json(env.retention_policy),
             retention_sweep_every=env.retention_sweep_every,
             service_name=env.service_name,
             service_description=env.service_description,

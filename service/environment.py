@@ -8,9 +8,11 @@ what the rest of the code reads; this module only turns the environment into it.
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -19,8 +21,6 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
-
-from service.data_protection.retention_policy import RetentionPolicy, RetentionPolicyError
 
 SECRET_MIN_LENGTH = 32
 Minutes = Annotated[float, Field(gt=0, le=60 * 24 * 366)]
@@ -58,7 +58,6 @@ class EnvironmentSettings(BaseSettings):
     worker_stall_seconds: Annotated[float, Field(ge=10, le=86400)] = 300.0
     audit_anchor_minutes: Minutes = 15.0
     retention_sweep_minutes: Minutes = 60.0
-    retention_policy: str | None = None
     metrics_token: str | None = None
     log_format: Literal["json", "text"] = "json"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -143,15 +142,6 @@ class EnvironmentSettings(BaseSettings):
             raise ValueError('is not a rate such as "10 per minute"') from None
         return value
 
-    @field_validator("retention_policy")
-    @classmethod
-    def _retention(cls, value: str | None) -> str | None:
-        try:
-            RetentionPolicy.from_json(value)
-        except RetentionPolicyError as error:
-            raise ValueError(str(error)) from None
-        return value
-
     @field_validator("tz")
     @classmethod
     def _zone(cls, value: str | None) -> str | None:
@@ -188,6 +178,22 @@ class EnvironmentSettings(BaseSettings):
     @property
     def retention_sweep_every(self) -> timedelta:
         return timedelta(minutes=self.retention_sweep_minutes)
+
+
+def read_pack_settings(parsers: Mapping[str, Callable[[str | None], Any]]) -> dict[str, Any]:
+    """The settings the installed packs declare (``registry.retention_settings``), each read from the environment
+    (empty is unset, as above) and parsed by its pack: name -> the parsed value, or ConfigurationError with one
+    line for each the pack cannot use. The runtime reads them once it has installed the packs."""
+    values: dict[str, Any] = {}
+    problems = []
+    for name, parse in parsers.items():
+        try:
+            values[name] = parse(os.environ.get(name) or None)
+        except ValueError as error:
+            problems.append(f"{name}: {error}")
+    if problems:
+        raise ConfigurationError(problems)
+    return values
 
 
 def read_environment() -> EnvironmentSettings:

@@ -89,7 +89,7 @@ class Worker:
         if self.next_retention_sweep is not None and now < self.next_retention_sweep:
             return
         self.next_retention_sweep = now + self.runtime.settings.retention_sweep_every
-        report = retention_sweep(self.runtime.casework, self.runtime.settings.retention_policy)
+        report = retention_sweep(self.runtime.casework)
         if report.anonymised or report.failed:
             log.info("retention: anonymised %d case(s), %d could not be", len(report.anonymised), len(report.failed))
 

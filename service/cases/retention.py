@@ -1,14 +1,14 @@
-"""How long a case of a process without the policy's retention rules is kept: the process says so.
+"""How long a case of a process without a pack's retention policy is kept: the process says so.
 
 A ``retentionPeriod`` property on an end event (an outcome) wins, then one on the process, then the
-platform's default of one year. Periods read like the policy's ("2 years", "18 months", "90 days").
+platform's default of one year. Periods read "2 years", "18 months", "90 days").
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from service.data_protection.retention_policy import Period, Retention, RetentionPolicyError, Rule
+from service.data_protection.periods import Period, PeriodError, Retention, Rule
 from workflows.definitions import ProcessDefinition
 
 PROPERTY = "retentionPeriod"
@@ -23,7 +23,8 @@ def process_retention(definition: ProcessDefinition, outcome: str | None, closed
             return _retention(f"{definition.name}: {outcome}", properties[PROPERTY], closed_on)
     if definition.properties.get(PROPERTY):
         return _retention(definition.name, definition.properties[PROPERTY], closed_on)
-    rule = Rule(f"{definition.name} (the default period)", "process", DEFAULT)
+    name = f"{definition.name} (the default period)"
+    rule = Rule(name, "process", DEFAULT, name)
     return Retention(rule, closed_on, DEFAULT.after(closed_on))
 
 
@@ -38,11 +39,11 @@ def retention_problems(definition: ProcessDefinition) -> list[str]:
             continue
         try:
             Period.parse(value)
-        except RetentionPolicyError as error:
+        except PeriodError as error:
             problems.append(f"{where} has a {PROPERTY} that is not a period: {error}")
     return problems
 
 
 def _retention(name: str, text: str, closed_on: date) -> Retention:
     period = Period.parse(text)
-    return Retention(Rule(name, "process", period), closed_on, period.after(closed_on))
+    return Retention(Rule(name, "process", period, name), closed_on, period.after(closed_on))

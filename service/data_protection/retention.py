@@ -1,10 +1,10 @@
 """Retention: when each closed case is due for anonymisation, and the sweep that anonymises those due.
 
 A case is due once its retention period has passed since it closed: its process's ``retentionPeriod``
-(see cases.retention), or for a pack with ``Pack.retention_facts`` the period the configurable retention
-policy gives the facts the pack reads from the case. It waits while it is on legal hold or while its pack
-holds it back (``Pack.retention_holds``). The sweep anonymises each due case in its own transaction, so one
-case that cannot be done never holds up the rest.
+(see cases.retention), or for a pack with a configurable retention policy (``Pack.retention``) the period
+its policy, as its setting set it, gives the case. It waits while it is on legal hold or while its pack holds
+it back (``Pack.retention_holds``). The sweep anonymises each due case in its own transaction, so one case
+that cannot be done never holds up the rest.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -23,9 +23,10 @@ from service.cases.retention import process_retention
 from service.casework import Casework
 from service.dao import cases_dao, data_protection_dao
 from service.data_protection.anonymisation import anonymise_case
-from service.data_protection.retention_policy import Retention, RetentionPolicy
+from service.data_protection.periods import Retention, Rule
 from service.db import DatabaseUnavailable
 from service.models import Case
+from service.packs import registry
 from service.packs.registry import pack_for
 from service.processes.definitions import deployed_version
 from workflows.calendar import london_date, start_of_day
@@ -54,22 +55,30 @@ class SweepReport:
     failed: list[str] = field(default_factory=list)
 
 
-def retention_schedule(casework: Casework, policy: RetentionPolicy) -> list[ScheduledCase]:
+def retention_rules(casework: Casework) -> list[Rule]:
+    """The rules of every registered pack's retention policy (``Pack.retention``), as its setting set them."""
+    return [rule for retention in registry.retentions()
+            for rule in retention.rules(casework.pack_settings[retention.setting])]
+
+
+def retention_schedule(casework: Casework) -> list[ScheduledCase]:
     """Every closed case not yet anonymised, soonest due first."""
     with casework.db.reading() as session:
         cases = data_protection_dao.list_closed_cases_kept(session)
         definitions = _definitions(session, cases)
-        retentions = _retentions(session, policy, cases, definitions)
+        retentions = _retentions(session, casework.pack_settings, cases, definitions)
         held = _pack_holds(session, cases, definitions)
     scheduled = [ScheduledCase(case, retentions[case.id], "On legal hold" if case.legal_hold else held.get(case.id))
                  for case in cases]
     return sorted(scheduled, key=lambda s: (s.retention.due_on, s.case.reference))
 
 
-def case_retentions(session: Session, policy: RetentionPolicy, cases: Sequence[Case]) -> dict[int, Retention]:
-    """When each of these cases that is closed and not yet anonymised is due for anonymisation, by case id."""
+def case_retentions(session: Session, pack_settings: Mapping[str, Any],
+                    cases: Sequence[Case]) -> dict[int, Retention]:
+    """When each of these cases that is closed and not yet anonymised is due for anonymisation, by case id
+    (``pack_settings``: ``Casework.pack_settings``, which hold the packs' retention policies)."""
     kept = [case for case in cases if case.status == "closed" and case.anonymised_at is None]
-    return _retentions(session, policy, kept, _definitions(session, kept))
+    return _retentions(session, pack_settings, kept, _definitions(session, kept))
 
 
 def _definitions(session: Session, cases: Sequence[Case]) -> dict[int, ProcessDefinition]:
@@ -91,15 +100,17 @@ def _by_pack(cases: Sequence[Case], definitions: Mapping[int, ProcessDefinition]
     return grouped
 
 
-def _retentions(session: Session, policy: RetentionPolicy, cases: Sequence[Case],
+def _retentions(session: Session, pack_settings: Mapping[str, Any], cases: Sequence[Case],
                 definitions: Mapping[int, ProcessDefinition]) -> dict[int, Retention]:
-    facts = {}
+    closed_on: dict[int, date] = {case.id: london_date(case.closed_at) for case in cases}
+    by_policy: dict[int, Retention] = {}
     for cases_of_pack in _by_pack(cases, definitions).values():
-        load = pack_for(definitions[cases_of_pack[0].id].process_id).retention_facts
-        if load is not None:
-            facts |= load(session, [c.id for c in cases_of_pack])
-    return {case.id: policy.retention(facts[case.id], london_date(case.closed_at)) if case.id in facts
-            else process_retention(definitions[case.id], case.outcome, london_date(case.closed_at))
+        retention = pack_for(definitions[cases_of_pack[0].id].process_id).retention
+        if retention is not None:
+            by_policy |= retention.retentions(session, pack_settings[retention.setting],
+                                              {c.id: closed_on[c.id] for c in cases_of_pack})
+    return {case.id: by_policy[case.id] if case.id in by_policy
+            else process_retention(definitions[case.id], case.outcome, closed_on[case.id])
             for case in cases}
 
 
@@ -113,11 +124,11 @@ def _pack_holds(session: Session, cases: Sequence[Case],
     return held
 
 
-def sweep(casework: Casework, policy: RetentionPolicy, *, dry_run: bool = False) -> SweepReport:
+def sweep(casework: Casework, *, dry_run: bool = False) -> SweepReport:
     """Anonymise every case past its retention period (with ``dry_run``, only say which)."""
     now = casework.clock.now()
     report = SweepReport()
-    for scheduled in due_cases(retention_schedule(casework, policy), now):
+    for scheduled in due_cases(retention_schedule(casework), now):
         report.due.append(scheduled.case.reference)
         if dry_run:
             continue

@@ -116,6 +116,24 @@ class SubjectColumns:
 
 
 @dataclass(frozen=True)
+class PackRetention:
+    """A pack's configurable retention policy: how long its closed cases are kept, set by one environment
+    variable that the runtime reads and the pack parses once, when the runtime is built (``Casework.pack_settings``
+    holds the parsed policy by the variable's name)."""
+
+    # The environment variable that sets it, e.g. "RETENTION_POLICY".
+    setting: str
+    # ``(the variable's text, or None when it is unset) -> the policy`` (unset: the pack's defaults). Raises
+    # ValueError saying in one line what is wrong; start-up then stops with ``<setting>: <that line>``.
+    parse: Callable[[str | None], Any]
+    # ``(policy) -> [data_protection.periods.Rule]``: the rules the data protection page lists, in order.
+    rules: Callable[[Any], Sequence[Any]]
+    # ``(session, policy, {case id: the day it closed}) -> {case id: data_protection.periods.Retention}``: the
+    # rule that keeps each of the pack's closed cases and the day it falls due.
+    retentions: Callable[..., Mapping[int, Any]]
+
+
+@dataclass(frozen=True)
 class Pack:
     name: str
     process_ids: tuple[str, ...]
@@ -183,10 +201,6 @@ class Pack:
     # process (``?process=``): the installation's main process, for clients written before there were others.
     default_start: bool = False
     # --- data protection ---
-    # What the configurable RETENTION_POLICY classifies the pack's closed cases by: a loader
-    # ``(session, case ids) -> {case id: data_protection.retention_policy.CaseFacts}`` (the outcomes they
-    # reached, the behaviour they were about). None: a case is kept for its process's ``retentionPeriod``.
-    retention_facts: Callable[..., Mapping[int, Any]] | None = None
     # What holds some of the pack's closed cases back from the retention sweep, besides a legal hold:
     # ``(session, cases) -> {case id: words for the schedule}`` (a case not named is not held).
     retention_holds: Callable[..., Mapping[int, str]] | None = None
@@ -261,6 +275,11 @@ class Pack:
     # the platform's default (anyone who works on tasks): message name -> groups. It keeps a rule for versions
     # deployed before their diagram named the groups (the policy's appeal, caseworkers only).
     message_senders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # --- retention ---
+    # The pack's configurable retention policy (``PackRetention``: its setting, the parser of the setting's text,
+    # the rules the data protection page lists, and ``retentions(session, policy, {case id: closed on}) ->
+    # {case id: Retention}``). None: each of its closed cases is kept for its process's ``retentionPeriod``.
+    retention: PackRetention | None = None
 
 
 _BY_PROCESS: dict[str, Pack] = {}
@@ -298,6 +317,17 @@ def data_subjects() -> tuple[DataSubjects, ...]:
     """The data protection searches of the packs that keep records about people (``Pack.data_subjects``), each
     once, in the order the packs were registered."""
     return tuple(dict.fromkeys(p.data_subjects for p in _BY_NAME.values() if p.data_subjects))
+
+
+def retentions() -> tuple[PackRetention, ...]:
+    """The registered packs' retention policies (``Pack.retention``), each once, in the order the packs were
+    registered."""
+    return tuple(dict.fromkeys(p.retention for p in _BY_NAME.values() if p.retention))
+
+
+def retention_settings() -> Mapping[str, Callable[[str | None], Any]]:
+    """The settings of the registered packs' retention policies (``Pack.retention``): name -> its parser."""
+    return MappingProxyType({retention.setting: retention.parse for retention in retentions()})
 
 
 def subject_of(session, case, process_id: str | None) -> SubjectSummary | None:

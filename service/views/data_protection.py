@@ -1,6 +1,7 @@
-"""Data protection: the retention schedule and policy, and legal holds. Auditors read these pages; data protection
-officers and administrators change what they show. A pack that keeps records about people (customers) adds its
-own pages about each of them, found from the search here (``Pack.data_subjects``)."""
+"""Data protection: the retention schedule, the packs' retention policies (``Pack.retention``), and legal holds.
+Auditors read these pages; data protection officers and administrators change what they show. A pack that keeps
+records about people (customers) adds its own pages about each of them, found from the search here
+(``Pack.data_subjects``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from service.auth.permissions import allow
 from service.cases.errors import Conflict, InvalidInput
 from service.data_protection import data_protection
-from service.data_protection.retention import retention_schedule
+from service.data_protection.retention import retention_rules, retention_schedule
 from service.packs import registry
 from service.views.helpers import flash_problem, runtime
 from service.views.schema_forms import error_summary, form_data, form_fields
@@ -23,12 +24,12 @@ READERS = data_protection.READERS
 @allow(*READERS)
 def index():
     text = request.args.get("q", "").strip()[:200]
-    policy = runtime().settings.retention_policy
     searches = [(subjects, subjects.search(runtime().casework, text) if text else [])
                 for subjects in registry.data_subjects()]
     return render_template(
         "data_protection/index.html", may_change=g.actor.has_any_role(OFFICERS),
-        schedule=retention_schedule(runtime().casework, policy), rules=policy.rules(),
+        schedule=retention_schedule(runtime().casework), rules=retention_rules(runtime().casework),
+        rule_settings=[retention.setting for retention in registry.retentions()],
         now=runtime().clock.now(), text=text, searches=searches,
     )
 

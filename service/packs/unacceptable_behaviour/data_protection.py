@@ -20,8 +20,8 @@ from service.dao import instances_dao
 from service.dao.audit_dao import NewAuditEvent
 from service.data_protection.anonymisation import anonymise_case, refusals
 from service.data_protection.data_protection import checked_answers, require_officer
+from service.data_protection.periods import Retention
 from service.data_protection.retention import case_retentions
-from service.data_protection.retention_policy import Retention, RetentionPolicy
 from service.history.audit_trail import record_on_case
 from service.models import Case
 from service.packs.unacceptable_behaviour.dao import customers_dao, records_dao
@@ -90,11 +90,11 @@ class CustomerRecord:
         return "\n".join(self.customer.address or [])
 
 
-def load_customer_record(casework: Casework, policy: RetentionPolicy, reference: str) -> CustomerRecord:
+def load_customer_record(casework: Casework, reference: str) -> CustomerRecord:
     with casework.db.reading() as session:
         customer = find_customer(session, reference)
         cases = customers_dao.list_cases_of_customer(session, customer.id)
-        retentions = case_retentions(session, policy, cases)
+        retentions = case_retentions(session, casework.pack_settings, cases)
         return CustomerRecord(
             customer=customer,
             cases=[CaseRetention(c, retentions.get(c.id)) for c in cases],

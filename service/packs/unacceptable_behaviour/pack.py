@@ -5,7 +5,7 @@ The pack's modules sit beside this one; this is the pack's interface to the plat
 
 from __future__ import annotations
 
-from service.packs.registry import DataSubjects, GroupSeed, Pack
+from service.packs.registry import DataSubjects, GroupSeed, Pack, PackRetention
 from service.packs.unacceptable_behaviour import policy_records  # noqa: F401 - registers the policy's case event handlers
 from service.packs.unacceptable_behaviour.anonymisation import anonymise_policy_records, restriction_refusals
 from service.packs.unacceptable_behaviour.api_records import CASE_EXTRAS_SCHEMA, case_extras
@@ -25,7 +25,8 @@ from service.packs.unacceptable_behaviour.letter_sections import FILE_QUESTIONS,
 from service.packs.unacceptable_behaviour.letter_signatures import ROLE_TITLES
 from service.packs.unacceptable_behaviour.notices import NOTICE_TEXTS, reviews_coming_up
 from service.packs.unacceptable_behaviour.policy_figures import audit_figures
-from service.packs.unacceptable_behaviour.retention_facts import case_facts, restriction_holds
+from service.packs.unacceptable_behaviour.retention_facts import policy_retentions, restriction_holds
+from service.packs.unacceptable_behaviour.retention_policy import SETTING, RetentionPolicy
 from service.packs.unacceptable_behaviour.roles import CASEWORKERS, DECIDERS, STAFF_AND_AUDITORS
 
 PROCESS_ID = "unacceptable_behaviour"
@@ -97,7 +98,6 @@ PACK = Pack(
         "excluded_actor": "the policy needs someone who was not part of that decision",
     },
     # --- data protection ---
-    retention_facts=case_facts,
     retention_holds=restriction_holds,
     anonymisation_refusals=restriction_refusals,
     anonymise_records=anonymise_policy_records,
@@ -134,4 +134,7 @@ PACK = Pack(
     # --- who may do what ---
     role_titles=dict(ROLE_TITLES),
     message_senders={APPEAL_MESSAGE: CASEWORKERS},
+    # --- retention ---
+    retention=PackRetention(setting=SETTING, parse=RetentionPolicy.from_json, rules=RetentionPolicy.rules,
+                            retentions=policy_retentions),
 )

@@ -2,28 +2,39 @@
 
 A case's facts are the outcomes it reached (a restriction, reasonable adjustments, informal resolution
 tried) and the behaviour it was about (the incident form's categories, and whether it included violence
-or threats), read from its records and its completed forms (``Pack.retention_facts``). A restriction in
-force on the customer holds every case of theirs back from the sweep (``Pack.retention_holds``).
+or threats), read from its records and its completed forms; the policy keeps it for the longest period
+they call for (``Pack.retention``). A restriction in force on the customer holds every case of theirs back
+from the sweep (``Pack.retention_holds``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from service.dao import data_protection_dao as platform_dao
 from service.dao import processes_dao
+from service.data_protection.periods import Retention
 from service.data_protection.retention import in_chunks
-from service.data_protection.retention_policy import VIOLENCE, CaseFacts
 from service.models import Case
 from service.packs.unacceptable_behaviour.dao import customers_dao, data_protection_dao
+from service.packs.unacceptable_behaviour.retention_policy import VIOLENCE, CaseFacts, RetentionPolicy
 from service.processes.definitions import definition_of
 
 INFORMAL_RESOLUTION_EVENT = "informal_resolution_tried"
 RESTRICTION_HOLD = "A restriction on the customer is in force"
+
+
+def policy_retentions(session: Session, policy: RetentionPolicy,
+                      closed_on: Mapping[int, date]) -> dict[int, Retention]:
+    """The rule of ``policy`` that keeps each case longest, and the day it is due (``closed_on``: case id -> the
+    day it closed)."""
+    facts = case_facts(session, list(closed_on))
+    return {case_id: policy.retention(facts[case_id], day) for case_id, day in closed_on.items()}
 
 
 def case_facts(session: Session, case_ids: Sequence[int]) -> dict[int, CaseFacts]:

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from service.cases.cases import complete_task, deliver_message, start_case
 from service.data_protection.retention import retention_schedule, sweep
-from service.data_protection.retention_policy import RetentionPolicy
 from service.packs.unacceptable_behaviour.compliance import check_all_cases
 from service.packs.unacceptable_behaviour.models import Customer
 from service.packs.unacceptable_behaviour.policy_figures import policy_figures
@@ -70,12 +69,12 @@ def test_a_process_without_the_policys_rules_is_kept_for_its_own_periods(runtime
     assert fire_due_batch(runtime.casework).fired == 1
 
     schedule = {s.case.reference: (s.retention.rule.name, s.retention.due_on)
-                for s in retention_schedule(runtime.casework, RetentionPolicy())}
+                for s in retention_schedule(runtime.casework)}
     assert schedule == {
         no_action: ("Anti-social behaviour report: Closed: no action needed", date(2026, 9, 2)),
         action: ("Anti-social behaviour report: Closed: action taken", date(2029, 3, 2)),
         no_evidence: ("Anti-social behaviour report", date(2028, 3, 9)),
     }
     runtime.clock.set(datetime(2026, 9, 3, 9, tzinfo=UTC))
-    report = sweep(runtime.casework, RetentionPolicy())
+    report = sweep(runtime.casework)
     assert report.anonymised == [no_action] and report.failed == []

@@ -39,7 +39,7 @@ def test_a_case_past_retention_loses_what_workers_wrote_in_its_incidents_and_ext
                             local_variables={"sent_to": SECRET})
 
     runtime.clock.advance(days=400)
-    assert sweep(runtime.casework, runtime.settings.retention_policy).anonymised == [reference]
+    assert sweep(runtime.casework).anonymised == [reference]
 
     with runtime.db.reading() as session:
         case = session.scalars(select(Case).where(Case.reference == reference)).one()

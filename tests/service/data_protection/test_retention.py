@@ -24,7 +24,7 @@ from tests.service.views.conftest import open_task
 
 
 def _sweep(runtime, **kwargs):
-    return sweep(runtime.casework, runtime.settings.retention_policy, **kwargs)
+    return sweep(runtime.casework, **kwargs)
 
 
 def test_a_legal_hold_keeps_a_case_until_it_is_released(policy, people):
@@ -32,7 +32,7 @@ def test_a_legal_hold_keeps_a_case_until_it_is_released(policy, people):
     data_protection.change_legal_hold(policy.casework, people["dora"], journey.reference, hold=True,
                                       form_data={"reason": "Disrepair claim 2026/118"})
     policy.clock.set(datetime(2028, 1, 1, tzinfo=UTC))
-    [scheduled] = retention_schedule(policy.casework, policy.settings.retention_policy)
+    [scheduled] = retention_schedule(policy.casework)
     assert scheduled.held_by == "On legal hold" and scheduled.due(policy.clock.now())
     assert _sweep(policy).anonymised == []
     assert tables_mentioning(policy, "Holly Held")
@@ -91,7 +91,7 @@ def test_a_process_with_no_pack_is_swept_and_anonymised_by_the_platform_alone(as
     assert {"process_instances", "case_notes", "audit_events"} <= set(
         tables_mentioning(asb_report, *needles))
 
-    [scheduled] = retention_schedule(asb_report.casework, asb_report.settings.retention_policy)
+    [scheduled] = retention_schedule(asb_report.casework)
     assert (scheduled.case.reference, scheduled.retention.rule.kind, scheduled.held_by) == (reference, "process", None)
     asb_report.clock.set(datetime.combine(scheduled.retention.due_on, datetime.min.time(), UTC) + timedelta(hours=1))
     assert _sweep(asb_report).anonymised == [reference]

@@ -52,6 +52,8 @@ def test_the_schedule_shows_each_case_with_its_rule_and_due_date(client_request,
     assert [text_of(cell) for cell in row.select("td")][:4] == [
         case, "2 March 2026", "Closed with no further action (every case): 1 year", "2 March 2027"]
     assert "Physical threats or actual violence 5 years" in text_of(page.select_one("#policy-table"))
+    assert ("The periods are set in the service's configuration (<code>RETENTION_POLICY</code>); ask the "
+            "administrator of the server to change them.") in str(page.select_one("main"))
     found = client_request.get("/data-protection", q="Pagecheck").select_one("#found-customers a")
     assert found["href"] == f"/data-protection/customers/{customer}"
 
@@ -73,6 +75,27 @@ def test_with_no_pack_that_keeps_records_about_people_the_page_finds_no_one(clie
     assert page.select_one("#customers") is None and page.select_one("#found-customers") is None
     assert "customer" not in text_of(page.select_one("main")).split("Anonymisation schedule")[1].lower()
     assert page.select("#schedule-table tbody tr")
+
+
+@pytest.fixture
+def no_retention_policy():
+    """Every registered pack as it is, but with no retention policy of its own (``Pack.retention``)."""
+    registered = [pack for pack in registry.packs().values() if pack.retention]
+    for pack in registered:
+        registry.register(replace(pack, retention=None))
+    yield
+    for pack in registered:
+        registry.register(pack)
+
+
+def test_with_no_pack_that_has_a_retention_policy_the_page_lists_no_policy(client_request, closed_case,
+                                                                           no_retention_policy):
+    case, _ = closed_case
+    page = client_request.login("audrey").get("/data-protection")
+    assert page.select_one("#policy") is None and page.select_one("#policy-table") is None
+    assert "RETENTION_POLICY" not in text_of(page.select_one("main"))
+    [row] = page.select("#schedule-table tbody tr")  # kept for its process's period instead
+    assert text_of(row.select("td")[0]) == case
 
 
 def test_a_legal_hold_is_placed_and_released_with_a_reason(client_request, closed_case):

@@ -21,7 +21,7 @@ blueprint = Blueprint("customer_records", __name__, url_prefix="/data-protection
 @blueprint.route("/customers/<reference>")
 @allow(*READERS)
 def customer(reference: str):
-    record = data_protection.load_customer_record(runtime().casework, runtime().settings.retention_policy, reference)
+    record = data_protection.load_customer_record(runtime().casework, reference)
     access_log.record_view(runtime().casework, g.actor, "customer", record.customer.reference)
     return render_template("packs/unacceptable_behaviour/data_protection/customer.html", record=record,
                            may_change=g.actor.has_any_role(OFFICERS))
@@ -30,7 +30,7 @@ def customer(reference: str):
 @blueprint.route("/customers/<reference>/correct", methods=["GET", "POST"])
 @allow(*OFFICERS)
 def correct(reference: str):
-    record = data_protection.load_customer_record(runtime().casework, runtime().settings.retention_policy, reference)
+    record = data_protection.load_customer_record(runtime().casework, reference)
     problems = []
     if request.method == "POST":
         try:
@@ -53,7 +53,7 @@ def correct(reference: str):
 @blueprint.route("/customers/<reference>/erase", methods=["GET", "POST"])
 @allow(*OFFICERS)
 def erase(reference: str):
-    record = data_protection.load_customer_record(runtime().casework, runtime().settings.retention_policy, reference)
+    record = data_protection.load_customer_record(runtime().casework, reference)
     problems = []
     if request.method == "POST":
         try:

@@ -19,7 +19,7 @@ blueprint = Blueprint("subject_access", __name__, url_prefix="/data-protection")
 @blueprint.route("/customers/<reference>/export", methods=["GET", "POST"])
 @allow(*OFFICERS)
 def export(reference: str):
-    record = data_protection.load_customer_record(runtime().casework, runtime().settings.retention_policy, reference)
+    record = data_protection.load_customer_record(runtime().casework, reference)
     problems = []
     if request.method == "POST":
         try:

@@ -33,7 +33,7 @@ OTHER_NAME = "Yolanda Brightwater"
 
 
 def _sweep(runtime, **kwargs):
-    return sweep(runtime.casework, runtime.settings.retention_policy, **kwargs)
+    return sweep(runtime.casework, **kwargs)
 
 
 def _restricted_customer_with_history(policy, people):
@@ -64,7 +64,7 @@ def test_past_retention_a_case_is_anonymised_everywhere_and_the_statistics_and_a
     assert NAME in letters_before[-1]  # the letter sent after the correction
     before = statistics(policy)
 
-    [scheduled] = [s for s in retention_schedule(policy.casework, policy.settings.retention_policy)
+    [scheduled] = [s for s in retention_schedule(policy.casework)
                    if s.case.reference == journey.reference]
     assert (scheduled.retention.rule.name, scheduled.retention.closed_on) == ("restriction", date(2027, 3, 2))
     assert scheduled.retention.due_on == date(2030, 3, 2)

@@ -16,14 +16,13 @@ REFERENCE = "SH-ZQ-77123"
 
 
 def _sweep(runtime, **kwargs):
-    return sweep(runtime.casework, runtime.settings.retention_policy, **kwargs)
+    return sweep(runtime.casework, **kwargs)
 
 
 def test_the_longest_applicable_rule_wins_and_violence_keeps_a_case_five_years(policy, people):
     plain = isolated_case(policy, people["casey"], "Pat Plain")
     violent = isolated_case(policy, people["casey"], "Vic Violent", violence_or_threats="yes")
-    schedule = {s.case.reference: s.retention for s in retention_schedule(policy.casework,
-                                                                          policy.settings.retention_policy)}
+    schedule = {s.case.reference: s.retention for s in retention_schedule(policy.casework)}
     assert (schedule[plain.reference].rule.name, schedule[plain.reference].due_on) == (
         "isolated_incident", date(2027, 3, 2))
     assert (schedule[violent.reference].rule.name, schedule[violent.reference].due_on) == (
@@ -40,7 +39,7 @@ def test_a_restriction_in_force_keeps_the_customers_older_cases(policy, people):
     Journey(policy, old.reference).do(people["casey"], "Task_AssessIncident", samples.assessment("isolated"))
     policy.clock.set(datetime(2027, 4, 1, 9, 0, tzinfo=UTC))
     restriction_case(policy, people, REFERENCE, letter_on="2027-04-01")
-    [scheduled] = retention_schedule(policy.casework, policy.settings.retention_policy)
+    [scheduled] = retention_schedule(policy.casework)
     assert scheduled.case.reference == old.reference and scheduled.due(policy.clock.now())
     assert scheduled.held_by == "A restriction on the customer is in force"
     assert _sweep(policy).anonymised == []

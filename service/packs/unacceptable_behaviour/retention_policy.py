@@ -1,4 +1,4 @@
-"""How long a closed case is kept before it is anonymised: the retention policy.
+"""How long a closed case is kept before it is anonymised: the retention policy (``Pack.retention``).
 
 A period is set for each outcome a case can reach and, optionally, for each kind of behaviour it
 was about. Every rule that applies to a case gives a date counted from the day it closed; the
@@ -20,11 +20,12 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from types import MappingProxyType
 
-from workflows.calendar import add_months
+from service.data_protection.periods import Period, PeriodError, Retention, Rule
 
+SETTING = "RETENTION_POLICY"
 OUTCOMES = MappingProxyType({
     "isolated_incident": "Closed with no further action (every case)",
     "informal_resolution": "Informal resolution was tried",
@@ -32,58 +33,11 @@ OUTCOMES = MappingProxyType({
     "restriction": "A restriction was imposed (since expired, lifted or varied)",
 })
 VIOLENCE = "violence_or_threats"
-_PERIOD = re.compile(r"^\s*(\d{1,3})\s*(year|month|day)s?\s*$", re.IGNORECASE)
 _BEHAVIOUR_KEY = re.compile(r"^[a-z0-9_]{1,80}$")
 
 
 class RetentionPolicyError(ValueError):
     """RETENTION_POLICY is not a policy this service can apply."""
-
-
-@dataclass(frozen=True, order=True)
-class Period:
-    months: int = 0
-    days: int = 0
-
-    @classmethod
-    def parse(cls, value: object) -> Period:
-        if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 1000:
-            return cls(months=12 * value)
-        match = _PERIOD.match(value) if isinstance(value, str) else None
-        if not match or int(match.group(1)) == 0:
-            raise RetentionPolicyError(f"{value!r} is not a period: write, for example, \"2 years\" or \"18 months\"")
-        number, unit = int(match.group(1)), match.group(2).lower()
-        return cls(days=number) if unit == "day" else cls(months=number * (12 if unit == "year" else 1))
-
-    def after(self, day: date) -> date:
-        return add_months(day, self.months) + timedelta(days=self.days)
-
-    def __str__(self) -> str:
-        if self.days:
-            return _plural(self.days, "day")
-        years, months = divmod(self.months, 12)
-        return _plural(years, "year") if not months else _plural(self.months, "month")
-
-
-def _plural(number: int, unit: str) -> str:
-    return f"{number} {unit}{'' if number == 1 else 's'}"
-
-
-@dataclass(frozen=True)
-class Rule:
-    name: str
-    kind: str  # "outcome" or "behaviour"; "process" for a process's own period (cases.retention)
-    period: Period
-
-    @property
-    def description(self) -> str:
-        if self.kind == "process":
-            return self.name
-        if self.kind == "outcome":
-            return OUTCOMES[self.name]
-        if self.name == VIOLENCE:
-            return "Physical threats or actual violence"
-        return self.name.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True)
@@ -92,13 +46,6 @@ class CaseFacts:
 
     outcomes: frozenset[str]
     behaviours: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class Retention:
-    rule: Rule
-    closed_on: date
-    due_on: date
 
 
 @dataclass(frozen=True)
@@ -128,8 +75,8 @@ class RetentionPolicy:
         return cls({**DEFAULT_OUTCOMES, **outcomes}, {**DEFAULT_BEHAVIOURS, **behaviours})
 
     def rules(self) -> list[Rule]:
-        return [Rule(n, "outcome", p) for n, p in self.outcomes.items()] + [
-            Rule(n, "behaviour", p) for n, p in sorted(self.behaviours.items())
+        return [Rule(n, "outcome", p, OUTCOMES[n]) for n, p in self.outcomes.items()] + [
+            Rule(n, "behaviour", p, _behaviour_words(n)) for n, p in sorted(self.behaviours.items())
         ]
 
     def retention(self, facts: CaseFacts, closed_on: date) -> Retention:
@@ -137,6 +84,12 @@ class RetentionPolicy:
         applicable = [rule for rule in self.rules() if _applies(rule, facts)]
         longest = max(applicable, key=lambda rule: rule.period.after(closed_on))
         return Retention(longest, closed_on, longest.period.after(closed_on))
+
+
+def _behaviour_words(name: str) -> str:
+    if name == VIOLENCE:
+        return "Physical threats or actual violence"
+    return name.replace("_", " ").capitalize()
 
 
 def _applies(rule: Rule, facts: CaseFacts) -> bool:
@@ -148,7 +101,10 @@ def _applies(rule: Rule, facts: CaseFacts) -> bool:
 def _periods(section: object, name: str) -> dict[str, Period]:
     if not isinstance(section, dict):
         raise RetentionPolicyError(f'"{name}" in RETENTION_POLICY is an object of name: period')
-    return {str(key): Period.parse(value) for key, value in section.items()}
+    try:
+        return {str(key): Period.parse(value) for key, value in section.items()}
+    except PeriodError as error:
+        raise RetentionPolicyError(str(error)) from None
 
 
 DEFAULT_OUTCOMES = MappingProxyType({
