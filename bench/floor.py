@@ -7,11 +7,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench import flows
+from workflows.carried_answers import SUFFIX
 from workflows.clock import FrozenClock
 from workflows.definitions import parse_definitions
 from workflows.engine import CaseEngine
 
 ROOT = Path(__file__).resolve().parent.parent
+# The policy's carried-forward questions (``x-carried-forward`` in its incident and assessment forms).
+CARRIED = {"crime_suspected", "safeguarding_concern"}
 
 
 def run_floor(seconds: float) -> dict:
@@ -47,5 +50,9 @@ def run_floor(seconds: float) -> dict:
 
 
 def _booleans(data: dict) -> dict:
-    """Forms turn "yes"/"no" into booleans before the engine sees them; do the same here."""
-    return {k: {"yes": True, "no": False}.get(v, v) if isinstance(v, str) else v for k, v in data.items()}
+    """Forms turn "yes"/"no" into booleans before the engine sees them, and add ``<field>_at_any_stage`` for a
+    carried-forward question (``workflows.carried_answers``; the gateways read it); do the same here."""
+    answers = {k: {"yes": True, "no": False}.get(v, v) if isinstance(v, str) else v for k, v in data.items()}
+    for name in CARRIED & answers.keys():
+        answers[name + SUFFIX] = answers[name] is True
+    return answers
