@@ -296,20 +296,29 @@ def test_a_worker_whose_connection_is_terminated_mid_batch_gives_the_batch_back_
     runtime, people, workers
 ):
     template = _parked_case(runtime, people)
-    _add_due_cases(runtime, template, 300, "PGT")
+    _add_due_cases(runtime, template, 600, "PGT")
     [worker] = _start_workers(workers, runtime.settings.database_url, "--batch-size", "300",
                               names=("ubp-worker-pgt",))
-    _wait_until_in_a_transaction(runtime, worker)  # firing, part-way through the batch
-    with runtime.db.reading() as session:
-        ended = session.scalar(text(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :name"
-        ), {"name": worker.name})
-    assert ended >= 1
+    # End the worker's connection while it holds a batch's transaction open (firing, part-way through). Finding
+    # that transaction and ending it is one statement, so a batch that commits meanwhile is never mistaken for it.
+    deadline = time.monotonic() + WAIT
+    pause = threading.Event()
+    while not _terminate_in_a_transaction(runtime, worker.name):
+        assert time.monotonic() < deadline and worker.process.poll() is None, worker.log
+        pause.wait(0.01)
 
-    _wait_until_completed(runtime, "PGT", 300, [worker])
+    _wait_until_completed(runtime, "PGT", 600, [worker])
     assert worker.terminate() == 0
     assert "database unavailable" in worker.log and "Traceback" not in worker.log, worker.log
-    _assert_each_fired_exactly_once(runtime, "PGT", 300)
+    _assert_each_fired_exactly_once(runtime, "PGT", 600)
+
+
+def _terminate_in_a_transaction(runtime, application_name: str) -> int:
+    with runtime.db.reading() as session:
+        return session.scalar(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :name"
+            " AND xact_start < clock_timestamp() - interval '100 milliseconds'"
+        ), {"name": application_name})
 
 
 def test_sigterm_lets_the_worker_finish_its_batch_and_exit_cleanly(runtime, people, workers):
