@@ -9,7 +9,8 @@ from service.auth.permissions import public
 
 def _document():
     return document(request.url_root.rstrip("/") + "/api/v1", current_app.extensions.get(PACK_PATHS, {}),
-                    current_app.extensions.get(PACK_SCHEMAS, {}))
+                    current_app.extensions.get(PACK_SCHEMAS, {}),
+                    service_name=current_app.extensions["ubp"].settings.service_name)
 
 
 @blueprint.route("/openapi.json", methods=["GET"])

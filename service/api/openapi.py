@@ -273,16 +273,18 @@ def _schemas(pack_schemas: Mapping[str, Any], roles: tuple[str, ...]) -> dict[st
     }
 
 
-def document(server_url: str, pack_paths: Mapping[str, Any], pack_schemas: Mapping[str, Any]) -> dict[str, Any]:
+def document(server_url: str, pack_paths: Mapping[str, Any], pack_schemas: Mapping[str, Any], *,
+             service_name: str) -> dict[str, Any]:
     """The document for the platform's routes and ``pack_paths``, those of the routes packs add, with the schemas
-    they refer to (``pack_schemas``)."""
+    they refer to (``pack_schemas``), titled with the configured ``service_name``."""
     roles = account_roles()
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Unacceptable behaviour cases API", "version": "1.0.0",
-                 "description": "Record incidents, work tasks, and check what contact a customer's restrictions "
-                                "allow. Authenticate with `Authorization: Bearer <token>`; tokens are issued by an "
-                                "administrator and carry roles."},
+        "info": {"title": f"{service_name} API", "version": "1.0.0",
+                 "description": "Start cases, work their tasks and send the messages they wait for, read cases and "
+                                "their history, and use the routes the installed packs add. Authenticate with "
+                                "`Authorization: Bearer <token>`; tokens are issued by an administrator and carry "
+                                "roles."},
         "servers": [{"url": server_url}],
         "security": [{"bearer": []}],
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

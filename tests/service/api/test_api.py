@@ -117,6 +117,9 @@ def test_the_openapi_document_and_its_docs_page(client):
     spec = client.get("/api/v1/openapi.json")
     assert spec.status_code == 200 and spec.json["openapi"].startswith("3.")
     assert "/customers/{reference}/contact-check" in spec.json["paths"]
+    # Titled with the configured service name; the platform's description names no pack's records.
+    assert spec.json["info"]["title"] == f"{client.application.extensions['ubp'].settings.service_name} API"
+    assert "incident" not in spec.json["info"]["description"].lower()
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200 and "contact-check" in docs.get_data(as_text=True)
 
