@@ -31,9 +31,8 @@ from service.dao.audit_dao import NewAuditEvent
 from service.dao.instances_dao import StaleInstance
 from service.history.audit_trail import CHANGED_MEANWHILE
 from service.models import Case, ProcessInstance
-from service.packs.registry import Pack, pack_for
 from service.people.actors import Actor
-from service.processes.definitions import deployed_version
+from service.processes.definitions import pack_of_case
 from workflows.redaction import blanked, redacted_state
 
 ANONYMISED_EVENT = "case_anonymised"
@@ -63,15 +62,10 @@ def refusals(session: Session, case: Case) -> list[str]:
         reasons.append(f"{case.reference} is still open: it can be anonymised only once it has closed.")
     if case.legal_hold:
         reasons.append(f"{case.reference} is on legal hold ({case.legal_hold_reason or 'no reason given'}).")
-    pack = _pack_of(session, case)
+    pack = pack_of_case(session, case.id)
     if pack is not None and pack.anonymisation_refusals is not None:
         reasons += pack.anonymisation_refusals(session, case)
     return list(dict.fromkeys(reasons))
-
-
-def _pack_of(session: Session, case: Case) -> Pack | None:
-    instance = instances_dao.get_instance(session, case.instance_id)
-    return pack_for(deployed_version(session, instance.process_version_id)[1].process_id)
 
 
 def anonymise_case(session: Session, case: Case, *, now: datetime, actor: Actor | None,
@@ -86,7 +80,7 @@ def anonymise_case(session: Session, case: Case, *, now: datetime, actor: Actor 
     _blank_case_records(session, case)
     _blank_process_records(session, instance.id)
     _redact_audit_events(session, instance, now)
-    pack = _pack_of(session, case)
+    pack = pack_of_case(session, case.id)
     if pack is not None and pack.anonymise_records is not None:
         pack.anonymise_records(session, case, now)
     event = NewAuditEvent(ANONYMISED_EVENT, actor.user_id if actor else None,

@@ -10,7 +10,6 @@ that cannot be done never holds up the rest.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,7 +26,7 @@ from service.data_protection.periods import Retention, Rule
 from service.db import DatabaseUnavailable
 from service.models import Case
 from service.packs import registry
-from service.packs.registry import pack_for
+from service.packs.registry import Pack, pack_for
 from service.processes.definitions import deployed_version
 from workflows.calendar import london_date, start_of_day
 from workflows.definitions import ProcessDefinition
@@ -90,22 +89,22 @@ def _definitions(session: Session, cases: Sequence[Case]) -> dict[int, ProcessDe
     return {case_id: definitions[vid] for case_id, vid in versions.items()}
 
 
-def _by_pack(cases: Sequence[Case], definitions: Mapping[int, ProcessDefinition]) -> dict[str, list[Case]]:
-    """The cases of each pack, by the pack's name (cases of a process with no pack are left out)."""
-    grouped: dict[str, list[Case]] = defaultdict(list)
+def _by_pack(cases: Sequence[Case], definitions: Mapping[int, ProcessDefinition]) -> list[tuple[Pack, list[Case]]]:
+    """Each pack with its cases (cases of a process with no pack are left out)."""
+    grouped: dict[str, tuple[Pack, list[Case]]] = {}
     for case in cases:
         pack = pack_for(definitions[case.id].process_id)
         if pack is not None:
-            grouped[pack.name].append(case)
-    return grouped
+            grouped.setdefault(pack.name, (pack, []))[1].append(case)
+    return list(grouped.values())
 
 
 def _retentions(session: Session, pack_settings: Mapping[str, Any], cases: Sequence[Case],
                 definitions: Mapping[int, ProcessDefinition]) -> dict[int, Retention]:
     closed_on: dict[int, date] = {case.id: london_date(case.closed_at) for case in cases}
     by_policy: dict[int, Retention] = {}
-    for cases_of_pack in _by_pack(cases, definitions).values():
-        retention = pack_for(definitions[cases_of_pack[0].id].process_id).retention
+    for pack, cases_of_pack in _by_pack(cases, definitions):
+        retention = pack.retention
         if retention is not None:
             by_policy |= retention.retentions(session, pack_settings[retention.setting],
                                               {c.id: closed_on[c.id] for c in cases_of_pack})
@@ -117,8 +116,8 @@ def _retentions(session: Session, pack_settings: Mapping[str, Any], cases: Seque
 def _pack_holds(session: Session, cases: Sequence[Case],
                 definitions: Mapping[int, ProcessDefinition]) -> dict[int, str]:
     held: dict[int, str] = {}
-    for cases_of_pack in _by_pack(cases, definitions).values():
-        holds = pack_for(definitions[cases_of_pack[0].id].process_id).retention_holds
+    for pack, cases_of_pack in _by_pack(cases, definitions):
+        holds = pack.retention_holds
         if holds is not None:
             held |= holds(session, cases_of_pack)
     return held

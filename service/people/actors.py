@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.cases.errors import NotAllowed
-from service.dao import processes_dao
 from service.models import CaseActor
-from service.packs.registry import pack_for, seeded_group_names, work_manager_groups
+from service.packs.registry import seeded_group_names, work_manager_groups
+from service.processes.definitions import pack_of_case
 
 # The platform's own roles (and the service accounts' "worker", which works external tasks only): what
 # they let a person do is fixed in code. Every other role or group a person holds is work: it offers them tasks.
@@ -79,7 +79,7 @@ def refuse_excluded_actor(session: Session, case_id: int, actor: Actor, excluded
         )
     ).all()
     if held:
-        pack = pack_for(processes_dao.process_id_of_case(session, case_id))
+        pack = pack_of_case(session, case_id)
         words = pack.role_words if pack else {}
         what = " and ".join(_lowered(words.get(role) or f"acted as {role.replace('_', ' ')}")
                             for role in sorted(set(held)))

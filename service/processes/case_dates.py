@@ -15,17 +15,18 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.casework import Casework
-from service.dao import processes_dao, tasks_dao
+from service.dao import tasks_dao
 from service.models import Case
-from service.packs.registry import Pack, pack_for
+from service.packs.registry import Pack
 from service.processes.date_rules import CaseDates
+from service.processes.definitions import pack_of_case
 from workflows.calendar import london_date
 from workflows.carried_answers import carried_fields, earlier_answers, prefilled
 from workflows.forms import FormSchema
 
 
 def case_dates(session: Session, case: Case, now: datetime) -> CaseDates:
-    pack = _pack_of(session, case.id)
+    pack = pack_of_case(session, case.id)
     return CaseDates(now=now, opened_on=london_date(case.opened_at),
                      earlier_answers=earlier_answers(data for _, data in _steps(session, case.id, pack)),
                      pack=pack.case_dates(session, case) if pack and pack.case_dates else None)
@@ -36,12 +37,8 @@ def prefilled_answers(casework: Casework, case_id: int, form: FormSchema | None)
     if form is None or not carried_fields(form.fields):
         return {}
     with casework.db.reading() as session:
-        steps = _steps(session, case_id, _pack_of(session, case_id))
+        steps = _steps(session, case_id, pack_of_case(session, case_id))
     return prefilled(form.fields, earlier_answers(data for _, data in steps))
-
-
-def _pack_of(session: Session, case_id: int) -> Pack | None:
-    return pack_for(processes_dao.process_id_of_case(session, case_id))
 
 
 def _steps(session: Session, case_id: int, pack: Pack | None) -> Sequence[tuple[datetime, dict[str, Any]]]:

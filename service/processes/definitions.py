@@ -6,8 +6,11 @@ import threading
 from dataclasses import replace
 from types import MappingProxyType
 
+from sqlalchemy.orm import Session
+
+from service.dao import processes_dao
 from service.models import ProcessVersion
-from service.packs.registry import pack_for
+from service.packs.registry import Pack, pack_for
 from workflows.definitions import ProcessDefinition, parse_definitions
 
 _cache: dict[int, ProcessDefinition] = {}
@@ -58,3 +61,8 @@ def deployed_version(session, version_id: int) -> tuple[ProcessVersion, ProcessD
         session.expunge(version)
         _versions[version_id] = version
     return version, definition_of(version)
+
+
+def pack_of_case(session: Session, case_id: int) -> Pack | None:
+    """The pack of the process a case runs (None: a process with no pack, or no such case)."""
+    return pack_for(processes_dao.process_id_of_case(session, case_id))
